@@ -1,0 +1,430 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Funnel.Domain.Events;
+using Funnel.Domain.Processing;
+
+namespace Funnel.Domain.Ingest;
+
+/// <summary>
+/// The ingest use case shared by both hosts: authenticate, validate every event, correct client
+/// clock skew, stamp <c>receivedAt</c>, and hand back the batch to enqueue with the answer to give.
+/// </summary>
+public sealed class EventIntake
+{
+    private readonly IWriteKeyDirectory _writeKeys;
+    private readonly IngestLimits _limits;
+    private readonly TimeProvider _time;
+    private readonly JsonDocumentOptions _jsonOptions;
+
+    public EventIntake(IWriteKeyDirectory writeKeys, IngestLimits limits, TimeProvider time)
+    {
+        _writeKeys = writeKeys;
+        _limits = limits;
+        _time = time;
+        _jsonOptions = new JsonDocumentOptions
+        {
+            MaxDepth = limits.MaxJsonDepth,
+            AllowTrailingCommas = false,
+            CommentHandling = JsonCommentHandling.Disallow,
+            AllowDuplicateProperties = false,
+        };
+    }
+
+    public async Task<IntakeResult> ReceiveAsync(IngestRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!EventTypeNames.Routes.TryGetValue(request.RouteKind, out var routeType))
+        {
+            return Refused(404, "path", $"'/v1/{request.RouteKind}' is not an ingest endpoint");
+        }
+        var (json, refusal) = RequestBodyDecoder.Decode(request, _limits);
+        if (refusal is not null)
+        {
+            return new IntakeResult(refusal, null);
+        }
+
+        var headerKey = WriteKeyCredential.FromAuthorizationHeader(request.Authorization);
+        if (headerKey is not null && !await _writeKeys.IsKnownAsync(headerKey, cancellationToken))
+        {
+            return Refused(401, "writeKey", "unknown write key");
+        }
+
+        var receivedAt = _time.GetUtcNow();
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, _jsonOptions);
+        }
+        catch (JsonException ex)
+        {
+            return Refused(400, "body", DescribeJsonProblem(ex));
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or DecoderFallbackException)
+        {
+            return Refused(400, "body", "body is not valid UTF-8 text");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return Refused(400, "body", $"body must be a JSON object, not {Describe(root.ValueKind)}");
+            }
+            if (headerKey is null)
+            {
+                var bodyKey = root.TryGetProperty("writeKey", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null;
+                if (string.IsNullOrEmpty(bodyKey))
+                {
+                    return Refused(401, "writeKey", "missing: send the write key as the HTTP Basic user name or in the body's writeKey field");
+                }
+                if (!await _writeKeys.IsKnownAsync(bodyKey, cancellationToken))
+                {
+                    return Refused(401, "writeKey", "unknown write key");
+                }
+            }
+            return routeType is null ? ReceiveBatch(root, receivedAt) : ReceiveOne(root, routeType.Value, receivedAt);
+        }
+    }
+
+    private IntakeResult ReceiveBatch(JsonElement root, DateTimeOffset receivedAt)
+    {
+        if (!root.TryGetProperty("batch", out var batch) || batch.ValueKind != JsonValueKind.Array)
+        {
+            return Refused(400, "batch", "required: an array of events");
+        }
+        var count = batch.GetArrayLength();
+        if (count == 0)
+        {
+            return Refused(400, "batch", "is empty");
+        }
+        if (count > _limits.MaxBatchEvents)
+        {
+            return Refused(413, "batch", $"holds {count} events, over the {_limits.MaxBatchEvents}-event limit");
+        }
+        var shared = new BatchDefaults(
+            root.TryGetProperty("context", out var context) && context.ValueKind == JsonValueKind.Object ? context : null,
+            ReadOptionalInstant(root, "sentAt"));
+        if (root.TryGetProperty("context", out context) && context.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+        {
+            return Refused(400, "context", "must be an object");
+        }
+        if (root.TryGetProperty("sentAt", out var sentAt) && sentAt.ValueKind != JsonValueKind.Null && shared.SentAt is null)
+        {
+            return Refused(400, "sentAt", "must be an ISO-8601 date-time");
+        }
+        return Accept(batch.EnumerateArray().ToList(), routeType: null, shared, receivedAt);
+    }
+
+    private IntakeResult ReceiveOne(JsonElement root, EventType routeType, DateTimeOffset receivedAt) =>
+        Accept([root], routeType, new BatchDefaults(null, null), receivedAt);
+
+    private IntakeResult Accept(List<JsonElement> elements, EventType? routeType, BatchDefaults shared, DateTimeOffset receivedAt)
+    {
+        var errors = new List<IngestError>();
+        var valid = new List<ValidEvent>(elements.Count);
+        var seenIds = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < elements.Count; i++)
+        {
+            var outcome = Validate(elements[i], i, routeType, shared, receivedAt);
+            if (outcome.Error is not null)
+            {
+                errors.Add(outcome.Error);
+            }
+            else if (outcome.Event.MessageId is { } id && !seenIds.Add(id))
+            {
+                errors.Add(new IngestError(i, "messageId", $"'{id}' repeats an earlier event of this batch"));
+            }
+            else
+            {
+                valid.Add(outcome.Event);
+            }
+        }
+        if (valid.Count == 0)
+        {
+            return new IntakeResult(new IngestResponse(400, new IngestAnswer(false, 0, errors.Count, errors)), null);
+        }
+
+        var batchId = BatchIdOf(valid);
+        var events = new List<ReadOnlyMemory<byte>>(valid.Count);
+        for (var i = 0; i < valid.Count; i++)
+        {
+            events.Add(Enrich(valid[i], valid[i].MessageId ?? $"{batchId}-{i}", shared, receivedAt));
+        }
+        var answer = new IngestAnswer(true, valid.Count, errors.Count, errors);
+        return new IntakeResult(new IngestResponse(200, answer), new RawEventBatch(batchId, receivedAt, events));
+    }
+
+    private (ValidEvent Event, IngestError? Error) Validate(JsonElement e, int index, EventType? routeType, BatchDefaults shared, DateTimeOffset receivedAt)
+    {
+        IngestError Fail(string field, string reason) => new(index, field, reason);
+
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            return (default, Fail("$", $"an event must be a JSON object, not {Describe(e.ValueKind)}"));
+        }
+        var size = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(e).Length;
+        if (size > _limits.MaxEventBytes)
+        {
+            return (default, Fail("$", $"event is {size} bytes, over the {_limits.MaxEventBytes}-byte limit"));
+        }
+
+        EventType type;
+        if (routeType is { } fixedType)
+        {
+            type = fixedType;
+        }
+        else if (!e.TryGetProperty("type", out var t) || t.ValueKind != JsonValueKind.String)
+        {
+            return (default, Fail("type", "required: one of track, identify, page, screen, alias, group"));
+        }
+        else if (!EventTypeNames.TryParse(t.GetString(), out type))
+        {
+            return (default, Fail("type", $"'{Truncate(t.GetString())}' is not one of track, identify, page, screen, alias, group"));
+        }
+
+        if (ReadId(e, "userId", _limits.MaxIdLength, out var userId) is { } userIdProblem)
+        {
+            return (default, Fail("userId", userIdProblem));
+        }
+        if (ReadId(e, "anonymousId", _limits.MaxIdLength, out var anonymousId) is { } anonymousIdProblem)
+        {
+            return (default, Fail("anonymousId", anonymousIdProblem));
+        }
+        if (userId is null && anonymousId is null)
+        {
+            return (default, Fail("userId", "userId or anonymousId is required"));
+        }
+        if (ReadId(e, "messageId", _limits.MaxMessageIdLength, out var messageId) is { } messageIdProblem)
+        {
+            return (default, Fail("messageId", messageIdProblem));
+        }
+
+        switch (type)
+        {
+            case EventType.Track:
+                if (ReadId(e, "event", _limits.MaxEventNameLength, out var eventName) is { } eventProblem)
+                {
+                    return (default, Fail("event", eventProblem));
+                }
+                if (eventName is null)
+                {
+                    return (default, Fail("event", "required for track calls"));
+                }
+                break;
+            case EventType.Alias:
+                if (ReadId(e, "previousId", _limits.MaxIdLength, out var previousId) is { } previousProblem)
+                {
+                    return (default, Fail("previousId", previousProblem));
+                }
+                if (previousId is null || userId is null)
+                {
+                    return (default, Fail(previousId is null ? "previousId" : "userId", "alias calls need both previousId and userId"));
+                }
+                break;
+            case EventType.Group:
+                if (ReadId(e, "groupId", _limits.MaxIdLength, out var groupId) is { } groupProblem)
+                {
+                    return (default, Fail("groupId", groupProblem));
+                }
+                if (groupId is null)
+                {
+                    return (default, Fail("groupId", "required for group calls"));
+                }
+                break;
+            default:
+                break;
+        }
+
+        foreach (var objectField in ObjectFields)
+        {
+            if (e.TryGetProperty(objectField, out var value) && value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+            {
+                return (default, Fail(objectField, $"must be an object, not {Describe(value.ValueKind)}"));
+            }
+        }
+
+        DateTimeOffset? clientTimestamp = null;
+        if (e.TryGetProperty("timestamp", out var ts) && ts.ValueKind != JsonValueKind.Null)
+        {
+            if (ts.ValueKind != JsonValueKind.String || !Iso8601.TryParse(ts.GetString(), out var parsed))
+            {
+                return (default, Fail("timestamp", "must be an ISO-8601 date-time such as 2026-11-24T08:30:00.000Z"));
+            }
+            clientTimestamp = parsed;
+        }
+        DateTimeOffset? sentAt = shared.SentAt;
+        if (e.TryGetProperty("sentAt", out var sa) && sa.ValueKind != JsonValueKind.Null)
+        {
+            if (sa.ValueKind != JsonValueKind.String || !Iso8601.TryParse(sa.GetString(), out var parsed))
+            {
+                return (default, Fail("sentAt", "must be an ISO-8601 date-time such as 2026-11-24T08:30:00.000Z"));
+            }
+            sentAt = parsed;
+        }
+
+        // Segment's skew correction: the client's clock is off by (sentAt - receivedAt).
+        var timestamp = clientTimestamp is { } client
+            ? (sentAt is { } sent ? client + (receivedAt - sent) : client)
+            : receivedAt;
+        if (timestamp > receivedAt + _limits.MaxFutureSkew)
+        {
+            return (default, Fail("timestamp", $"{Iso8601.Format(timestamp)} (after clock-skew correction) is more than {_limits.MaxFutureSkew.TotalDays:0} day in the future"));
+        }
+        if (timestamp < receivedAt - _limits.MaxAge)
+        {
+            return (default, Fail("timestamp", $"{Iso8601.Format(timestamp)} (after clock-skew correction) is more than 2 years in the past"));
+        }
+
+        return (new ValidEvent(e, type, messageId, timestamp, clientTimestamp, sentAt), null);
+    }
+
+    private static readonly string[] ObjectFields = ["properties", "traits", "context", "integrations"];
+
+    private static readonly HashSet<string> RewrittenFields = new(StringComparer.Ordinal)
+    {
+        "type", "messageId", "timestamp", "originalTimestamp", "receivedAt", "sentAt", "context", "writeKey",
+    };
+
+    private static ReadOnlyMemory<byte> Enrich(ValidEvent valid, string messageId, BatchDefaults shared, DateTimeOffset receivedAt)
+    {
+        var buffer = new ArrayBufferWriter<byte>(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(valid.Element).Length + 256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", valid.Type.ToWireName());
+            writer.WriteString("messageId", messageId);
+            foreach (var property in valid.Element.EnumerateObject())
+            {
+                if (!RewrittenFields.Contains(property.Name))
+                {
+                    property.WriteTo(writer);
+                }
+            }
+            WriteContext(writer, valid.Element, shared.Context);
+            writer.WriteString("timestamp", Iso8601.Format(valid.Timestamp));
+            if (valid.ClientTimestamp is { } client)
+            {
+                writer.WriteString("originalTimestamp", Iso8601.Format(client));
+            }
+            if (valid.SentAt is { } sentAt)
+            {
+                writer.WriteString("sentAt", Iso8601.Format(sentAt));
+            }
+            writer.WriteString("receivedAt", Iso8601.Format(receivedAt));
+            writer.WriteEndObject();
+        }
+        return buffer.WrittenMemory;
+    }
+
+    /// <summary>Batch-level context applies to every event; the event's own keys win.</summary>
+    private static void WriteContext(Utf8JsonWriter writer, JsonElement e, JsonElement? batchContext)
+    {
+        var own = e.TryGetProperty("context", out var c) && c.ValueKind == JsonValueKind.Object ? c : (JsonElement?)null;
+        if (own is null && batchContext is null)
+        {
+            return;
+        }
+        writer.WriteStartObject("context");
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        if (own is { } ownContext)
+        {
+            foreach (var p in ownContext.EnumerateObject())
+            {
+                p.WriteTo(writer);
+                written.Add(p.Name);
+            }
+        }
+        if (batchContext is { } shared)
+        {
+            foreach (var p in shared.EnumerateObject().Where(p => !written.Contains(p.Name)))
+            {
+                p.WriteTo(writer);
+            }
+        }
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Deterministic from the events' ids (or bytes), so a re-posted identical batch rewrites the same blobs.</summary>
+    private static string BatchIdOf(List<ValidEvent> events)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var e in events)
+        {
+            if (e.MessageId is { } id)
+            {
+                hash.AppendData(Encoding.UTF8.GetBytes(id));
+            }
+            else
+            {
+                hash.AppendData(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(e.Element));
+            }
+            hash.AppendData("\n"u8);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset().AsSpan(0, 16));
+    }
+
+    /// <summary>Reads an optional non-empty string id; returns a reason when present but unusable.</summary>
+    private static string? ReadId(JsonElement e, string name, int maxLength, out string? value)
+    {
+        value = null;
+        if (!e.TryGetProperty(name, out var p) || p.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (p.ValueKind != JsonValueKind.String)
+        {
+            return $"must be a string, not {Describe(p.ValueKind)}";
+        }
+        var text = p.GetString()!;
+        if (text.Length > maxLength)
+        {
+            return $"is {text.Length} characters, over the {maxLength}-character limit";
+        }
+        value = string.IsNullOrWhiteSpace(text) ? null : text;
+        return null;
+    }
+
+    private static DateTimeOffset? ReadOptionalInstant(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String && Iso8601.TryParse(p.GetString(), out var value) ? value : null;
+
+    private static string DescribeJsonProblem(JsonException ex)
+    {
+        var where = ex.LineNumber is { } line ? $" (line {line + 1}, byte {ex.BytePositionInLine + 1})" : string.Empty;
+        if (ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"JSON is nested too deeply{where}";
+        }
+        if (ex.Message.Contains("UTF-8", StringComparison.OrdinalIgnoreCase) || ex.Message.Contains("UTF8", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"body is not valid UTF-8{where}";
+        }
+        if (ex.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"JSON repeats a property name{where}";
+        }
+        return $"body is not valid JSON{where}";
+    }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        JsonValueKind.Object => "an object",
+        _ => "nothing",
+    };
+
+    private static string Truncate(string? text) => text is null ? string.Empty : text.Length <= 40 ? text : text[..40] + "…";
+
+    private static IntakeResult Refused(int status, string field, string reason) => new(IngestResponse.Refuse(status, field, reason), null);
+
+    private readonly record struct BatchDefaults(JsonElement? Context, DateTimeOffset? SentAt);
+
+    private readonly record struct ValidEvent(
+        JsonElement Element, EventType Type, string? MessageId, DateTimeOffset Timestamp, DateTimeOffset? ClientTimestamp, DateTimeOffset? SentAt);
+}

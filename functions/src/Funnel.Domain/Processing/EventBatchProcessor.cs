@@ -1,0 +1,23 @@
+namespace Funnel.Domain.Processing;
+
+/// <summary>
+/// ProcessEvents: writes a queued batch to raw storage, one blob per user shard under the batch's
+/// processing day. The day comes from the batch's <c>receivedAt</c>, not the clock, so a message
+/// redelivered after midnight still rewrites the same blobs instead of duplicating them.
+/// </summary>
+public sealed class EventBatchProcessor(IRawEventStore rawEvents, Events.ShardRouter router, ReportingClock clock)
+{
+    /// <summary>Returns how many events were written.</summary>
+    public async Task<int> ProcessAsync(RawEventBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var day = clock.DayOf(batch.ReceivedAt);
+        var written = 0;
+        foreach (var slice in ShardSlices.Of(batch, router))
+        {
+            await rawEvents.WriteAsync(new RawBlobName(day, slice.Shard, batch.BatchId), slice.GzipNdjson, cancellationToken);
+            written += slice.EventCount;
+        }
+        return written;
+    }
+}

@@ -1,0 +1,8 @@
+namespace Funnel.Domain.Processing;
+
+/// <summary>The <c>raw</c> store: gzip NDJSON slices of event batches by day and user shard.</summary>
+public interface IRawEventStore
+{
+    /// <summary>Writes (or overwrites with identical content) one slice.</summary>
+    Task WriteAsync(RawBlobName name, ReadOnlyMemory<byte> gzipNdjson, CancellationToken cancellationToken);
+}

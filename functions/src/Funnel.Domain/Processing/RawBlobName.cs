@@ -1,0 +1,31 @@
+using System.Globalization;
+using Funnel.Domain.Events;
+
+namespace Funnel.Domain.Processing;
+
+/// <summary>Where one shard's slice of one batch lives in the <c>raw</c> container: <c>{day}/shard-{nn}/{batchId}.ndjson.gz</c>.</summary>
+public sealed record RawBlobName(DateOnly Day, int Shard, string BatchId)
+{
+    public const string Suffix = ".ndjson.gz";
+
+    public string Path => $"{DayFolder(Day)}/{ShardRouter.FolderName(Shard)}/{BatchId}{Suffix}";
+
+    public static string DayFolder(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public override string ToString() => Path;
+
+    /// <summary>Parses a path written by <see cref="Path"/>; false for anything else in the container.</summary>
+    public static bool TryParse(string path, out RawBlobName name)
+    {
+        name = null!;
+        var parts = path.Split('/');
+        if (parts.Length != 3 || !parts[2].EndsWith(Suffix, StringComparison.Ordinal) || !parts[1].StartsWith("shard-", StringComparison.Ordinal)
+            || !DateOnly.TryParseExact(parts[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            || !int.TryParse(parts[1].AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var shard))
+        {
+            return false;
+        }
+        name = new RawBlobName(day, shard, parts[2][..^Suffix.Length]);
+        return true;
+    }
+}

@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Funnel.Handler.Configuration;
+
+/// <summary>The <c>Pipeline</c> settings: fixed per deployment.</summary>
+public sealed class PipelineOptions
+{
+    public const string Section = "Pipeline";
+
+    /// <summary>User shards; changing it re-shards raw data, so it is fixed once events are stored.</summary>
+    [Range(1, 256)]
+    public int Shards { get; set; } = 16;
+
+    /// <summary>Deliveries before a message is parked; equals the Service Bus queues' max delivery count.</summary>
+    [Range(1, 100)]
+    public int MaxDeliveryCount { get; set; } = FunctionCatalog.MaxDeliveryCount;
+
+    /// <summary>Largest queue message body: Storage queues take 64 KiB, Service Bus Standard 256 KB; we stay under both.</summary>
+    [Range(4_096, 250_000)]
+    public int QueueMessageLimitBytes { get; set; } = 60_000;
+
+    /// <summary>Standalone only: run the queue pollers in this process (the Functions host triggers us instead).</summary>
+    public bool RunQueuePollers { get; set; } = true;
+
+    [Range(1, 64)]
+    public int PollerConcurrency { get; set; } = 4;
+
+    public TimeSpan IdlePollDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+}

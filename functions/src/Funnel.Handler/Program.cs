@@ -1,0 +1,3 @@
+using Funnel.Handler;
+
+await HandlerApp.Build(args).RunAsync();

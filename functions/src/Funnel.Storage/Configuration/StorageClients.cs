@@ -1,0 +1,59 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+
+namespace Funnel.Storage.Configuration;
+
+/// <summary>The three service clients, built once from <see cref="StorageOptions"/>.</summary>
+public sealed class StorageClients
+{
+    public StorageClients(StorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
+        if (options.UsesIdentity)
+        {
+            if (options.BlobServiceUri is null || options.QueueServiceUri is null || options.TableServiceUri is null)
+            {
+                throw new InvalidOperationException("Storage: identity-based access needs all of Storage__blobServiceUri, Storage__queueServiceUri and Storage__tableServiceUri");
+            }
+            TokenCredential credential = string.Equals(options.Credential, "managedidentity", StringComparison.OrdinalIgnoreCase)
+                ? new ManagedIdentityCredential(options.ClientId is { Length: > 0 } id ? ManagedIdentityId.FromUserAssignedClientId(id) : ManagedIdentityId.SystemAssigned)
+                : new DefaultAzureCredential();
+            Blobs = new BlobServiceClient(options.BlobServiceUri, credential);
+            Queues = new QueueServiceClient(options.QueueServiceUri, credential, queueOptions);
+            Tables = new TableServiceClient(options.TableServiceUri, credential);
+        }
+        else
+        {
+            var connectionString = string.IsNullOrWhiteSpace(options.ConnectionString) ? StorageOptions.DevelopmentConnectionString : options.ConnectionString;
+            Blobs = new BlobServiceClient(connectionString);
+            Queues = new QueueServiceClient(connectionString, queueOptions);
+            Tables = new TableServiceClient(connectionString);
+        }
+    }
+
+    public BlobServiceClient Blobs { get; }
+    public QueueServiceClient Queues { get; }
+    public TableServiceClient Tables { get; }
+
+    /// <summary>Creates the containers, queues and tables if they are missing (standalone and Azurite; Bicep creates them in Azure).</summary>
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var container in new[] { StorageNames.RawContainer, StorageNames.StateContainer, StorageNames.PartialsContainer, StorageNames.ReportsContainer, StorageNames.IngestOverflowContainer })
+        {
+            await Blobs.GetBlobContainerClient(container).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        }
+        foreach (var queue in new[] { StorageNames.EventsQueue, StorageNames.AggregateShardQueue, StorageNames.FinalizeReportQueue })
+        {
+            await Queues.GetQueueClient(queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            await Queues.GetQueueClient(StorageNames.PoisonQueueOf(queue)).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        }
+        foreach (var table in new[] { StorageNames.AggregationRunsTable, StorageNames.DailyMetricsTable, StorageNames.WriteKeysTable, StorageNames.ReadKeysTable })
+        {
+            await Tables.CreateTableIfNotExistsAsync(table, cancellationToken);
+        }
+    }
+}

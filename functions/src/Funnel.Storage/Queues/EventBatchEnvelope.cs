@@ -1,0 +1,63 @@
+using System.Text;
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using Funnel.Domain.Processing;
+
+namespace Funnel.Storage.Queues;
+
+/// <summary>
+/// Turns a batch into queue messages and back. A batch over the queue's message size is split into
+/// parts; a part still too large (one huge event on a small queue) goes to a blob and the message
+/// carries only its name (claim check). Used by both hosts, so Service Bus and Storage queues carry
+/// the same messages.
+/// </summary>
+public sealed class EventBatchEnvelope(BlobServiceClient blobs, int maxMessageBytes) : IEventBatchMessages
+{
+    private readonly BlobContainerClient _overflow = blobs.GetBlobContainerClient(StorageNames.IngestOverflowContainer);
+
+    public int MaxMessageBytes => maxMessageBytes;
+
+    public async Task<IReadOnlyList<string>> ToMessagesAsync(RawEventBatch batch, CancellationToken cancellationToken)
+    {
+        var messages = new List<string>();
+        foreach (var part in RawEventBatchCodec.SplitToFit(batch, maxMessageBytes))
+        {
+            var body = RawEventBatchCodec.Serialize(part);
+            if (body.Length <= maxMessageBytes)
+            {
+                messages.Add(Encoding.UTF8.GetString(body));
+                continue;
+            }
+            var blobName = $"{part.BatchId}.json";
+            await _overflow.GetBlobClient(blobName).UploadAsync(BinaryData.FromBytes(body), overwrite: true, cancellationToken);
+            messages.Add(JsonSerializer.Serialize(new { batchId = part.BatchId, payloadBlob = blobName }));
+        }
+        return messages;
+    }
+
+    public async Task<RawEventBatch> FromMessageAsync(string message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var bytes = Encoding.UTF8.GetBytes(message);
+        string? payloadBlob = null;
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("payloadBlob", out var blob) && blob.ValueKind == JsonValueKind.String)
+            {
+                payloadBlob = blob.GetString();
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"event batch message is not valid JSON: {ex.Message}", ex);
+        }
+        if (payloadBlob is null)
+        {
+            return RawEventBatchCodec.Deserialize(bytes);
+        }
+        var content = await _overflow.GetBlobClient(payloadBlob).DownloadContentAsync(cancellationToken);
+        return RawEventBatchCodec.Deserialize(content.Value.Content.ToMemory());
+    }
+}

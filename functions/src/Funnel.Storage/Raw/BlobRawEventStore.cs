@@ -1,0 +1,56 @@
+using System.IO.Compression;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Funnel.Domain.Processing;
+
+namespace Funnel.Storage.Raw;
+
+/// <summary>The <c>raw</c> container: gzip NDJSON blobs by processing day and user shard.</summary>
+public sealed class BlobRawEventStore(BlobServiceClient blobs) : IRawEventStore
+{
+    private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(StorageNames.RawContainer);
+
+    public async Task WriteAsync(RawBlobName name, ReadOnlyMemory<byte> gzipNdjson, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var options = new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = "application/x-ndjson", ContentEncoding = "gzip" },
+        };
+        await _container.GetBlobClient(name.Path).UploadAsync(BinaryData.FromBytes(gzipNdjson), options, cancellationToken);
+    }
+
+    /// <summary>Every raw blob name, optionally only under one day.</summary>
+    public async IAsyncEnumerable<RawBlobName> ListAsync(DateOnly? day, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var prefix = day is { } d ? RawBlobName.DayFolder(d) + "/" : null;
+        await foreach (var item in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
+        {
+            if (RawBlobName.TryParse(item.Name, out var name))
+            {
+                yield return name;
+            }
+        }
+    }
+
+    /// <summary>The NDJSON lines of one blob, uncompressed.</summary>
+    public async Task<IReadOnlyList<string>> ReadLinesAsync(RawBlobName name, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var content = await _container.GetBlobClient(name.Path).DownloadContentAsync(cancellationToken);
+        using var gzip = new GZipStream(content.Value.Content.ToStream(), CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip);
+        var lines = new List<string>();
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.Length > 0)
+            {
+                lines.Add(line);
+            }
+        }
+        return lines;
+    }
+
+    /// <summary>The container's URL, for telling a person where to look.</summary>
+    public Uri ContainerUri => _container.Uri;
+}
