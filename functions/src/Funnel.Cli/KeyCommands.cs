@@ -24,7 +24,6 @@ internal static class KeyCommands
             return 0;
         });
         var command = new Command("keys", "Manage write keys") { create };
-        command.Options.Add(CliStorage.ConnectionOption);
         return command;
     }
 }

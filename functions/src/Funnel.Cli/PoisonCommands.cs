@@ -39,7 +39,6 @@ internal static class PoisonCommands
         });
 
         var command = new Command("poison", "List or replay poison (dead-letter) messages of the standalone host") { list, replay };
-        command.Options.Add(CliStorage.ConnectionOption);
         return command;
     }
 }

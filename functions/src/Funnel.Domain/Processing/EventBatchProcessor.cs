@@ -12,12 +12,8 @@ public sealed class EventBatchProcessor(IRawEventStore rawEvents, Events.ShardRo
     {
         ArgumentNullException.ThrowIfNull(batch);
         var day = clock.DayOf(batch.ReceivedAt);
-        var written = 0;
-        foreach (var slice in ShardSlices.Of(batch, router))
-        {
-            await rawEvents.WriteAsync(new RawBlobName(day, slice.Shard, batch.BatchId), slice.GzipNdjson, cancellationToken);
-            written += slice.EventCount;
-        }
-        return written;
+        var slices = ShardSlices.Of(batch, router);
+        await Task.WhenAll(slices.Select(slice => rawEvents.WriteAsync(new RawBlobName(day, slice.Shard, batch.BatchId), slice.GzipNdjson, cancellationToken)));
+        return slices.Sum(slice => slice.EventCount);
     }
 }

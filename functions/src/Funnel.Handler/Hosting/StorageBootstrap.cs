@@ -7,7 +7,14 @@ public sealed class StorageBootstrap(StorageClients storage, ILogger<StorageBoot
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await storage.EnsureCreatedAsync(cancellationToken);
+        try
+        {
+            await storage.EnsureCreatedAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or AggregateException)
+        {
+            throw new InvalidOperationException($"Cannot reach storage at {storage.Blobs.Uri} to create containers, queues and tables; check Storage__ConnectionString. {ex.Message}", ex);
+        }
         logger.LogInformation("Storage ready at {BlobEndpoint}", storage.Blobs.Uri);
     }
 

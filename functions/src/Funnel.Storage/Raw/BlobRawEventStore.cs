@@ -51,6 +51,13 @@ public sealed class BlobRawEventStore(BlobServiceClient blobs) : IRawEventStore
         return lines;
     }
 
+    /// <summary>Copies one blob, still gzip-compressed, to <paramref name="destination"/>.</summary>
+    public async Task DownloadAsync(RawBlobName name, Stream destination, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        await _container.GetBlobClient(name.Path).DownloadToAsync(destination, cancellationToken);
+    }
+
     /// <summary>The container's URL, for telling a person where to look.</summary>
     public Uri ContainerUri => _container.Uri;
 }

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The main job, locally: Azurite + the handler app, a realistic sample of events sent through the
+# real Segment Node client, and a count of what arrived in raw storage.
+# Options (environment): DEMO_PERSONS (default 2500), DEMO_DAYS (7), DEMO_SEED (42).
+source "$(dirname "$0")/lib.sh"
+
+persons="${DEMO_PERSONS:-2500}"
+days="${DEMO_DAYS:-7}"
+seed="${DEMO_SEED:-42}"
+out="$LOCAL_DIR/demo"
+rm -rf "$out" && mkdir -p "$out"
+
+ensure_node_tools
+ensure_dotnet
+say "Starting Azurite (in memory, loopback)"
+start_azurite
+
+port=$(free_port)
+write_key="demo-$(node -e 'console.log(require("crypto").randomBytes(12).toString("hex"))')"
+say "Starting the handler app standalone on http://127.0.0.1:$port"
+Storage__ConnectionString="$AZURITE_CONNECTION" Ingest__WriteKeys__0="$write_key" Reporting__TimeZone="${REPORTING_TZ:-UTC}" \
+  dotnet "$REPO_ROOT/functions/src/Funnel.Handler/bin/${CONFIGURATION:-Debug}/net10.0/Funnel.Handler.dll" \
+  --urls "http://127.0.0.1:$port" --contentRoot "$REPO_ROOT/functions/src/Funnel.Handler" >"$out/handler.log" 2>&1 &
+PIDS+=($!)
+wait_for_http "http://127.0.0.1:$port/" 60 || { tail -n 20 "$out/handler.log" >&2; exit 1; }
+
+funnel() { dotnet "$REPO_ROOT/functions/src/Funnel.Cli/bin/${CONFIGURATION:-Debug}/net10.0/funnel.dll" --connection "$AZURITE_CONNECTION" "$@"; }
+
+say "Generating journeys of $persons persons over $days days (seed $seed)"
+funnel sample --persons "$persons" --days "$days" --seed "$seed" --out "$out/calls.ndjson" >&2
+
+say "Sending them with @segment/analytics-node"
+summary=$(node "$NODE_TOOLS/send-events.mjs" --host "http://127.0.0.1:$port" --write-key "$write_key" --in "$out/calls.ndjson" --run-id "demo$seed")
+echo "    client: $summary" >&2
+sent=$(node -e 'console.log(JSON.parse(process.argv[1]).sent)' "$summary")
+sent_persons=$(node -e 'console.log(JSON.parse(process.argv[1]).persons)' "$summary")
+
+say "Waiting for ProcessEvents to drain the events queue"
+deadline=$((SECONDS + 300))
+while :; do
+  waiting=$(node -e 'console.log(JSON.parse(process.argv[1]).events)' "$(funnel queue status --json)")
+  [ "$waiting" -eq 0 ] && break
+  [ $SECONDS -lt $deadline ] || { echo "error: $waiting messages still queued after 300 s; see $out/handler.log" >&2; break; }
+  printf '    %s messages still queued\r' "$waiting" >&2
+  sleep 1
+done
+say "Counting raw storage"
+tally=$(funnel raw count --json)
+found=$(node -e 'console.log(JSON.parse(process.argv[1]).Events)' "$tally")
+found_persons=$(node -e 'console.log(JSON.parse(process.argv[1]).Persons)' "$tally")
+poisoned=$(funnel poison list | tail -n 1)
+
+say "Copying raw blobs"
+funnel raw export --out "$out/raw" >&2
+echo "    $poisoned" >&2
+echo
+echo "sent $sent events from $sent_persons persons with @segment/analytics-node; found $found events from $found_persons persons in raw storage ($AZURITE_BLOB_URL/raw, copied to $out/raw)"
+[ "$found" -eq "$sent" ] || { echo "error: raw storage holds $found events, expected $sent; see $out/handler.log" >&2; exit 1; }
