@@ -1,0 +1,205 @@
+using System.Text.Json;
+using Funnel.Domain.Ingest;
+
+namespace Funnel.Domain.Tests.Ingest;
+
+public class EventIntakeTests
+{
+    private readonly IntakeHarness _harness = new();
+
+    [Fact]
+    public async Task A_valid_batch_is_accepted_and_queued_with_receivedAt_stamped()
+    {
+        var result = await _harness.PostAsync("batch", """
+            {"batch":[
+              {"type":"track","event":"Signed Up","userId":"u1","messageId":"m1","timestamp":"2026-11-24T09:00:00Z","properties":{"method":"phone"}},
+              {"type":"identify","anonymousId":"a1","messageId":"m2","traits":{"city":"上海"}}
+            ]}
+            """);
+
+        Assert.Equal(200, result.Response.StatusCode);
+        Assert.Equal((true, 2, 0), (result.Response.Answer.Success, result.Response.Answer.Accepted, result.Response.Answer.Rejected));
+        var events = IntakeHarness.Events(result);
+        Assert.Equal(["m1", "m2"], events.Select(e => e.GetProperty("messageId").GetString()));
+        Assert.All(events, e => Assert.Equal("2026-11-24T10:00:20.000Z", e.GetProperty("receivedAt").GetString()));
+        Assert.Equal("phone", events[0].GetProperty("properties").GetProperty("method").GetString());
+        Assert.Equal("上海", events[1].GetProperty("traits").GetProperty("city").GetString());
+        Assert.Equal(IntakeHarness.ReceivedAt, result.Batch!.ReceivedAt);
+    }
+
+    [Fact]
+    public async Task Client_clock_skew_is_corrected_from_sentAt_and_the_original_timestamp_kept()
+    {
+        // The device clock runs 15 s behind: it stamped sentAt 10:00:05 when we received at 10:00:20.
+        var result = await _harness.PostAsync("batch", """
+            {"sentAt":"2026-11-24T10:00:05Z","batch":[{"type":"track","event":"Activated","userId":"u1","timestamp":"2026-11-24T10:00:00Z"}]}
+            """);
+        var e = Assert.Single(IntakeHarness.Events(result));
+        Assert.Equal("2026-11-24T10:00:15.000Z", e.GetProperty("timestamp").GetString());
+        Assert.Equal("2026-11-24T10:00:00.000Z", e.GetProperty("originalTimestamp").GetString());
+    }
+
+    [Fact]
+    public async Task An_event_level_sentAt_wins_over_the_batch_one()
+    {
+        var result = await _harness.PostAsync("batch", """
+            {"sentAt":"2026-11-24T10:00:05Z","batch":[{"type":"track","event":"A","userId":"u1","timestamp":"2026-11-24T10:00:00+08:00","sentAt":"2026-11-24T10:00:10+08:00"}]}
+            """);
+        Assert.Equal("2026-11-24T10:00:10.000Z", Assert.Single(IntakeHarness.Events(result)).GetProperty("timestamp").GetString());
+    }
+
+    [Fact]
+    public async Task An_event_without_timestamp_happened_when_received()
+    {
+        var result = await _harness.PostAsync("track", """{"event":"A","userId":"u1"}""");
+        Assert.Equal("2026-11-24T10:00:20.000Z", Assert.Single(IntakeHarness.Events(result)).GetProperty("timestamp").GetString());
+    }
+
+    [Fact]
+    public async Task Batch_context_applies_to_every_event_and_the_events_own_keys_win()
+    {
+        var result = await _harness.PostAsync("batch", """
+            {"context":{"library":{"name":"analytics-node"},"locale":"zh-CN"},
+             "batch":[{"type":"track","event":"A","userId":"u1","context":{"locale":"en-US"}},{"type":"track","event":"B","userId":"u2"}]}
+            """);
+        var events = IntakeHarness.Events(result);
+        Assert.Equal("en-US", events[0].GetProperty("context").GetProperty("locale").GetString());
+        Assert.Equal("analytics-node", events[0].GetProperty("context").GetProperty("library").GetProperty("name").GetString());
+        Assert.Equal("zh-CN", events[1].GetProperty("context").GetProperty("locale").GetString());
+    }
+
+    [Fact]
+    public async Task The_write_key_in_a_body_authenticates_and_is_never_stored()
+    {
+        var result = await _harness.PostBytesAsync("t", System.Text.Encoding.UTF8.GetBytes("""{"writeKey":"good-key","event":"A","anonymousId":"a1"}"""), null, "text/plain", null);
+        Assert.Equal(200, result.Response.StatusCode);
+        var e = Assert.Single(IntakeHarness.Events(result));
+        Assert.False(e.TryGetProperty("writeKey", out _));
+        Assert.Equal("track", e.GetProperty("type").GetString());
+    }
+
+    [Theory]
+    [InlineData("t", "track")]
+    [InlineData("identify", "identify")]
+    [InlineData("p", "page")]
+    [InlineData("s", "screen")]
+    [InlineData("g", "group")]
+    public async Task A_single_call_route_sets_the_event_type(string route, string type)
+    {
+        var result = await _harness.PostAsync(route, """{"event":"A","userId":"u1","previousId":"a1","groupId":"g1"}""");
+        Assert.Equal(type, Assert.Single(IntakeHarness.Events(result)).GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Events_without_messageId_get_one_that_is_the_same_when_the_same_body_is_posted_again()
+    {
+        const string body = """{"batch":[{"type":"track","event":"A","userId":"u1","timestamp":"2026-11-24T09:00:00Z"},{"type":"track","event":"B","userId":"u1","timestamp":"2026-11-24T09:00:00Z"}]}""";
+        var first = await _harness.PostAsync("batch", body);
+        var second = await _harness.PostAsync("batch", body);
+        var ids = IntakeHarness.Events(first).Select(e => e.GetProperty("messageId").GetString()).ToList();
+        Assert.Equal(2, ids.Distinct().Count());
+        Assert.Equal(ids, IntakeHarness.Events(second).Select(e => e.GetProperty("messageId").GetString()));
+        Assert.Equal(first.Batch!.BatchId, second.Batch!.BatchId);
+    }
+
+    [Fact]
+    public async Task Batches_with_different_events_get_different_ids()
+    {
+        var a = await _harness.PostAsync("batch", """{"batch":[{"type":"track","event":"A","userId":"u1","messageId":"m1"}]}""");
+        var b = await _harness.PostAsync("batch", """{"batch":[{"type":"track","event":"A","userId":"u1","messageId":"m2"}]}""");
+        Assert.NotEqual(a.Batch!.BatchId, b.Batch!.BatchId);
+    }
+
+    [Fact]
+    public async Task Invalid_events_are_listed_by_index_and_field_while_the_valid_ones_are_queued()
+    {
+        var result = await _harness.PostAsync("batch", """
+            {"batch":[
+              {"type":"track","event":"A","userId":"u1"},
+              {"type":"track","userId":"u2"},
+              {"type":"bogus","userId":"u3"},
+              {"type":"track","event":"A"},
+              {"type":"track","event":"A","userId":42},
+              {"type":"track","event":"A","userId":"u1","timestamp":"yesterday"},
+              {"type":"track","event":"A","userId":"u1","properties":[1]},
+              {"type":"alias","userId":"u1"},
+              "not an object"
+            ]}
+            """);
+        Assert.Equal(200, result.Response.StatusCode);
+        Assert.Equal(1, result.Response.Answer.Accepted);
+        Assert.Equal(
+            [(1, "event"), (2, "type"), (3, "userId"), (4, "userId"), (5, "timestamp"), (6, "properties"), (7, "previousId"), (8, "$")],
+            result.Response.Answer.Errors.Select(e => (e.Index!.Value, e.Field)));
+        Assert.All(result.Response.Answer.Errors, e => Assert.False(string.IsNullOrWhiteSpace(e.Reason)));
+    }
+
+    [Fact]
+    public async Task A_batch_with_no_valid_event_is_a_400_and_queues_nothing()
+    {
+        var result = await _harness.PostAsync("batch", """{"batch":[{"type":"track","userId":"u2"}]}""");
+        Assert.Equal(400, result.Response.StatusCode);
+        Assert.Null(result.Batch);
+        Assert.Equal("required for track calls", Assert.Single(result.Response.Answer.Errors).Reason);
+    }
+
+    [Theory]
+    [InlineData("2026-11-25T10:00:21Z", "in the future")]
+    [InlineData("2024-11-23T10:00:00Z", "2 years in the past")]
+    public async Task Timestamps_too_far_from_now_are_rejected(string timestamp, string reason)
+    {
+        var result = await _harness.PostAsync("track", $$"""{"event":"A","userId":"u1","timestamp":"{{timestamp}}"}""");
+        Assert.Equal(400, result.Response.StatusCode);
+        var error = Assert.Single(result.Response.Answer.Errors);
+        Assert.Equal("timestamp", error.Field);
+        Assert.Contains(reason, error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_timestamp_just_inside_the_future_limit_is_accepted()
+    {
+        var result = await _harness.PostAsync("track", """{"event":"A","userId":"u1","timestamp":"2026-11-25T10:00:19Z"}""");
+        Assert.Equal(200, result.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_repeated_messageId_within_one_batch_is_rejected()
+    {
+        var result = await _harness.PostAsync("batch", """{"batch":[{"type":"track","event":"A","userId":"u1","messageId":"m"},{"type":"track","event":"B","userId":"u1","messageId":"m"}]}""");
+        Assert.Equal(1, result.Response.Answer.Accepted);
+        Assert.Equal((1, "messageId"), (result.Response.Answer.Errors[0].Index!.Value, result.Response.Answer.Errors[0].Field));
+    }
+
+    [Fact]
+    public async Task A_gzip_body_is_inflated()
+    {
+        var body = IntakeHarness.Gzip("""{"batch":[{"type":"track","event":"A","userId":"u1"}]}""");
+        var result = await _harness.PostBytesAsync("batch", body, IntakeHarness.Basic("good-key"), "application/json", "gzip");
+        Assert.Equal(200, result.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_gzip_bomb_is_refused_with_413_before_it_fills_memory()
+    {
+        var bomb = IntakeHarness.Gzip("{\"batch\":[" + new string(' ', 20_000_000) + "]}");
+        var result = await _harness.PostBytesAsync("batch", bomb, IntakeHarness.Basic("good-key"), "application/json", "gzip");
+        Assert.Equal(413, result.Response.StatusCode);
+        Assert.Contains("inflates past", result.Response.Answer.Errors[0].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_key_is_refused_before_the_body_is_read()
+    {
+        var result = await _harness.PostAsync("batch", "this is not even json", IntakeHarness.Basic("stolen-key"));
+        Assert.Equal(401, result.Response.StatusCode);
+        Assert.Equal("writeKey", result.Response.Answer.Errors[0].Field);
+    }
+
+    [Fact]
+    public async Task The_answer_serialises_as_the_documented_json()
+    {
+        var result = await _harness.PostAsync("batch", """{"batch":[{"type":"track","event":"A","userId":"u1"},{"type":"track","userId":"u1"}]}""");
+        var json = JsonSerializer.Serialize(result.Response.Answer);
+        Assert.Equal("""{"success":true,"accepted":1,"rejected":1,"errors":[{"index":1,"field":"event","reason":"required for track calls"}]}""", json);
+    }
+}
