@@ -26,4 +26,7 @@ public sealed class PipelineOptions
     public int PollerConcurrency { get; set; } = 4;
 
     public TimeSpan IdlePollDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Wait before the second delivery of a failed message; it doubles per delivery, capped at a minute.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
 }

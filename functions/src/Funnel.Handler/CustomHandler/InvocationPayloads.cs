@@ -35,7 +35,12 @@ public sealed record HttpBindingResponse(
 /// <summary>The handler's answer to the host. A non-2xx answer tells the host the invocation failed.</summary>
 public sealed class InvocationResponse
 {
+    [JsonPropertyName("Outputs")]
     public Dictionary<string, object?> Outputs { get; init; } = [];
+
+    [JsonPropertyName("Logs")]
     public List<string> Logs { get; init; } = [];
+
+    [JsonPropertyName("ReturnValue")]
     public object? ReturnValue { get; init; }
 }

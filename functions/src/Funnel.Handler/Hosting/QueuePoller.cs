@@ -50,11 +50,11 @@ public sealed class QueuePoller(
                 continue;
             }
             await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = settings.PollerConcurrency, CancellationToken = stoppingToken },
-                async (message, ct) => await HandleOneAsync(message, settings.MaxDeliveryCount, ct));
+                async (message, ct) => await HandleOneAsync(message, settings, ct));
         }
     }
 
-    private async Task HandleOneAsync(QueuedMessage message, int maxDeliveries, CancellationToken cancellationToken)
+    private async Task HandleOneAsync(QueuedMessage message, PipelineOptions settings, CancellationToken cancellationToken)
     {
         try
         {
@@ -68,7 +68,7 @@ public sealed class QueuePoller(
         catch (Exception ex)
         {
             var hopeless = ex is FormatException;
-            if (hopeless || message.DequeueCount >= maxDeliveries)
+            if (hopeless || message.DequeueCount >= settings.MaxDeliveryCount)
             {
                 var reason = hopeless ? $"malformed message: {ex.Message}" : $"failed {message.DequeueCount} times; last error: {ex.GetType().Name}: {ex.Message}";
                 logger.LogError(ex, "Parking message {MessageId} of {Queue} in its poison queue: {Reason}", message.MessageId, channel.Name, reason);
@@ -76,7 +76,7 @@ public sealed class QueuePoller(
             }
             else
             {
-                var backoff = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, message.DequeueCount)));
+                var backoff = TimeSpan.FromTicks((long)Math.Min(TimeSpan.FromMinutes(1).Ticks, settings.RetryBaseDelay.Ticks * Math.Pow(2, message.DequeueCount - 1)));
                 logger.LogWarning(ex, "Message {MessageId} of {Queue} failed (delivery {Delivery}); retrying in {Backoff}", message.MessageId, channel.Name, message.DequeueCount, backoff);
                 await channel.AbandonAsync(message, backoff, CancellationToken.None);
             }

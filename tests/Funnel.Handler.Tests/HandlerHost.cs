@@ -1,0 +1,76 @@
+using System.Text;
+using Funnel.Domain.Ingest;
+using Funnel.Domain.Processing;
+using Funnel.Handler;
+using Funnel.Storage.Queues;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Moq;
+
+namespace Funnel.Handler.Tests;
+
+/// <summary>The real handler app on an in-memory test server, with every storage port replaced by a Moq mock.</summary>
+internal sealed class HandlerHost : IAsyncDisposable
+{
+    public const string WriteKey = "good-key";
+
+    private readonly WebApplication _app;
+
+    public Mock<IWriteKeyDirectory> Keys { get; } = new();
+    public Mock<IRawEventStore> Raw { get; } = new();
+    public Mock<IQueueSender> Sender { get; } = new();
+    public List<(RawBlobName Name, byte[] Bytes)> Written { get; } = [];
+    public List<(string Queue, IReadOnlyList<string> Messages)> Sent { get; } = [];
+    public HttpClient Client { get; }
+
+    private HandlerHost(Dictionary<string, string?> settings)
+    {
+        Keys.Setup(k => k.IsKnownAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync((string key, CancellationToken _) => key == WriteKey);
+        Raw.Setup(r => r.WriteAsync(It.IsAny<RawBlobName>(), It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<CancellationToken>()))
+            .Callback((RawBlobName n, ReadOnlyMemory<byte> b, CancellationToken _) => { lock (Written) { Written.Add((n, b.ToArray())); } })
+            .Returns(Task.CompletedTask);
+        Sender.Setup(s => s.SendAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
+            .Callback((string q, IReadOnlyList<string> m, CancellationToken _) => { lock (Sent) { Sent.Add((q, m)); } })
+            .Returns(Task.CompletedTask);
+
+        _app = HandlerApp.Build([], builder =>
+        {
+            builder.WebHost.UseTestServer();
+            foreach (var (key, value) in settings)
+            {
+                builder.Configuration[key] = value;
+            }
+            builder.Services.RemoveAll<IHostedService>();
+            builder.Services.AddSingleton(Keys.Object);
+            builder.Services.AddSingleton(Raw.Object);
+            builder.Services.AddSingleton(Sender.Object);
+            // Messages stay in memory: the claim-check blob path is covered against Azurite.
+            builder.Services.AddSingleton<IEventBatchMessages>(new InMemoryBatchMessages());
+        });
+        _app.StartAsync().GetAwaiter().GetResult();
+        Client = _app.GetTestClient();
+    }
+
+    public static HandlerHost Start(Dictionary<string, string?>? settings = null) => new(settings ?? []);
+
+    public static string Basic(string key) => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(key + ":"));
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private sealed class InMemoryBatchMessages : IEventBatchMessages
+    {
+        public Task<IReadOnlyList<string>> ToMessagesAsync(RawEventBatch batch, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<string>>([Encoding.UTF8.GetString(RawEventBatchCodec.Serialize(batch))]);
+
+        public Task<RawEventBatch> FromMessageAsync(string message, CancellationToken cancellationToken) =>
+            Task.FromResult(RawEventBatchCodec.Deserialize(Encoding.UTF8.GetBytes(message)));
+    }
+}
