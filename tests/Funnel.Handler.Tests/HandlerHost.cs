@@ -25,6 +25,7 @@ internal sealed class HandlerHost : IAsyncDisposable
     public List<(RawBlobName Name, byte[] Bytes)> Written { get; } = [];
     public List<(string Queue, IReadOnlyList<string> Messages)> Sent { get; } = [];
     public HttpClient Client { get; }
+    public IServiceProvider Services => _app.Services;
 
     private HandlerHost(Dictionary<string, string?> settings)
     {
