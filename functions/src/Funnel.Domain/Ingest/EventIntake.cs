@@ -128,7 +128,7 @@ public sealed class EventIntake
         var seenIds = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < elements.Count; i++)
         {
-            var outcome = Validate(elements[i], i, routeType, shared, receivedAt);
+            var outcome = ValidateSafely(elements[i], i, routeType, shared, receivedAt);
             if (outcome.Error is not null)
             {
                 errors.Add(outcome.Error);
@@ -151,10 +151,35 @@ public sealed class EventIntake
         var events = new List<ReadOnlyMemory<byte>>(valid.Count);
         for (var i = 0; i < valid.Count; i++)
         {
-            events.Add(Enrich(valid[i], valid[i].MessageId ?? $"{batchId}-{i}", shared, receivedAt));
+            try
+            {
+                events.Add(Enrich(valid[i], valid[i].MessageId ?? $"{batchId}-{i}", shared, receivedAt));
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+            {
+                errors.Add(new IngestError(valid[i].Index, "$", "contains a string that is not valid Unicode (e.g. a lone surrogate escape)"));
+            }
         }
-        var answer = new IngestAnswer(true, valid.Count, errors.Count, errors);
+        if (events.Count == 0)
+        {
+            return new IntakeResult(new IngestResponse(400, new IngestAnswer(false, 0, errors.Count, errors)), null);
+        }
+        errors.Sort((a, b) => (a.Index ?? -1).CompareTo(b.Index ?? -1));
+        var answer = new IngestAnswer(true, events.Count, errors.Count, errors);
         return new IntakeResult(new IngestResponse(200, answer), new RawEventBatch(batchId, receivedAt, events));
+    }
+
+    /// <summary>JSON allows escapes such as a lone "\ud800" that no .NET string can hold; such an event is rejected, not a crash.</summary>
+    private (ValidEvent Event, IngestError? Error) ValidateSafely(JsonElement e, int index, EventType? routeType, BatchDefaults shared, DateTimeOffset receivedAt)
+    {
+        try
+        {
+            return Validate(e, index, routeType, shared, receivedAt);
+        }
+        catch (InvalidOperationException)
+        {
+            return (default, new IngestError(index, "$", "contains a string that is not valid Unicode (e.g. a lone surrogate escape)"));
+        }
     }
 
     private (ValidEvent Event, IngestError? Error) Validate(JsonElement e, int index, EventType? routeType, BatchDefaults shared, DateTimeOffset receivedAt)
@@ -278,7 +303,7 @@ public sealed class EventIntake
             return (default, Fail("timestamp", $"{Iso8601.Format(timestamp)} (after clock-skew correction) is more than 2 years in the past"));
         }
 
-        return (new ValidEvent(e, type, messageId, timestamp, clientTimestamp, sentAt), null);
+        return (new ValidEvent(e, index, type, messageId, timestamp, clientTimestamp, sentAt), null);
     }
 
     private static readonly string[] ObjectFields = ["properties", "traits", "context", "integrations"];
@@ -426,5 +451,5 @@ public sealed class EventIntake
     private readonly record struct BatchDefaults(JsonElement? Context, DateTimeOffset? SentAt);
 
     private readonly record struct ValidEvent(
-        JsonElement Element, EventType Type, string? MessageId, DateTimeOffset Timestamp, DateTimeOffset? ClientTimestamp, DateTimeOffset? SentAt);
+        JsonElement Element, int Index, EventType Type, string? MessageId, DateTimeOffset Timestamp, DateTimeOffset? ClientTimestamp, DateTimeOffset? SentAt);
 }

@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using Funnel.Domain.Sample;
+
+namespace Funnel.Integration.Tests;
+
+/// <summary>Events posted by the real @segment/analytics-node client arrive in raw storage, each exactly once.</summary>
+[Collection(PipelineOnAzurite.Name)]
+public class SegmentClientTests(PipelineFixture pipeline)
+{
+    [Fact]
+    public async Task Every_event_sent_by_analytics_node_is_in_raw_storage_exactly_once()
+    {
+        var runId = "node" + Guid.NewGuid().ToString("N")[..8];
+        var dir = Directory.CreateTempSubdirectory("segment-client-").FullName;
+        var calls = Path.Combine(dir, "calls.ndjson");
+        var ids = Path.Combine(dir, "ids.txt");
+        await File.WriteAllLinesAsync(calls, new SampleJourneys(seed: 7).Generate(persons: 300, days: 3, DateTimeOffset.UtcNow.AddMinutes(-1)).Select(c => c.ToJsonString()));
+
+        var (exitCode, output) = await RunNodeAsync(RepoPaths.Of("tools", "node", "send-events.mjs"),
+            "--host", pipeline.BaseAddress.ToString().TrimEnd('/'), "--write-key", PipelineFixture.WriteKey,
+            "--in", calls, "--ids-out", ids, "--run-id", runId, "--flush-at", "100");
+        Assert.True(exitCode == 0, $"send-events.mjs failed: {output}");
+
+        var sent = (await File.ReadAllLinesAsync(ids)).Where(l => l.Length > 0).ToList();
+        Assert.True(sent.Count > 1000, $"only {sent.Count} events were generated");
+        var raw = await pipeline.SettledRawEventsAsync(runId, sent.Count);
+        var stored = raw.Select(r => r.Event.GetProperty("messageId").GetString()!).ToList();
+
+        Assert.Equal(sent.Count, stored.Count);
+        Assert.Equal(sent.Order(StringComparer.Ordinal), stored.Order(StringComparer.Ordinal));
+        Assert.All(raw, r =>
+        {
+            Assert.True(r.Event.TryGetProperty("receivedAt", out _));
+            Assert.Equal("@segment/analytics-node", r.Event.GetProperty("context").GetProperty("library").GetProperty("name").GetString());
+        });
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunNodeAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("node is not on PATH");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
