@@ -99,7 +99,10 @@ public sealed class PipelineFixture : IAsyncLifetime
         return found;
     }
 
-    /// <summary>Drains the queue, then returns the raw events of a test run (prefix), waiting up to a minute for <paramref name="expected"/> of them.</summary>
+    /// <summary>
+    /// Drains the queue (so every message sent before the call has been processed), then returns the raw
+    /// events of a test run (prefix), retrying up to a minute until at least <paramref name="expected"/> are there.
+    /// </summary>
     public async Task<List<(string Blob, JsonElement Event)>> SettledRawEventsAsync(string prefix, int expected)
     {
         var deadline = DateTime.UtcNow.AddMinutes(1);

@@ -1,0 +1,73 @@
+using System.Net;
+using System.Text;
+using Funnel.Domain.Processing;
+using Funnel.Storage;
+using Funnel.Storage.Queues;
+
+namespace Funnel.Integration.Tests;
+
+/// <summary>At-least-once delivery must not turn into duplicates in raw storage.</summary>
+[Collection(PipelineOnAzurite.Name)]
+public class DuplicateDeliveryTests(PipelineFixture pipeline)
+{
+    [Fact]
+    public async Task The_same_queue_message_processed_twice_leaves_each_event_once()
+    {
+        var prefix = "redeliver" + Guid.NewGuid().ToString("N")[..8];
+        var events = Enumerable.Range(0, 40).Select(i => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(
+            $"{{\"type\":\"track\",\"event\":\"A\",\"userId\":\"{prefix}-u{i}\",\"messageId\":\"{prefix}-{i}\",\"timestamp\":\"2026-11-24T01:00:00.000Z\",\"receivedAt\":\"2026-11-24T01:00:01.000Z\"}}")).ToList();
+        var message = Encoding.UTF8.GetString(RawEventBatchCodec.Serialize(new RawEventBatch(prefix, DateTimeOffset.UtcNow, events)));
+
+        var sender = new StorageQueueSender(pipeline.Storage.Queues);
+        await sender.SendAsync(StorageNames.EventsQueue, [message], CancellationToken.None);
+        await pipeline.SettledRawEventsAsync(prefix, 40);
+        await sender.SendAsync(StorageNames.EventsQueue, [message], CancellationToken.None);
+        var raw = await pipeline.SettledRawEventsAsync(prefix, 40);
+
+        Assert.Equal(40, raw.Count);
+        Assert.Equal(40, raw.Select(r => r.Event.GetProperty("messageId").GetString()).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task The_same_batch_posted_twice_with_the_same_messageIds_is_stored_once()
+    {
+        var prefix = "repost" + Guid.NewGuid().ToString("N")[..8];
+        var body = Ingest.TrackBatch(prefix, 25);
+        using (var first = await pipeline.Client.SendAsync(Ingest.Batch(body)))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+        await pipeline.SettledRawEventsAsync(prefix, 25);
+        using (var second = await pipeline.Client.SendAsync(Ingest.Batch(body)))
+        {
+            Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        }
+        var raw = await pipeline.SettledRawEventsAsync(prefix, 25);
+
+        Assert.Equal(25, raw.Count);
+        Assert.Equal(25, raw.Select(r => r.Event.GetProperty("messageId").GetString()).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_batch_larger_than_one_queue_message_is_split_and_a_huge_event_travels_by_claim_check()
+    {
+        var prefix = "large" + Guid.NewGuid().ToString("N")[..8];
+        var bigNote = new string('x', 20_000);
+        var body = "{\"batch\":[" + string.Join(",", Enumerable.Range(0, 300).Select(i =>
+            $"{{\"type\":\"track\",\"event\":\"A\",\"userId\":\"{prefix}-u{i}\",\"messageId\":\"{prefix}-{i}\",\"properties\":{{\"note\":\"{(i == 7 ? bigNote : "short")}\"}}}}")) + "]}";
+        using var response = await pipeline.Client.SendAsync(Ingest.Batch(body));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var raw = await pipeline.SettledRawEventsAsync(prefix, 300);
+        Assert.Equal(300, raw.Count);
+        Assert.Equal(bigNote, raw.Single(r => r.Event.GetProperty("messageId").GetString() == $"{prefix}-7").Event.GetProperty("properties").GetProperty("note").GetString());
+        Assert.True(raw.Select(r => r.Blob.Split('/')[2]).Distinct().Count() > 1, "the batch should have been split into several messages");
+        var overflow = pipeline.Storage.Blobs.GetBlobContainerClient(StorageNames.IngestOverflowContainer);
+        var claimChecks = new List<string>();
+        await foreach (var blob in overflow.GetBlobsAsync())
+        {
+            claimChecks.Add(blob.Name);
+        }
+        Assert.NotEmpty(claimChecks);
+    }
+}
