@@ -51,6 +51,11 @@ public sealed class EventIntake
             return Refused(401, "writeKey", "unknown write key");
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(json.Span))
+        {
+            return Refused(400, "body", "body is not valid UTF-8");
+        }
+
         var receivedAt = _time.GetUtcNow();
         JsonDocument document;
         try

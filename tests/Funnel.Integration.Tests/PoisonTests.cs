@@ -1,0 +1,62 @@
+using System.Text;
+using Funnel.Domain.Processing;
+using Funnel.Storage;
+using Funnel.Storage.Queues;
+
+namespace Funnel.Integration.Tests;
+
+/// <summary>Messages that keep failing are parked with their reason, never dropped, and can be replayed.</summary>
+[Collection(PipelineOnAzurite.Name)]
+public class PoisonTests(PipelineFixture pipeline)
+{
+    private async Task<PoisonMessage> WaitForPoisonAsync(string marker)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            var parked = await pipeline.Events.PeekPoisonAsync(32, CancellationToken.None);
+            var match = parked.FirstOrDefault(p => p.Body.Contains(marker, StringComparison.Ordinal));
+            if (match is not null)
+            {
+                return match;
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"no poison message containing {marker}");
+    }
+
+    [Fact]
+    public async Task A_malformed_message_is_parked_at_once_with_its_reason()
+    {
+        var marker = "garbage" + Guid.NewGuid().ToString("N")[..8];
+        await new StorageQueueSender(pipeline.Storage.Queues).SendAsync(StorageNames.EventsQueue, [$"not json {marker}"], CancellationToken.None);
+        var parked = await WaitForPoisonAsync(marker);
+        Assert.Equal($"not json {marker}", parked.Body);
+        Assert.StartsWith("malformed message", parked.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_message_failing_every_delivery_is_parked_after_5_and_replays_once_the_cause_is_fixed()
+    {
+        var prefix = "poison" + Guid.NewGuid().ToString("N")[..8];
+        var payloadBlob = $"{prefix}.json";
+        var claimCheck = $"{{\"batchId\":\"{prefix}\",\"payloadBlob\":\"{payloadBlob}\"}}";
+        await new StorageQueueSender(pipeline.Storage.Queues).SendAsync(StorageNames.EventsQueue, [claimCheck], CancellationToken.None);
+
+        var parked = await WaitForPoisonAsync(prefix);
+        Assert.Equal(claimCheck, parked.Body);
+        Assert.StartsWith("failed 5 times", parked.Reason, StringComparison.Ordinal);
+        Assert.Contains("BlobNotFound", parked.Reason, StringComparison.Ordinal);
+        Assert.Empty(await pipeline.RawEventsAsync(prefix));
+
+        // Fix the cause (the claim-check payload appears), then replay as an operator would.
+        var batch = new RawEventBatch(prefix, DateTimeOffset.UtcNow, [Encoding.UTF8.GetBytes($"{{\"type\":\"track\",\"event\":\"A\",\"userId\":\"u1\",\"messageId\":\"{prefix}-0\"}}")]);
+        await pipeline.Storage.Blobs.GetBlobContainerClient(StorageNames.IngestOverflowContainer).GetBlobClient(payloadBlob)
+            .UploadAsync(BinaryData.FromBytes(RawEventBatchCodec.Serialize(batch)), overwrite: true);
+        var replayed = await pipeline.Events.ReplayPoisonAsync(CancellationToken.None);
+
+        Assert.True(replayed >= 1);
+        var raw = await pipeline.SettledRawEventsAsync(prefix, 1);
+        Assert.Equal($"{prefix}-0", Assert.Single(raw).Event.GetProperty("messageId").GetString());
+    }
+}
