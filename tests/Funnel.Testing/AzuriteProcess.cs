@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Funnel.Storage.Configuration;
 
-namespace Funnel.Integration.Tests;
+namespace Funnel.Testing;
 
 /// <summary>A real Azurite (from tools/node, installed by the test command) on free loopback ports, in memory, stopped on dispose.</summary>
 public sealed class AzuriteProcess : IAsyncDisposable

@@ -1,7 +1,7 @@
-namespace Funnel.Integration.Tests;
+namespace Funnel.Testing;
 
 /// <summary>Paths inside the repository the tests were built from.</summary>
-internal static class RepoPaths
+public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
