@@ -1,0 +1,94 @@
+// Storage for raw events, state, partials, reports, the deployment package and the host; keys off, identity only.
+import { roleIds } from 'roles.bicep'
+
+param location string
+param name string
+param tags object
+param principalId string
+param rawCoolAfterDays int
+param deploymentContainerName string
+
+var containers = ['raw', 'state', 'partials', 'reports', 'ingest-overflow', deploymentContainerName]
+var tables = ['AggregationRuns', 'DailyMetrics', 'WriteKeys', 'ReadKeys']
+var dataRoles = [
+  roleIds.storageBlobDataContributor
+  roleIds.storageQueueDataContributor
+  roleIds.storageTableDataContributor
+]
+
+resource account 'Microsoft.Storage/storageAccounts@2025-06-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: { name: 'Standard_LRS' }
+  properties: {
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
+    accessTier: 'Hot'
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-06-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    deleteRetentionPolicy: { enabled: true, days: 14 }
+    containerDeleteRetentionPolicy: { enabled: true, days: 14 }
+  }
+}
+
+resource blobContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-06-01' = [for container in containers: {
+  parent: blobService
+  name: container
+  properties: { publicAccess: 'None' }
+}]
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2025-06-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource storageTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-06-01' = [for table in tables: {
+  parent: tableService
+  name: table
+}]
+
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-06-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'raw-to-cool'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: { blobTypes: ['blockBlob'], prefixMatch: ['raw/'] }
+            actions: { baseBlob: { tierToCool: { daysAfterModificationGreaterThan: rawCoolAfterDays } } }
+          }
+        }
+      ]
+    }
+  }
+}
+
+resource dataRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for roleId in dataRoles: {
+  name: guid(account.id, principalId, roleId)
+  scope: account
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}]
+
+output name string = account.name
+output id string = account.id
+output blobEndpoint string = account.properties.primaryEndpoints.blob
+output queueEndpoint string = account.properties.primaryEndpoints.queue
+output tableEndpoint string = account.properties.primaryEndpoints.table
