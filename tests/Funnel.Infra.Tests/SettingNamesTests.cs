@@ -1,0 +1,87 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Funnel.Handler;
+using Funnel.Handler.Configuration;
+using Funnel.Storage.Configuration;
+
+namespace Funnel.Infra.Tests;
+
+/// <summary>functions/settings.json is the one list of setting names; Bicep, function.json, the sample settings and the app's options agree with it.</summary>
+public class SettingNamesTests
+{
+    private static readonly JsonObject Names = JsonNode.Parse(File.ReadAllText(RepoPaths.Of("functions", "settings.json")))!.AsObject();
+
+    private static IEnumerable<string> Group(string group) => Names[group]!.AsObject().Select(p => p.Value!.ToString());
+
+    private static readonly Dictionary<string, Type> OptionSections = new()
+    {
+        [PipelineOptions.Section] = typeof(PipelineOptions),
+        [IngestOptions.Section] = typeof(IngestOptions),
+        [ReportingOptions.Section] = typeof(ReportingOptions),
+        [StorageOptions.Section] = typeof(StorageOptions),
+    };
+
+    /// <summary>Every name the list allows: host settings, app settings, and identity connections with their suffixes.</summary>
+    private static HashSet<string> Allowed()
+    {
+        var connections = new[] { Names["functionsHost"]!["hostStorage"]!.ToString(), Names["functionsHost"]!["serviceBusConnection"]!.ToString(), Names["app"]!["storage"]!.ToString() };
+        var allowed = Group("functionsHost").Concat(Group("app")).ToHashSet(StringComparer.Ordinal);
+        allowed.UnionWith(connections.SelectMany(c => Group("identityConnectionSuffixes").Select(s => c + s)));
+        return allowed;
+    }
+
+    [Fact]
+    public void Every_app_setting_names_a_property_of_the_options_the_app_binds()
+    {
+        foreach (var name in Group("app"))
+        {
+            var parts = name.Split("__");
+            Assert.True(OptionSections.TryGetValue(parts[0], out var options), $"{name}: no options section {parts[0]}");
+            if (parts.Length > 1)
+            {
+                Assert.NotNull(options!.GetProperty(parts[1], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase));
+            }
+        }
+    }
+
+    [Fact]
+    public void Identity_suffixes_name_properties_of_the_storage_options()
+    {
+        foreach (var suffix in new[] { "blobServiceUri", "queueServiceUri", "tableServiceUri", "credential", "clientId" })
+        {
+            Assert.NotNull(typeof(StorageOptions).GetProperty(Names["identityConnectionSuffixes"]![suffix]!.ToString()[2..], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase));
+        }
+    }
+
+    [Fact]
+    public void Function_json_connections_and_the_code_use_the_listed_Service_Bus_setting()
+    {
+        Assert.Equal(FunctionCatalog.ServiceBusConnectionSetting, Names["functionsHost"]!["serviceBusConnection"]!.ToString());
+        var connections = Directory.GetFiles(RepoPaths.Of("functions"), "function.json", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal))
+            .SelectMany(f => JsonNode.Parse(File.ReadAllText(f))!["bindings"]!.AsArray())
+            .Select(b => b!["connection"]?.ToString()).OfType<string>().Distinct().ToList();
+        Assert.Equal([FunctionCatalog.ServiceBusConnectionSetting], connections);
+    }
+
+    [Fact]
+    public void The_sample_local_settings_use_only_listed_names()
+    {
+        var allowed = Allowed();
+        foreach (var (name, _) in JsonNode.Parse(File.ReadAllText(RepoPaths.Of("local.settings.sample.json")))!["Values"]!.AsObject())
+        {
+            var listed = allowed.Contains(name) || allowed.Contains(System.Text.RegularExpressions.Regex.Replace(name, "__[0-9]+$", ""));
+            Assert.True(listed, $"local.settings.sample.json names {name}, which functions/settings.json does not list");
+        }
+    }
+
+    [Fact]
+    public void Bicep_sets_only_listed_names()
+    {
+        var allowed = Allowed();
+        var settings = new ArmExpression(Bicep.Module("functionapp")).Variable("appSettings")!.AsArray().Select(s => s!["name"]!.ToString()).ToList();
+        Assert.NotEmpty(settings);
+        Assert.All(settings, name => Assert.Contains(name, allowed));
+        Assert.Equal(settings.Count, settings.Distinct().Count());
+    }
+}
