@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json.Nodes;
 
@@ -10,19 +9,8 @@ internal static class Bicep
     public static string Executable { get; } = typeof(Bicep).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "BicepPath").Value!;
 
-    public static (int ExitCode, string Output) Run(params string[] args)
-    {
-        var start = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepoPaths.Of("infra") };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {Executable}");
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout + stderr.Result);
-    }
+    public static (int ExitCode, string Output) Run(params string[] args) =>
+        ProcessRunner.RunAsync(Executable, args, RepoPaths.Of("infra")).GetAwaiter().GetResult();
 
     private static readonly Lazy<JsonObject> Compiled = new(() =>
     {

@@ -18,16 +18,10 @@ public sealed class PublishPackageTests : IClassFixture<PublishPackageTests.Pack
         {
             Folder = Directory.CreateTempSubdirectory("funnel-package-").FullName;
             var zip = Path.Combine(Folder, "funnel-handler.zip");
-            var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            start.ArgumentList.Add(RepoPaths.Of("scripts", "publish.sh"));
-            start.ArgumentList.Add(zip);
-            using var process = Process.Start(start)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            var stdout = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
+            var (exitCode, output) = ProcessRunner.RunAsync("bash", [RepoPaths.Of("scripts", "publish.sh"), zip]).GetAwaiter().GetResult();
+            if (exitCode != 0)
             {
-                throw new InvalidOperationException($"publish.sh failed: {stdout}{stderr.Result}");
+                throw new InvalidOperationException($"publish.sh failed: {output}");
             }
             Entries = ZipFile.OpenRead(zip).Entries.Select(e => e.FullName).ToList();
             Root = Path.Combine(Folder, "app");

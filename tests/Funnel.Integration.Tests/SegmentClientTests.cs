@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Funnel.Domain.Sample;
 
 namespace Funnel.Integration.Tests;
@@ -16,9 +15,9 @@ public class SegmentClientTests(PipelineFixture pipeline)
         var ids = Path.Combine(dir, "ids.txt");
         await File.WriteAllLinesAsync(calls, new SampleJourneys(seed: 7).Generate(persons: 300, days: 3, DateTimeOffset.UtcNow.AddMinutes(-1)).Select(c => c.ToJsonString()));
 
-        var (exitCode, output) = await RunNodeAsync(RepoPaths.Of("tools", "node", "send-events.mjs"),
+        var (exitCode, output) = await ProcessRunner.RunAsync("node", [RepoPaths.Of("tools", "node", "send-events.mjs"),
             "--host", pipeline.BaseAddress.ToString().TrimEnd('/'), "--write-key", PipelineFixture.WriteKey,
-            "--in", calls, "--ids-out", ids, "--run-id", runId, "--flush-at", "100");
+            "--in", calls, "--ids-out", ids, "--run-id", runId, "--flush-at", "100"], timeout: TimeSpan.FromMinutes(3));
         Assert.True(exitCode == 0, $"send-events.mjs failed: {output}");
 
         var sent = (await File.ReadAllLinesAsync(ids)).Where(l => l.Length > 0).ToList();
@@ -33,20 +32,5 @@ public class SegmentClientTests(PipelineFixture pipeline)
             Assert.True(r.Event.TryGetProperty("receivedAt", out _));
             Assert.Equal("@segment/analytics-node", r.Event.GetProperty("context").GetProperty("library").GetProperty("name").GetString());
         });
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunNodeAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("node is not on PATH");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

@@ -1,3 +1,4 @@
+using Funnel.Testing;
 using System.Text.Json;
 using Funnel.Storage;
 using Microsoft.AspNetCore.Routing;
@@ -34,7 +35,7 @@ public class FunctionJsonAgreementTests
         Assert.Equal([FunctionCatalog.Ingest, FunctionCatalog.ProcessEvents], FunctionFolders());
 
     private static string[] FunctionFolders() =>
-        Directory.GetDirectories(RepoFiles.PathOf("functions")).Where(d => File.Exists(Path.Combine(d, "function.json")))
+        Directory.GetDirectories(RepoPaths.Of("functions")).Where(d => File.Exists(Path.Combine(d, "function.json")))
             .Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
 
     [Theory]
@@ -92,7 +93,7 @@ public class FunctionJsonAgreementTests
     [Fact]
     public void Host_json_runs_our_executable_as_a_custom_handler_with_an_empty_route_prefix()
     {
-        var host = RepoFiles.Json("functions", "host.json");
+        var host = RepoPaths.Json("functions", "host.json");
         var handler = host.GetProperty("customHandler");
         Assert.False(handler.GetProperty("enableForwardingHttpRequest").GetBoolean());
         Assert.Equal(typeof(HandlerApp).Assembly.GetName().Name, Path.GetFileName(handler.GetProperty("description").GetProperty("defaultExecutablePath").GetString()));
@@ -104,7 +105,7 @@ public class FunctionJsonAgreementTests
     [Fact]
     public void The_sample_local_settings_name_every_setting_the_host_and_app_need()
     {
-        var values = RepoFiles.Json("local.settings.sample.json").GetProperty("Values");
+        var values = RepoPaths.Json("local.settings.sample.json").GetProperty("Values");
         Assert.Equal("custom", values.GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
         foreach (var setting in new[]
         {
@@ -117,5 +118,5 @@ public class FunctionJsonAgreementTests
     }
 
     private static List<JsonElement> Bindings(string function) =>
-        RepoFiles.Json("functions", function, "function.json").GetProperty("bindings").EnumerateArray().ToList();
+        RepoPaths.Json("functions", function, "function.json").GetProperty("bindings").EnumerateArray().ToList();
 }

@@ -109,17 +109,16 @@ public sealed class EventIntake
         {
             return Refused(413, "batch", $"holds {count} events, over the {_limits.MaxBatchEvents}-event limit");
         }
-        var shared = new BatchDefaults(
-            root.TryGetProperty("context", out var context) && context.ValueKind == JsonValueKind.Object ? context : null,
-            ReadOptionalInstant(root, "sentAt"));
-        if (root.TryGetProperty("context", out context) && context.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+        var hasContext = root.TryGetProperty("context", out var context);
+        if (hasContext && context.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
         {
             return Refused(400, "context", "must be an object");
         }
-        if (root.TryGetProperty("sentAt", out var sentAt) && sentAt.ValueKind != JsonValueKind.Null && shared.SentAt is null)
+        if (ReadInstant(root, "sentAt", out var sentAt) is { } sentAtProblem)
         {
-            return Refused(400, "sentAt", "must be an ISO-8601 date-time");
+            return Refused(400, "sentAt", sentAtProblem);
         }
+        var shared = new BatchDefaults(hasContext && context.ValueKind == JsonValueKind.Object ? context : null, sentAt);
         return Accept(batch.EnumerateArray().ToList(), routeType: null, shared, receivedAt);
     }
 
@@ -232,40 +231,27 @@ public sealed class EventIntake
             return (default, Fail("messageId", messageIdProblem));
         }
 
-        switch (type)
+        (string Field, int MaxLength, string WhenMissing)? required = type switch
         {
-            case EventType.Track:
-                if (ReadId(e, "event", _limits.MaxEventNameLength, out var eventName) is { } eventProblem)
-                {
-                    return (default, Fail("event", eventProblem));
-                }
-                if (eventName is null)
-                {
-                    return (default, Fail("event", "required for track calls"));
-                }
-                break;
-            case EventType.Alias:
-                if (ReadId(e, "previousId", _limits.MaxIdLength, out var previousId) is { } previousProblem)
-                {
-                    return (default, Fail("previousId", previousProblem));
-                }
-                if (previousId is null || userId is null)
-                {
-                    return (default, Fail(previousId is null ? "previousId" : "userId", "alias calls need both previousId and userId"));
-                }
-                break;
-            case EventType.Group:
-                if (ReadId(e, "groupId", _limits.MaxIdLength, out var groupId) is { } groupProblem)
-                {
-                    return (default, Fail("groupId", groupProblem));
-                }
-                if (groupId is null)
-                {
-                    return (default, Fail("groupId", "required for group calls"));
-                }
-                break;
-            default:
-                break;
+            EventType.Track => ("event", _limits.MaxEventNameLength, "required for track calls"),
+            EventType.Alias => ("previousId", _limits.MaxIdLength, "alias calls need both previousId and userId"),
+            EventType.Group => ("groupId", _limits.MaxIdLength, "required for group calls"),
+            _ => null,
+        };
+        if (required is var (field, maxLength, whenMissing))
+        {
+            if (ReadId(e, field, maxLength, out var value) is { } problem)
+            {
+                return (default, Fail(field, problem));
+            }
+            if (value is null)
+            {
+                return (default, Fail(field, whenMissing));
+            }
+        }
+        if (type == EventType.Alias && userId is null)
+        {
+            return (default, Fail("userId", "alias calls need both previousId and userId"));
         }
 
         foreach (var objectField in ObjectFields)
@@ -276,24 +262,15 @@ public sealed class EventIntake
             }
         }
 
-        DateTimeOffset? clientTimestamp = null;
-        if (e.TryGetProperty("timestamp", out var ts) && ts.ValueKind != JsonValueKind.Null)
+        if (ReadInstant(e, "timestamp", out var clientTimestamp) is { } timestampProblem)
         {
-            if (ts.ValueKind != JsonValueKind.String || !Iso8601.TryParse(ts.GetString(), out var parsed))
-            {
-                return (default, Fail("timestamp", "must be an ISO-8601 date-time such as 2026-11-24T08:30:00.000Z"));
-            }
-            clientTimestamp = parsed;
+            return (default, Fail("timestamp", timestampProblem));
         }
-        DateTimeOffset? sentAt = shared.SentAt;
-        if (e.TryGetProperty("sentAt", out var sa) && sa.ValueKind != JsonValueKind.Null)
+        if (ReadInstant(e, "sentAt", out var eventSentAt) is { } sentAtProblem)
         {
-            if (sa.ValueKind != JsonValueKind.String || !Iso8601.TryParse(sa.GetString(), out var parsed))
-            {
-                return (default, Fail("sentAt", "must be an ISO-8601 date-time such as 2026-11-24T08:30:00.000Z"));
-            }
-            sentAt = parsed;
+            return (default, Fail("sentAt", sentAtProblem));
         }
+        var sentAt = eventSentAt ?? shared.SentAt;
 
         // Segment's skew correction: the client's clock is off by (sentAt - receivedAt).
         var timestamp = clientTimestamp is { } client
@@ -417,8 +394,21 @@ public sealed class EventIntake
         return null;
     }
 
-    private static DateTimeOffset? ReadOptionalInstant(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String && Iso8601.TryParse(p.GetString(), out var value) ? value : null;
+    /// <summary>Reads an optional ISO-8601 instant; returns a reason when present but unusable.</summary>
+    private static string? ReadInstant(JsonElement e, string name, out DateTimeOffset? value)
+    {
+        value = null;
+        if (!e.TryGetProperty(name, out var p) || p.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (p.ValueKind != JsonValueKind.String || !Iso8601.TryParse(p.GetString(), out var parsed))
+        {
+            return "must be an ISO-8601 date-time such as 2026-11-24T08:30:00.000Z";
+        }
+        value = parsed;
+        return null;
+    }
 
     private static string DescribeJsonProblem(JsonException ex)
     {
