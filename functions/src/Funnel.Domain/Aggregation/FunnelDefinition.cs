@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Funnel.Domain.Aggregation;
+
+/// <summary>A step matches track events named <see cref="Event"/> whose property <see cref="Property"/> equals <see cref="EqualsValue"/> when given.</summary>
+public sealed record FunnelStep(
+    [property: JsonPropertyName("event")] string Event,
+    [property: JsonPropertyName("windowDays")] int? WindowDays,
+    [property: JsonPropertyName("label")] string? Label = null,
+    [property: JsonPropertyName("property")] string? Property = null,
+    [property: JsonPropertyName("equals")] string? EqualsValue = null)
+{
+    /// <summary>The name the report shows for the step.</summary>
+    public string Name => Label ?? Event;
+}
+
+/// <summary>漏斗 funnel: ordered steps, each reached within its window of the previous one.</summary>
+public sealed record FunnelDefinition(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("steps")] IReadOnlyList<FunnelStep> Steps);
+
+/// <summary>The definitions a report is computed with; their hash goes in the report's manifest.</summary>
+public sealed record MetricDefinitions(
+    [property: JsonPropertyName("funnels")] IReadOnlyList<FunnelDefinition> Funnels,
+    [property: JsonPropertyName("signupEvent")] string SignupEvent,
+    [property: JsonPropertyName("experimentEvent")] string ExperimentEvent)
+{
+    /// <summary>The funnels of the operations reports this project comes from: 注册→激活→首购→复购 and the purchase path.</summary>
+    public static MetricDefinitions Default { get; } = new(
+        [
+            new FunnelDefinition("lifecycle",
+            [
+                new FunnelStep("Signed Up", null),
+                new FunnelStep("Activated", 7),
+                new FunnelStep("Order Completed", 3, "first purchase"),
+                new FunnelStep("Order Completed", 30, "repurchase"),
+            ]),
+            new FunnelDefinition("purchase path",
+            [
+                new FunnelStep("Product Viewed", null),
+                new FunnelStep("Product Added", 1),
+                new FunnelStep("Checkout Started", 1),
+                new FunnelStep("Order Completed", 1),
+            ]),
+        ],
+        "Signed Up",
+        "Experiment Viewed");
+
+    /// <summary><c>sha256:…</c> of the canonical JSON; a change means state must be rebuilt from raw.</summary>
+    public string Hash => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this))));
+
+    /// <summary>Checks the definitions and names what is wrong.</summary>
+    public void Validate()
+    {
+        if (Funnels.Count == 0)
+        {
+            throw new ArgumentException("definitions: at least one funnel is required");
+        }
+        foreach (var funnel in Funnels)
+        {
+            if (funnel.Steps.Count < 2)
+            {
+                throw new ArgumentException($"funnel '{funnel.Name}': needs at least two steps");
+            }
+            if (funnel.Steps[0].WindowDays is not null)
+            {
+                throw new ArgumentException($"funnel '{funnel.Name}': the first step has no window");
+            }
+            foreach (var step in funnel.Steps.Skip(1))
+            {
+                if (step.WindowDays is not (> 0 and <= 40))
+                {
+                    throw new ArgumentException($"funnel '{funnel.Name}', step '{step.Name}': windowDays must be 1 to 40");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+namespace Funnel.Domain.Aggregation;
+
+/// <summary>Computes a shard's <see cref="ReportFigures"/> for a report day from its folded state.</summary>
+public static class ShardFigures
+{
+    /// <summary>Funnel cohorts of the newest 40 days enter the report; breakdowns sum over the same days.</summary>
+    public const int FunnelCohortDays = 40;
+
+    /// <summary>Retention cohorts of the newest 31 days, D0..D30.</summary>
+    public const int RetentionCohortDays = 31;
+
+    private const long DayMs = 86_400_000;
+
+    public static ReportFigures Compute(ShardState state, EventFold fold, DateOnly reportDay, FoldCounts dayEvents)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(fold);
+        var figures = new ReportFigures { Events = dayEvents };
+        var d = reportDay.DayNumber;
+        var funnels = fold.Definitions.Funnels;
+        foreach (var person in state.Persons.Values)
+        {
+            for (var f = 0; f < funnels.Count; f++)
+            {
+                AddFunnel(figures, person, fold, f, d);
+            }
+            AddRetention(figures, person, fold, d);
+            AddActivity(figures, person, d);
+        }
+        return figures;
+    }
+
+    private static void AddFunnel(ReportFigures figures, PersonState person, EventFold fold, int f, int d)
+    {
+        var steps = fold.Definitions.Funnels[f].Steps;
+        var entry = person.StepTimes[fold.Slots.SlotOf(f, 0)];
+        if (entry is not { Count: > 0 })
+        {
+            return;
+        }
+        var at = entry[0];
+        var cohort = fold.DayOf(at);
+        if (cohort > d || cohort <= d - FunnelCohortDays)
+        {
+            return;
+        }
+        var reached = 1;
+        for (var k = 1; k < steps.Count; k++)
+        {
+            var times = person.StepTimes[fold.Slots.SlotOf(f, k)];
+            var next = FirstAfter(times, at);
+            if (next is not { } t || t > at + steps[k].WindowDays!.Value * DayMs)
+            {
+                break;
+            }
+            figures.AddSeconds(FigureKeys.FunnelStep(f, cohort, k), (t - at) / 1000.0);
+            at = t;
+            reached++;
+        }
+        var exposures = person.Exposures.Select(x => (x.Key, x.Value.Variant)).ToList();
+        for (var k = 0; k < reached; k++)
+        {
+            figures.Add(FigureKeys.FunnelStep(f, cohort, k));
+            figures.Add(FigureKeys.Breakdown(f, "channel", null, person.Channel ?? "direct", k));
+            figures.Add(FigureKeys.Breakdown(f, "platform", null, person.Platform ?? "unknown", k));
+            foreach (var (experiment, variant) in exposures)
+            {
+                figures.Add(FigureKeys.Breakdown(f, "variant", experiment, variant, k));
+            }
+        }
+    }
+
+    private static long? FirstAfter(List<long>? times, long at)
+    {
+        if (times is null)
+        {
+            return null;
+        }
+        var index = times.BinarySearch(at + 1);
+        index = index < 0 ? ~index : index;
+        return index < times.Count ? times[index] : null;
+    }
+
+    private static void AddRetention(ReportFigures figures, PersonState person, EventFold fold, int d)
+    {
+        if (person.SignupAt == long.MaxValue)
+        {
+            return;
+        }
+        var cohort = fold.DayOf(person.SignupAt);
+        if (cohort > d || cohort <= d - RetentionCohortDays)
+        {
+            return;
+        }
+        figures.Add(FigureKeys.RetentionSize(cohort));
+        for (var n = 0; n <= d - cohort; n++)
+        {
+            if (person.ActiveDays.BinarySearch(cohort + n) >= 0)
+            {
+                figures.Add(FigureKeys.RetentionActive(cohort, n));
+            }
+        }
+    }
+
+    private static void AddActivity(ReportFigures figures, PersonState person, int d)
+    {
+        var days = person.ActiveDays;
+        var index = days.BinarySearch(d);
+        var activeToday = index >= 0;
+        var latest = LatestAtOrBefore(days, d);
+        if (latest is null)
+        {
+            return;
+        }
+        if (activeToday)
+        {
+            figures.Add(FigureKeys.Activity("dau"));
+            if (days[0] == d)
+            {
+                figures.Add(FigureKeys.Activity("new"));
+            }
+            else
+            {
+                figures.Add(FigureKeys.Activity("returning"));
+                // 沉睡 then back: active today after 30 or more days without activity.
+                if (days[index - 1] <= d - 31)
+                {
+                    figures.Add(FigureKeys.Activity("resurrected"));
+                }
+            }
+        }
+        if (latest > d - 7)
+        {
+            figures.Add(FigureKeys.Activity("wau"));
+        }
+        if (latest > d - 30)
+        {
+            figures.Add(FigureKeys.Activity("mau"));
+        }
+    }
+
+    private static int? LatestAtOrBefore(List<int> days, int d)
+    {
+        var index = days.BinarySearch(d);
+        index = index >= 0 ? index : ~index - 1;
+        return index >= 0 ? days[index] : null;
+    }
+}

@@ -1,0 +1,36 @@
+using Funnel.Domain.Events;
+
+namespace Funnel.Domain.Aggregation;
+
+/// <summary>Numbers every (funnel, step) so a person's step times live in one flat array.</summary>
+public sealed class StepSlots
+{
+    private readonly int[] _offsets;
+    private readonly (FunnelStep Step, bool Entry)[] _slots;
+
+    public StepSlots(MetricDefinitions definitions)
+    {
+        ArgumentNullException.ThrowIfNull(definitions);
+        _offsets = new int[definitions.Funnels.Count];
+        var slots = new List<(FunnelStep, bool)>();
+        for (var f = 0; f < definitions.Funnels.Count; f++)
+        {
+            _offsets[f] = slots.Count;
+            slots.AddRange(definitions.Funnels[f].Steps.Select((s, k) => (s, k == 0)));
+        }
+        _slots = [.. slots];
+    }
+
+    public int Count => _slots.Length;
+
+    public int SlotOf(int funnel, int step) => _offsets[funnel] + step;
+
+    public bool IsEntry(int slot) => _slots[slot].Entry;
+
+    public bool Matches(int slot, ProductEvent e)
+    {
+        var step = _slots[slot].Step;
+        return e.Type == EventType.Track && string.Equals(e.Name, step.Event, StringComparison.Ordinal)
+            && (step.Property is null || (e.Properties is not null && e.Properties.TryGetValue(step.Property, out var v) && v == step.EqualsValue));
+    }
+}

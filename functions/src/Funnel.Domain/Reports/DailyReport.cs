@@ -1,0 +1,85 @@
+using System.Text.Json.Serialization;
+
+namespace Funnel.Domain.Reports;
+
+/// <summary>The daily report, serialised as the report contract (docs/report.md) names its fields.</summary>
+public sealed record DailyReport(
+    [property: JsonPropertyName("schemaVersion")] int SchemaVersion,
+    [property: JsonPropertyName("day")] string Day,
+    [property: JsonPropertyName("timeZone")] string TimeZone,
+    [property: JsonPropertyName("generatedAt")] string GeneratedAt,
+    [property: JsonPropertyName("manifest")] ReportManifest Manifest,
+    [property: JsonPropertyName("events")] EventCounts Events,
+    [property: JsonPropertyName("funnels")] IReadOnlyList<FunnelReport> Funnels,
+    [property: JsonPropertyName("retention")] RetentionReport Retention,
+    [property: JsonPropertyName("activity")] ActivityReport Activity);
+
+public sealed record ReportManifest(
+    [property: JsonPropertyName("definitionsHash")] string DefinitionsHash,
+    [property: JsonPropertyName("dataThrough")] string DataThrough,
+    [property: JsonPropertyName("rawDays")] RawDays RawDays,
+    [property: JsonPropertyName("engineVersion")] string EngineVersion);
+
+public sealed record RawDays([property: JsonPropertyName("first")] string First, [property: JsonPropertyName("last")] string Last);
+
+public sealed record EventCounts(
+    [property: JsonPropertyName("folded")] long Folded,
+    [property: JsonPropertyName("duplicatesDropped")] long DuplicatesDropped,
+    [property: JsonPropertyName("late")] long Late,
+    [property: JsonPropertyName("malformed")] long Malformed);
+
+public sealed record FunnelReport(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("steps")] IReadOnlyList<StepDefinitionReport> Steps,
+    [property: JsonPropertyName("cohorts")] IReadOnlyList<FunnelCohortReport> Cohorts,
+    [property: JsonPropertyName("breakdowns")] FunnelBreakdowns Breakdowns);
+
+public sealed record StepDefinitionReport([property: JsonPropertyName("name")] string Name, [property: JsonPropertyName("windowDays")] int? WindowDays);
+
+public sealed record StepCount(
+    [property: JsonPropertyName("count")] long Count,
+    [property: JsonPropertyName("rate")] double Rate,
+    [property: JsonPropertyName("fromPrevious")] double FromPrevious,
+    [property: JsonPropertyName("mature")] bool Mature);
+
+public sealed record ConversionTime(
+    [property: JsonPropertyName("p25")] double P25,
+    [property: JsonPropertyName("p50")] double P50,
+    [property: JsonPropertyName("p75")] double P75,
+    [property: JsonPropertyName("p90")] double P90);
+
+public sealed record FunnelCohortReport(
+    [property: JsonPropertyName("day")] string Day,
+    [property: JsonPropertyName("steps")] IReadOnlyList<StepCount> Steps,
+    [property: JsonPropertyName("secondsToConvert")] IReadOnlyList<ConversionTime?> SecondsToConvert);
+
+public sealed record BreakdownRow(
+    [property: JsonPropertyName("value")] string Value,
+    [property: JsonPropertyName("experiment")]
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Experiment,
+    [property: JsonPropertyName("steps")] IReadOnlyList<StepCount> Steps);
+
+public sealed record FunnelBreakdowns(
+    [property: JsonPropertyName("channel")] IReadOnlyList<BreakdownRow> Channel,
+    [property: JsonPropertyName("platform")] IReadOnlyList<BreakdownRow> Platform,
+    [property: JsonPropertyName("variant")] IReadOnlyList<BreakdownRow> Variant);
+
+public sealed record RetentionReport([property: JsonPropertyName("cohorts")] IReadOnlyList<RetentionCohort> Cohorts);
+
+/// <summary>次日/7日/30日留存: D1, D7, D30 by calendar day in the report's zone.</summary>
+public sealed record RetentionCohort(
+    [property: JsonPropertyName("day")] string Day,
+    [property: JsonPropertyName("size")] long Size,
+    [property: JsonPropertyName("days")] IReadOnlyList<double?> Days,
+    [property: JsonPropertyName("d1")] double? D1,
+    [property: JsonPropertyName("d7")] double? D7,
+    [property: JsonPropertyName("d30")] double? D30);
+
+public sealed record ActivityReport(
+    [property: JsonPropertyName("dau")] long Dau,
+    [property: JsonPropertyName("wau")] long Wau,
+    [property: JsonPropertyName("mau")] long Mau,
+    [property: JsonPropertyName("stickiness")] double Stickiness,
+    [property: JsonPropertyName("newPersons")] long NewPersons,
+    [property: JsonPropertyName("returning")] long Returning,
+    [property: JsonPropertyName("resurrected")] long Resurrected);

@@ -1,0 +1,130 @@
+using System.Globalization;
+using Funnel.Domain.Aggregation;
+
+namespace Funnel.Domain.Reports;
+
+/// <summary>What a report is computed over, besides the figures.</summary>
+public sealed record ReportContext(DateOnly Day, string TimeZone, DateOnly FirstRawDay, DateTimeOffset GeneratedAt, MetricDefinitions Definitions);
+
+/// <summary>Turns merged figures into the report: rates, maturity, exact percentiles, stable ordering.</summary>
+public static class ReportAssembler
+{
+    public const string EngineVersion = "0.1.0";
+
+    public static DailyReport Assemble(ReportFigures figures, ReportContext context)
+    {
+        ArgumentNullException.ThrowIfNull(figures);
+        ArgumentNullException.ThrowIfNull(context);
+        var d = context.Day.DayNumber;
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(context.TimeZone);
+        var funnels = context.Definitions.Funnels.Select((funnel, f) => Funnel(figures, funnel, f, d)).ToList();
+        var events = figures.Events;
+        return new DailyReport(
+            1,
+            Day(d),
+            context.TimeZone,
+            context.GeneratedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            new ReportManifest(context.Definitions.Hash, DataThrough(context.Day, zone), new RawDays(Day(context.FirstRawDay.DayNumber), Day(d)), EngineVersion),
+            new EventCounts(events.Folded, events.DuplicatesDropped, events.Late, events.Malformed),
+            funnels,
+            Retention(figures, d),
+            Activity(figures));
+    }
+
+    private static FunnelReport Funnel(ReportFigures figures, FunnelDefinition funnel, int f, int d)
+    {
+        var stepCount = funnel.Steps.Count;
+        var cumulativeWindow = new int[stepCount];
+        for (var k = 1; k < stepCount; k++)
+        {
+            cumulativeWindow[k] = cumulativeWindow[k - 1] + funnel.Steps[k].WindowDays!.Value;
+        }
+        var cohorts = new List<FunnelCohortReport>();
+        for (var cohort = d - ShardFigures.FunnelCohortDays + 1; cohort <= d; cohort++)
+        {
+            var counts = Enumerable.Range(0, stepCount).Select(k => figures.Count(FigureKeys.FunnelStep(f, cohort, k))).ToArray();
+            if (counts[0] == 0)
+            {
+                continue;
+            }
+            // A step is mature once a person entering at the very end of the cohort day has had every window up to it.
+            var steps = StepCounts(counts, k => cohort + cumulativeWindow[k] <= d);
+            var times = Enumerable.Range(0, stepCount)
+                .Select(k => k == 0 ? null : Percentiles(figures.SecondsToConvert.GetValueOrDefault(FigureKeys.FunnelStep(f, cohort, k))))
+                .ToList();
+            cohorts.Add(new FunnelCohortReport(Day(cohort), steps, times));
+        }
+        return new FunnelReport(
+            funnel.Name,
+            funnel.Steps.Select(s => new StepDefinitionReport(s.Name, s.WindowDays)).ToList(),
+            cohorts,
+            new FunnelBreakdowns(Breakdown(figures, f, "channel", stepCount), Breakdown(figures, f, "platform", stepCount), Breakdown(figures, f, "variant", stepCount)));
+    }
+
+    private static List<BreakdownRow> Breakdown(ReportFigures figures, int f, string dimension, int stepCount)
+    {
+        var prefix = FigureKeys.BreakdownPrefix(f, dimension);
+        var rows = figures.Counts.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(k => k[prefix.Length..].Split('|'))
+            .Select(parts => (Experiment: parts[0].Length == 0 ? null : parts[0], Value: parts[1]))
+            .Distinct()
+            .OrderBy(r => r.Experiment, StringComparer.Ordinal).ThenBy(r => r.Value, StringComparer.Ordinal);
+        return rows.Select(r =>
+        {
+            var counts = Enumerable.Range(0, stepCount).Select(k => figures.Count(FigureKeys.Breakdown(f, dimension, r.Experiment, r.Value, k))).ToArray();
+            // Summed over cohorts of different ages, a breakdown is only mature at its entry step.
+            return new BreakdownRow(r.Value, r.Experiment, StepCounts(counts, k => k == 0));
+        }).ToList();
+    }
+
+    private static List<StepCount> StepCounts(long[] counts, Func<int, bool> mature) =>
+        counts.Select((count, k) => new StepCount(count, Rate(count, counts[0]), k == 0 ? Rate(count, counts[0]) : Rate(count, counts[k - 1]), mature(k))).ToList();
+
+    private static RetentionReport Retention(ReportFigures figures, int d)
+    {
+        var cohorts = new List<RetentionCohort>();
+        for (var cohort = d - ShardFigures.RetentionCohortDays + 1; cohort <= d; cohort++)
+        {
+            var size = figures.Count(FigureKeys.RetentionSize(cohort));
+            if (size == 0)
+            {
+                continue;
+            }
+            var days = Enumerable.Range(0, ShardFigures.RetentionCohortDays)
+                .Select(n => cohort + n <= d ? Rate(figures.Count(FigureKeys.RetentionActive(cohort, n)), size) : (double?)null)
+                .ToList();
+            cohorts.Add(new RetentionCohort(Day(cohort), size, days, days[1], days[7], days[30]));
+        }
+        return new RetentionReport(cohorts);
+    }
+
+    private static ActivityReport Activity(ReportFigures figures)
+    {
+        long Get(string name) => figures.Count(FigureKeys.Activity(name));
+        return new ActivityReport(Get("dau"), Get("wau"), Get("mau"), Rate(Get("dau"), Get("mau")), Get("new"), Get("returning"), Get("resurrected"));
+    }
+
+    /// <summary>Exact nearest-rank percentiles: the smallest value with at least p of the values at or below it.</summary>
+    public static ConversionTime? Percentiles(IReadOnlyCollection<double>? seconds)
+    {
+        if (seconds is not { Count: > 0 })
+        {
+            return null;
+        }
+        var sorted = seconds.Order().ToArray();
+        double At(double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+        return new ConversionTime(At(0.25), At(0.50), At(0.75), At(0.90));
+    }
+
+    public static double Rate(long count, long of) => of == 0 ? 0 : Math.Round((double)count / of, 6, MidpointRounding.AwayFromZero);
+
+    private static string Day(int dayNumber) => DateOnly.FromDayNumber(dayNumber).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>The last millisecond of the report day in its zone, with the zone's offset.</summary>
+    private static string DataThrough(DateOnly day, TimeZoneInfo zone)
+    {
+        var next = day.AddDays(1).ToDateTime(TimeOnly.MinValue);
+        var offset = zone.GetUtcOffset(next.AddTicks(-1));
+        return new DateTimeOffset(next.AddMilliseconds(-1), offset).ToString("yyyy-MM-ddTHH:mm:ss.fffzzz", CultureInfo.InvariantCulture);
+    }
+}
