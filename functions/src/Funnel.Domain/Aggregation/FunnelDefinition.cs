@@ -14,6 +14,7 @@ public sealed record FunnelStep(
     [property: JsonPropertyName("equals")] string? EqualsValue = null)
 {
     /// <summary>The name the report shows for the step.</summary>
+    [JsonIgnore]
     public string Name => Label ?? Event;
 }
 
@@ -50,6 +51,7 @@ public sealed record MetricDefinitions(
         "Experiment Viewed");
 
     /// <summary><c>sha256:…</c> of the canonical JSON; a change means state must be rebuilt from raw.</summary>
+    [JsonIgnore]
     public string Hash => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this))));
 
     /// <summary>Checks the definitions and names what is wrong.</summary>

@@ -1,0 +1,221 @@
+using System.Globalization;
+using Funnel.Domain.Events;
+
+namespace Funnel.Domain.Generation;
+
+/// <summary>
+/// A seeded, deterministic simulation of persons over days, shaped by <see cref="GeneratorSettings"/>,
+/// with the faults real pipelines see: late events, duplicate deliveries, and no order within a day.
+/// Funnel events are placed on days the person is active anyway, so the configured retention holds
+/// exactly in expectation and the funnel rates are the configured ones.
+/// </summary>
+public sealed class DataSetGenerator
+{
+    private const long MinuteMs = 60_000;
+    private const long HourMs = 60 * MinuteMs;
+    private readonly GeneratorSettings _settings;
+    private readonly TimeZoneInfo _zone;
+    private readonly double _decayDays;
+
+    public DataSetGenerator(GeneratorSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        _settings = settings;
+        _zone = TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone);
+        // Activity on day n = floor + (d1 - floor)·exp(-(n-1)/τ), with τ set so day 7 gives the D7 retention.
+        _decayDays = -6 / Math.Log((settings.D7Retention - settings.LongTermActivity) / (settings.D1Retention - settings.LongTermActivity));
+    }
+
+    public double ActivityOnDay(int n) => n == 0 ? 1 :
+        _settings.LongTermActivity + (_settings.D1Retention - _settings.LongTermActivity) * Math.Exp(-(n - 1) / _decayDays);
+
+    /// <summary>Every generated event, by the day it is processed; within a day in no particular order.</summary>
+    public SortedDictionary<DateOnly, List<ProductEvent>> Generate()
+    {
+        var random = new Random(_settings.Seed);
+        var byDay = new SortedDictionary<DateOnly, List<ProductEvent>>();
+        var person = 0;
+        for (var day = 0; day < _settings.Days; day++)
+        {
+            for (var i = 0; i < _settings.SignupsPerDay; i++)
+            {
+                Deliver(random, byDay, SignedUpPerson(random, person++, day));
+            }
+            var bouncers = (int)Math.Round(_settings.SignupsPerDay * _settings.BouncersPerSignup);
+            for (var i = 0; i < bouncers; i++)
+            {
+                Deliver(random, byDay, Bouncer(random, person++, day));
+            }
+        }
+        foreach (var events in byDay.Values)
+        {
+            random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(events));
+        }
+        return byDay;
+    }
+
+    private List<ProductEvent> SignedUpPerson(Random random, int index, int signupDay)
+    {
+        var journey = new Journey(this, random, $"user-{index:D7}", index, Pick(random, _settings.Channels), Pick(random, _settings.Platforms));
+        var active = new bool[_settings.Days - signupDay];
+        active[0] = true;
+        for (var n = 1; n < active.Length; n++)
+        {
+            active[n] = random.NextDouble() < ActivityOnDay(n);
+        }
+        if (random.NextDouble() < _settings.DormantThenBack)
+        {
+            // Quiet from day 8 or later (so D1 and D7 keep their configured rates), back 28 to 45 days later (around the 30-day boundary of "resurrected").
+            var quietFrom = random.Next(8, 21);
+            var quietDays = random.Next(28, 46);
+            for (var n = quietFrom; n < Math.Min(active.Length, quietFrom + quietDays); n++)
+            {
+                active[n] = false;
+            }
+            if (quietFrom + quietDays < active.Length)
+            {
+                active[quietFrom + quietDays] = true;
+            }
+        }
+        var signupAt = journey.At(signupDay, random.NextInt64(9 * HourMs, 12 * HourMs));
+        journey.Add(EventType.Screen, "Home", signupAt - random.NextInt64(MinuteMs, 10 * MinuteMs));
+        journey.Add(EventType.Track, "Signed Up", signupAt);
+        journey.Add(EventType.Identify, null, signupAt + 1_000);
+        var variant = random.NextDouble() < 0.5 ? "control" : "treatment";
+        journey.Add(EventType.Track, "Experiment Viewed", signupAt + 5_000, experiment: _settings.Experiment, variant: variant);
+
+        var last = signupAt + 10_000;
+        if (random.NextDouble() < _settings.Activation && journey.PlaceAfter(active, signupDay, last, 0, 6) is { } activatedAt)
+        {
+            journey.Add(EventType.Track, "Activated", activatedAt);
+            var controlRate = _settings.FirstPurchase / (1 + _settings.TreatmentLift / 2);
+            var rate = variant == "treatment" ? controlRate * (1 + _settings.TreatmentLift) : controlRate;
+            var activatedDay = journey.DayIndexOf(activatedAt) - signupDay;
+            if (random.NextDouble() < rate && journey.PlaceAfter(active, signupDay, activatedAt + 15 * MinuteMs, activatedDay, activatedDay + 2) is { } firstAt)
+            {
+                journey.Purchase(firstAt, 0);
+                var firstDay = journey.DayIndexOf(firstAt) - signupDay;
+                if (random.NextDouble() < _settings.Repurchase && journey.PlaceAfter(active, signupDay, firstAt + 15 * MinuteMs, firstDay, firstDay + 29) is { } secondAt)
+                {
+                    journey.Purchase(secondAt, 1);
+                }
+            }
+        }
+        for (var n = 1; n < active.Length; n++)
+        {
+            if (active[n])
+            {
+                journey.Add(EventType.Screen, "Home", journey.At(signupDay + n, random.NextInt64(8 * HourMs, 9 * HourMs)));
+            }
+        }
+        return journey.Events;
+    }
+
+    private List<ProductEvent> Bouncer(Random random, int index, int day)
+    {
+        var journey = new Journey(this, random, null, index, Pick(random, _settings.Channels), Pick(random, _settings.Platforms));
+        journey.Add(EventType.Page, "Home", journey.At(day, random.NextInt64(8 * HourMs, 23 * HourMs)));
+        return journey.Events;
+    }
+
+    private void Deliver(Random random, SortedDictionary<DateOnly, List<ProductEvent>> byDay, List<ProductEvent> events)
+    {
+        foreach (var e in events)
+        {
+            var receivedAt = e.Timestamp + random.NextInt64(500, 30_000);
+            if (random.NextDouble() < _settings.LateFraction)
+            {
+                receivedAt += random.NextInt64(1, 4) * 24 * HourMs;
+            }
+            Add(byDay, e with { ReceivedAt = receivedAt });
+            if (random.NextDouble() < _settings.DuplicateFraction)
+            {
+                Add(byDay, e with { ReceivedAt = receivedAt + random.NextInt64(0, 3) * 24 * HourMs + random.NextInt64(1_000, 60_000) });
+            }
+        }
+    }
+
+    private void Add(SortedDictionary<DateOnly, List<ProductEvent>> byDay, ProductEvent e)
+    {
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(e.ReceivedAt), _zone).DateTime);
+        if (!byDay.TryGetValue(day, out var list))
+        {
+            byDay[day] = list = [];
+        }
+        list.Add(e);
+    }
+
+    private static string Pick(Random random, IReadOnlyList<(string Name, double Weight)> items)
+    {
+        var roll = random.NextDouble() * items.Sum(i => i.Weight);
+        foreach (var (name, weight) in items)
+        {
+            roll -= weight;
+            if (roll <= 0)
+            {
+                return name;
+            }
+        }
+        return items[^1].Name;
+    }
+
+    /// <summary>One person's events as they are generated.</summary>
+    private sealed class Journey(DataSetGenerator generator, Random random, string? userId, int index, string channel, string platform)
+    {
+        private readonly string _anonymousId = $"anon-{index:D7}";
+
+        public List<ProductEvent> Events { get; } = [];
+
+        /// <summary>Unix ms of a local time of day on day <paramref name="dayIndex"/> of the data set.</summary>
+        public long At(int dayIndex, long msOfDay)
+        {
+            var local = generator._settings.FirstDay.AddDays(dayIndex).ToDateTime(TimeOnly.MinValue).AddMilliseconds(msOfDay);
+            while (generator._zone.IsInvalidTime(local))
+            {
+                local = local.AddHours(1);
+            }
+            return new DateTimeOffset(local, generator._zone.GetUtcOffset(local)).ToUnixTimeMilliseconds();
+        }
+
+        public int DayIndexOf(long unixMs) =>
+            DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(unixMs), generator._zone).DateTime).DayNumber
+            - generator._settings.FirstDay.DayNumber;
+
+        /// <summary>A time after <paramref name="after"/> on an active day between the given offsets from signup, before 23:00 local; null when there is none.</summary>
+        public long? PlaceAfter(bool[] active, int signupDay, long after, int fromOffset, int toOffset)
+        {
+            var candidates = new List<long>();
+            for (var n = Math.Max(0, fromOffset); n <= toOffset && n < active.Length; n++)
+            {
+                if (!active[n])
+                {
+                    continue;
+                }
+                var start = Math.Max(At(signupDay + n, 9 * HourMs), after);
+                var end = At(signupDay + n, 23 * HourMs);
+                if (start < end)
+                {
+                    candidates.Add(random.NextInt64(start, end));
+                }
+            }
+            return candidates.Count == 0 ? null : candidates[random.Next(candidates.Count)];
+        }
+
+        public void Purchase(long at, int nth)
+        {
+            var price = Math.Round((decimal)(29 + random.NextDouble() * 270), 2);
+            Add(EventType.Track, "Product Viewed", at - 10 * MinuteMs);
+            Add(EventType.Track, "Product Added", at - 6 * MinuteMs);
+            Add(EventType.Track, "Checkout Started", at - 3 * MinuteMs);
+            Add(EventType.Track, "Order Completed", at, revenue: price, properties: new Dictionary<string, string> { ["order_id"] = $"o-{index}-{nth}" });
+        }
+
+        public void Add(EventType type, string? name, long at, decimal? revenue = null, string? experiment = null, string? variant = null, Dictionary<string, string>? properties = null)
+        {
+            var messageId = string.Create(CultureInfo.InvariantCulture, $"g{generator._settings.Seed}-{index}-{Events.Count}");
+            var person = userId ?? _anonymousId;
+            Events.Add(new ProductEvent(messageId, person, type, name, at, at, channel == "direct" ? null : channel, platform, revenue, experiment, variant, properties));
+        }
+    }
+}

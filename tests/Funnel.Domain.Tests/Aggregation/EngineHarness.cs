@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Funnel.Domain.Aggregation;
+using Funnel.Domain.Events;
+using Funnel.Domain.Generation;
+using Funnel.Domain.Reports;
+
+namespace Funnel.Domain.Tests.Aggregation;
+
+/// <summary>Runs the engine and the oracle over generated data sets.</summary>
+internal static class EngineHarness
+{
+    public static readonly DateTimeOffset GeneratedAt = new(2026, 11, 24, 0, 21, 7, TimeSpan.Zero);
+
+    public static SortedDictionary<DateOnly, List<ProductEvent>> DataSet(int seed, int days = 60, int signupsPerDay = 30, string zone = "Asia/Shanghai") =>
+        new DataSetGenerator(new GeneratorSettings
+        {
+            Seed = seed,
+            Days = days,
+            SignupsPerDay = signupsPerDay,
+            TimeZone = zone,
+            LateFraction = 0.06,
+            DuplicateFraction = 0.03,
+        }).Generate();
+
+    /// <summary>The engine's report for every processing day, folding day by day.</summary>
+    public static List<DailyReport> Run(SortedDictionary<DateOnly, List<ProductEvent>> data, string zone, int shards)
+    {
+        var engine = new DailyAggregation(MetricDefinitions.Default, zone, shards, new FixedClock(GeneratedAt));
+        return data.Select(day => engine.FoldDay(day.Key, day.Value)).ToList();
+    }
+
+    public static DailyReport Oracle(SortedDictionary<DateOnly, List<ProductEvent>> data, string zone, DateOnly day) =>
+        ReportAssembler.Assemble(
+            new NaiveOracle(MetricDefinitions.Default, zone).Figures(data, day),
+            new ReportContext(day, zone, data.Keys.First(), GeneratedAt, MetricDefinitions.Default));
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static string Json(DailyReport report) => JsonSerializer.Serialize(report, Indented);
+
+    /// <summary>The report without its events block and manifest, for comparing runs whose processing days differ.</summary>
+    public static string Metrics(DailyReport report) => JsonSerializer.Serialize(new { report.Funnels, report.Retention, report.Activity });
+}

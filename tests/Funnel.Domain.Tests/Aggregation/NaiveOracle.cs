@@ -1,0 +1,140 @@
+using Funnel.Domain.Aggregation;
+using Funnel.Domain.Events;
+
+namespace Funnel.Domain.Tests.Aggregation;
+
+/// <summary>
+/// A deliberately naive implementation of every metric: plain LINQ over the full list of events
+/// processed so far, no state, no fold. The engine's reports must equal what it computes.
+/// </summary>
+internal sealed class NaiveOracle(MetricDefinitions definitions, string timeZone)
+{
+    private const long DayMs = 86_400_000;
+    private readonly TimeZoneInfo _zone = TimeZoneInfo.FindSystemTimeZoneById(timeZone);
+
+    private int DayOf(long unixMs) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(unixMs), _zone).DateTime).DayNumber;
+
+    public ReportFigures Figures(SortedDictionary<DateOnly, List<ProductEvent>> byProcessingDay, DateOnly reportDay)
+    {
+        var d = reportDay.DayNumber;
+        // The first copy of every message id wins: earliest processing day, then the fold's order within a day.
+        var copies = byProcessingDay.Where(p => p.Key <= reportDay)
+            .SelectMany(p => p.Value.Select(e => (Day: p.Key.DayNumber, Event: e)))
+            .OrderBy(c => c.Day).ThenBy(c => c.Event.MessageId, StringComparer.Ordinal).ThenBy(c => c.Event.ReceivedAt)
+            .ThenBy(c => c.Event.Timestamp).ThenBy(c => c.Event.Type).ThenBy(c => c.Event.Name, StringComparer.Ordinal)
+            .ToList();
+        var firstCopies = copies.GroupBy(c => c.Event.MessageId).Select(g => g.First()).ToList();
+        var events = firstCopies.Select(c => c.Event).ToList();
+
+        var todays = copies.Where(c => c.Day == d).ToList();
+        var keptToday = firstCopies.Where(c => c.Day == d).ToList();
+        var figures = new ReportFigures
+        {
+            Events = new FoldCounts(keptToday.Count, todays.Count - keptToday.Count, keptToday.Count(c => DayOf(c.Event.Timestamp) < d), 0),
+        };
+
+        foreach (var person in events.GroupBy(e => e.PersonKey))
+        {
+            var all = person.ToList();
+            var channel = all.Where(e => e.Channel is not null).OrderBy(e => e.Timestamp).ThenBy(e => e.Channel, StringComparer.Ordinal).Select(e => e.Channel).FirstOrDefault() ?? "direct";
+            var platform = all.Where(e => e.Platform is not null).OrderBy(e => e.Timestamp).ThenBy(e => e.Platform, StringComparer.Ordinal).Select(e => e.Platform).FirstOrDefault() ?? "unknown";
+            var exposures = all.Where(e => e.Type == EventType.Track && e.Name == definitions.ExperimentEvent && e.Experiment is not null && e.Variant is not null)
+                .GroupBy(e => e.Experiment!)
+                .Select(g => (Experiment: g.Key, Variant: g.OrderBy(e => e.Timestamp).ThenBy(e => e.Variant, StringComparer.Ordinal).First().Variant!))
+                .ToList();
+            var activeDays = all.Select(e => DayOf(e.Timestamp)).ToHashSet();
+
+            for (var f = 0; f < definitions.Funnels.Count; f++)
+            {
+                var steps = definitions.Funnels[f].Steps;
+                var entries = all.Where(e => Matches(steps[0], e)).ToList();
+                if (entries.Count == 0)
+                {
+                    continue;
+                }
+                var at = entries.Min(e => e.Timestamp);
+                var cohort = DayOf(at);
+                if (cohort > d || cohort <= d - 40)
+                {
+                    continue;
+                }
+                var reached = 1;
+                for (var k = 1; k < steps.Count; k++)
+                {
+                    var window = steps[k].WindowDays!.Value * DayMs;
+                    var next = all.Where(e => Matches(steps[k], e) && e.Timestamp > at && e.Timestamp <= at + window).Select(e => (long?)e.Timestamp).Min();
+                    if (next is null)
+                    {
+                        break;
+                    }
+                    figures.AddSeconds(FigureKeys.FunnelStep(f, cohort, k), (next.Value - at) / 1000.0);
+                    at = next.Value;
+                    reached++;
+                }
+                for (var k = 0; k < reached; k++)
+                {
+                    figures.Add(FigureKeys.FunnelStep(f, cohort, k));
+                    figures.Add(FigureKeys.Breakdown(f, "channel", null, channel, k));
+                    figures.Add(FigureKeys.Breakdown(f, "platform", null, platform, k));
+                    foreach (var (experiment, variant) in exposures)
+                    {
+                        figures.Add(FigureKeys.Breakdown(f, "variant", experiment, variant, k));
+                    }
+                }
+            }
+
+            var signups = all.Where(e => e.Type == EventType.Track && e.Name == definitions.SignupEvent).ToList();
+            if (signups.Count > 0)
+            {
+                var cohort = DayOf(signups.Min(e => e.Timestamp));
+                if (cohort <= d && cohort > d - 31)
+                {
+                    figures.Add(FigureKeys.RetentionSize(cohort));
+                    for (var n = 0; cohort + n <= d; n++)
+                    {
+                        if (activeDays.Contains(cohort + n))
+                        {
+                            figures.Add(FigureKeys.RetentionActive(cohort, n));
+                        }
+                    }
+                }
+            }
+
+            var pastDays = activeDays.Where(x => x <= d).ToList();
+            if (pastDays.Count == 0)
+            {
+                continue;
+            }
+            if (pastDays.Contains(d))
+            {
+                figures.Add(FigureKeys.Activity("dau"));
+                var before = pastDays.Where(x => x < d).ToList();
+                if (before.Count == 0 && activeDays.Min() == d)
+                {
+                    figures.Add(FigureKeys.Activity("new"));
+                }
+                else
+                {
+                    figures.Add(FigureKeys.Activity("returning"));
+                    if (before.Max() <= d - 31)
+                    {
+                        figures.Add(FigureKeys.Activity("resurrected"));
+                    }
+                }
+            }
+            if (pastDays.Any(x => x > d - 7))
+            {
+                figures.Add(FigureKeys.Activity("wau"));
+            }
+            if (pastDays.Any(x => x > d - 30))
+            {
+                figures.Add(FigureKeys.Activity("mau"));
+            }
+        }
+        return figures;
+    }
+
+    private static bool Matches(FunnelStep step, ProductEvent e) =>
+        e.Type == EventType.Track && e.Name == step.Event
+        && (step.Property is null || (e.Properties?.TryGetValue(step.Property, out var v) == true && v == step.EqualsValue));
+}
