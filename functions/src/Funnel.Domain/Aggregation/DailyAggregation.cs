@@ -17,15 +17,27 @@ public sealed class DailyAggregation
     private readonly TimeProvider _time;
 
     public DailyAggregation(MetricDefinitions definitions, string timeZone, int shardCount, TimeProvider time)
+        : this(definitions, timeZone, Enumerable.Range(0, shardCount).Select(_ => new ShardState()).ToArray(), time)
+    {
+    }
+
+    /// <summary>Resumes from shard states, e.g. the snapshots of the previous day.</summary>
+    public DailyAggregation(MetricDefinitions definitions, string timeZone, IReadOnlyList<ShardState> shards, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(definitions);
+        ArgumentNullException.ThrowIfNull(shards);
         definitions.Validate();
         _fold = new EventFold(definitions, new ReportingClock(timeZone));
-        _router = new ShardRouter(shardCount);
-        _shards = Enumerable.Range(0, shardCount).Select(_ => new ShardState()).ToArray();
+        _router = new ShardRouter(shards.Count);
+        _shards = [.. shards];
         _timeZone = timeZone;
         _time = time;
+        FirstDay = shards.Select(s => s.FirstDay).Where(d => d is not null).Min();
     }
+
+    public EventFold Fold => _fold;
+
+    public void WriteSnapshot(int shard, Stream output) => StateSnapshot.Write(_shards[shard], _fold.Slots.Count, output);
 
     public IReadOnlyList<ShardState> Shards => _shards;
 

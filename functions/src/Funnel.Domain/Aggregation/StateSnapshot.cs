@@ -1,0 +1,195 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Funnel.Domain.Aggregation;
+
+/// <summary>
+/// The versioned binary snapshot of a shard's state: "FNLS", a version byte, the payload length,
+/// 8 bytes of SHA-256 over the compressed payload, then the Brotli-compressed payload. Sorted lists
+/// are delta-encoded varints, so a typical person costs tens of bytes.
+/// </summary>
+public static class StateSnapshot
+{
+    public const byte CurrentVersion = 1;
+    private static readonly byte[] Magic = "FNLS"u8.ToArray();
+
+    public static void Write(ShardState state, int stepSlots, Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(output);
+        using var payload = new MemoryStream();
+        using (var brotli = new BrotliStream(payload, CompressionLevel.Optimal, leaveOpen: true))
+        using (var writer = new BinaryWriter(brotli, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(state.FirstDay?.DayNumber ?? -1);
+            writer.Write(state.ThroughDay?.DayNumber ?? -1);
+            writer.Write7BitEncodedInt(stepSlots);
+            writer.Write7BitEncodedInt(state.Persons.Count);
+            foreach (var (key, person) in state.Persons.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                writer.Write(key);
+                WritePerson(writer, person);
+            }
+        }
+        var bytes = payload.ToArray();
+        output.Write(Magic);
+        output.WriteByte(CurrentVersion);
+        output.Write(BitConverter.GetBytes(bytes.Length));
+        output.Write(SHA256.HashData(bytes), 0, 8);
+        output.Write(bytes);
+    }
+
+    public static ShardState Read(Stream input, int stepSlots, string source)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var header = new byte[17];
+        if (input.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length)
+        {
+            throw new SnapshotFormatException(source, "truncated: shorter than its 17-byte header");
+        }
+        if (!header.AsSpan(0, 4).SequenceEqual(Magic))
+        {
+            throw new SnapshotFormatException(source, "not a state snapshot (bad magic bytes)");
+        }
+        if (header[4] != CurrentVersion)
+        {
+            throw new SnapshotFormatException(source, $"unknown snapshot version {header[4]}; this engine reads version {CurrentVersion}");
+        }
+        var length = BitConverter.ToInt32(header, 5);
+        var payload = new byte[Math.Max(0, length)];
+        if (length < 0 || input.ReadAtLeast(payload, payload.Length, throwOnEndOfStream: false) < payload.Length)
+        {
+            throw new SnapshotFormatException(source, $"truncated: the header promises {length} payload bytes");
+        }
+        if (!SHA256.HashData(payload).AsSpan(0, 8).SequenceEqual(header.AsSpan(9, 8)))
+        {
+            throw new SnapshotFormatException(source, "corrupt: checksum mismatch");
+        }
+        try
+        {
+            using var brotli = new BrotliStream(new MemoryStream(payload), CompressionMode.Decompress);
+            using var reader = new BinaryReader(brotli, Encoding.UTF8);
+            var state = new ShardState();
+            var first = reader.ReadInt32();
+            var through = reader.ReadInt32();
+            state.FirstDay = first < 0 ? null : DateOnly.FromDayNumber(first);
+            state.ThroughDay = through < 0 ? null : DateOnly.FromDayNumber(through);
+            var slots = reader.Read7BitEncodedInt();
+            if (slots != stepSlots)
+            {
+                throw new SnapshotFormatException(source, $"written for {slots} funnel steps, the definitions have {stepSlots}: rebuild state from raw events");
+            }
+            var count = reader.Read7BitEncodedInt();
+            for (var i = 0; i < count; i++)
+            {
+                var key = reader.ReadString();
+                state.Persons[key] = ReadPerson(reader, slots);
+            }
+            return state;
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or InvalidDataException or FormatException or IOException)
+        {
+            throw new SnapshotFormatException(source, $"corrupt payload ({ex.Message})", ex);
+        }
+    }
+
+    private static void WritePerson(BinaryWriter writer, PersonState p)
+    {
+        WriteTime(writer, p.FirstSeen);
+        WriteTime(writer, p.SignupAt);
+        WriteTime(writer, p.ChannelAt);
+        WriteText(writer, p.Channel);
+        WriteTime(writer, p.PlatformAt);
+        WriteText(writer, p.Platform);
+        foreach (var times in p.StepTimes)
+        {
+            WriteSorted(writer, times ?? []);
+        }
+        WriteSorted(writer, p.ActiveDays.Select(d => (long)d).ToList());
+        writer.Write7BitEncodedInt(p.Exposures.Count);
+        foreach (var (experiment, (at, variant)) in p.Exposures.OrderBy(x => x.Key, StringComparer.Ordinal))
+        {
+            writer.Write(experiment);
+            writer.Write7BitEncodedInt64(at);
+            writer.Write(variant);
+        }
+        writer.Write7BitEncodedInt(p.RecentIds.Count);
+        foreach (var (id, day) in p.RecentIds)
+        {
+            writer.Write(id);
+            writer.Write7BitEncodedInt(day);
+        }
+    }
+
+    private static PersonState ReadPerson(BinaryReader reader, int slots)
+    {
+        var p = new PersonState(slots)
+        {
+            FirstSeen = ReadTime(reader),
+            SignupAt = ReadTime(reader),
+            ChannelAt = ReadTime(reader),
+            Channel = ReadText(reader),
+            PlatformAt = ReadTime(reader),
+            Platform = ReadText(reader),
+        };
+        for (var s = 0; s < slots; s++)
+        {
+            var times = ReadSorted(reader);
+            p.StepTimes[s] = times.Count == 0 ? null : times;
+        }
+        p.ActiveDays.AddRange(ReadSorted(reader).Select(d => (int)d));
+        var exposures = reader.Read7BitEncodedInt();
+        for (var i = 0; i < exposures; i++)
+        {
+            var experiment = reader.ReadString();
+            p.Exposures[experiment] = (reader.Read7BitEncodedInt64(), reader.ReadString());
+        }
+        var ids = reader.Read7BitEncodedInt();
+        for (var i = 0; i < ids; i++)
+        {
+            p.RecentIds.Add((reader.ReadUInt64(), reader.Read7BitEncodedInt()));
+        }
+        return p;
+    }
+
+    /// <summary>Times are Unix ms; "never" (<see cref="long.MaxValue"/>) is written as 0, a real time as ms + 1.</summary>
+    private static void WriteTime(BinaryWriter writer, long unixMs) => writer.Write7BitEncodedInt64(unixMs == long.MaxValue ? 0 : unixMs + 1);
+
+    private static long ReadTime(BinaryReader reader) => reader.Read7BitEncodedInt64() is var v && v == 0 ? long.MaxValue : v - 1;
+
+    private static void WriteText(BinaryWriter writer, string? text)
+    {
+        writer.Write(text is not null);
+        if (text is not null)
+        {
+            writer.Write(text);
+        }
+    }
+
+    private static string? ReadText(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
+
+    private static void WriteSorted(BinaryWriter writer, List<long> values)
+    {
+        writer.Write7BitEncodedInt(values.Count);
+        var previous = 0L;
+        foreach (var v in values)
+        {
+            writer.Write7BitEncodedInt64(v - previous);
+            previous = v;
+        }
+    }
+
+    private static List<long> ReadSorted(BinaryReader reader)
+    {
+        var count = reader.Read7BitEncodedInt();
+        var values = new List<long>(count);
+        var previous = 0L;
+        for (var i = 0; i < count; i++)
+        {
+            previous += reader.Read7BitEncodedInt64();
+            values.Add(previous);
+        }
+        return values;
+    }
+}
