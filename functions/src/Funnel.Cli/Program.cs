@@ -9,6 +9,8 @@ var root = new RootCommand("funnel: operate the Funnel pipeline's storage (raw e
     QueueCommands.Build(),
     KeyCommands.Build(),
     SampleCommands.Build(),
+    OfflineCommands.Generate(),
+    OfflineCommands.Aggregate(),
 };
 root.Options.Add(CliStorage.ConnectionOption);
 root.Options.Add(CliStorage.AccountOption);

@@ -1,0 +1,58 @@
+using System.IO.Compression;
+using System.Text;
+using Funnel.Domain.Events;
+using Funnel.Domain.Generation;
+
+namespace Funnel.Domain.Tests.Events;
+
+public class ProductEventReaderTests
+{
+    private static MemoryStream Gzip(string text)
+    {
+        var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes(text));
+        }
+        output.Position = 0;
+        return output;
+    }
+
+    [Fact]
+    public void Generated_events_survive_the_trip_through_raw_ndjson()
+    {
+        var events = new DataSetGenerator(new Funnel.Domain.Generation.GeneratorSettings { Days = 3, SignupsPerDay = 20 }).Generate().Values.SelectMany(e => e).ToList();
+        var malformed = new List<MalformedLine>();
+        var read = ProductEventReader.Read(Gzip(string.Join("\n", events.Select(GeneratedEventJson.Line))), "raw/x.ndjson.gz", gzip: true, malformed);
+        Assert.Empty(malformed);
+        Assert.Equal(events.Count, read.Count);
+        foreach (var (expected, actual) in events.Zip(read))
+        {
+            Assert.Equal(expected with { Properties = null }, actual with { Properties = null });
+        }
+    }
+
+    [Fact]
+    public void Malformed_lines_are_counted_with_file_and_line_and_the_rest_is_read()
+    {
+        const string good = """{"type":"track","event":"A","userId":"u1","messageId":"m1","timestamp":"2026-11-24T01:00:00.000Z","receivedAt":"2026-11-24T01:00:01.000Z"}""";
+        var text = string.Join("\n", good, "{not json", """{"type":"track","messageId":"m2","timestamp":"2026-11-24T01:00:00Z","receivedAt":"2026-11-24T01:00:01Z"}""", good.Replace("m1", "m3", StringComparison.Ordinal));
+        var malformed = new List<MalformedLine>();
+        var read = ProductEventReader.Read(Gzip(text), "raw/2026-11-24/shard-03/b1.ndjson.gz", gzip: true, malformed);
+
+        Assert.Equal(["m1", "m3"], read.Select(e => e.MessageId));
+        Assert.Equal([2, 3], malformed.Select(m => m.Line));
+        Assert.All(malformed, m => Assert.Equal("raw/2026-11-24/shard-03/b1.ndjson.gz", m.File));
+        Assert.Contains("not valid JSON", malformed[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("person id", malformed[1].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_gzip_is_reported_not_thrown()
+    {
+        var malformed = new List<MalformedLine>();
+        var read = ProductEventReader.Read(new MemoryStream(Encoding.UTF8.GetBytes("plain text, not gzip")), "raw/bad.ndjson.gz", gzip: true, malformed);
+        Assert.Empty(read);
+        Assert.Contains("not valid gzip", Assert.Single(malformed).Reason, StringComparison.Ordinal);
+    }
+}
