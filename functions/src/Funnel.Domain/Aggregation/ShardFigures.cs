@@ -11,7 +11,9 @@ public static class ShardFigures
 
     private const long DayMs = 86_400_000;
 
-    public static ReportFigures Compute(ShardState state, EventFold fold, DateOnly reportDay, FoldCounts dayEvents)
+    /// <summary>Figures for the report day; wider cohort windows serve analyses beyond the report (e.g. mature long funnels).</summary>
+    public static ReportFigures Compute(ShardState state, EventFold fold, DateOnly reportDay, FoldCounts dayEvents,
+        int funnelCohortDays = FunnelCohortDays, int retentionCohortDays = RetentionCohortDays)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(fold);
@@ -22,15 +24,15 @@ public static class ShardFigures
         {
             for (var f = 0; f < funnels.Count; f++)
             {
-                AddFunnel(figures, person, fold, f, d);
+                AddFunnel(figures, person, fold, f, d, funnelCohortDays);
             }
-            AddRetention(figures, person, fold, d);
+            AddRetention(figures, person, fold, d, retentionCohortDays);
             AddActivity(figures, person, d);
         }
         return figures;
     }
 
-    private static void AddFunnel(ReportFigures figures, PersonState person, EventFold fold, int f, int d)
+    private static void AddFunnel(ReportFigures figures, PersonState person, EventFold fold, int f, int d, int cohortDays)
     {
         var steps = fold.Definitions.Funnels[f].Steps;
         var entry = person.StepTimes[fold.Slots.SlotOf(f, 0)];
@@ -40,7 +42,7 @@ public static class ShardFigures
         }
         var at = entry[0];
         var cohort = fold.DayOf(at);
-        if (cohort > d || cohort <= d - FunnelCohortDays)
+        if (cohort > d || cohort <= d - cohortDays)
         {
             return;
         }
@@ -81,14 +83,14 @@ public static class ShardFigures
         return index < times.Count ? times[index] : null;
     }
 
-    private static void AddRetention(ReportFigures figures, PersonState person, EventFold fold, int d)
+    private static void AddRetention(ReportFigures figures, PersonState person, EventFold fold, int d, int cohortDays)
     {
         if (person.SignupAt == long.MaxValue)
         {
             return;
         }
         var cohort = fold.DayOf(person.SignupAt);
-        if (cohort > d || cohort <= d - RetentionCohortDays)
+        if (cohort > d || cohort <= d - cohortDays)
         {
             return;
         }

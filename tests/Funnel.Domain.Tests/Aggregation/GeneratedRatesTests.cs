@@ -1,0 +1,40 @@
+using Funnel.Domain.Aggregation;
+using Funnel.Domain.Events;
+using Funnel.Domain.Generation;
+using Funnel.Domain.Processing;
+
+namespace Funnel.Domain.Tests.Aggregation;
+
+/// <summary>At its defaults the generator reproduces the configured rates, as the engine measures them on mature cohorts.</summary>
+public class GeneratedRatesTests
+{
+    [Fact]
+    public void Default_parameters_yield_the_configured_rates_within_one_and_a_half_points_over_50000_persons()
+    {
+        var settings = new GeneratorSettings { Days = 80, SignupsPerDay = 700, Seed = 2026 };
+        var data = new DataSetGenerator(settings).Generate();
+        var last = data.Keys.Last();
+        var fold = new EventFold(MetricDefinitions.Default, new ReportingClock(settings.TimeZone));
+        var state = new ShardState();
+        fold.FoldDay(state, last, data.Values.SelectMany(e => e));
+        var figures = ShardFigures.Compute(state, fold, last, FoldCounts.Zero, funnelCohortDays: 120, retentionCohortDays: 120);
+        // Late copies reach past the simulated days; maturity counts from the last day persons were simulated.
+        var d = settings.FirstDay.DayNumber + settings.Days - 1;
+        var cohorts = Enumerable.Range(settings.FirstDay.DayNumber, settings.Days).ToList();
+
+        double Rate(int step, int matureAfterDays)
+        {
+            var mature = cohorts.Where(c => c + matureAfterDays <= d).ToList();
+            return (double)mature.Sum(c => figures.Count(FigureKeys.FunnelStep(0, c, step))) / mature.Sum(c => figures.Count(FigureKeys.FunnelStep(0, c, step - 1)));
+        }
+        var signups = cohorts.Sum(c => figures.Count(FigureKeys.FunnelStep(0, c, 0)));
+        var d7Cohorts = cohorts.Where(c => c + 7 <= d).ToList();
+        var d7 = (double)d7Cohorts.Sum(c => figures.Count(FigureKeys.RetentionActive(c, 7))) / d7Cohorts.Sum(c => figures.Count(FigureKeys.RetentionSize(c)));
+
+        Assert.True(signups >= 50_000, $"only {signups} persons signed up");
+        Assert.InRange(Rate(1, 7), settings.Activation - 0.015, settings.Activation + 0.015);
+        Assert.InRange(Rate(2, 10), settings.FirstPurchase - 0.015, settings.FirstPurchase + 0.015);
+        Assert.InRange(Rate(3, 40), settings.Repurchase - 0.015, settings.Repurchase + 0.015);
+        Assert.InRange(d7, settings.D7Retention - 0.015, settings.D7Retention + 0.015);
+    }
+}
