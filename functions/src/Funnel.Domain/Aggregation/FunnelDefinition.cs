@@ -27,7 +27,9 @@ public sealed record FunnelDefinition(
 public sealed record MetricDefinitions(
     [property: JsonPropertyName("funnels")] IReadOnlyList<FunnelDefinition> Funnels,
     [property: JsonPropertyName("signupEvent")] string SignupEvent,
-    [property: JsonPropertyName("experimentEvent")] string ExperimentEvent)
+    [property: JsonPropertyName("experimentEvent")] string ExperimentEvent,
+    [property: JsonPropertyName("experimentConversionStep")] int ExperimentConversionStep = 2,
+    [property: JsonPropertyName("controlVariant")] string ControlVariant = "control")
 {
     /// <summary>The funnels of the operations reports this project comes from: 注册→激活→首购→复购 and the purchase path.</summary>
     public static MetricDefinitions Default { get; } = new(

@@ -12,7 +12,8 @@ public sealed record DailyReport(
     [property: JsonPropertyName("events")] EventCounts Events,
     [property: JsonPropertyName("funnels")] IReadOnlyList<FunnelReport> Funnels,
     [property: JsonPropertyName("retention")] RetentionReport Retention,
-    [property: JsonPropertyName("activity")] ActivityReport Activity);
+    [property: JsonPropertyName("activity")] ActivityReport Activity,
+    [property: JsonPropertyName("experiments")] IReadOnlyList<ExperimentReport> Experiments);
 
 public sealed record ReportManifest(
     [property: JsonPropertyName("definitionsHash")] string DefinitionsHash,
@@ -83,3 +84,28 @@ public sealed record ActivityReport(
     [property: JsonPropertyName("newPersons")] long NewPersons,
     [property: JsonPropertyName("returning")] long Returning,
     [property: JsonPropertyName("resurrected")] long Resurrected);
+
+public sealed record SampleRatio(
+    [property: JsonPropertyName("expected")] IReadOnlyDictionary<string, double> Expected,
+    [property: JsonPropertyName("observed")] IReadOnlyDictionary<string, double> Observed,
+    [property: JsonPropertyName("pValue")] double? PValue);
+
+public sealed record VariantStep([property: JsonPropertyName("count")] long Count, [property: JsonPropertyName("rate")] double Rate);
+
+/// <summary>One variant against control on the experiment's conversion step; control's own row has no lift, p-value or interval.</summary>
+public sealed record VariantReport(
+    [property: JsonPropertyName("value")] string Value,
+    [property: JsonPropertyName("exposed")] long Exposed,
+    [property: JsonPropertyName("converted")] long Converted,
+    [property: JsonPropertyName("rate")] double Rate,
+    [property: JsonPropertyName("lift")] double? Lift,
+    [property: JsonPropertyName("pValue")] double? PValue,
+    [property: JsonPropertyName("ci95")] IReadOnlyList<double>? Ci95,
+    [property: JsonPropertyName("steps")] IReadOnlyList<VariantStep> Steps);
+
+public sealed record ExperimentReport(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("control")] string Control,
+    [property: JsonPropertyName("sampleRatio")] SampleRatio SampleRatio,
+    [property: JsonPropertyName("step")] string Step,
+    [property: JsonPropertyName("variants")] IReadOnlyList<VariantReport> Variants);

@@ -28,7 +28,8 @@ public static class ReportAssembler
             new EventCounts(events.Folded, events.DuplicatesDropped, events.Late, events.Malformed),
             funnels,
             Retention(figures, d),
-            Activity(figures));
+            Activity(figures),
+            Experiments(figures, context.Definitions));
     }
 
     private static FunnelReport Funnel(ReportFigures figures, FunnelDefinition funnel, int f, int d)
@@ -79,6 +80,50 @@ public static class ReportAssembler
 
     private static List<StepCount> StepCounts(long[] counts, Func<int, bool> mature) =>
         counts.Select((count, k) => new StepCount(count, Rate(count, counts[0]), k == 0 ? Rate(count, counts[0]) : Rate(count, counts[k - 1]), mature(k))).ToList();
+
+    /// <summary>
+    /// Experiments from the first funnel's variant breakdown: exposed persons who entered it in the
+    /// cohort window, their conversion to each step, and the test on the conversion step against control
+    /// (the variant named control, else the first by name). The expected split is even.
+    /// </summary>
+    private static List<ExperimentReport> Experiments(ReportFigures figures, MetricDefinitions definitions)
+    {
+        const int funnel = 0;
+        var steps = definitions.Funnels[funnel].Steps;
+        var step = Math.Clamp(definitions.ExperimentConversionStep, 1, steps.Count - 1);
+        var rows = Breakdown(figures, funnel, "variant", steps.Count);
+        var reports = new List<ExperimentReport>();
+        foreach (var experiment in rows.GroupBy(r => r.Experiment ?? string.Empty).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var variants = experiment.OrderBy(r => r.Value, StringComparer.Ordinal).ToList();
+            var control = variants.FirstOrDefault(v => v.Value == definitions.ControlVariant) ?? variants[0];
+            long Exposed(BreakdownRow r) => r.Steps[0].Count;
+            long Converted(BreakdownRow r) => r.Steps[step].Count;
+            var controlRate = Rate(Converted(control), Exposed(control));
+            var total = variants.Sum(Exposed);
+            var observed = variants.Select(Exposed).ToList();
+            var sampleRatio = new SampleRatio(
+                variants.ToDictionary(v => v.Value, _ => Math.Round(1.0 / variants.Count, 6)),
+                variants.ToDictionary(v => v.Value, v => Rate(Exposed(v), total)),
+                Finite(Statistics.SampleRatioPValue(observed, observed.Select(_ => 1.0).ToList())));
+            var variantReports = variants.Select(v =>
+            {
+                var isControl = ReferenceEquals(v, control);
+                var (pValue, low, high) = Statistics.TwoProportionTest(Converted(control), Exposed(control), Converted(v), Exposed(v));
+                var rate = Rate(Converted(v), Exposed(v));
+                return new VariantReport(
+                    v.Value, Exposed(v), Converted(v), rate,
+                    isControl || controlRate == 0 ? null : Math.Round(rate / controlRate - 1, 6),
+                    isControl ? null : Finite(pValue),
+                    isControl || !double.IsFinite(low) ? null : [Math.Round(low, 6), Math.Round(high, 6)],
+                    v.Steps.Select(s => new VariantStep(s.Count, s.Rate)).ToList());
+            }).ToList();
+            reports.Add(new ExperimentReport(experiment.Key, control.Value, sampleRatio, steps[step].Name, variantReports));
+        }
+        return reports;
+    }
+
+    private static double? Finite(double value) => double.IsFinite(value) ? Math.Round(value, 6) : null;
 
     private static RetentionReport Retention(ReportFigures figures, int d)
     {
