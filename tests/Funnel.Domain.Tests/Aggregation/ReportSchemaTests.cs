@@ -1,0 +1,42 @@
+using System.Text.Json;
+using NJsonSchema;
+
+namespace Funnel.Domain.Tests.Aggregation;
+
+/// <summary>Every report the engine writes validates against docs/report.schema.json.</summary>
+public class ReportSchemaTests
+{
+    private static string SchemaPath()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "docs", "report.schema.json");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        throw new FileNotFoundException("docs/report.schema.json not found above the test folder");
+    }
+
+    [Fact]
+    public async Task Every_daily_report_of_a_generated_run_validates_against_the_published_schema()
+    {
+        var schema = await JsonSchema.FromFileAsync(SchemaPath());
+        var data = EngineHarness.DataSet(9, days: 45, signupsPerDay: 15);
+        foreach (var report in EngineHarness.Run(data, "Asia/Shanghai", 4))
+        {
+            var errors = schema.Validate(JsonSerializer.Serialize(report));
+            Assert.True(errors.Count == 0, $"{report.Day}: {string.Join("; ", errors.Select(e => $"{e.Path}: {e.Kind}"))}");
+        }
+    }
+
+    [Fact]
+    public async Task The_schema_rejects_a_report_with_a_renamed_field()
+    {
+        var schema = await JsonSchema.FromFileAsync(SchemaPath());
+        var report = EngineHarness.Run(EngineHarness.DataSet(9, days: 3, signupsPerDay: 5), "UTC", 1)[^1];
+        var json = JsonSerializer.Serialize(report).Replace("\"dau\":", "\"dailyActive\":", StringComparison.Ordinal);
+        Assert.NotEmpty(schema.Validate(json));
+    }
+}
