@@ -31,16 +31,32 @@ public sealed class EventFold(MetricDefinitions definitions, ReportingClock cloc
         }
         var day = processingDay.DayNumber;
         long folded = 0, duplicates = 0, late = 0;
-        var ordered = events.OrderBy(e => e.MessageId, StringComparer.Ordinal).ThenBy(e => e.ReceivedAt).ThenBy(e => e.Timestamp)
-            .ThenBy(e => e.Type).ThenBy(e => e.Name, StringComparer.Ordinal);
-        foreach (var e in ordered)
+        // Within the day the copy that sorts first (receivedAt, timestamp, type, name) stands for its message id;
+        // distinct messages commute, so nothing else needs an order.
+        var firstCopies = new Dictionary<string, ProductEvent>(events is ICollection<ProductEvent> c ? c.Count : 0, StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            if (firstCopies.TryGetValue(e.MessageId, out var kept))
+            {
+                duplicates++;
+                if (SortsBefore(e, kept))
+                {
+                    firstCopies[e.MessageId] = e;
+                }
+            }
+            else
+            {
+                firstCopies[e.MessageId] = e;
+            }
+        }
+        foreach (var e in firstCopies.Values)
         {
             if (!state.Persons.TryGetValue(e.PersonKey, out var person))
             {
                 state.Persons[e.PersonKey] = person = new PersonState(_slots.Count);
             }
             var id = IdHash(e.MessageId);
-            if (person.RecentIds.Exists(r => r.Id == id))
+            if (Seen(person.RecentIds, id))
             {
                 duplicates++;
                 continue;
@@ -63,7 +79,37 @@ public sealed class EventFold(MetricDefinitions definitions, ReportingClock cloc
         return new FoldCounts(folded, duplicates, late, malformed);
     }
 
-    public int DayOf(long unixMs) => clock.DayOf(DateTimeOffset.FromUnixTimeMilliseconds(unixMs)).DayNumber;
+    private readonly Dictionary<long, int> _offsetByHour = [];
+
+    /// <summary>The reporting-zone day of an instant. Zone offsets are looked up once per hour of time and cached.</summary>
+    public int DayOf(long unixMs)
+    {
+        const long hourMs = 3_600_000;
+        var hour = Math.DivRem(unixMs, hourMs, out var rest) - (rest < 0 ? 1 : 0);
+        int offsetMs;
+        lock (_offsetByHour)
+        {
+            if (!_offsetByHour.TryGetValue(hour, out offsetMs))
+            {
+                var start = clock.Zone.GetUtcOffset(DateTimeOffset.FromUnixTimeMilliseconds(hour * hourMs));
+                var end = clock.Zone.GetUtcOffset(DateTimeOffset.FromUnixTimeMilliseconds(hour * hourMs + hourMs - 1));
+                // An hour holding a transition is not cached; its instants are converted one by one.
+                offsetMs = start == end ? (int)start.TotalMilliseconds : int.MinValue;
+                _offsetByHour[hour] = offsetMs;
+            }
+        }
+        if (offsetMs == int.MinValue)
+        {
+            return clock.DayOf(DateTimeOffset.FromUnixTimeMilliseconds(unixMs)).DayNumber;
+        }
+        return (int)Math.Floor((unixMs + offsetMs) / 86_400_000.0) + DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
+    }
+
+    private static bool SortsBefore(ProductEvent a, ProductEvent b)
+    {
+        var byTime = (a.ReceivedAt, a.Timestamp, a.Type).CompareTo((b.ReceivedAt, b.Timestamp, b.Type));
+        return byTime < 0 || (byTime == 0 && string.CompareOrdinal(a.Name, b.Name) < 0);
+    }
 
     private void Apply(PersonState person, ProductEvent e, int eventDay)
     {
@@ -86,7 +132,7 @@ public sealed class EventFold(MetricDefinitions definitions, ReportingClock cloc
         {
             person.Exposures[e.Experiment] = (e.Timestamp, e.Variant);
         }
-        for (var slot = 0; slot < _slots.Count; slot++)
+        foreach (var slot in _slots.CandidatesFor(e))
         {
             if (!_slots.Matches(slot, e))
             {
@@ -112,11 +158,25 @@ public sealed class EventFold(MetricDefinitions definitions, ReportingClock cloc
     private static bool Earlier(long at, string value, long currentAt, string? current) =>
         at < currentAt || (at == currentAt && string.CompareOrdinal(value, current) < 0);
 
-    /// <summary>FNV-1a 64 of the message id: 8 bytes per remembered id instead of the whole string.</summary>
+    private static bool Seen(List<(ulong Id, int Day)> recent, ulong id)
+    {
+        foreach (var (seen, _) in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(recent))
+        {
+            if (seen == id)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>FNV-1a 64 of the message id's UTF-8 bytes: 8 bytes per remembered id instead of the whole string.</summary>
     internal static ulong IdHash(string messageId)
     {
+        Span<byte> buffer = messageId.Length <= 128 ? stackalloc byte[384] : new byte[Encoding.UTF8.GetMaxByteCount(messageId.Length)];
+        var length = Encoding.UTF8.GetBytes(messageId, buffer);
         var hash = 14695981039346656037UL;
-        foreach (var b in Encoding.UTF8.GetBytes(messageId))
+        foreach (var b in buffer[..length])
         {
             hash = unchecked((hash ^ b) * 1099511628211UL);
         }

@@ -19,7 +19,15 @@ public sealed class StepSlots
             slots.AddRange(definitions.Funnels[f].Steps.Select((s, k) => (s, k == 0)));
         }
         _slots = [.. slots];
+        _byEvent = _slots.Select((slot, index) => (slot.Step.Event, index)).GroupBy(x => x.Event, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(x => x.index).ToArray(), StringComparer.Ordinal);
     }
+
+    private readonly Dictionary<string, int[]> _byEvent;
+
+    /// <summary>The slots whose step names this event (property filters still to check with <see cref="Matches"/>).</summary>
+    public int[] CandidatesFor(ProductEvent e) =>
+        e.Type == EventType.Track && e.Name is not null && _byEvent.TryGetValue(e.Name, out var slots) ? slots : [];
 
     public int Count => _slots.Length;
 

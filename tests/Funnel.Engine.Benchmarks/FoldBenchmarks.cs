@@ -1,0 +1,60 @@
+using System.IO.Compression;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using Funnel.Domain.Aggregation;
+using Funnel.Domain.Events;
+using Funnel.Domain.Generation;
+using Funnel.Domain.Processing;
+
+namespace Funnel.Engine.Benchmarks;
+
+/// <summary>Fold throughput of one shard-day: from parsed events, and from the gzip NDJSON raw storage holds.</summary>
+[MemoryDiagnoser]
+public class FoldBenchmarks
+{
+    private List<ProductEvent> _events = [];
+    private byte[] _gzipNdjson = [];
+    private DateOnly _day;
+    private EventFold _fold = null!;
+
+    /// <summary>Events in the folded day.</summary>
+    public int EventCount => _events.Count;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var data = new DataSetGenerator(new GeneratorSettings { Days = 30, SignupsPerDay = 800, Seed = 3 }).Generate();
+        _day = data.Keys.Last();
+        _events = data.Values.SelectMany(e => e).ToList();
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
+        using (var writer = new StreamWriter(gzip, new UTF8Encoding(false)))
+        {
+            foreach (var e in _events)
+            {
+                writer.WriteLine(GeneratedEventJson.Line(e));
+            }
+        }
+        _gzipNdjson = buffer.ToArray();
+        _fold = new EventFold(MetricDefinitions.Default, new ReportingClock("Asia/Shanghai"));
+        Console.WriteLine($"// {_events.Count} events, {_gzipNdjson.Length} bytes of gzip NDJSON");
+    }
+
+    [Benchmark(Baseline = true, Description = "fold parsed events")]
+    public int FoldParsed()
+    {
+        var state = new ShardState();
+        _fold.FoldDay(state, _day, _events);
+        return state.Persons.Count;
+    }
+
+    [Benchmark(Description = "parse gzip NDJSON and fold")]
+    public int FoldFromGzipNdjson()
+    {
+        var malformed = new List<MalformedLine>();
+        var events = ProductEventReader.Read(new MemoryStream(_gzipNdjson), "bench", gzip: true, malformed);
+        var state = new ShardState();
+        _fold.FoldDay(state, _day, events);
+        return state.Persons.Count;
+    }
+}

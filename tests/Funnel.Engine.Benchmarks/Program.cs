@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Running;
+using Funnel.Domain.Aggregation;
+using Funnel.Domain.Generation;
+using Funnel.Domain.Processing;
+using Funnel.Engine.Benchmarks;
+
+// dotnet run -c Release --project tests/Funnel.Engine.Benchmarks -- [benchmarkdotnet args]   fold throughput
+// dotnet run -c Release --project tests/Funnel.Engine.Benchmarks -- --state-size [persons]   snapshot bytes/person and peak memory
+if (args.Length > 0 && args[0] == "--state-size")
+{
+    var signups = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
+    var days = 30;
+    var settings = new GeneratorSettings { Days = days, SignupsPerDay = signups / days / 14 * 10, Seed = 5 };
+    var watch = Stopwatch.StartNew();
+    var fold = new EventFold(MetricDefinitions.Default, new ReportingClock(settings.TimeZone));
+    var state = new ShardState();
+    long events = 0;
+    foreach (var (day, dayEvents) in new DataSetGenerator(settings).Generate())
+    {
+        fold.FoldDay(state, day, dayEvents);
+        events += dayEvents.Count;
+    }
+    var foldSeconds = watch.Elapsed.TotalSeconds;
+    using var snapshot = new MemoryStream();
+    StateSnapshot.Write(state, fold.Slots.Count, snapshot);
+    GC.Collect();
+    Console.WriteLine($"persons in the shard: {state.Persons.Count:N0}; events folded: {events:N0} over {days} days in {foldSeconds:N1} s (generation included)");
+    Console.WriteLine($"snapshot: {snapshot.Length:N0} bytes = {(double)snapshot.Length / state.Persons.Count:N1} bytes/person");
+    Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024:N0} MiB; managed heap after fold: {GC.GetTotalMemory(false) / 1024 / 1024:N0} MiB");
+    return;
+}
+BenchmarkSwitcher.FromAssembly(typeof(FoldBenchmarks).Assembly).Run(args);
