@@ -53,6 +53,11 @@ poisoned=$(funnel poison list | tail -n 1)
 say "Copying raw blobs"
 funnel raw export --out "$out/raw" >&2
 echo "    $poisoned" >&2
+
+say "Aggregating the raw days into daily reports"
+first_day=$(ls "$out/raw" | sort | head -n 1)
+last_day=$(ls "$out/raw" | sort | tail -n 1)
+funnel aggregate --raw "$out/raw" --from "$first_day" --to "$last_day" --tz "${REPORTING_TZ:-UTC}" --out "$out/reports" >&2
 echo
-echo "sent $sent events from $sent_persons persons with @segment/analytics-node; found $found events from $found_persons persons in raw storage ($AZURITE_BLOB_URL/raw, copied to $out/raw)"
+echo "sent $sent events from $sent_persons persons with @segment/analytics-node; found $found events from $found_persons persons in raw storage ($AZURITE_BLOB_URL/raw, copied to $out/raw); report: $out/reports/$last_day/report.json"
 [ "$found" -eq "$sent" ] || { echo "error: raw storage holds $found events, expected $sent; see $out/handler.log" >&2; exit 1; }
