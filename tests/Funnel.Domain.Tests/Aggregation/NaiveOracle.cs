@@ -100,6 +100,14 @@ internal sealed class NaiveOracle(MetricDefinitions definitions, string timeZone
                 }
             }
 
+            var purchasesIn30Days = all.Where(e => e.Type == EventType.Track && e.Name == definitions.PurchaseEvent)
+                .Where(e => DayOf(e.Timestamp) <= d && DayOf(e.Timestamp) > d - 30).ToList();
+            if (purchasesIn30Days.Count > 0)
+            {
+                figures.Add(FigureKeys.Money("paying"));
+                figures.Add(FigureKeys.Money("revenue4"), (long)(purchasesIn30Days.Sum(e => e.Revenue ?? 0) * 10_000));
+            }
+
             var pastDays = activeDays.Where(x => x <= d).ToList();
             if (pastDays.Count == 0)
             {

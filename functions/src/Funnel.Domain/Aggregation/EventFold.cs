@@ -119,6 +119,12 @@ public sealed class EventFold(MetricDefinitions definitions, ReportingClock cloc
         {
             person.SignupAt = Math.Min(person.SignupAt, e.Timestamp);
         }
+        if (e.Type == EventType.Track && e.Name == definitions.PurchaseEvent)
+        {
+            var revenue = (long)Math.Round((e.Revenue ?? 0) * 10_000, MidpointRounding.AwayFromZero);
+            var at = person.Purchases.BinarySearch((e.Timestamp, revenue));
+            person.Purchases.Insert(at < 0 ? ~at : at, (e.Timestamp, revenue));
+        }
         if (e.Channel is not null && Earlier(e.Timestamp, e.Channel, person.ChannelAt, person.Channel))
         {
             (person.ChannelAt, person.Channel) = (e.Timestamp, e.Channel);

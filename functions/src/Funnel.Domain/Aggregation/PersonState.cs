@@ -27,6 +27,9 @@ public sealed class PersonState
     /// <summary>Sorted day numbers (reporting zone) with any activity.</summary>
     public List<int> ActiveDays { get; } = [];
 
+    /// <summary>Purchases: time and revenue in ten-thousandths of the currency unit, sorted.</summary>
+    public List<(long At, long Revenue4)> Purchases { get; } = [];
+
     /// <summary>First exposure per experiment: time and variant.</summary>
     public Dictionary<string, (long At, string Variant)> Exposures { get; } = new(StringComparer.Ordinal);
 

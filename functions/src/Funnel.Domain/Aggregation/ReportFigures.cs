@@ -74,5 +74,7 @@ public static class FigureKeys
 
     public static string Activity(string name) => $"activity|{name}";
 
+    public static string Money(string name) => $"money|{name}";
+
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

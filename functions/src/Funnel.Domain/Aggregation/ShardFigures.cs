@@ -28,6 +28,7 @@ public static class ShardFigures
             }
             AddRetention(figures, person, fold, d, retentionCohortDays);
             AddActivity(figures, person, d);
+            AddMoney(figures, person, fold, d);
         }
         return figures;
     }
@@ -138,6 +139,27 @@ public static class ShardFigures
         if (latest > d - 30)
         {
             figures.Add(FigureKeys.Activity("mau"));
+        }
+    }
+
+    /// <summary>Paying persons and revenue over the 30 days ending on the report day, like MAU.</summary>
+    private static void AddMoney(ReportFigures figures, PersonState person, EventFold fold, int d)
+    {
+        long revenue = 0;
+        var paid = false;
+        foreach (var (at, amount) in person.Purchases)
+        {
+            var day = fold.DayOf(at);
+            if (day <= d && day > d - 30)
+            {
+                paid = true;
+                revenue += amount;
+            }
+        }
+        if (paid)
+        {
+            figures.Add(FigureKeys.Money("paying"));
+            figures.Add(FigureKeys.Money("revenue4"), revenue);
         }
     }
 

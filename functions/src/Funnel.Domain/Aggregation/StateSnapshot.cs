@@ -107,6 +107,11 @@ public static class StateSnapshot
             WriteSorted(writer, times ?? []);
         }
         WriteSorted(writer, p.ActiveDays.Select(d => (long)d).ToList());
+        WriteSorted(writer, p.Purchases.Select(x => x.At).ToList());
+        foreach (var (_, revenue) in p.Purchases)
+        {
+            writer.Write7BitEncodedInt64(revenue);
+        }
         writer.Write7BitEncodedInt(p.Exposures.Count);
         foreach (var (experiment, (at, variant)) in p.Exposures.OrderBy(x => x.Key, StringComparer.Ordinal))
         {
@@ -139,6 +144,10 @@ public static class StateSnapshot
             p.StepTimes[s] = times.Count == 0 ? null : times;
         }
         p.ActiveDays.AddRange(ReadSorted(reader).Select(d => (int)d));
+        foreach (var at in ReadSorted(reader))
+        {
+            p.Purchases.Add((at, reader.Read7BitEncodedInt64()));
+        }
         var exposures = reader.Read7BitEncodedInt();
         for (var i = 0; i < exposures; i++)
         {

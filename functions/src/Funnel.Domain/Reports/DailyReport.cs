@@ -8,11 +8,13 @@ public sealed record DailyReport(
     [property: JsonPropertyName("day")] string Day,
     [property: JsonPropertyName("timeZone")] string TimeZone,
     [property: JsonPropertyName("generatedAt")] string GeneratedAt,
+    [property: JsonPropertyName("currency")] string Currency,
     [property: JsonPropertyName("manifest")] ReportManifest Manifest,
     [property: JsonPropertyName("events")] EventCounts Events,
     [property: JsonPropertyName("funnels")] IReadOnlyList<FunnelReport> Funnels,
     [property: JsonPropertyName("retention")] RetentionReport Retention,
     [property: JsonPropertyName("activity")] ActivityReport Activity,
+    [property: JsonPropertyName("money")] MoneyReport Money,
     [property: JsonPropertyName("experiments")] IReadOnlyList<ExperimentReport> Experiments);
 
 public sealed record ReportManifest(
@@ -109,3 +111,11 @@ public sealed record ExperimentReport(
     [property: JsonPropertyName("sampleRatio")] SampleRatio SampleRatio,
     [property: JsonPropertyName("step")] string Step,
     [property: JsonPropertyName("variants")] IReadOnlyList<VariantReport> Variants);
+
+/// <summary>付费: paying persons and revenue over the 30 days ending on the report day; conversion and ARPU over MAU.</summary>
+public sealed record MoneyReport(
+    [property: JsonPropertyName("payingPersons")] long PayingPersons,
+    [property: JsonPropertyName("payingConversion")] double PayingConversion,
+    [property: JsonPropertyName("revenue")] decimal Revenue,
+    [property: JsonPropertyName("arpu")] decimal Arpu,
+    [property: JsonPropertyName("arppu")] decimal Arppu);

@@ -24,11 +24,13 @@ public static class ReportAssembler
             Day(d),
             context.TimeZone,
             context.GeneratedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            context.Definitions.Currency,
             new ReportManifest(context.Definitions.Hash, DataThrough(context.Day, zone), new RawDays(Day(context.FirstRawDay.DayNumber), Day(d)), EngineVersion),
             new EventCounts(events.Folded, events.DuplicatesDropped, events.Late, events.Malformed),
             funnels,
             Retention(figures, d),
             Activity(figures),
+            Money(figures),
             Experiments(figures, context.Definitions));
     }
 
@@ -121,6 +123,15 @@ public static class ReportAssembler
             reports.Add(new ExperimentReport(experiment.Key, control.Value, sampleRatio, steps[step].Name, variantReports));
         }
         return reports;
+    }
+
+    private static MoneyReport Money(ReportFigures figures)
+    {
+        var paying = figures.Count(FigureKeys.Money("paying"));
+        var mau = figures.Count(FigureKeys.Activity("mau"));
+        var revenue = figures.Count(FigureKeys.Money("revenue4")) / 10_000m;
+        decimal PerPerson(long persons) => persons == 0 ? 0 : Math.Round(revenue / persons, 2, MidpointRounding.AwayFromZero);
+        return new MoneyReport(paying, Rate(paying, mau), revenue, PerPerson(mau), PerPerson(paying));
     }
 
     private static double? Finite(double value) => double.IsFinite(value) ? Math.Round(value, 6) : null;
