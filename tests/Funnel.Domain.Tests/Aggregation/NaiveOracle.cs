@@ -67,7 +67,7 @@ internal sealed class NaiveOracle(MetricDefinitions definitions, string timeZone
                     {
                         break;
                     }
-                    figures.AddSeconds(FigureKeys.FunnelStep(f, cohort, k), (next.Value - at) / 1000.0);
+                    figures.AddValue(FigureKeys.FunnelStep(f, cohort, k), (next.Value - at) / 1000.0);
                     at = next.Value;
                     reached++;
                 }
@@ -108,6 +108,8 @@ internal sealed class NaiveOracle(MetricDefinitions definitions, string timeZone
                 figures.Add(FigureKeys.Money("revenue4"), (long)(purchasesIn30Days.Sum(e => e.Revenue ?? 0) * 10_000));
             }
 
+            AddLayersAndRfm(figures, all, activeDays, d);
+
             var pastDays = activeDays.Where(x => x <= d).ToList();
             if (pastDays.Count == 0)
             {
@@ -140,6 +142,42 @@ internal sealed class NaiveOracle(MetricDefinitions definitions, string timeZone
             }
         }
         return figures;
+    }
+
+    private void AddLayersAndRfm(ReportFigures figures, List<ProductEvent> all, HashSet<int> activeDays, int d)
+    {
+        var past = activeDays.Where(x => x <= d).ToList();
+        if (past.Count == 0)
+        {
+            return;
+        }
+        var purchases = all.Where(e => e.Type == EventType.Track && e.Name == definitions.PurchaseEvent && DayOf(e.Timestamp) <= d).ToList();
+        var paidIn30 = purchases.Any(e => DayOf(e.Timestamp) > d - 30);
+        var active = past.Max() > d - 30;
+        var signups = all.Where(e => e.Type == EventType.Track && e.Name == definitions.SignupEvent).Select(e => DayOf(e.Timestamp)).ToList();
+        var isNew = signups.Count > 0 && signups.Min() <= d && signups.Min() > d - 7;
+        foreach (var (name, member) in new[] { ("new", isNew), ("active", active), ("dormant", !active), ("activeNeverPaid", active && !purchases.Any(e => DayOf(e.Timestamp) <= d - 30)) })
+        {
+            if (member)
+            {
+                figures.Add(FigureKeys.Layer(name));
+                if (paidIn30)
+                {
+                    figures.Add(FigureKeys.Layer(name + "|paid"));
+                }
+            }
+        }
+        var in90 = purchases.Where(e => DayOf(e.Timestamp) > d - 90).ToList();
+        if (in90.Count > 0)
+        {
+            figures.AddValue(FigureKeys.Revenue90, (double)in90.Sum(e => e.Revenue ?? 0));
+        }
+        if (purchases.Count > 0)
+        {
+            figures.AddValue(FigureKeys.RfmTriples, d - purchases.Max(e => DayOf(e.Timestamp)));
+            figures.AddValue(FigureKeys.RfmTriples, purchases.Count);
+            figures.AddValue(FigureKeys.RfmTriples, (double)purchases.Sum(e => e.Revenue ?? 0));
+        }
     }
 
     private static bool Matches(FunnelStep step, ProductEvent e) =>

@@ -13,9 +13,9 @@ public sealed class ReportFigures
     [JsonPropertyName("counts")]
     public SortedDictionary<string, long> Counts { get; init; } = new(StringComparer.Ordinal);
 
-    /// <summary>Seconds from the previous funnel step, per funnel, cohort and step.</summary>
-    [JsonPropertyName("secondsToConvert")]
-    public SortedDictionary<string, List<double>> SecondsToConvert { get; init; } = new(StringComparer.Ordinal);
+    /// <summary>Per-person values whose distribution a metric needs: seconds to convert, 90-day revenue, RFM triples.</summary>
+    [JsonPropertyName("values")]
+    public SortedDictionary<string, List<double>> Values { get; init; } = new(StringComparer.Ordinal);
 
     [JsonPropertyName("events")]
     public FoldCounts Events { get; set; } = FoldCounts.Zero;
@@ -25,13 +25,13 @@ public sealed class ReportFigures
         Counts[key] = Counts.GetValueOrDefault(key) + count;
     }
 
-    public void AddSeconds(string key, double seconds)
+    public void AddValue(string key, double value)
     {
-        if (!SecondsToConvert.TryGetValue(key, out var list))
+        if (!Values.TryGetValue(key, out var list))
         {
-            SecondsToConvert[key] = list = [];
+            Values[key] = list = [];
         }
-        list.Add(seconds);
+        list.Add(value);
     }
 
     public long Count(string key) => Counts.GetValueOrDefault(key);
@@ -45,11 +45,11 @@ public sealed class ReportFigures
             {
                 merged.Add(key, count);
             }
-            foreach (var (key, seconds) in part.SecondsToConvert)
+            foreach (var (key, values) in part.Values)
             {
-                foreach (var s in seconds)
+                foreach (var v in values)
                 {
-                    merged.AddSeconds(key, s);
+                    merged.AddValue(key, v);
                 }
             }
             merged.Events += part.Events;
@@ -75,6 +75,14 @@ public static class FigureKeys
     public static string Activity(string name) => $"activity|{name}";
 
     public static string Money(string name) => $"money|{name}";
+
+    public static string Layer(string name) => $"layer|{name}";
+
+    /// <summary>Values: recency days, purchase count and revenue of each payer, three numbers per payer.</summary>
+    public const string RfmTriples = "rfm|triples";
+
+    /// <summary>Values: revenue of each payer over the last 90 days.</summary>
+    public const string Revenue90 = "money|revenue90";
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -29,6 +29,7 @@ public static class ShardFigures
             AddRetention(figures, person, fold, d, retentionCohortDays);
             AddActivity(figures, person, d);
             AddMoney(figures, person, fold, d);
+            AddLayersAndRfm(figures, person, fold, d);
         }
         return figures;
     }
@@ -56,7 +57,7 @@ public static class ShardFigures
             {
                 break;
             }
-            figures.AddSeconds(FigureKeys.FunnelStep(f, cohort, k), (t - at) / 1000.0);
+            figures.AddValue(FigureKeys.FunnelStep(f, cohort, k), (t - at) / 1000.0);
             at = t;
             reached++;
         }
@@ -160,6 +161,67 @@ public static class ShardFigures
         {
             figures.Add(FigureKeys.Money("paying"));
             figures.Add(FigureKeys.Money("revenue4"), revenue);
+        }
+    }
+
+    /// <summary>
+    /// 分层 as of the report day, RFM inputs of every payer, and each payer's 90-day revenue. "Paid" means a
+    /// purchase in the 30 days ending on the report day; 中腰部 (active, never paid) means active in those
+    /// 30 days with no purchase before them.
+    /// </summary>
+    private static void AddLayersAndRfm(ReportFigures figures, PersonState person, EventFold fold, int d)
+    {
+        if (LatestAtOrBefore(person.ActiveDays, d) is not { } latest)
+        {
+            return;
+        }
+        bool paidIn30 = false, paidBefore = false, paidIn90 = false;
+        long revenue90 = 0, revenueAll = 0, purchases = 0;
+        var lastPurchaseDay = int.MinValue;
+        foreach (var (at, amount) in person.Purchases)
+        {
+            var day = fold.DayOf(at);
+            if (day > d)
+            {
+                continue;
+            }
+            purchases++;
+            revenueAll += amount;
+            lastPurchaseDay = Math.Max(lastPurchaseDay, day);
+            paidIn30 |= day > d - 30;
+            paidBefore |= day <= d - 30;
+            if (day > d - 90)
+            {
+                paidIn90 = true;
+                revenue90 += amount;
+            }
+        }
+        void Layer(string name, bool member)
+        {
+            if (member)
+            {
+                figures.Add(FigureKeys.Layer(name));
+                if (paidIn30)
+                {
+                    figures.Add(FigureKeys.Layer(name + "|paid"));
+                }
+            }
+        }
+        var signupDay = person.SignupAt == long.MaxValue ? int.MinValue : fold.DayOf(person.SignupAt);
+        var active = latest > d - 30;
+        Layer("new", signupDay <= d && signupDay > d - 7);
+        Layer("active", active);
+        Layer("dormant", !active);
+        Layer("activeNeverPaid", active && !paidBefore);
+        if (paidIn90)
+        {
+            figures.AddValue(FigureKeys.Revenue90, revenue90 / 10_000.0);
+        }
+        if (purchases > 0)
+        {
+            figures.AddValue(FigureKeys.RfmTriples, d - lastPurchaseDay);
+            figures.AddValue(FigureKeys.RfmTriples, purchases);
+            figures.AddValue(FigureKeys.RfmTriples, revenueAll / 10_000.0);
         }
     }
 

@@ -14,6 +14,8 @@ public sealed record DailyReport(
     [property: JsonPropertyName("funnels")] IReadOnlyList<FunnelReport> Funnels,
     [property: JsonPropertyName("retention")] RetentionReport Retention,
     [property: JsonPropertyName("activity")] ActivityReport Activity,
+    [property: JsonPropertyName("layers")] LayersReport Layers,
+    [property: JsonPropertyName("rfm")] RfmReport Rfm,
     [property: JsonPropertyName("money")] MoneyReport Money,
     [property: JsonPropertyName("experiments")] IReadOnlyList<ExperimentReport> Experiments);
 
@@ -119,3 +121,29 @@ public sealed record MoneyReport(
     [property: JsonPropertyName("revenue")] decimal Revenue,
     [property: JsonPropertyName("arpu")] decimal Arpu,
     [property: JsonPropertyName("arppu")] decimal Arppu);
+
+/// <summary>分层 as of the report day; purchase conversion is the share of each layer that paid in the last 30 days.</summary>
+public sealed record LayersReport(
+    [property: JsonPropertyName("new")] long New,
+    [property: JsonPropertyName("active")] long Active,
+    [property: JsonPropertyName("highValue")] long HighValue,
+    [property: JsonPropertyName("dormant")] long Dormant,
+    [property: JsonPropertyName("activeNeverPaid")] long ActiveNeverPaid,
+    [property: JsonPropertyName("purchaseConversion")] LayerConversion PurchaseConversion);
+
+public sealed record LayerConversion(
+    [property: JsonPropertyName("new")] double New,
+    [property: JsonPropertyName("active")] double Active,
+    [property: JsonPropertyName("activeNeverPaid")] double ActiveNeverPaid);
+
+public sealed record RfmCell(
+    [property: JsonPropertyName("r")] int R,
+    [property: JsonPropertyName("f")] int F,
+    [property: JsonPropertyName("m")] int M,
+    [property: JsonPropertyName("persons")] long Persons);
+
+public sealed record RfmGroup([property: JsonPropertyName("name")] string Name, [property: JsonPropertyName("persons")] long Persons);
+
+public sealed record RfmReport(
+    [property: JsonPropertyName("cells")] IReadOnlyList<RfmCell> Cells,
+    [property: JsonPropertyName("groups")] IReadOnlyList<RfmGroup> Groups);

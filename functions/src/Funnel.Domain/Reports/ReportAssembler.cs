@@ -30,6 +30,8 @@ public static class ReportAssembler
             funnels,
             Retention(figures, d),
             Activity(figures),
+            Layers(figures),
+            Rfm(figures),
             Money(figures),
             Experiments(figures, context.Definitions));
     }
@@ -53,7 +55,7 @@ public static class ReportAssembler
             // A step is mature once a person entering at the very end of the cohort day has had every window up to it.
             var steps = StepCounts(counts, k => cohort + cumulativeWindow[k] <= d);
             var times = Enumerable.Range(0, stepCount)
-                .Select(k => k == 0 ? null : Percentiles(figures.SecondsToConvert.GetValueOrDefault(FigureKeys.FunnelStep(f, cohort, k))))
+                .Select(k => k == 0 ? null : Percentiles(figures.Values.GetValueOrDefault(FigureKeys.FunnelStep(f, cohort, k))))
                 .ToList();
             cohorts.Add(new FunnelCohortReport(Day(cohort), steps, times));
         }
@@ -123,6 +125,99 @@ public static class ReportAssembler
             reports.Add(new ExperimentReport(experiment.Key, control.Value, sampleRatio, steps[step].Name, variantReports));
         }
         return reports;
+    }
+
+    private static LayersReport Layers(ReportFigures figures)
+    {
+        long Get(string name) => figures.Count(FigureKeys.Layer(name));
+        double Conversion(string name) => Rate(Get(name + "|paid"), Get(name));
+        // High value: the top 20% of payers by 90-day revenue (ties at the boundary included).
+        var revenue90 = figures.Values.GetValueOrDefault(FigureKeys.Revenue90) ?? [];
+        long highValue = 0;
+        if (revenue90.Count > 0)
+        {
+            var threshold = revenue90.OrderDescending().ElementAt((int)Math.Ceiling(0.2 * revenue90.Count) - 1);
+            highValue = revenue90.Count(v => v >= threshold);
+        }
+        return new LayersReport(Get("new"), Get("active"), highValue, Get("dormant"), Get("activeNeverPaid"),
+            new LayerConversion(Conversion("new"), Conversion("active"), Conversion("activeNeverPaid")));
+    }
+
+    /// <summary>
+    /// RFM quintile scores 1-5 among payers: a score is 1 + ⌊5 × (payers strictly worse) / payers⌋, so ties share a
+    /// score; recency is better when smaller, frequency and monetary when larger.
+    /// </summary>
+    private static RfmReport Rfm(ReportFigures figures)
+    {
+        var triples = figures.Values.GetValueOrDefault(FigureKeys.RfmTriples) ?? [];
+        var payers = Enumerable.Range(0, triples.Count / 3).Select(i => (R: triples[3 * i], F: triples[3 * i + 1], M: triples[3 * i + 2])).ToList();
+        var recency = payers.Select(p => p.R).Order().ToArray();
+        var frequency = payers.Select(p => p.F).Order().ToArray();
+        var monetary = payers.Select(p => p.M).Order().ToArray();
+        int Score(int worse) => Math.Min(5, 1 + 5 * worse / payers.Count);
+        int Below(double[] sorted, double v) => LowerBound(sorted, v);
+        int Above(double[] sorted, double v) => sorted.Length - UpperBound(sorted, v);
+        var scored = payers.Select(p => (R: Score(Above(recency, p.R)), F: Score(Below(frequency, p.F)), M: Score(Below(monetary, p.M)))).ToList();
+        var counts = scored.GroupBy(s => s).ToDictionary(g => g.Key, g => (long)g.Count());
+        var cells = new List<RfmCell>();
+        for (var r = 5; r >= 1; r--)
+        {
+            for (var f = 5; f >= 1; f--)
+            {
+                for (var m = 5; m >= 1; m--)
+                {
+                    cells.Add(new RfmCell(r, f, m, counts.GetValueOrDefault((r, f, m))));
+                }
+            }
+        }
+        static string Group((int R, int F, int M) s) => s switch
+        {
+            { R: >= 4, F: >= 4, M: >= 4 } => "champions",
+            { F: >= 4 } => "loyal",
+            { R: >= 4, F: 1 } => "new customers",
+            { R: <= 2, F: >= 3 } => "at risk",
+            { R: <= 2, F: <= 2 } => "hibernating",
+            _ => "others",
+        };
+        string[] order = ["champions", "loyal", "new customers", "at risk", "hibernating", "others"];
+        var groups = order.Select(name => new RfmGroup(name, scored.LongCount(s => Group(s) == name))).ToList();
+        return new RfmReport(cells, groups);
+    }
+
+    private static int LowerBound(double[] sorted, double v)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (sorted[mid] < v)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private static int UpperBound(double[] sorted, double v)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (sorted[mid] <= v)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     private static MoneyReport Money(ReportFigures figures)
