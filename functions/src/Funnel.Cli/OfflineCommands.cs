@@ -83,7 +83,8 @@ internal static class OfflineCommands
         var zone = new Option<string>("--tz") { Description = "IANA zone of the report days", DefaultValueFactory = _ => "UTC" };
         var shards = new Option<int>("--shards") { Description = "User shards to fold in", DefaultValueFactory = _ => 16 };
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for {day}/report.json and state/shard-{nn}/{day}.bin", Required = true };
-        var command = new Command("aggregate", "Fold raw days in order from empty state and write each day's report and state snapshots") { raw, from, to, zone, shards, output };
+        var definitionsFile = new Option<FileInfo?>("--definitions") { Description = "Funnel definitions (JSON); default: the built-in lifecycle and purchase-path funnels" };
+        var command = new Command("aggregate", "Fold raw days in order from empty state and write each day's report and state snapshots") { raw, from, to, zone, shards, output, definitionsFile };
         command.SetAction(async (parse, ct) =>
         {
             if (!TryDay(parse.GetValue(from)!, "--from", out var first) || !TryDay(parse.GetValue(to)!, "--to", out var last))
@@ -108,9 +109,12 @@ internal static class OfflineCommands
             DailyAggregation engine;
             try
             {
-                engine = new DailyAggregation(MetricDefinitions.Default, parse.GetValue(zone)!, parse.GetValue(shards), TimeProvider.System);
+                var definitions = parse.GetValue(definitionsFile) is { } file
+                    ? MetricDefinitions.Load(await File.ReadAllTextAsync(file.FullName, ct), file.FullName)
+                    : MetricDefinitions.Default;
+                engine = new DailyAggregation(definitions, parse.GetValue(zone)!, parse.GetValue(shards), TimeProvider.System);
             }
-            catch (ArgumentException ex)
+            catch (Exception ex) when (ex is ArgumentException or FileNotFoundException)
             {
                 await Console.Error.WriteLineAsync($"error: {ex.Message}");
                 return 2;

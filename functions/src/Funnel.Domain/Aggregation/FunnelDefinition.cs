@@ -58,6 +58,41 @@ public sealed record MetricDefinitions(
     [JsonIgnore]
     public string Hash => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this))));
 
+    private static readonly JsonSerializerOptions FileOptions = new()
+    {
+        PropertyNameCaseInsensitive = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <summary>Reads definitions from JSON (the shape <see cref="Default"/> serialises to) and validates them; errors name the file and what is wrong.</summary>
+    public static MetricDefinitions Load(string json, string source)
+    {
+        MetricDefinitions? definitions;
+        try
+        {
+            definitions = JsonSerializer.Deserialize<MetricDefinitions>(json, FileOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw new ArgumentException($"{source}: {ex.Message}", ex);
+        }
+        if (definitions?.Funnels is null || definitions.SignupEvent is null || definitions.ExperimentEvent is null)
+        {
+            throw new ArgumentException($"{source}: needs funnels, signupEvent and experimentEvent");
+        }
+        try
+        {
+            definitions.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"{source}: {ex.Message}", ex);
+        }
+        return definitions;
+    }
+
     /// <summary>Checks the definitions and names what is wrong.</summary>
     public void Validate()
     {
@@ -67,6 +102,18 @@ public sealed record MetricDefinitions(
         }
         foreach (var funnel in Funnels)
         {
+            if (string.IsNullOrWhiteSpace(funnel.Name) || funnel.Steps is null)
+            {
+                throw new ArgumentException("definitions: every funnel needs a name and steps");
+            }
+            if (funnel.Steps.Any(s => string.IsNullOrWhiteSpace(s.Event)))
+            {
+                throw new ArgumentException($"funnel '{funnel.Name}': every step needs an event name");
+            }
+            if (funnel.Steps.Any(s => (s.Property is null) != (s.EqualsValue is null)))
+            {
+                throw new ArgumentException($"funnel '{funnel.Name}': a step filter needs both property and equals");
+            }
             if (funnel.Steps.Count < 2)
             {
                 throw new ArgumentException($"funnel '{funnel.Name}': needs at least two steps");
