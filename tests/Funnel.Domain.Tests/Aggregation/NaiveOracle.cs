@@ -90,6 +90,14 @@ internal sealed class NaiveOracle(MetricDefinitions definitions, string timeZone
                 if (cohort <= d && cohort > d - 31)
                 {
                     figures.Add(FigureKeys.RetentionSize(cohort));
+                    var signupAt = signups.Min(e => e.Timestamp);
+                    foreach (var n in new[] { 1, 7, 30 })
+                    {
+                        if (all.Any(e => e.Timestamp >= signupAt + n * DayMs && e.Timestamp < signupAt + (n + 1) * DayMs))
+                        {
+                            figures.Add(FigureKeys.RollingActive(cohort, n));
+                        }
+                    }
                     for (var n = 0; cohort + n <= d; n++)
                     {
                         if (activeDays.Contains(cohort + n))

@@ -14,6 +14,11 @@ public sealed class EventFold(MetricDefinitions definitions, ReportingClock cloc
     /// <summary>A re-sent event is recognised this many processing days after the first copy.</summary>
     public const int DedupWindowDays = 7;
 
+    /// <summary>How many days of event times a person keeps for rolling retention.</summary>
+    public const int RollingInstantDays = 33;
+
+    private static readonly int UnixEpochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
+
     private readonly StepSlots _slots = new(definitions);
 
     public MetricDefinitions Definitions => definitions;
@@ -70,9 +75,20 @@ public sealed class EventFold(MetricDefinitions definitions, ReportingClock cloc
             Apply(person, e, eventDay);
             folded++;
         }
+        // Rolling retention of the newest 31 signup cohorts reads events up to 31 days after signup;
+        // older instants, and those of persons who signed up before then, are not needed again.
+        var instantCutoff = (long)(day - RollingInstantDays - UnixEpochDay) * 86_400_000 - 14 * 3_600_000;
         foreach (var person in state.Persons.Values)
         {
             person.RecentIds.RemoveAll(r => r.Day <= day - DedupWindowDays);
+            if (person.SignupAt != long.MaxValue && person.SignupAt < instantCutoff)
+            {
+                person.RecentInstants.Clear();
+            }
+            else
+            {
+                person.RecentInstants.RemoveAll(t => t < instantCutoff);
+            }
         }
         state.FirstDay ??= processingDay;
         state.ThroughDay = processingDay;
@@ -102,7 +118,7 @@ public sealed class EventFold(MetricDefinitions definitions, ReportingClock cloc
         {
             return clock.DayOf(DateTimeOffset.FromUnixTimeMilliseconds(unixMs)).DayNumber;
         }
-        return (int)Math.Floor((unixMs + offsetMs) / 86_400_000.0) + DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
+        return (int)Math.Floor((unixMs + offsetMs) / 86_400_000.0) + UnixEpochDay;
     }
 
     private static bool SortsBefore(ProductEvent a, ProductEvent b)
@@ -115,6 +131,7 @@ public sealed class EventFold(MetricDefinitions definitions, ReportingClock cloc
     {
         person.FirstSeen = Math.Min(person.FirstSeen, e.Timestamp);
         PersonState.InsertSorted(person.ActiveDays, eventDay);
+        PersonState.InsertSorted(person.RecentInstants, e.Timestamp);
         if (e.Type == EventType.Track && e.Name == definitions.SignupEvent)
         {
             person.SignupAt = Math.Min(person.SignupAt, e.Timestamp);

@@ -27,6 +27,9 @@ public sealed class PersonState
     /// <summary>Sorted day numbers (reporting zone) with any activity.</summary>
     public List<int> ActiveDays { get; } = [];
 
+    /// <summary>Distinct event times of the last weeks, kept while the person can still be in a rolling-retention cohort.</summary>
+    public List<long> RecentInstants { get; } = [];
+
     /// <summary>Purchases: time and revenue in ten-thousandths of the currency unit, sorted.</summary>
     public List<(long At, long Revenue4)> Purchases { get; } = [];
 

@@ -72,6 +72,8 @@ public static class FigureKeys
 
     public static string RetentionActive(int cohortDay, int n) => Invariant($"retention|{cohortDay}|{n}");
 
+    public static string RollingActive(int cohortDay, int n) => Invariant($"rolling|{cohortDay}|{n}");
+
     public static string Activity(string name) => $"activity|{name}";
 
     public static string Money(string name) => $"money|{name}";

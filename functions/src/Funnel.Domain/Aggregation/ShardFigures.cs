@@ -11,6 +11,9 @@ public static class ShardFigures
 
     private const long DayMs = 86_400_000;
 
+    /// <summary>Rolling Dn: any event in the 24 h starting n × 24 h after the signup instant.</summary>
+    public static readonly int[] RollingDays = [1, 7, 30];
+
     /// <summary>Figures for the report day; wider cohort windows serve analyses beyond the report (e.g. mature long funnels).</summary>
     public static ReportFigures Compute(ShardState state, EventFold fold, DateOnly reportDay, FoldCounts dayEvents,
         int funnelCohortDays = FunnelCohortDays, int retentionCohortDays = RetentionCohortDays)
@@ -102,6 +105,16 @@ public static class ShardFigures
             if (person.ActiveDays.BinarySearch(cohort + n) >= 0)
             {
                 figures.Add(FigureKeys.RetentionActive(cohort, n));
+            }
+        }
+        foreach (var n in RollingDays)
+        {
+            var from = person.SignupAt + n * DayMs;
+            var index = person.RecentInstants.BinarySearch(from);
+            index = index < 0 ? ~index : index;
+            if (index < person.RecentInstants.Count && person.RecentInstants[index] < from + DayMs)
+            {
+                figures.Add(FigureKeys.RollingActive(cohort, n));
             }
         }
     }

@@ -107,6 +107,7 @@ public static class StateSnapshot
             WriteSorted(writer, times ?? []);
         }
         WriteSorted(writer, p.ActiveDays.Select(d => (long)d).ToList());
+        WriteSorted(writer, p.RecentInstants);
         WriteSorted(writer, p.Purchases.Select(x => x.At).ToList());
         foreach (var (_, revenue) in p.Purchases)
         {
@@ -144,6 +145,7 @@ public static class StateSnapshot
             p.StepTimes[s] = times.Count == 0 ? null : times;
         }
         p.ActiveDays.AddRange(ReadSorted(reader).Select(d => (int)d));
+        p.RecentInstants.AddRange(ReadSorted(reader));
         foreach (var at in ReadSorted(reader))
         {
             p.Purchases.Add((at, reader.Read7BitEncodedInt64()));

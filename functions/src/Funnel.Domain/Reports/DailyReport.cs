@@ -78,6 +78,13 @@ public sealed record RetentionCohort(
     [property: JsonPropertyName("days")] IReadOnlyList<double?> Days,
     [property: JsonPropertyName("d1")] double? D1,
     [property: JsonPropertyName("d7")] double? D7,
+    [property: JsonPropertyName("d30")] double? D30,
+    [property: JsonPropertyName("rolling")] RollingRetention Rolling);
+
+/// <summary>Rolling Dn: active in the 24 h that start n × 24 h after the signup instant; null until every member's window has passed.</summary>
+public sealed record RollingRetention(
+    [property: JsonPropertyName("d1")] double? D1,
+    [property: JsonPropertyName("d7")] double? D7,
     [property: JsonPropertyName("d30")] double? D30);
 
 public sealed record ActivityReport(

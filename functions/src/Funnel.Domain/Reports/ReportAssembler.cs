@@ -28,7 +28,7 @@ public static class ReportAssembler
             new ReportManifest(context.Definitions.Hash, DataThrough(context.Day, zone), new RawDays(Day(context.FirstRawDay.DayNumber), Day(d)), EngineVersion),
             new EventCounts(events.Folded, events.DuplicatesDropped, events.Late, events.Malformed),
             funnels,
-            Retention(figures, d),
+            Retention(figures, d, zone),
             Activity(figures),
             Layers(figures),
             Rfm(figures),
@@ -231,7 +231,7 @@ public static class ReportAssembler
 
     private static double? Finite(double value) => double.IsFinite(value) ? Math.Round(value, 6) : null;
 
-    private static RetentionReport Retention(ReportFigures figures, int d)
+    private static RetentionReport Retention(ReportFigures figures, int d, TimeZoneInfo zone)
     {
         var cohorts = new List<RetentionCohort>();
         for (var cohort = d - ShardFigures.RetentionCohortDays + 1; cohort <= d; cohort++)
@@ -244,7 +244,11 @@ public static class ReportAssembler
             var days = Enumerable.Range(0, ShardFigures.RetentionCohortDays)
                 .Select(n => cohort + n <= d ? Rate(figures.Count(FigureKeys.RetentionActive(cohort, n)), size) : (double?)null)
                 .ToList();
-            cohorts.Add(new RetentionCohort(Day(cohort), size, days, days[1], days[7], days[30]));
+            // Observable once the last possible member (signed up at the end of the cohort day) has had the whole window.
+            var cohortEnd = StartOfDay(cohort + 1, zone);
+            var reportEnd = StartOfDay(d + 1, zone);
+            double? Rolling(int n) => cohortEnd + (n + 1) * 86_400_000L <= reportEnd ? Rate(figures.Count(FigureKeys.RollingActive(cohort, n)), size) : null;
+            cohorts.Add(new RetentionCohort(Day(cohort), size, days, days[1], days[7], days[30], new RollingRetention(Rolling(1), Rolling(7), Rolling(30))));
         }
         return new RetentionReport(cohorts);
     }
@@ -268,6 +272,17 @@ public static class ReportAssembler
     }
 
     public static double Rate(long count, long of) => of == 0 ? 0 : Math.Round((double)count / of, 6, MidpointRounding.AwayFromZero);
+
+    /// <summary>Unix ms of local midnight starting the given day in the zone.</summary>
+    private static long StartOfDay(int dayNumber, TimeZoneInfo zone)
+    {
+        var local = DateOnly.FromDayNumber(dayNumber).ToDateTime(TimeOnly.MinValue);
+        while (zone.IsInvalidTime(local))
+        {
+            local = local.AddMinutes(30);
+        }
+        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUnixTimeMilliseconds();
+    }
 
     private static string Day(int dayNumber) => DateOnly.FromDayNumber(dayNumber).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
