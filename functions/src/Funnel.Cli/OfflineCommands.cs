@@ -129,7 +129,7 @@ internal static class OfflineCommands
                 {
                     task.Description = $"folding {day:yyyy-MM-dd}";
                     var malformed = new List<MalformedLine>();
-                    var events = ReadDay(rawRoot, day, malformed);
+                    var events = ReadDay(rawRoot, day, malformed, engine.Fold.Definitions.FiltersOnProperties);
                     foreach (var m in malformed.Take(Math.Max(0, 10 - malformedShown)))
                     {
                         AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[yellow]skipped malformed line {m.File}:{m.Line}: {m.Reason}[/]");
@@ -157,7 +157,7 @@ internal static class OfflineCommands
         return command;
     }
 
-    private static List<ProductEvent> ReadDay(string rawRoot, DateOnly day, List<MalformedLine> malformed)
+    private static List<ProductEvent> ReadDay(string rawRoot, DateOnly day, List<MalformedLine> malformed, bool keepProperties)
     {
         var folder = Path.Combine(rawRoot, RawBlobName.DayFolder(day));
         if (!Directory.Exists(folder))
@@ -168,7 +168,7 @@ internal static class OfflineCommands
         foreach (var path in Directory.EnumerateFiles(folder, "*.ndjson*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             using var file = File.OpenRead(path);
-            events.AddRange(ProductEventReader.Read(file, Path.GetRelativePath(rawRoot, path), path.EndsWith(".gz", StringComparison.Ordinal), malformed));
+            events.AddRange(ProductEventReader.Read(file, Path.GetRelativePath(rawRoot, path), path.EndsWith(".gz", StringComparison.Ordinal), malformed, keepProperties));
         }
         return events;
     }

@@ -54,6 +54,10 @@ public sealed record MetricDefinitions(
         "Signed Up",
         "Experiment Viewed");
 
+    /// <summary>Whether any funnel step filters on a property, so events must keep their properties.</summary>
+    [JsonIgnore]
+    public bool FiltersOnProperties => Funnels.Any(f => f.Steps.Any(s => s.Property is not null));
+
     /// <summary><c>sha256:…</c> of the canonical JSON; a change means state must be rebuilt from raw.</summary>
     [JsonIgnore]
     public string Hash => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this))));
