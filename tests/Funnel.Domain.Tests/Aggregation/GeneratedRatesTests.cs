@@ -36,5 +36,10 @@ public class GeneratedRatesTests
         Assert.InRange(Rate(2, 10), settings.FirstPurchase - 0.015, settings.FirstPurchase + 0.015);
         Assert.InRange(Rate(3, 40), settings.Repurchase - 0.015, settings.Repurchase + 0.015);
         Assert.InRange(d7, settings.D7Retention - 0.015, settings.D7Retention + 0.015);
+
+        // 付费转化率: paying persons over MAU, for the 30 days ending on the last simulated day.
+        var lastDay = ShardFigures.Compute(state, fold, DateOnly.FromDayNumber(d), FoldCounts.Zero);
+        var payingConversion = (double)lastDay.Count(FigureKeys.Money("paying")) / lastDay.Count(FigureKeys.Activity("mau"));
+        Assert.InRange(payingConversion, 0.051 - 0.015, 0.051 + 0.015);
     }
 }

@@ -3,15 +3,18 @@ namespace Funnel.Domain.Generation;
 /// <summary>
 /// Parameters of a generated data set. Defaults reproduce the operations reports this project comes
 /// from: activation 65%, activation→first purchase 38%, first purchase→repurchase 35%, new-user D7
-/// retention 48.2%.
+/// retention 48.2%; with the default visitor volume, paying conversion 5.1%.
 /// </summary>
 public sealed record GeneratorSettings
 {
     public int Days { get; init; } = 60;
     public int SignupsPerDay { get; init; } = 1_000;
 
-    /// <summary>Visitors per day who browse without signing up, as a fraction of signups.</summary>
-    public double BouncersPerSignup { get; init; } = 0.4;
+    /// <summary>
+    /// Visitors per day who browse once without signing up, per signup. At 3.9 the 30-day paying
+    /// conversion (paying persons / MAU) comes out at the operations reports' 5.1%.
+    /// </summary>
+    public double BouncersPerSignup { get; init; } = 3.9;
 
     public DateOnly FirstDay { get; init; } = new(2026, 9, 1);
     public string TimeZone { get; init; } = "Asia/Shanghai";
