@@ -56,3 +56,29 @@ public class ProductEventReaderTests
         Assert.Contains("not valid gzip", Assert.Single(malformed).Reason, StringComparison.Ordinal);
     }
 }
+
+public class ProductEventReaderShapeTests
+{
+    [Fact]
+    public void Fields_of_unexpected_shapes_are_passed_over_without_losing_the_rest()
+    {
+        const string line = """{"type":"track","event":{"odd":[1,2]},"userId":"u1","messageId":"m1","extra":[{"a":{"b":1}}],"properties":{"revenue":"12.50","nested":{"channel":"x"},"channel":"wechat","n":3,"ok":true},"context":{"os":{"name":"iOS","version":{"x":1}},"campaign":"flat","library":{"name":"lib"}},"timestamp":"2026-11-24T01:00:00Z","receivedAt":"2026-11-24T01:00:01Z"}""";
+        Assert.True(ProductEventReader.TryParse(line, out var e, out var reason), reason);
+        Assert.Null(e.Name);
+        Assert.Equal(12.50m, e.Revenue);
+        Assert.Equal("wechat", e.Channel);
+        Assert.Equal("iOS", e.Platform);
+        Assert.Equal(new Dictionary<string, string> { ["revenue"] = "12.50", ["channel"] = "wechat", ["n"] = "3", ["ok"] = "true" }, e.Properties);
+    }
+
+    [Theory]
+    [InlineData("[1,2]", "not a JSON object")]
+    [InlineData("""{"type":"track","userId":"u1","messageId":"m1","timestamp":"2026-11-24T01:00:00Z"}""", "receivedAt")]
+    [InlineData("""{"type":"track","userId":"  ","messageId":"m1","timestamp":"2026-11-24T01:00:00Z","receivedAt":"2026-11-24T01:00:00Z"}""", "person id")]
+    [InlineData("""{"type":"track","userId":"u1","messageId":"m1","timestamp":"2026-11-24T01:00""", "not valid JSON")]
+    public void Unusable_lines_say_why(string line, string expected)
+    {
+        Assert.False(ProductEventReader.TryParse(line, out _, out var reason));
+        Assert.Contains(expected, reason, StringComparison.Ordinal);
+    }
+}

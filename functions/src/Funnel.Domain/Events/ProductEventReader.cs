@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
+using System.Text;
 using System.Text.Json;
 
 namespace Funnel.Domain.Events;
@@ -7,7 +8,10 @@ namespace Funnel.Domain.Events;
 /// <summary>A raw line that could not be read, named by file and line, so it is counted and reported, never silently lost.</summary>
 public sealed record MalformedLine(string File, int Line, string Reason);
 
-/// <summary>Reads the NDJSON events ProcessEvents wrote (gzip or plain) into <see cref="ProductEvent"/>s.</summary>
+/// <summary>
+/// Reads the NDJSON events ProcessEvents wrote (gzip or plain) into <see cref="ProductEvent"/>s. Each
+/// line is scanned once with <see cref="Utf8JsonReader"/>, taking only the fields the metrics read.
+/// </summary>
 public static class ProductEventReader
 {
     /// <summary>
@@ -16,138 +20,215 @@ public static class ProductEventReader
     /// </summary>
     public static List<ProductEvent> Read(Stream stream, string fileName, bool gzip, List<MalformedLine> malformed, bool keepProperties = true)
     {
+        ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(malformed);
-        using var input = gzip ? new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true) : stream;
-        using var reader = new StreamReader(input, leaveOpen: true);
-        var events = new List<ProductEvent>();
-        var lineNumber = 0;
+        byte[] content;
+        int length;
         try
         {
-            while (reader.ReadLine() is { } line)
+            using var buffer = new MemoryStream();
+            using (var input = gzip ? new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true) : stream)
             {
-                lineNumber++;
-                if (line.Length == 0)
-                {
-                    continue;
-                }
-                if (TryParse(line, out var e, out var reason, keepProperties))
-                {
-                    events.Add(e);
-                }
-                else
-                {
-                    malformed.Add(new MalformedLine(fileName, lineNumber, reason));
-                }
+                input.CopyTo(buffer);
             }
+            content = buffer.GetBuffer();
+            length = (int)buffer.Length;
         }
         catch (InvalidDataException ex)
         {
-            malformed.Add(new MalformedLine(fileName, lineNumber + 1, $"not valid gzip: {ex.Message}"));
+            malformed.Add(new MalformedLine(fileName, 1, $"not valid gzip: {ex.Message}"));
+            return [];
+        }
+        var events = new List<ProductEvent>();
+        var lineNumber = 0;
+        var start = 0;
+        while (start < length)
+        {
+            var end = Array.IndexOf(content, (byte)'\n', start, length - start);
+            end = end < 0 ? length : end;
+            lineNumber++;
+            var line = content.AsSpan(start, end - start).TrimEnd((byte)'\r');
+            start = end + 1;
+            if (line.IsEmpty)
+            {
+                continue;
+            }
+            if (TryParse(line, out var e, out var reason, keepProperties))
+            {
+                events.Add(e);
+            }
+            else
+            {
+                malformed.Add(new MalformedLine(fileName, lineNumber, reason));
+            }
         }
         return events;
     }
 
-    public static bool TryParse(string line, out ProductEvent productEvent, out string reason, bool keepProperties = true)
+    public static bool TryParse(string line, out ProductEvent productEvent, out string reason, bool keepProperties = true) =>
+        TryParse(Encoding.UTF8.GetBytes(line ?? string.Empty), out productEvent, out reason, keepProperties);
+
+    public static bool TryParse(ReadOnlySpan<byte> line, out ProductEvent productEvent, out string reason, bool keepProperties = true)
     {
         productEvent = null!;
+        var fields = new Fields();
         try
         {
-            using var document = JsonDocument.Parse(line);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            var reader = new Utf8JsonReader(line);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 reason = "not a JSON object";
                 return false;
             }
-            var person = PersonKey.Of(root);
-            var messageId = Text(root, "messageId");
-            if (person is null || messageId is null || !EventTypeNames.TryParse(Text(root, "type"), out var type))
-            {
-                reason = "lacks a person id, messageId or known type";
-                return false;
-            }
-            if (!Instant(root, "timestamp", out var timestamp) || !Instant(root, "receivedAt", out var receivedAt))
-            {
-                reason = "lacks an ISO-8601 timestamp or receivedAt";
-                return false;
-            }
-            var properties = root.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
-            var context = root.TryGetProperty("context", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
-            productEvent = new ProductEvent(
-                messageId,
-                person,
-                type,
-                type == EventType.Track ? Text(root, "event") : Text(root, "name"),
-                timestamp,
-                receivedAt,
-                Path(context, "campaign", "source") ?? Text(properties, "channel"),
-                Path(context, "os", "name") ?? Path(context, "library", "name"),
-                Number(properties, "revenue") ?? Number(properties, "total"),
-                Text(properties, "experiment"),
-                Text(properties, "variant"),
-                keepProperties ? Flat(properties) : null);
-            reason = string.Empty;
-            return true;
+            ReadRoot(ref reader, ref fields, keepProperties);
         }
         catch (JsonException ex)
         {
             reason = $"not valid JSON: {ex.Message}";
             return false;
         }
+        catch (InvalidOperationException ex)
+        {
+            reason = $"not valid JSON: {ex.Message}";
+            return false;
+        }
+        var person = fields.UserId ?? fields.AnonymousId;
+        if (person is null || fields.MessageId is null || !EventTypeNames.TryParse(fields.Type, out var type))
+        {
+            reason = "lacks a person id, messageId or known type";
+            return false;
+        }
+        if (fields.Timestamp is not { } timestamp || fields.ReceivedAt is not { } receivedAt)
+        {
+            reason = "lacks an ISO-8601 timestamp or receivedAt";
+            return false;
+        }
+        productEvent = new ProductEvent(
+            fields.MessageId, person, type, type == EventType.Track ? fields.Event : fields.Name,
+            timestamp, receivedAt,
+            fields.CampaignSource ?? fields.PropertyChannel,
+            fields.OsName ?? fields.LibraryName,
+            fields.Revenue ?? fields.Total,
+            fields.Experiment, fields.Variant, fields.Properties);
+        reason = string.Empty;
+        return true;
     }
 
-    private static string? Text(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String && p.GetString() is { Length: > 0 } s ? s : null;
-
-    private static string? Path(JsonElement e, string outer, string inner) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(outer, out var o) ? Text(o, inner) : null;
-
-    private static decimal? Number(JsonElement e, string name)
+    private static void ReadRoot(ref Utf8JsonReader reader, ref Fields fields, bool keepProperties)
     {
-        if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty(name, out var p))
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            return null;
-        }
-        return p.ValueKind switch
-        {
-            JsonValueKind.Number when p.TryGetDecimal(out var d) => d,
-            JsonValueKind.String when decimal.TryParse(p.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var d) => d,
-            _ => null,
-        };
-    }
-
-    private static bool Instant(JsonElement e, string name, out long unixMs)
-    {
-        unixMs = 0;
-        if (e.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String && p.TryGetDateTimeOffset(out var value))
-        {
-            unixMs = value.ToUnixTimeMilliseconds();
-            return true;
-        }
-        return false;
-    }
-
-    /// <summary>Top-level scalar properties as text, for funnel step filters.</summary>
-    private static Dictionary<string, string>? Flat(JsonElement properties)
-    {
-        if (properties.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-        Dictionary<string, string>? flat = null;
-        foreach (var p in properties.EnumerateObject())
-        {
-            var text = p.Value.ValueKind switch
+            var name = reader.GetString();
+            reader.Read();
+            switch (name)
             {
-                JsonValueKind.String => p.Value.GetString(),
-                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => p.Value.GetRawText(),
-                _ => null,
-            };
-            if (text is not null)
+                case "type": fields.Type = Text(ref reader); break;
+                case "event": fields.Event = Text(ref reader); break;
+                case "name": fields.Name = Text(ref reader); break;
+                case "userId": fields.UserId = Id(ref reader); break;
+                case "anonymousId": fields.AnonymousId = Id(ref reader); break;
+                case "messageId": fields.MessageId = Text(ref reader); break;
+                case "timestamp": fields.Timestamp = Instant(ref reader); break;
+                case "receivedAt": fields.ReceivedAt = Instant(ref reader); break;
+                case "properties" when reader.TokenType == JsonTokenType.StartObject: ReadProperties(ref reader, ref fields, keepProperties); break;
+                case "context" when reader.TokenType == JsonTokenType.StartObject: ReadContext(ref reader, ref fields); break;
+                default: break;
+            }
+            // A value of an unexpected shape (an object where text was expected…) is passed over whole.
+            reader.Skip();
+        }
+    }
+
+    private static void ReadProperties(ref Utf8JsonReader reader, ref Fields fields, bool keepProperties)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            reader.Read();
+            switch (name)
             {
-                (flat ??= new Dictionary<string, string>(StringComparer.Ordinal))[p.Name] = text;
+                case "revenue": fields.Revenue = Number(ref reader); break;
+                case "total": fields.Total = Number(ref reader); break;
+                case "channel": fields.PropertyChannel = Text(ref reader); break;
+                case "experiment": fields.Experiment = Text(ref reader); break;
+                case "variant": fields.Variant = Text(ref reader); break;
+                default: break;
+            }
+            if (keepProperties && Scalar(ref reader) is { } text)
+            {
+                (fields.Properties ??= new Dictionary<string, string>(StringComparer.Ordinal))[name] = text;
+            }
+            reader.Skip();
+        }
+    }
+
+    private static void ReadContext(ref Utf8JsonReader reader, ref Fields fields)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString();
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.StartObject && name is "campaign" or "os" or "library")
+            {
+                var wanted = name == "campaign" ? "source" : "name";
+                string? value = null;
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var inner = reader.GetString();
+                    reader.Read();
+                    if (inner == wanted)
+                    {
+                        value = Text(ref reader);
+                    }
+                    reader.Skip();
+                }
+                switch (name)
+                {
+                    case "campaign": fields.CampaignSource = value; break;
+                    case "os": fields.OsName = value; break;
+                    default: fields.LibraryName = value; break;
+                }
+            }
+            else
+            {
+                reader.Skip();
             }
         }
-        return flat;
+    }
+
+    private static string? Text(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.String && reader.GetString() is { Length: > 0 } text ? text : null;
+
+    private static string? Id(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.String && reader.GetString() is { } text && !string.IsNullOrWhiteSpace(text) ? text : null;
+
+    private static long? Instant(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var value) ? value.ToUnixTimeMilliseconds() : null;
+
+    private static decimal? Number(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.Number when reader.TryGetDecimal(out var d) => d,
+        JsonTokenType.String when decimal.TryParse(reader.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var d) => d,
+        _ => null,
+    };
+
+    /// <summary>A top-level scalar property as text, for funnel step filters.</summary>
+    private static string? Scalar(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.String => reader.GetString(),
+        JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
+        JsonTokenType.True => "true",
+        JsonTokenType.False => "false",
+        _ => null,
+    };
+
+    /// <summary>The fields of one line as they are found.</summary>
+    private struct Fields
+    {
+        public string? Type, Event, Name, UserId, AnonymousId, MessageId;
+        public long? Timestamp, ReceivedAt;
+        public string? CampaignSource, OsName, LibraryName, PropertyChannel, Experiment, Variant;
+        public decimal? Revenue, Total;
+        public Dictionary<string, string>? Properties;
     }
 }
