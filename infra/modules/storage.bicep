@@ -9,7 +9,7 @@ param rawCoolAfterDays int
 param deploymentContainerName string
 
 var containers = ['raw', 'state', 'partials', 'reports', 'ingest-overflow', deploymentContainerName]
-var tables = ['AggregationRuns', 'DailyMetrics', 'WriteKeys', 'ReadKeys']
+var tables = ['AggregationRuns', 'DailyMetrics', 'WriteKeys', 'ReadKeys', 'IdentityLinks']
 var dataRoles = [
   roleIds.storageBlobDataContributor
   roleIds.storageQueueDataContributor

@@ -22,6 +22,7 @@ internal sealed class HandlerHost : IAsyncDisposable
     public Mock<IWriteKeyDirectory> Keys { get; } = new();
     public Mock<IRawEventStore> Raw { get; } = new();
     public Mock<IQueueSender> Sender { get; } = new();
+    public Mock<IIdentityLinks> Links { get; } = new();
     public List<(RawBlobName Name, byte[] Bytes)> Written { get; } = [];
     public List<(string Queue, IReadOnlyList<string> Messages)> Sent { get; } = [];
     public HttpClient Client { get; }
@@ -33,6 +34,8 @@ internal sealed class HandlerHost : IAsyncDisposable
         Raw.Setup(r => r.WriteAsync(It.IsAny<RawBlobName>(), It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<CancellationToken>()))
             .Callback((RawBlobName n, ReadOnlyMemory<byte> b, CancellationToken _) => { lock (Written) { Written.Add((n, b.ToArray())); } })
             .Returns(Task.CompletedTask);
+        Links.Setup(l => l.FindAsync(It.IsAny<IReadOnlyCollection<string>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new Dictionary<string, IdentityLink>());
         Sender.Setup(s => s.SendAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
             .Callback((string q, IReadOnlyList<string> m, CancellationToken _) => { lock (Sent) { Sent.Add((q, m)); } })
             .Returns(Task.CompletedTask);
@@ -47,6 +50,7 @@ internal sealed class HandlerHost : IAsyncDisposable
             builder.Services.RemoveAll<IHostedService>();
             builder.Services.AddSingleton(Keys.Object);
             builder.Services.AddSingleton(Raw.Object);
+            builder.Services.AddSingleton(Links.Object);
             builder.Services.AddSingleton(Sender.Object);
             // Messages stay in memory: the claim-check blob path is covered against Azurite.
             builder.Services.AddSingleton<IEventBatchMessages>(new InMemoryBatchMessages());

@@ -56,7 +56,7 @@ public class BicepTests
         Assert.Contains("{parameters:deploymentContainerName}", containers);
         Assert.Equal("deployments", new ArmExpression(Bicep.MainTemplate).Variable("deploymentContainer")!.ToString());
         Assert.Equal(
-            new[] { StorageNames.AggregationRunsTable, StorageNames.DailyMetricsTable, StorageNames.WriteKeysTable, StorageNames.ReadKeysTable }.Order(),
+            new[] { StorageNames.AggregationRunsTable, StorageNames.DailyMetricsTable, StorageNames.WriteKeysTable, StorageNames.ReadKeysTable, StorageNames.IdentityLinksTable }.Order(),
             eval.Variable("tables")!.AsArray().Select(t => t!.ToString()).Order());
     }
 

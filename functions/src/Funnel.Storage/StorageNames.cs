@@ -20,6 +20,9 @@ public static class StorageNames
     public const string WriteKeysTable = "WriteKeys";
     public const string ReadKeysTable = "ReadKeys";
 
+    /// <summary>Anonymous device → user links from identify and alias calls.</summary>
+    public const string IdentityLinksTable = "IdentityLinks";
+
     /// <summary>Where the standalone host moves a message that failed too often (Service Bus has its own dead-letter queue).</summary>
     public static string PoisonQueueOf(string queue) => $"{queue}-poison";
 }

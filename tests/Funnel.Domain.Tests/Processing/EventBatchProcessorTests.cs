@@ -11,11 +11,18 @@ public class EventBatchProcessorTests
 {
     private readonly Mock<IRawEventStore> _raw = new();
     private readonly List<(RawBlobName Name, byte[] Bytes)> _written = [];
+    private readonly Mock<IIdentityLinks> _links = new();
 
     public EventBatchProcessorTests() =>
         _raw.Setup(r => r.WriteAsync(It.IsAny<RawBlobName>(), It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<CancellationToken>()))
             .Callback((RawBlobName name, ReadOnlyMemory<byte> bytes, CancellationToken _) => { lock (_written) { _written.Add((name, bytes.ToArray())); } })
             .Returns(Task.CompletedTask);
+
+    private EventBatchProcessor Processor(ShardRouter router, string zone = "UTC")
+    {
+        _links.Setup(l => l.FindAsync(It.IsAny<IReadOnlyCollection<string>>(), It.IsAny<CancellationToken>())).ReturnsAsync(new Dictionary<string, IdentityLink>());
+        return new EventBatchProcessor(_raw.Object, _links.Object, router, new ReportingClock(zone));
+    }
 
     private static RawEventBatch Batch(DateTimeOffset receivedAt, params string[] persons) => new(
         "batch1", receivedAt,
@@ -32,7 +39,7 @@ public class EventBatchProcessorTests
     {
         var router = new ShardRouter(16);
         var persons = Enumerable.Range(0, 50).Select(i => $"user-{i}").Append("anon-7").ToArray();
-        var processor = new EventBatchProcessor(_raw.Object, router, new ReportingClock("UTC"));
+        var processor = Processor(router);
 
         var written = await processor.ProcessAsync(Batch(new DateTimeOffset(2026, 11, 24, 3, 0, 0, TimeSpan.Zero), persons), CancellationToken.None);
 
@@ -50,7 +57,7 @@ public class EventBatchProcessorTests
     [InlineData("America/Los_Angeles", 23)]
     public async Task The_processing_day_is_the_receive_day_in_the_reporting_zone(string zone, int day)
     {
-        var processor = new EventBatchProcessor(_raw.Object, new ShardRouter(4), new ReportingClock(zone));
+        var processor = Processor(new ShardRouter(4), zone);
         await processor.ProcessAsync(Batch(new DateTimeOffset(2026, 11, 23, 16, 30, 0, TimeSpan.Zero), "u1"), CancellationToken.None);
         Assert.Equal(new DateOnly(2026, 11, day), Assert.Single(_written).Name.Day);
     }
@@ -58,7 +65,7 @@ public class EventBatchProcessorTests
     [Fact]
     public async Task A_redelivered_batch_writes_the_same_blobs_with_the_same_bytes()
     {
-        var processor = new EventBatchProcessor(_raw.Object, new ShardRouter(16), new ReportingClock("UTC"));
+        var processor = Processor(new ShardRouter(16));
         var batch = Batch(new DateTimeOffset(2026, 11, 24, 3, 0, 0, TimeSpan.Zero), "u1", "u2", "u3", "u4");
         await processor.ProcessAsync(batch, CancellationToken.None);
         var first = _written.OrderBy(w => w.Name.Path).ToList();
@@ -72,7 +79,7 @@ public class EventBatchProcessorTests
     [Fact]
     public async Task An_event_without_a_person_fails_the_message_instead_of_being_dropped()
     {
-        var processor = new EventBatchProcessor(_raw.Object, new ShardRouter(4), new ReportingClock("UTC"));
+        var processor = Processor(new ShardRouter(4));
         var batch = new RawEventBatch("b", DateTimeOffset.UtcNow, [Encoding.UTF8.GetBytes("{\"type\":\"track\"}")]);
         await Assert.ThrowsAsync<FormatException>(() => processor.ProcessAsync(batch, CancellationToken.None));
         Assert.Empty(_written);

@@ -5,14 +5,15 @@ namespace Funnel.Domain.Processing;
 /// processing day. The day comes from the batch's <c>receivedAt</c>, not the clock, so a message
 /// redelivered after midnight still rewrites the same blobs instead of duplicating them.
 /// </summary>
-public sealed class EventBatchProcessor(IRawEventStore rawEvents, Events.ShardRouter router, ReportingClock clock)
+public sealed class EventBatchProcessor(IRawEventStore rawEvents, IIdentityLinks links, Events.ShardRouter router, ReportingClock clock)
 {
     /// <summary>Returns how many events were written.</summary>
     public async Task<int> ProcessAsync(RawEventBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var day = clock.DayOf(batch.ReceivedAt);
-        var slices = ShardSlices.Of(batch, router);
+        var persons = await new PersonResolver(links).ResolveAsync(batch, cancellationToken);
+        var slices = ShardSlices.Of(batch, persons, router);
         await Task.WhenAll(slices.Select(slice => rawEvents.WriteAsync(new RawBlobName(day, slice.Shard, batch.BatchId), slice.GzipNdjson, cancellationToken)));
         return slices.Sum(slice => slice.EventCount);
     }

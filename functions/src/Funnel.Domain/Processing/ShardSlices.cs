@@ -10,18 +10,23 @@ public sealed record ShardSlice(int Shard, int EventCount, byte[] GzipNdjson);
 /// <summary>Splits a batch's events by user shard.</summary>
 public static class ShardSlices
 {
-    public static IReadOnlyList<ShardSlice> Of(RawEventBatch batch, ShardRouter router)
+    /// <summary>Splits by each event's person (<paramref name="personKeys"/>, in event order); an event whose person is not its own ids' carries <c>personKey</c>.</summary>
+    public static IReadOnlyList<ShardSlice> Of(RawEventBatch batch, IReadOnlyList<string> personKeys, ShardRouter router)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(personKeys);
         ArgumentNullException.ThrowIfNull(router);
         var byShard = new SortedDictionary<int, List<ReadOnlyMemory<byte>>>();
-        foreach (var e in batch.Events)
+        for (var i = 0; i < batch.Events.Count; i++)
         {
-            string key;
+            var e = batch.Events[i];
+            var key = personKeys[i];
             using (var document = JsonDocument.Parse(e))
             {
-                key = PersonKey.Of(document.RootElement)
-                    ?? throw new FormatException($"an event of batch {batch.BatchId} has neither userId nor anonymousId");
+                if (PersonKey.Of(document.RootElement) != key)
+                {
+                    e = PersonResolver.WithPersonKey(e, key);
+                }
             }
             var shard = router.ShardOf(key);
             if (!byShard.TryGetValue(shard, out var list))

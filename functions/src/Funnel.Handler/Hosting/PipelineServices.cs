@@ -39,6 +39,7 @@ public static class PipelineServices
             sp.GetRequiredService<IOptions<IngestOptions>>().Value.WriteKeys,
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IRawEventStore, BlobRawEventStore>();
+        services.AddSingleton<IIdentityLinks, TableIdentityLinks>();
         services.AddSingleton<IEventBatchMessages>(sp => new EventBatchEnvelope(
             sp.GetRequiredService<Azure.Storage.Blobs.BlobServiceClient>(),
             sp.GetRequiredService<IOptions<PipelineOptions>>().Value.QueueMessageLimitBytes));

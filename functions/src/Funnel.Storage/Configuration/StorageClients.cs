@@ -51,7 +51,7 @@ public sealed class StorageClients
             await Queues.GetQueueClient(queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             await Queues.GetQueueClient(StorageNames.PoisonQueueOf(queue)).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }
-        foreach (var table in new[] { StorageNames.AggregationRunsTable, StorageNames.DailyMetricsTable, StorageNames.WriteKeysTable, StorageNames.ReadKeysTable })
+        foreach (var table in new[] { StorageNames.AggregationRunsTable, StorageNames.DailyMetricsTable, StorageNames.WriteKeysTable, StorageNames.ReadKeysTable, StorageNames.IdentityLinksTable })
         {
             await Tables.CreateTableIfNotExistsAsync(table, cancellationToken);
         }

@@ -1,0 +1,75 @@
+using System.Text;
+using System.Text.Json;
+using Funnel.Domain.Events;
+
+namespace Funnel.Domain.Processing;
+
+/// <summary>
+/// Decides whose event each event of a batch is. An event with a userId is that user's. An event with
+/// only an anonymousId is the linked user's when the device was linked (by a call carrying both ids)
+/// in this batch or in one received before it; otherwise the anonymous id is the person. Using only
+/// links received before the batch keeps a redelivered message routed as it was the first time.
+/// </summary>
+public sealed class PersonResolver(IIdentityLinks links)
+{
+    /// <summary>The person key of every event of the batch, in order; stores the batch's new links first.</summary>
+    public async Task<IReadOnlyList<string>> ResolveAsync(RawEventBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var ids = batch.Events.Select(Ids).ToList();
+        var batchLinks = new Dictionary<string, IdentityLink>(StringComparer.Ordinal);
+        foreach (var (userId, anonymousId) in ids)
+        {
+            if (userId is not null && anonymousId is not null && !batchLinks.ContainsKey(anonymousId))
+            {
+                batchLinks[anonymousId] = new IdentityLink(anonymousId, userId, batch.ReceivedAt);
+            }
+        }
+        var anonymousOnly = ids.Where(i => i.UserId is null && i.AnonymousId is not null).Select(i => i.AnonymousId!).Distinct(StringComparer.Ordinal).ToList();
+        var stored = anonymousOnly.Count == 0 && batchLinks.Count == 0
+            ? new Dictionary<string, IdentityLink>()
+            : await links.FindAsync(anonymousOnly.Union(batchLinks.Keys, StringComparer.Ordinal).ToList(), cancellationToken);
+        var fresh = batchLinks.Values.Where(l => !stored.ContainsKey(l.AnonymousId)).ToList();
+        if (fresh.Count > 0)
+        {
+            await links.AddAsync(fresh, cancellationToken);
+        }
+        return ids.Select(i => i.UserId
+            ?? (i.AnonymousId is { } anonymousId ? Linked(anonymousId, stored, batchLinks, batch.ReceivedAt) ?? anonymousId : null)
+            ?? throw new FormatException($"an event of batch {batch.BatchId} has neither userId nor anonymousId")).ToList();
+    }
+
+    private static string? Linked(string anonymousId, IReadOnlyDictionary<string, IdentityLink> stored, Dictionary<string, IdentityLink> batchLinks, DateTimeOffset receivedAt)
+    {
+        if (stored.TryGetValue(anonymousId, out var link) && link.LinkedAt <= receivedAt)
+        {
+            return link.UserId;
+        }
+        return !stored.ContainsKey(anonymousId) && batchLinks.TryGetValue(anonymousId, out var fresh) ? fresh.UserId : null;
+    }
+
+    private static (string? UserId, string? AnonymousId) Ids(ReadOnlyMemory<byte> e)
+    {
+        using var document = JsonDocument.Parse(e);
+        var root = document.RootElement;
+        static string? Id(JsonElement root, string name) =>
+            root.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(p.GetString()) ? p.GetString() : null;
+        return (Id(root, "userId"), Id(root, "anonymousId"));
+    }
+
+    /// <summary>The event with <c>personKey</c> added as its first property, for events whose person is not their own ids'.</summary>
+    public static ReadOnlyMemory<byte> WithPersonKey(ReadOnlyMemory<byte> e, string personKey)
+    {
+        var prefix = Encoding.UTF8.GetBytes("{\"personKey\":" + JsonSerializer.Serialize(personKey) + ",");
+        var body = e.Span.TrimStart(" \t\r\n"u8)[1..].TrimStart(" \t\r\n"u8);
+        if (body.Length > 0 && body[0] == (byte)'}')
+        {
+            prefix[^1] = (byte)'}';
+            return prefix;
+        }
+        var result = new byte[prefix.Length + body.Length];
+        prefix.CopyTo(result, 0);
+        body.CopyTo(result.AsSpan(prefix.Length));
+        return result;
+    }
+}

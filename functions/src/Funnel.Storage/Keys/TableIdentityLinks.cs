@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using Azure;
+using Azure.Data.Tables;
+using Funnel.Domain.Ingest;
+using Funnel.Domain.Processing;
+
+namespace Funnel.Storage.Keys;
+
+/// <summary>
+/// The <c>IdentityLinks</c> table: PK the first two hex characters of SHA-256(anonymousId), RK the
+/// whole hash (anonymous ids may hold characters row keys refuse). Links never change once written,
+/// so found ones are cached for the life of the process.
+/// </summary>
+public sealed class TableIdentityLinks(TableServiceClient tables) : IIdentityLinks
+{
+    private readonly TableClient _table = tables.GetTableClient(StorageNames.IdentityLinksTable);
+    private readonly ConcurrentDictionary<string, IdentityLink> _known = new(StringComparer.Ordinal);
+
+    public async Task<IReadOnlyDictionary<string, IdentityLink>> FindAsync(IReadOnlyCollection<string> anonymousIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(anonymousIds);
+        var found = new Dictionary<string, IdentityLink>(StringComparer.Ordinal);
+        foreach (var id in anonymousIds)
+        {
+            if (_known.TryGetValue(id, out var cached))
+            {
+                found[id] = cached;
+                continue;
+            }
+            var hash = WriteKeyHash.Of(id);
+            var row = await _table.GetEntityIfExistsAsync<TableEntity>(WriteKeyHash.PartitionOf(hash), hash, cancellationToken: cancellationToken);
+            if (row.HasValue && row.Value!.GetString("UserId") is { } userId && row.Value.GetDateTimeOffset("LinkedAt") is { } linkedAt)
+            {
+                found[id] = _known[id] = new IdentityLink(id, userId, linkedAt);
+            }
+        }
+        return found;
+    }
+
+    public async Task AddAsync(IReadOnlyCollection<IdentityLink> links, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(links);
+        foreach (var link in links)
+        {
+            var hash = WriteKeyHash.Of(link.AnonymousId);
+            var entity = new TableEntity(WriteKeyHash.PartitionOf(hash), hash)
+            {
+                ["AnonymousId"] = link.AnonymousId,
+                ["UserId"] = link.UserId,
+                ["LinkedAt"] = link.LinkedAt,
+            };
+            try
+            {
+                await _table.AddEntityAsync(entity, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                // Another batch linked this device first; the first link wins.
+            }
+        }
+    }
+}
