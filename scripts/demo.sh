@@ -59,5 +59,5 @@ first_day=$(ls "$out/raw" | sort | head -n 1)
 last_day=$(ls "$out/raw" | sort | tail -n 1)
 funnel aggregate --raw "$out/raw" --from "$first_day" --to "$last_day" --tz "${REPORTING_TZ:-UTC}" --out "$out/reports" >&2
 echo
-echo "sent $sent events from $sent_persons persons with @segment/analytics-node; found $found events from $found_persons persons in raw storage ($AZURITE_BLOB_URL/raw, copied to $out/raw); report: $out/reports/$last_day/report.json"
+echo "sent $sent events for $sent_persons user and device ids with @segment/analytics-node; found $found events of $found_persons persons (devices linked to users) in raw storage ($AZURITE_BLOB_URL/raw, copied to $out/raw); report: $out/reports/$last_day/report.json"
 [ "$found" -eq "$sent" ] || { echo "error: raw storage holds $found events, expected $sent; see $out/handler.log" >&2; exit 1; }

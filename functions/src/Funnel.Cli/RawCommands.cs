@@ -29,7 +29,7 @@ internal static class RawCommands
             }
             else
             {
-                AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[bold]{tally.Events}[/] events ({tally.DistinctMessageIds} distinct messageIds) from [bold]{tally.Persons}[/] persons in {tally.Blobs} blobs over {tally.Days} day(s) at {store.ContainerUri}");
+                AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[bold]{tally.Events}[/] events ({tally.DistinctMessageIds} distinct messageIds) from [bold]{tally.Persons}[/] persons (devices linked to users counted once) in {tally.Blobs} blobs over {tally.Days} day(s) at {store.ContainerUri}");
             }
             return 0;
         });
@@ -101,7 +101,8 @@ internal sealed record RawTally(int Blobs, int Days, long Events, long DistinctM
                 {
                     blobIds.Add(messageId);
                 }
-                if (PersonKey.Of(document.RootElement) is { } person)
+                var linked = document.RootElement.TryGetProperty("personKey", out var key) ? key.GetString() : null;
+                if ((linked ?? PersonKey.Of(document.RootElement)) is { } person)
                 {
                     blobPersons.Add(person);
                 }
