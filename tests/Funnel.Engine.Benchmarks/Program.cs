@@ -11,7 +11,8 @@ if (args.Length > 0 && args[0] == "--state-size")
 {
     var signups = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
     var days = 30;
-    var settings = new GeneratorSettings { Days = days, SignupsPerDay = signups / days / 14 * 10, Seed = 5 };
+    var visitorsPerSignup = 1 + new GeneratorSettings().BouncersPerSignup;
+    var settings = new GeneratorSettings { Days = days, SignupsPerDay = (int)(signups / days / visitorsPerSignup), Seed = 5 };
     var watch = Stopwatch.StartNew();
     var fold = new EventFold(MetricDefinitions.Default, new ReportingClock(settings.TimeZone));
     var state = new ShardState();
