@@ -14,6 +14,7 @@ namespace Funnel.Storage.Keys;
 public sealed class TableIdentityLinks(TableServiceClient tables) : IIdentityLinks
 {
     private readonly TableClient _table = tables.GetTableClient(StorageNames.IdentityLinksTable);
+    private const int MaxCachedLinks = 200_000;
     private readonly ConcurrentDictionary<string, IdentityLink> _known = new(StringComparer.Ordinal);
 
     public async Task<IReadOnlyDictionary<string, IdentityLink>> FindAsync(IReadOnlyCollection<string> anonymousIds, CancellationToken cancellationToken)
@@ -31,6 +32,10 @@ public sealed class TableIdentityLinks(TableServiceClient tables) : IIdentityLin
             var row = await _table.GetEntityIfExistsAsync<TableEntity>(WriteKeyHash.PartitionOf(hash), hash, cancellationToken: cancellationToken);
             if (row.HasValue && row.Value!.GetString("UserId") is { } userId && row.Value.GetDateTimeOffset("LinkedAt") is { } linkedAt)
             {
+                if (_known.Count >= MaxCachedLinks)
+                {
+                    _known.Clear();
+                }
                 found[id] = _known[id] = new IdentityLink(id, userId, linkedAt);
             }
         }

@@ -14,6 +14,7 @@ namespace Funnel.Storage.Keys;
 public sealed class TableWriteKeyDirectory : IWriteKeyDirectory
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
+    private const int MaxCachedKeys = 10_000;
     private readonly TableClient _table;
     private readonly byte[][] _configuredHashes;
     private readonly TimeProvider _time;
@@ -54,6 +55,11 @@ public sealed class TableWriteKeyDirectory : IWriteKeyDirectory
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
             inTable = false;
+        }
+        // Unknown keys are cached too, so a flood of made-up keys must not grow the cache without bound.
+        if (_cache.Count >= MaxCachedKeys)
+        {
+            _cache.Clear();
         }
         _cache[hash] = (inTable, now + CacheFor);
         return inTable;
