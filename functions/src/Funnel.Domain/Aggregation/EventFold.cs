@@ -78,16 +78,17 @@ public sealed class EventFold(MetricDefinitions definitions, ReportingClock cloc
         // Rolling retention of the newest 31 signup cohorts reads events up to 31 days after signup;
         // older instants, and those of persons who signed up before then, are not needed again.
         var instantCutoff = (long)(day - RollingInstantDays - UnixEpochDay) * 86_400_000 - 14 * 3_600_000;
+        var oldestKeptDay = day - DedupWindowDays + 1;
         foreach (var person in state.Persons.Values)
         {
-            person.RecentIds.RemoveAll(r => r.Day <= day - DedupWindowDays);
+            ForgetIdsBefore(person.RecentIds, oldestKeptDay);
             if (person.SignupAt != long.MaxValue && person.SignupAt < instantCutoff)
             {
                 person.RecentInstants.Clear();
             }
             else
             {
-                person.RecentInstants.RemoveAll(t => t < instantCutoff);
+                ForgetInstantsBefore(person.RecentInstants, instantCutoff);
             }
         }
         state.FirstDay ??= processingDay;
@@ -180,6 +181,34 @@ public sealed class EventFold(MetricDefinitions definitions, ReportingClock cloc
     /// <summary>Earlier time wins; on a tie the ordinally smaller value, so the outcome does not depend on arrival order.</summary>
     private static bool Earlier(long at, string value, long currentAt, string? current) =>
         at < currentAt || (at == currentAt && string.CompareOrdinal(value, current) < 0);
+
+    private static void ForgetIdsBefore(List<(ulong Id, int Day)> ids, int oldestKeptDay)
+    {
+        var kept = 0;
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (ids[i].Day >= oldestKeptDay)
+            {
+                ids[kept++] = ids[i];
+            }
+        }
+        ids.RemoveRange(kept, ids.Count - kept);
+    }
+
+    /// <summary>Instants are sorted, so the old ones are a prefix.</summary>
+    private static void ForgetInstantsBefore(List<long> instants, long cutoff)
+    {
+        var index = instants.BinarySearch(cutoff);
+        index = index < 0 ? ~index : index;
+        while (index > 0 && instants[index - 1] >= cutoff)
+        {
+            index--;
+        }
+        if (index > 0)
+        {
+            instants.RemoveRange(0, index);
+        }
+    }
 
     private static bool Seen(List<(ulong Id, int Day)> recent, ulong id)
     {
