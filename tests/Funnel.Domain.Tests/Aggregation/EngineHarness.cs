@@ -11,6 +11,12 @@ internal static class EngineHarness
 {
     public static readonly DateTimeOffset GeneratedAt = new(2026, 11, 24, 0, 21, 7, TimeSpan.Zero);
 
+    /// <summary>The default funnels with daily costs for the paid channels, so reports carry channel economics.</summary>
+    public static readonly MetricDefinitions Definitions = MetricDefinitions.Default with
+    {
+        ChannelDailyCosts = new Dictionary<string, decimal> { ["wechat"] = 1200m, ["douyin"] = 950.5m, ["baidu"] = 400m, ["appstore"] = 300m },
+    };
+
     public static SortedDictionary<DateOnly, List<ProductEvent>> DataSet(int seed, int days = 60, int signupsPerDay = 30, string zone = "Asia/Shanghai") =>
         new DataSetGenerator(new GeneratorSettings
         {
@@ -25,14 +31,14 @@ internal static class EngineHarness
     /// <summary>The engine's report for every processing day, folding day by day.</summary>
     public static List<DailyReport> Run(SortedDictionary<DateOnly, List<ProductEvent>> data, string zone, int shards)
     {
-        var engine = new DailyAggregation(MetricDefinitions.Default, zone, shards, new FixedClock(GeneratedAt));
+        var engine = new DailyAggregation(Definitions, zone, shards, new FixedClock(GeneratedAt));
         return data.Select(day => engine.FoldDay(day.Key, day.Value)).ToList();
     }
 
     public static DailyReport Oracle(SortedDictionary<DateOnly, List<ProductEvent>> data, string zone, DateOnly day) =>
         ReportAssembler.Assemble(
-            new NaiveOracle(MetricDefinitions.Default, zone).Figures(data, day),
-            new ReportContext(day, zone, data.Keys.First(), GeneratedAt, MetricDefinitions.Default));
+            new NaiveOracle(Definitions, zone).Figures(data, day),
+            new ReportContext(day, zone, data.Keys.First(), GeneratedAt, Definitions));
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 

@@ -118,6 +118,23 @@ internal sealed class NaiveOracle(MetricDefinitions definitions, string timeZone
 
             AddLayersAndRfm(figures, all, activeDays, d);
 
+            var firstSeenAt = all.Min(e => e.Timestamp);
+            var firstSeenDay = DayOf(firstSeenAt);
+            if (firstSeenDay <= d)
+            {
+                if (firstSeenDay > d - 30)
+                {
+                    figures.Add(FigureKeys.Channel(channel, "new"));
+                }
+                if (firstSeenDay <= d - 90 && firstSeenDay > d - 120)
+                {
+                    figures.Add(FigureKeys.Channel(channel, "ltvPersons"));
+                    var revenue = all.Where(e => e.Type == EventType.Track && e.Name == definitions.PurchaseEvent
+                        && e.Timestamp < firstSeenAt + 90 * DayMs && DayOf(e.Timestamp) <= d).Sum(e => e.Revenue ?? 0);
+                    figures.Add(FigureKeys.Channel(channel, "ltvRevenue4"), (long)(revenue * 10_000));
+                }
+            }
+
             var pastDays = activeDays.Where(x => x <= d).ToList();
             if (pastDays.Count == 0)
             {

@@ -3,13 +3,18 @@ namespace Funnel.Domain.Tests.Aggregation;
 public class OracleTests
 {
     [Theory]
-    [InlineData("Asia/Shanghai", 11)]
-    [InlineData("America/New_York", 12)]
-    public void Every_report_of_a_60_day_run_with_late_duplicate_and_shuffled_events_equals_the_naive_oracle(string zone, int seed)
+    [InlineData("Asia/Shanghai", 11, 60, 30)]
+    [InlineData("America/New_York", 12, 60, 30)]
+    [InlineData("UTC", 13, 130, 6)]
+    public void Every_report_of_a_long_run_with_late_duplicate_and_shuffled_events_equals_the_naive_oracle(string zone, int seed, int days, int signupsPerDay)
     {
-        var data = EngineHarness.DataSet(seed, zone: zone);
+        var data = EngineHarness.DataSet(seed, days, signupsPerDay, zone);
         var reports = EngineHarness.Run(data, zone, shards: 4);
-        Assert.True(reports.Count >= 60);
+        Assert.True(reports.Count >= days);
+        if (days > 120)
+        {
+            Assert.Contains(reports, r => r.Money.Channels.Any(c => c.Ltv90 > 0));
+        }
         Assert.True(reports.Sum(r => r.Events.Late) > 0 && reports.Sum(r => r.Events.DuplicatesDropped) > 0);
 
         foreach (var (day, report) in data.Keys.Zip(reports))

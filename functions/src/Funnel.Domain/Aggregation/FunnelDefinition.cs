@@ -31,7 +31,8 @@ public sealed record MetricDefinitions(
     [property: JsonPropertyName("experimentConversionStep")] int ExperimentConversionStep = 2,
     [property: JsonPropertyName("controlVariant")] string ControlVariant = "control",
     [property: JsonPropertyName("purchaseEvent")] string PurchaseEvent = "Order Completed",
-    [property: JsonPropertyName("currency")] string Currency = "CNY")
+    [property: JsonPropertyName("currency")] string Currency = "CNY",
+    [property: JsonPropertyName("channelDailyCosts")] IReadOnlyDictionary<string, decimal>? ChannelDailyCosts = null)
 {
     /// <summary>The funnels of the operations reports this project comes from: 注册→激活→首购→复购 and the purchase path.</summary>
     public static MetricDefinitions Default { get; } = new(

@@ -78,6 +78,8 @@ public static class FigureKeys
 
     public static string Money(string name) => $"money|{name}";
 
+    public static string Channel(string channel, string name) => $"channel|{channel}|{name}";
+
     public static string Layer(string name) => $"layer|{name}";
 
     /// <summary>Values: recency days, purchase count and revenue of each payer, three numbers per payer.</summary>

@@ -175,6 +175,40 @@ public static class ShardFigures
             figures.Add(FigureKeys.Money("paying"));
             figures.Add(FigureKeys.Money("revenue4"), revenue);
         }
+        AddAcquisition(figures, person, fold, d);
+    }
+
+    /// <summary>
+    /// 拉新: persons first seen in the 30 days ending on the report day, by first-touch channel; and for
+    /// LTV, persons first seen 90-119 days before it (the newest month whose first 90 days are over)
+    /// with their revenue in those 90 days.
+    /// </summary>
+    private static void AddAcquisition(ReportFigures figures, PersonState person, EventFold fold, int d)
+    {
+        if (person.ActiveDays.Count == 0 || person.FirstSeen == long.MaxValue)
+        {
+            return;
+        }
+        var firstDay = fold.DayOf(person.FirstSeen);
+        var channel = person.Channel ?? "direct";
+        if (firstDay <= d && firstDay > d - 30)
+        {
+            figures.Add(FigureKeys.Channel(channel, "new"));
+        }
+        if (firstDay <= d - 90 && firstDay > d - 120)
+        {
+            figures.Add(FigureKeys.Channel(channel, "ltvPersons"));
+            var until = person.FirstSeen + 90 * DayMs;
+            long revenue = 0;
+            foreach (var (at, amount) in person.Purchases)
+            {
+                if (at < until && fold.DayOf(at) <= d)
+                {
+                    revenue += amount;
+                }
+            }
+            figures.Add(FigureKeys.Channel(channel, "ltvRevenue4"), revenue);
+        }
     }
 
     /// <summary>

@@ -100,6 +100,14 @@ public sealed class DataSetGenerator
                 {
                     journey.Purchase(secondAt, 1);
                 }
+                // Loyal buyers come back later, outside the repurchase window, which is what 90-day LTV sees.
+                for (var n = firstDay + 31; n < active.Length; n++)
+                {
+                    if (active[n] && random.NextDouble() < _settings.LaterPurchasePerActiveDay && journey.PlaceAfter(active, signupDay, firstAt + 31L * 24 * 60 * MinuteMs, n, n) is { } laterAt)
+                    {
+                        journey.Purchase(laterAt, n);
+                    }
+                }
             }
         }
         for (var n = 1; n < active.Length; n++)

@@ -42,6 +42,9 @@ public sealed record GeneratorSettings
     /// <summary>沉睡 then back: fraction of signed-up persons who go quiet after their first week for 28-45 days, then return.</summary>
     public double DormantThenBack { get; init; } = 0.15;
 
+    /// <summary>Chance, per active day from 31 days after the first purchase on, that a payer buys again (outside the repurchase window).</summary>
+    public double LaterPurchasePerActiveDay { get; init; } = 0.02;
+
     public string Experiment { get; init; } = "pay-3-steps";
 
     /// <summary>Relative lift of the treatment's first-purchase rate over control.</summary>

@@ -32,7 +32,7 @@ public static class ReportAssembler
             Activity(figures),
             Layers(figures),
             Rfm(figures),
-            Money(figures),
+            Money(figures, context.Definitions),
             Experiments(figures, context.Definitions));
     }
 
@@ -220,13 +220,25 @@ public static class ReportAssembler
         return lo;
     }
 
-    private static MoneyReport Money(ReportFigures figures)
+    private static MoneyReport Money(ReportFigures figures, MetricDefinitions definitions)
     {
         var paying = figures.Count(FigureKeys.Money("paying"));
         var mau = figures.Count(FigureKeys.Activity("mau"));
         var revenue = figures.Count(FigureKeys.Money("revenue4")) / 10_000m;
         decimal PerPerson(long persons) => persons == 0 ? 0 : Math.Round(revenue / persons, 2, MidpointRounding.AwayFromZero);
-        return new MoneyReport(paying, Rate(paying, mau), revenue, PerPerson(mau), PerPerson(paying));
+        var channels = (definitions.ChannelDailyCosts ?? new Dictionary<string, decimal>())
+            .OrderBy(c => c.Key, StringComparer.Ordinal)
+            .Select(c =>
+            {
+                var newPersons = figures.Count(FigureKeys.Channel(c.Key, "new"));
+                var cost = c.Value * 30;
+                decimal? cac = newPersons == 0 ? null : Math.Round(cost / newPersons, 2, MidpointRounding.AwayFromZero);
+                var ltvPersons = figures.Count(FigureKeys.Channel(c.Key, "ltvPersons"));
+                decimal? ltv = ltvPersons == 0 ? null : Math.Round(figures.Count(FigureKeys.Channel(c.Key, "ltvRevenue4")) / 10_000m / ltvPersons, 2, MidpointRounding.AwayFromZero);
+                double? ratio = ltv is { } l && cac is { } k && k != 0 ? Math.Round((double)(l / k), 6) : null;
+                return new ChannelEconomics(c.Key, newPersons, cost, cac, ltv, ratio);
+            }).ToList();
+        return new MoneyReport(paying, Rate(paying, mau), revenue, PerPerson(mau), PerPerson(paying), channels);
     }
 
     private static double? Finite(double value) => double.IsFinite(value) ? Math.Round(value, 6) : null;
