@@ -154,7 +154,7 @@ public sealed class EventFold(MetricDefinitions definitions, ReportingClock cloc
         if (e.Type == EventType.Track && e.Name == definitions.ExperimentEvent && e.Experiment is not null && e.Variant is not null
             && (!person.Exposures.TryGetValue(e.Experiment, out var seen) || Earlier(e.Timestamp, e.Variant, seen.At, seen.Variant)))
         {
-            person.Exposures[e.Experiment] = (e.Timestamp, e.Variant);
+            person.SetExposure(e.Experiment, e.Timestamp, e.Variant);
         }
         foreach (var slot in _slots.CandidatesFor(e))
         {
@@ -162,7 +162,7 @@ public sealed class EventFold(MetricDefinitions definitions, ReportingClock cloc
             {
                 continue;
             }
-            var times = person.StepTimes[slot] ??= [];
+            var times = person.StepTimesFor(slot);
             if (!_slots.IsEntry(slot))
             {
                 PersonState.InsertSorted(times, e.Timestamp);

@@ -6,7 +6,14 @@ namespace Funnel.Domain.Aggregation;
 /// </summary>
 public sealed class PersonState
 {
-    public PersonState(int stepSlots) => StepTimes = new List<long>?[stepSlots];
+    private static readonly Dictionary<string, (long At, string Variant)> NoExposures = [];
+    private List<long>?[]? _stepTimes;
+    private Dictionary<string, (long At, string Variant)>? _exposures;
+
+    public PersonState(int stepSlots) => StepSlots = stepSlots;
+
+    /// <summary>How many funnel steps (over all funnels) the state has room for.</summary>
+    public int StepSlots { get; }
 
     /// <summary>Earliest event time (Unix ms).</summary>
     public long FirstSeen { get; set; } = long.MaxValue;
@@ -21,8 +28,11 @@ public sealed class PersonState
     public long PlatformAt { get; set; } = long.MaxValue;
     public string? Platform { get; set; }
 
-    /// <summary>Per funnel step (flattened over funnels): sorted distinct times of matching events; entry steps keep only the earliest.</summary>
-    public List<long>?[] StepTimes { get; }
+    /// <summary>Per funnel step (flattened over funnels): sorted distinct times of matching events; entry steps keep only the earliest. Null when none.</summary>
+    public List<long>? StepTimesAt(int slot) => _stepTimes?[slot];
+
+    /// <summary>The step's times, created on first use: most persons never reach a funnel, so nothing is allocated for them.</summary>
+    public List<long> StepTimesFor(int slot) => (_stepTimes ??= new List<long>?[StepSlots])[slot] ??= [];
 
     /// <summary>Sorted day numbers (reporting zone) with any activity.</summary>
     public List<int> ActiveDays { get; } = [];
@@ -34,7 +44,10 @@ public sealed class PersonState
     public List<(long At, long Revenue4)> Purchases { get; } = [];
 
     /// <summary>First exposure per experiment: time and variant.</summary>
-    public Dictionary<string, (long At, string Variant)> Exposures { get; } = new(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, (long At, string Variant)> Exposures => _exposures ?? NoExposures;
+
+    public void SetExposure(string experiment, long at, string variant) =>
+        (_exposures ??= new Dictionary<string, (long, string)>(StringComparer.Ordinal))[experiment] = (at, variant);
 
     /// <summary>Hashes of message ids seen in the dedup window, with the processing day they were seen.</summary>
     public List<(ulong Id, int Day)> RecentIds { get; } = [];

@@ -40,7 +40,7 @@ public static class ShardFigures
     private static void AddFunnel(ReportFigures figures, PersonState person, EventFold fold, int f, int d, int cohortDays)
     {
         var steps = fold.Definitions.Funnels[f].Steps;
-        var entry = person.StepTimes[fold.Slots.SlotOf(f, 0)];
+        var entry = person.StepTimesAt(fold.Slots.SlotOf(f, 0));
         if (entry is not { Count: > 0 })
         {
             return;
@@ -54,7 +54,7 @@ public static class ShardFigures
         var reached = 1;
         for (var k = 1; k < steps.Count; k++)
         {
-            var times = person.StepTimes[fold.Slots.SlotOf(f, k)];
+            var times = person.StepTimesAt(fold.Slots.SlotOf(f, k));
             var next = FirstAfter(times, at);
             if (next is not { } t || t > at + steps[k].WindowDays!.Value * DayMs)
             {

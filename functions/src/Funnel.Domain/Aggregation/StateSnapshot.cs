@@ -102,9 +102,9 @@ public static class StateSnapshot
         WriteText(writer, p.Channel);
         WriteTime(writer, p.PlatformAt);
         WriteText(writer, p.Platform);
-        foreach (var times in p.StepTimes)
+        for (var slot = 0; slot < p.StepSlots; slot++)
         {
-            WriteSorted(writer, times ?? []);
+            WriteSorted(writer, p.StepTimesAt(slot) ?? []);
         }
         WriteSorted(writer, p.ActiveDays.Select(d => (long)d).ToList());
         WriteSorted(writer, p.RecentInstants);
@@ -142,7 +142,10 @@ public static class StateSnapshot
         for (var s = 0; s < slots; s++)
         {
             var times = ReadSorted(reader);
-            p.StepTimes[s] = times.Count == 0 ? null : times;
+            if (times.Count > 0)
+            {
+                p.StepTimesFor(s).AddRange(times);
+            }
         }
         p.ActiveDays.AddRange(ReadSorted(reader).Select(d => (int)d));
         p.RecentInstants.AddRange(ReadSorted(reader));
@@ -154,7 +157,8 @@ public static class StateSnapshot
         for (var i = 0; i < exposures; i++)
         {
             var experiment = reader.ReadString();
-            p.Exposures[experiment] = (reader.Read7BitEncodedInt64(), reader.ReadString());
+            var at = reader.Read7BitEncodedInt64();
+            p.SetExposure(experiment, at, reader.ReadString());
         }
         var ids = reader.Read7BitEncodedInt();
         for (var i = 0; i < ids; i++)
