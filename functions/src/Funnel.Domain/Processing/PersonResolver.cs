@@ -4,6 +4,9 @@ using Funnel.Domain.Events;
 
 namespace Funnel.Domain.Processing;
 
+/// <summary>Whose event an event is, and whether a device link decided it (then the stored event names its person).</summary>
+public readonly record struct ResolvedPerson(string Key, bool Linked);
+
 /// <summary>
 /// Decides whose event each event of a batch is. An event with a userId is that user's. An event with
 /// only an anonymousId is the linked user's when the device was linked (by a call carrying both ids)
@@ -12,8 +15,8 @@ namespace Funnel.Domain.Processing;
 /// </summary>
 public sealed class PersonResolver(IIdentityLinks links)
 {
-    /// <summary>The person key of every event of the batch, in order; stores the batch's new links first.</summary>
-    public async Task<IReadOnlyList<string>> ResolveAsync(RawEventBatch batch, CancellationToken cancellationToken)
+    /// <summary>The person of every event of the batch, in order; stores the batch's new links first.</summary>
+    public async Task<IReadOnlyList<ResolvedPerson>> ResolveAsync(RawEventBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var ids = batch.Events.Select(Ids).ToList();
@@ -34,9 +37,20 @@ public sealed class PersonResolver(IIdentityLinks links)
         {
             await links.AddAsync(fresh, cancellationToken);
         }
-        return ids.Select(i => i.UserId
-            ?? (i.AnonymousId is { } anonymousId ? Linked(anonymousId, stored, batchLinks, batch.ReceivedAt) ?? anonymousId : null)
-            ?? throw new FormatException($"an event of batch {batch.BatchId} has neither userId nor anonymousId")).ToList();
+        return ids.Select(i =>
+        {
+            if (i.UserId is { } userId)
+            {
+                return new ResolvedPerson(userId, Linked: false);
+            }
+            if (i.AnonymousId is not { } anonymousId)
+            {
+                throw new FormatException($"an event of batch {batch.BatchId} has neither userId nor anonymousId");
+            }
+            return Linked(anonymousId, stored, batchLinks, batch.ReceivedAt) is { } linkedUser
+                ? new ResolvedPerson(linkedUser, Linked: true)
+                : new ResolvedPerson(anonymousId, Linked: false);
+        }).ToList();
     }
 
     private static string? Linked(string anonymousId, IReadOnlyDictionary<string, IdentityLink> stored, Dictionary<string, IdentityLink> batchLinks, DateTimeOffset receivedAt)

@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Text.Json;
 using Funnel.Domain.Events;
 
 namespace Funnel.Domain.Processing;
@@ -10,24 +9,17 @@ public sealed record ShardSlice(int Shard, int EventCount, byte[] GzipNdjson);
 /// <summary>Splits a batch's events by user shard.</summary>
 public static class ShardSlices
 {
-    /// <summary>Splits by each event's person (<paramref name="personKeys"/>, in event order); an event whose person is not its own ids' carries <c>personKey</c>.</summary>
-    public static IReadOnlyList<ShardSlice> Of(RawEventBatch batch, IReadOnlyList<string> personKeys, ShardRouter router)
+    /// <summary>Splits by each event's person (<paramref name="persons"/>, in event order); an event linked to a user carries <c>personKey</c>.</summary>
+    public static IReadOnlyList<ShardSlice> Of(RawEventBatch batch, IReadOnlyList<ResolvedPerson> persons, ShardRouter router)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        ArgumentNullException.ThrowIfNull(personKeys);
+        ArgumentNullException.ThrowIfNull(persons);
         ArgumentNullException.ThrowIfNull(router);
         var byShard = new SortedDictionary<int, List<ReadOnlyMemory<byte>>>();
         for (var i = 0; i < batch.Events.Count; i++)
         {
-            var e = batch.Events[i];
-            var key = personKeys[i];
-            using (var document = JsonDocument.Parse(e))
-            {
-                if (PersonKey.Of(document.RootElement) != key)
-                {
-                    e = PersonResolver.WithPersonKey(e, key);
-                }
-            }
+            var (key, linked) = persons[i];
+            var e = linked ? PersonResolver.WithPersonKey(batch.Events[i], key) : batch.Events[i];
             var shard = router.ShardOf(key);
             if (!byShard.TryGetValue(shard, out var list))
             {

@@ -28,8 +28,8 @@ public sealed class TableIdentityLinks(TableServiceClient tables) : IIdentityLin
                 found[id] = cached;
                 continue;
             }
-            var hash = WriteKeyHash.Of(id);
-            var row = await _table.GetEntityIfExistsAsync<TableEntity>(WriteKeyHash.PartitionOf(hash), hash, cancellationToken: cancellationToken);
+            var hash = HashedKey.Of(id);
+            var row = await _table.GetEntityIfExistsAsync<TableEntity>(HashedKey.PartitionOf(hash), hash, cancellationToken: cancellationToken);
             if (row.HasValue && row.Value!.GetString("UserId") is { } userId && row.Value.GetDateTimeOffset("LinkedAt") is { } linkedAt)
             {
                 if (_known.Count >= MaxCachedLinks)
@@ -47,8 +47,8 @@ public sealed class TableIdentityLinks(TableServiceClient tables) : IIdentityLin
         ArgumentNullException.ThrowIfNull(links);
         foreach (var link in links)
         {
-            var hash = WriteKeyHash.Of(link.AnonymousId);
-            var entity = new TableEntity(WriteKeyHash.PartitionOf(hash), hash)
+            var hash = HashedKey.Of(link.AnonymousId);
+            var entity = new TableEntity(HashedKey.PartitionOf(hash), hash)
             {
                 ["AnonymousId"] = link.AnonymousId,
                 ["UserId"] = link.UserId,

@@ -24,13 +24,13 @@ public sealed class TableWriteKeyDirectory : IWriteKeyDirectory
     {
         ArgumentNullException.ThrowIfNull(tables);
         _table = tables.GetTableClient(StorageNames.WriteKeysTable);
-        _configuredHashes = configuredKeys.Where(k => !string.IsNullOrWhiteSpace(k)).Select(k => Encoding.ASCII.GetBytes(WriteKeyHash.Of(k))).ToArray();
+        _configuredHashes = configuredKeys.Where(k => !string.IsNullOrWhiteSpace(k)).Select(k => Encoding.ASCII.GetBytes(HashedKey.Of(k))).ToArray();
         _time = time;
     }
 
     public async Task<bool> IsKnownAsync(string writeKey, CancellationToken cancellationToken)
     {
-        var hash = WriteKeyHash.Of(writeKey);
+        var hash = HashedKey.Of(writeKey);
         var hashBytes = Encoding.ASCII.GetBytes(hash);
         var configured = false;
         foreach (var known in _configuredHashes)
@@ -49,7 +49,7 @@ public sealed class TableWriteKeyDirectory : IWriteKeyDirectory
         bool inTable;
         try
         {
-            var row = await _table.GetEntityIfExistsAsync<TableEntity>(WriteKeyHash.PartitionOf(hash), hash, cancellationToken: cancellationToken);
+            var row = await _table.GetEntityIfExistsAsync<TableEntity>(HashedKey.PartitionOf(hash), hash, cancellationToken: cancellationToken);
             inTable = row.HasValue && !(row.Value!.GetBoolean("Revoked") ?? false);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
@@ -68,8 +68,8 @@ public sealed class TableWriteKeyDirectory : IWriteKeyDirectory
     /// <summary>Stores a new key's hash (the key itself is never stored).</summary>
     public async Task AddAsync(string writeKey, string label, CancellationToken cancellationToken)
     {
-        var hash = WriteKeyHash.Of(writeKey);
-        var entity = new TableEntity(WriteKeyHash.PartitionOf(hash), hash) { ["Label"] = label, ["Revoked"] = false };
+        var hash = HashedKey.Of(writeKey);
+        var entity = new TableEntity(HashedKey.PartitionOf(hash), hash) { ["Label"] = label, ["Revoked"] = false };
         await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
         _cache.TryRemove(hash, out _);
     }

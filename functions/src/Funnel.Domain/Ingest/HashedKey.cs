@@ -3,8 +3,8 @@ using System.Text;
 
 namespace Funnel.Domain.Ingest;
 
-/// <summary>Keys are stored and compared only as SHA-256 hex; the table partition is the hash's first two characters.</summary>
-public static class WriteKeyHash
+/// <summary>Table keys for secrets and ids we store hashed: SHA-256 hex as the row key, its first two characters as the partition.</summary>
+public static class HashedKey
 {
     public static string Of(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
