@@ -18,7 +18,7 @@ internal static class QueueCommands
         {
             var queues = CliStorage.Open(parse).Queues;
             var counts = new Dictionary<string, int>();
-            foreach (var name in new[] { StorageNames.EventsQueue, StorageNames.AggregateShardQueue, StorageNames.FinalizeReportQueue })
+            foreach (var name in StorageNames.Queues)
             {
                 counts[name] = await new StorageQueueChannel(queues, name).ApproximateCountAsync(ct);
                 counts[StorageNames.PoisonQueueOf(name)] = await new StorageQueueChannel(queues, StorageNames.PoisonQueueOf(name)).ApproximateCountAsync(ct);

@@ -1,6 +1,6 @@
 namespace Funnel.Storage;
 
-/// <summary>Every container, queue and table the pipeline uses; function.json files and Bicep must agree (a test checks).</summary>
+/// <summary>Every container, queue and table the pipeline uses; Bicep creates the same ones (a test checks).</summary>
 public static class StorageNames
 {
     public const string RawContainer = "raw";
@@ -11,9 +11,11 @@ public static class StorageNames
     /// <summary>Claim-check payloads: a queued batch too large for one queue message.</summary>
     public const string IngestOverflowContainer = "ingest-overflow";
 
+    /// <summary>A copy of every notification sent, so a person can read them where no Service Bus is configured.</summary>
+    public const string NotificationsContainer = "notifications";
+
+    /// <summary>The ingest buffer between the Ingest and ProcessEvents functions.</summary>
     public const string EventsQueue = "events";
-    public const string AggregateShardQueue = "aggregate-shard";
-    public const string FinalizeReportQueue = "finalize-report";
 
     public const string AggregationRunsTable = "AggregationRuns";
     public const string DailyMetricsTable = "DailyMetrics";
@@ -23,6 +25,15 @@ public static class StorageNames
     /// <summary>Anonymous device → user links from identify and alias calls.</summary>
     public const string IdentityLinksTable = "IdentityLinks";
 
-    /// <summary>Where the standalone host moves a message that failed too often (Service Bus has its own dead-letter queue).</summary>
+    public static IReadOnlyList<string> Containers { get; } =
+        [RawContainer, StateContainer, PartialsContainer, ReportsContainer, IngestOverflowContainer, NotificationsContainer];
+
+    /// <summary>Work queues; each has a poison queue beside it (<see cref="PoisonQueueOf"/>).</summary>
+    public static IReadOnlyList<string> Queues { get; } = [EventsQueue];
+
+    public static IReadOnlyList<string> Tables { get; } =
+        [AggregationRunsTable, DailyMetricsTable, WriteKeysTable, ReadKeysTable, IdentityLinksTable];
+
+    /// <summary>Where a message that failed too often is parked; the Functions queue trigger uses the same name.</summary>
     public static string PoisonQueueOf(string queue) => $"{queue}-poison";
 }

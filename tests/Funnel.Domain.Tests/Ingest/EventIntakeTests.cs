@@ -17,8 +17,8 @@ public class EventIntakeTests
             ]}
             """);
 
-        Assert.Equal(200, result.Response.StatusCode);
-        Assert.Equal((true, 2, 0), (result.Response.Answer.Success, result.Response.Answer.Accepted, result.Response.Answer.Rejected));
+        Assert.Null(result.Refusal);
+        Assert.Equal((true, 2, 0), (result.Answer.Success, result.Answer.Accepted, result.Answer.Rejected));
         var events = IntakeHarness.Events(result);
         Assert.Equal(["m1", "m2"], events.Select(e => e.GetProperty("messageId").GetString()));
         Assert.All(events, e => Assert.Equal("2026-11-24T10:00:20.000Z", e.GetProperty("receivedAt").GetString()));
@@ -72,7 +72,7 @@ public class EventIntakeTests
     public async Task The_write_key_in_a_body_authenticates_and_is_never_stored()
     {
         var result = await _harness.PostBytesAsync("t", System.Text.Encoding.UTF8.GetBytes("""{"writeKey":"good-key","event":"A","anonymousId":"a1"}"""), null, "text/plain", null);
-        Assert.Equal(200, result.Response.StatusCode);
+        Assert.Null(result.Refusal);
         var e = Assert.Single(IntakeHarness.Events(result));
         Assert.False(e.TryGetProperty("writeKey", out _));
         Assert.Equal("track", e.GetProperty("type").GetString());
@@ -126,21 +126,21 @@ public class EventIntakeTests
               "not an object"
             ]}
             """);
-        Assert.Equal(200, result.Response.StatusCode);
-        Assert.Equal(1, result.Response.Answer.Accepted);
+        Assert.Null(result.Refusal);
+        Assert.Equal(1, result.Answer.Accepted);
         Assert.Equal(
             [(1, "event"), (2, "type"), (3, "userId"), (4, "userId"), (5, "timestamp"), (6, "properties"), (7, "previousId"), (8, "$")],
-            result.Response.Answer.Errors.Select(e => (e.Index!.Value, e.Field)));
-        Assert.All(result.Response.Answer.Errors, e => Assert.False(string.IsNullOrWhiteSpace(e.Reason)));
+            result.Answer.Errors.Select(e => (e.Index!.Value, e.Field)));
+        Assert.All(result.Answer.Errors, e => Assert.False(string.IsNullOrWhiteSpace(e.Reason)));
     }
 
     [Fact]
     public async Task A_batch_with_no_valid_event_is_a_400_and_queues_nothing()
     {
         var result = await _harness.PostAsync("batch", """{"batch":[{"type":"track","userId":"u2"}]}""");
-        Assert.Equal(400, result.Response.StatusCode);
+        Assert.Equal(IngestRefusal.Malformed, result.Refusal);
         Assert.Null(result.Batch);
-        Assert.Equal("required for track calls", Assert.Single(result.Response.Answer.Errors).Reason);
+        Assert.Equal("required for track calls", Assert.Single(result.Answer.Errors).Reason);
     }
 
     [Theory]
@@ -149,8 +149,8 @@ public class EventIntakeTests
     public async Task Timestamps_too_far_from_now_are_rejected(string timestamp, string reason)
     {
         var result = await _harness.PostAsync("track", $$"""{"event":"A","userId":"u1","timestamp":"{{timestamp}}"}""");
-        Assert.Equal(400, result.Response.StatusCode);
-        var error = Assert.Single(result.Response.Answer.Errors);
+        Assert.Equal(IngestRefusal.Malformed, result.Refusal);
+        var error = Assert.Single(result.Answer.Errors);
         Assert.Equal("timestamp", error.Field);
         Assert.Contains(reason, error.Reason, StringComparison.Ordinal);
     }
@@ -159,47 +159,47 @@ public class EventIntakeTests
     public async Task A_timestamp_just_inside_the_future_limit_is_accepted()
     {
         var result = await _harness.PostAsync("track", """{"event":"A","userId":"u1","timestamp":"2026-11-25T10:00:19Z"}""");
-        Assert.Equal(200, result.Response.StatusCode);
+        Assert.Null(result.Refusal);
     }
 
     [Fact]
     public async Task A_repeated_messageId_within_one_batch_is_rejected()
     {
         var result = await _harness.PostAsync("batch", """{"batch":[{"type":"track","event":"A","userId":"u1","messageId":"m"},{"type":"track","event":"B","userId":"u1","messageId":"m"}]}""");
-        Assert.Equal(1, result.Response.Answer.Accepted);
-        Assert.Equal((1, "messageId"), (result.Response.Answer.Errors[0].Index!.Value, result.Response.Answer.Errors[0].Field));
+        Assert.Equal(1, result.Answer.Accepted);
+        Assert.Equal((1, "messageId"), (result.Answer.Errors[0].Index!.Value, result.Answer.Errors[0].Field));
     }
 
     [Fact]
     public async Task A_gzip_body_is_inflated()
     {
         var body = IntakeHarness.Gzip("""{"batch":[{"type":"track","event":"A","userId":"u1"}]}""");
-        var result = await _harness.PostBytesAsync("batch", body, IntakeHarness.Basic("good-key"), "application/json", "gzip");
-        Assert.Equal(200, result.Response.StatusCode);
+        var result = await _harness.PostBytesAsync("batch", body, "good-key", "application/json", "gzip");
+        Assert.Null(result.Refusal);
     }
 
     [Fact]
     public async Task A_gzip_bomb_is_refused_with_413_before_it_fills_memory()
     {
         var bomb = IntakeHarness.Gzip("{\"batch\":[" + new string(' ', 20_000_000) + "]}");
-        var result = await _harness.PostBytesAsync("batch", bomb, IntakeHarness.Basic("good-key"), "application/json", "gzip");
-        Assert.Equal(413, result.Response.StatusCode);
-        Assert.Contains("inflates past", result.Response.Answer.Errors[0].Reason, StringComparison.Ordinal);
+        var result = await _harness.PostBytesAsync("batch", bomb, "good-key", "application/json", "gzip");
+        Assert.Equal(IngestRefusal.TooLarge, result.Refusal);
+        Assert.Contains("inflates past", result.Answer.Errors[0].Reason, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task An_unknown_key_is_refused_before_the_body_is_read()
     {
-        var result = await _harness.PostAsync("batch", "this is not even json", IntakeHarness.Basic("stolen-key"));
-        Assert.Equal(401, result.Response.StatusCode);
-        Assert.Equal("writeKey", result.Response.Answer.Errors[0].Field);
+        var result = await _harness.PostAsync("batch", "this is not even json", "stolen-key");
+        Assert.Equal(IngestRefusal.Unauthenticated, result.Refusal);
+        Assert.Equal("writeKey", result.Answer.Errors[0].Field);
     }
 
     [Fact]
     public async Task The_answer_serialises_as_the_documented_json()
     {
         var result = await _harness.PostAsync("batch", """{"batch":[{"type":"track","event":"A","userId":"u1"},{"type":"track","userId":"u1"}]}""");
-        var json = JsonSerializer.Serialize(result.Response.Answer);
+        var json = JsonSerializer.Serialize(result.Answer);
         Assert.Equal("""{"success":true,"accepted":1,"rejected":1,"errors":[{"index":1,"field":"event","reason":"required for track calls"}]}""", json);
     }
 }

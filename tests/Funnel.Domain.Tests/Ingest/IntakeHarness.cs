@@ -21,13 +21,11 @@ internal sealed class IntakeHarness
         Intake = new EventIntake(Keys.Object, new IngestLimits(), new FixedClock(ReceivedAt));
     }
 
-    public static string Basic(string key) => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(key + ":"));
+    public Task<IngestResult> PostAsync(string route, string json, string? writeKey = null, string contentType = "application/json") =>
+        PostBytesAsync(route, Encoding.UTF8.GetBytes(json), writeKey ?? "good-key", contentType, null);
 
-    public Task<IntakeResult> PostAsync(string route, string json, string? authorization = null, string contentType = "application/json") =>
-        PostBytesAsync(route, Encoding.UTF8.GetBytes(json), authorization ?? Basic("good-key"), contentType, null);
-
-    public Task<IntakeResult> PostBytesAsync(string route, byte[] body, string? authorization, string? contentType, string? contentEncoding) =>
-        Intake.ReceiveAsync(new IngestRequest(route, contentType, contentEncoding, authorization, body), CancellationToken.None);
+    public Task<IngestResult> PostBytesAsync(string route, byte[] body, string? writeKey, string? contentType, string? contentEncoding) =>
+        Intake.ReceiveAsync(new IngestRequest(route, contentType, contentEncoding, writeKey, body), CancellationToken.None);
 
     public static byte[] Gzip(string text)
     {
@@ -39,6 +37,6 @@ internal sealed class IntakeHarness
         return output.ToArray();
     }
 
-    public static List<JsonElement> Events(IntakeResult result) =>
+    public static List<JsonElement> Events(IngestResult result) =>
         result.Batch!.Events.Select(e => JsonDocument.Parse(e).RootElement.Clone()).ToList();
 }

@@ -8,7 +8,7 @@ using Funnel.Domain.Processing;
 namespace Funnel.Domain.Ingest;
 
 /// <summary>
-/// The ingest use case shared by both hosts: authenticate, validate every event, correct client
+/// The ingest use case: authenticate, validate every event, correct client
 /// clock skew, stamp <c>receivedAt</c>, and hand back the batch to enqueue with the answer to give.
 /// </summary>
 public sealed class EventIntake
@@ -32,28 +32,28 @@ public sealed class EventIntake
         };
     }
 
-    public async Task<IntakeResult> ReceiveAsync(IngestRequest request, CancellationToken cancellationToken)
+    public async Task<IngestResult> ReceiveAsync(IngestRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!EventTypeNames.Routes.TryGetValue(request.RouteKind, out var routeType))
         {
-            return Refused(404, "path", $"'/v1/{request.RouteKind}' is not an ingest endpoint");
+            return Refused(IngestRefusal.UnknownEndpoint, "path", $"'/v1/{request.RouteKind}' is not an ingest endpoint");
         }
         var (json, refusal) = RequestBodyDecoder.Decode(request, _limits);
         if (refusal is not null)
         {
-            return new IntakeResult(refusal, null);
+            return refusal;
         }
 
-        var headerKey = WriteKeyCredential.FromAuthorizationHeader(request.Authorization);
+        var headerKey = request.CredentialWriteKey;
         if (headerKey is not null && !await _writeKeys.IsKnownAsync(headerKey, cancellationToken))
         {
-            return Refused(401, "writeKey", "unknown write key");
+            return Refused(IngestRefusal.Unauthenticated, "writeKey", "unknown write key");
         }
 
         if (!System.Text.Unicode.Utf8.IsValid(json.Span))
         {
-            return Refused(400, "body", "body is not valid UTF-8");
+            return Refused(IngestRefusal.Malformed, "body", "body is not valid UTF-8");
         }
 
         var receivedAt = _time.GetUtcNow();
@@ -64,11 +64,11 @@ public sealed class EventIntake
         }
         catch (JsonException ex)
         {
-            return Refused(400, "body", DescribeJsonProblem(ex));
+            return Refused(IngestRefusal.Malformed, "body", DescribeJsonProblem(ex));
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or DecoderFallbackException)
         {
-            return Refused(400, "body", "body is not valid UTF-8 text");
+            return Refused(IngestRefusal.Malformed, "body", "body is not valid UTF-8 text");
         }
 
         using (document)
@@ -76,56 +76,56 @@ public sealed class EventIntake
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                return Refused(400, "body", $"body must be a JSON object, not {Describe(root.ValueKind)}");
+                return Refused(IngestRefusal.Malformed, "body", $"body must be a JSON object, not {Describe(root.ValueKind)}");
             }
             if (headerKey is null)
             {
                 var bodyKey = root.TryGetProperty("writeKey", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null;
                 if (string.IsNullOrEmpty(bodyKey))
                 {
-                    return Refused(401, "writeKey", "missing: send the write key as the HTTP Basic user name or in the body's writeKey field");
+                    return Refused(IngestRefusal.Unauthenticated, "writeKey", "missing: send the write key as the HTTP Basic user name or in the body's writeKey field");
                 }
                 if (!await _writeKeys.IsKnownAsync(bodyKey, cancellationToken))
                 {
-                    return Refused(401, "writeKey", "unknown write key");
+                    return Refused(IngestRefusal.Unauthenticated, "writeKey", "unknown write key");
                 }
             }
             return routeType is null ? ReceiveBatch(root, receivedAt) : ReceiveOne(root, routeType.Value, receivedAt);
         }
     }
 
-    private IntakeResult ReceiveBatch(JsonElement root, DateTimeOffset receivedAt)
+    private IngestResult ReceiveBatch(JsonElement root, DateTimeOffset receivedAt)
     {
         if (!root.TryGetProperty("batch", out var batch) || batch.ValueKind != JsonValueKind.Array)
         {
-            return Refused(400, "batch", "required: an array of events");
+            return Refused(IngestRefusal.Malformed, "batch", "required: an array of events");
         }
         var count = batch.GetArrayLength();
         if (count == 0)
         {
-            return Refused(400, "batch", "is empty");
+            return Refused(IngestRefusal.Malformed, "batch", "is empty");
         }
         if (count > _limits.MaxBatchEvents)
         {
-            return Refused(413, "batch", $"holds {count} events, over the {_limits.MaxBatchEvents}-event limit");
+            return Refused(IngestRefusal.TooLarge, "batch", $"holds {count} events, over the {_limits.MaxBatchEvents}-event limit");
         }
         var hasContext = root.TryGetProperty("context", out var context);
         if (hasContext && context.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
         {
-            return Refused(400, "context", "must be an object");
+            return Refused(IngestRefusal.Malformed, "context", "must be an object");
         }
         if (ReadInstant(root, "sentAt", out var sentAt) is { } sentAtProblem)
         {
-            return Refused(400, "sentAt", sentAtProblem);
+            return Refused(IngestRefusal.Malformed, "sentAt", sentAtProblem);
         }
         var shared = new BatchDefaults(hasContext && context.ValueKind == JsonValueKind.Object ? context : null, sentAt);
         return Accept(batch.EnumerateArray().ToList(), routeType: null, shared, receivedAt);
     }
 
-    private IntakeResult ReceiveOne(JsonElement root, EventType routeType, DateTimeOffset receivedAt) =>
+    private IngestResult ReceiveOne(JsonElement root, EventType routeType, DateTimeOffset receivedAt) =>
         Accept([root], routeType, new BatchDefaults(null, null), receivedAt);
 
-    private IntakeResult Accept(List<JsonElement> elements, EventType? routeType, BatchDefaults shared, DateTimeOffset receivedAt)
+    private IngestResult Accept(List<JsonElement> elements, EventType? routeType, BatchDefaults shared, DateTimeOffset receivedAt)
     {
         var errors = new List<IngestError>();
         var valid = new List<ValidEvent>(elements.Count);
@@ -148,7 +148,7 @@ public sealed class EventIntake
         }
         if (valid.Count == 0)
         {
-            return new IntakeResult(new IngestResponse(400, new IngestAnswer(false, 0, errors.Count, errors)), null);
+            return new IngestResult(IngestRefusal.Malformed, new IngestAnswer(false, 0, errors.Count, errors), null);
         }
 
         var batchId = BatchIdOf(valid);
@@ -166,11 +166,11 @@ public sealed class EventIntake
         }
         if (events.Count == 0)
         {
-            return new IntakeResult(new IngestResponse(400, new IngestAnswer(false, 0, errors.Count, errors)), null);
+            return new IngestResult(IngestRefusal.Malformed, new IngestAnswer(false, 0, errors.Count, errors), null);
         }
         errors.Sort((a, b) => (a.Index ?? -1).CompareTo(b.Index ?? -1));
         var answer = new IngestAnswer(true, events.Count, errors.Count, errors);
-        return new IntakeResult(new IngestResponse(200, answer), new RawEventBatch(batchId, receivedAt, events));
+        return new IngestResult(null, answer, new RawEventBatch(batchId, receivedAt, events));
     }
 
     /// <summary>JSON allows escapes such as a lone "\ud800" that no .NET string can hold; such an event is rejected, not a crash.</summary>
@@ -441,7 +441,7 @@ public sealed class EventIntake
 
     private static string Truncate(string? text) => text is null ? string.Empty : text.Length <= 40 ? text : text[..40] + "…";
 
-    private static IntakeResult Refused(int status, string field, string reason) => new(IngestResponse.Refuse(status, field, reason), null);
+    private static IngestResult Refused(IngestRefusal refusal, string field, string reason) => IngestResult.Refuse(refusal, field, reason);
 
     private readonly record struct BatchDefaults(JsonElement? Context, DateTimeOffset? SentAt);
 

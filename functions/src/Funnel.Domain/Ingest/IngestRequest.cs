@@ -1,9 +1,9 @@
 namespace Funnel.Domain.Ingest;
 
-/// <summary>An ingest call as either host hands it over: route kind (<c>batch</c>, <c>t</c>, …), the headers that matter, the raw body.</summary>
+/// <summary>An ingest call as the host hands it over: route kind (<c>batch</c>, <c>t</c>, …), the write key from the HTTP credentials if any, the content headers, the raw body.</summary>
 public sealed record IngestRequest(
     string RouteKind,
     string? ContentType,
     string? ContentEncoding,
-    string? Authorization,
+    string? CredentialWriteKey,
     ReadOnlyMemory<byte> Body);

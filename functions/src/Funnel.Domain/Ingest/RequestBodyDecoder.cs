@@ -5,8 +5,8 @@ namespace Funnel.Domain.Ingest;
 /// <summary>Checks content type and encoding and inflates gzip bodies within the configured limit.</summary>
 public static class RequestBodyDecoder
 {
-    /// <summary>Returns the JSON bytes, or the refusal to send (415 or 413).</summary>
-    public static (ReadOnlyMemory<byte> Json, IngestResponse? Refusal) Decode(IngestRequest request, IngestLimits limits)
+    /// <summary>Returns the JSON bytes, or the refusal.</summary>
+    public static (ReadOnlyMemory<byte> Json, IngestResult? Refusal) Decode(IngestRequest request, IngestLimits limits)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(limits);
@@ -14,11 +14,11 @@ public static class RequestBodyDecoder
         var contentTypeProblem = CheckContentType(request.ContentType);
         if (contentTypeProblem is not null)
         {
-            return (default, IngestResponse.Refuse(415, "Content-Type", contentTypeProblem));
+            return (default, IngestResult.Refuse(IngestRefusal.UnsupportedContent, "Content-Type", contentTypeProblem));
         }
         if (request.Body.Length > limits.MaxBatchBytes)
         {
-            return (default, IngestResponse.Refuse(413, "body", $"request body is {request.Body.Length} bytes, over the {limits.MaxBatchBytes}-byte limit"));
+            return (default, IngestResult.Refuse(IngestRefusal.TooLarge, "body", $"request body is {request.Body.Length} bytes, over the {limits.MaxBatchBytes}-byte limit"));
         }
 
         var encoding = request.ContentEncoding?.Trim().ToLowerInvariant();
@@ -29,7 +29,7 @@ public static class RequestBodyDecoder
             case "gzip" or "x-gzip":
                 return Inflate(request.Body, limits.MaxDecompressedBytes);
             default:
-                return (default, IngestResponse.Refuse(415, "Content-Encoding", $"'{request.ContentEncoding}' is not supported; send gzip or no encoding"));
+                return (default, IngestResult.Refuse(IngestRefusal.UnsupportedContent, "Content-Encoding", $"'{request.ContentEncoding}' is not supported; send gzip or no encoding"));
         }
     }
 
@@ -59,7 +59,7 @@ public static class RequestBodyDecoder
         return null;
     }
 
-    private static (ReadOnlyMemory<byte>, IngestResponse?) Inflate(ReadOnlyMemory<byte> body, int limit)
+    private static (ReadOnlyMemory<byte>, IngestResult?) Inflate(ReadOnlyMemory<byte> body, int limit)
     {
         try
         {
@@ -73,7 +73,7 @@ public static class RequestBodyDecoder
                 {
                     if (buffer.Length > limit)
                     {
-                        return (default, IngestResponse.Refuse(413, "body", $"gzip body inflates past the {limit}-byte limit"));
+                        return (default, IngestResult.Refuse(IngestRefusal.TooLarge, "body", $"gzip body inflates past the {limit}-byte limit"));
                     }
                     Array.Resize(ref buffer, Math.Min(limit + 1, buffer.Length * 2));
                 }
@@ -88,7 +88,7 @@ public static class RequestBodyDecoder
         }
         catch (InvalidDataException ex)
         {
-            return (default, IngestResponse.Refuse(400, "body", $"Content-Encoding is gzip but the body is not valid gzip ({ex.Message})"));
+            return (default, IngestResult.Refuse(IngestRefusal.Malformed, "body", $"Content-Encoding is gzip but the body is not valid gzip ({ex.Message})"));
         }
     }
 }

@@ -42,16 +42,16 @@ public sealed class StorageClients
     /// <summary>Creates the containers, queues and tables if they are missing (standalone and Azurite; Bicep creates them in Azure).</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
-        foreach (var container in new[] { StorageNames.RawContainer, StorageNames.StateContainer, StorageNames.PartialsContainer, StorageNames.ReportsContainer, StorageNames.IngestOverflowContainer })
+        foreach (var container in StorageNames.Containers)
         {
             await Blobs.GetBlobContainerClient(container).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }
-        foreach (var queue in new[] { StorageNames.EventsQueue, StorageNames.AggregateShardQueue, StorageNames.FinalizeReportQueue })
+        foreach (var queue in StorageNames.Queues)
         {
             await Queues.GetQueueClient(queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             await Queues.GetQueueClient(StorageNames.PoisonQueueOf(queue)).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }
-        foreach (var table in new[] { StorageNames.AggregationRunsTable, StorageNames.DailyMetricsTable, StorageNames.WriteKeysTable, StorageNames.ReadKeysTable, StorageNames.IdentityLinksTable })
+        foreach (var table in StorageNames.Tables)
         {
             await Tables.CreateTableIfNotExistsAsync(table, cancellationToken);
         }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Azure;
 using Azure.Storage.Queues;
 
@@ -59,8 +58,7 @@ public sealed class StorageQueueChannel
     public async Task MoveToPoisonAsync(QueuedMessage message, string reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var parked = JsonSerializer.Serialize(new PoisonEnvelope(message.Body, reason, DateTimeOffset.UtcNow, message.DequeueCount));
-        await _poison.SendMessageAsync(parked, cancellationToken);
+        await _poison.SendMessageAsync(PoisonEnvelope.Wrap(message.Body, reason, DateTimeOffset.UtcNow, message.DequeueCount), cancellationToken);
         await CompleteAsync(message, cancellationToken);
     }
 
@@ -94,21 +92,8 @@ public sealed class StorageQueueChannel
     public async Task<int> ApproximateCountAsync(CancellationToken cancellationToken) =>
         (await _queue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
 
-    private static PoisonMessage ToPoison(string id, string popReceipt, string body)
-    {
-        try
-        {
-            var envelope = JsonSerializer.Deserialize<PoisonEnvelope>(body);
-            if (envelope?.Message is not null)
-            {
-                return new PoisonMessage(id, popReceipt, envelope.Message, envelope.Reason ?? "(no reason recorded)", envelope.FailedAt);
-            }
-        }
-        catch (JsonException)
-        {
-        }
-        return new PoisonMessage(id, popReceipt, body, "(placed in the poison queue by another tool)", null);
-    }
-
-    private sealed record PoisonEnvelope(string Message, string? Reason, DateTimeOffset? FailedAt, long Attempts);
+    private static PoisonMessage ToPoison(string id, string popReceipt, string body) =>
+        PoisonEnvelope.TryUnwrap(body) is { } envelope
+            ? new PoisonMessage(id, popReceipt, envelope.Message, envelope.Reason ?? "(no reason recorded)", envelope.FailedAt)
+            : new PoisonMessage(id, popReceipt, body, "(parked by the Functions host after too many deliveries; its log has the errors)", null);
 }

@@ -2,14 +2,17 @@ using Azure.Storage.Queues;
 
 namespace Funnel.Storage.Queues;
 
-/// <summary>Delivers messages a handler emitted, when the app runs standalone (under Functions the host's output bindings do it).</summary>
+/// <summary>Sends messages to the pipeline's queues, and parks a message that can never succeed in its poison queue.</summary>
 public interface IQueueSender
 {
     Task SendAsync(string queueName, IReadOnlyList<string> messages, CancellationToken cancellationToken);
+
+    /// <summary>Puts <paramref name="message"/> in <c>{queueName}-poison</c> with <paramref name="reason"/>, for a person to read and replay.</summary>
+    Task ParkAsync(string queueName, string message, string reason, CancellationToken cancellationToken);
 }
 
 /// <summary>Sends to Azure Storage queues (Azurite locally).</summary>
-public sealed class StorageQueueSender(QueueServiceClient queues) : IQueueSender
+public sealed class StorageQueueSender(QueueServiceClient queues, TimeProvider time) : IQueueSender
 {
     public async Task SendAsync(string queueName, IReadOnlyList<string> messages, CancellationToken cancellationToken)
     {
@@ -20,4 +23,8 @@ public sealed class StorageQueueSender(QueueServiceClient queues) : IQueueSender
             await queue.SendMessageAsync(message, cancellationToken);
         }
     }
+
+    public async Task ParkAsync(string queueName, string message, string reason, CancellationToken cancellationToken) =>
+        await queues.GetQueueClient(StorageNames.PoisonQueueOf(queueName))
+            .SendMessageAsync(PoisonEnvelope.Wrap(message, reason, time.GetUtcNow(), attempts: 1), cancellationToken);
 }

@@ -1,0 +1,13 @@
+using Funnel.Domain.Processing;
+
+namespace Funnel.Domain.Ingest;
+
+/// <summary>
+/// The outcome of one ingest request: the answer for the client, and either the batch of accepted
+/// events to enqueue (<see cref="Refusal"/> is null) or why the whole request was refused.
+/// </summary>
+public sealed record IngestResult(IngestRefusal? Refusal, IngestAnswer Answer, RawEventBatch? Batch)
+{
+    public static IngestResult Refuse(IngestRefusal refusal, string field, string reason) =>
+        new(refusal, new IngestAnswer(false, 0, 0, [new IngestError(null, field, reason)]), null);
+}

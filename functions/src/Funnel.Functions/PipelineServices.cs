@@ -1,0 +1,58 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Funnel.Domain.Events;
+using Funnel.Domain.Ingest;
+using Funnel.Domain.Processing;
+using Funnel.Functions.Configuration;
+using Funnel.Functions.Ingest;
+using Funnel.Functions.Telemetry;
+using Funnel.Storage.Configuration;
+using Funnel.Storage.Keys;
+using Funnel.Storage.Queues;
+using Funnel.Storage.Raw;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Funnel.Functions;
+
+/// <summary>Registers the options, storage adapters and domain services the functions take; both hosts call it.</summary>
+public static class PipelineServices
+{
+    public static IServiceCollection AddPipeline(this IServiceCollection services)
+    {
+        services.AddOptions<PipelineOptions>().BindConfiguration(PipelineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ReportingOptions>().BindConfiguration(ReportingOptions.Section)
+            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Reporting:TimeZone must be an IANA time zone id such as UTC or Asia/Shanghai")
+            .ValidateOnStart();
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<PipelineMetrics>();
+        services.AddSingleton(sp => new StorageClients(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.AddSingleton(sp => sp.GetRequiredService<StorageClients>().Blobs);
+        services.AddSingleton(sp => sp.GetRequiredService<StorageClients>().Queues);
+        services.AddSingleton(sp => sp.GetRequiredService<StorageClients>().Tables);
+
+        services.AddSingleton(new IngestLimits());
+        services.AddSingleton(sp => new ShardRouter(sp.GetRequiredService<IOptions<PipelineOptions>>().Value.Shards));
+        services.AddSingleton(sp => new ReportingClock(sp.GetRequiredService<IOptions<ReportingOptions>>().Value.TimeZone));
+        services.AddSingleton<IWriteKeyDirectory>(sp => new TableWriteKeyDirectory(
+            sp.GetRequiredService<TableServiceClient>(),
+            sp.GetRequiredService<IOptions<IngestOptions>>().Value.WriteKeys,
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IRawEventStore, BlobRawEventStore>();
+        services.AddSingleton<IIdentityLinks, TableIdentityLinks>();
+        services.AddSingleton<IEventBatchMessages>(sp => new EventBatchEnvelope(
+            sp.GetRequiredService<BlobServiceClient>(),
+            sp.GetRequiredService<IOptions<PipelineOptions>>().Value.QueueMessageLimitBytes));
+        services.AddSingleton<IQueueSender>(sp => new StorageQueueSender(sp.GetRequiredService<QueueServiceClient>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<EventIntake>();
+        services.AddSingleton<EventBatchProcessor>();
+        services.AddSingleton<IngestBackpressure>();
+        services.AddSingleton<EventIngestion>();
+        return services;
+    }
+}

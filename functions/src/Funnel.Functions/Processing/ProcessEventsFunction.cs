@@ -1,0 +1,41 @@
+using Funnel.Domain.Processing;
+using Funnel.Functions.Telemetry;
+using Funnel.Storage;
+using Funnel.Storage.Queues;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace Funnel.Functions.Processing;
+
+/// <summary>ProcessEvents: one <c>events</c> queue message in, one raw blob per user shard out.</summary>
+public sealed class ProcessEventsFunction(
+    IEventBatchMessages messages,
+    EventBatchProcessor processor,
+    IQueueSender queues,
+    PipelineMetrics metrics,
+    ILogger<ProcessEventsFunction> logger)
+{
+    /// <summary>Throws when the message should be delivered again; the trigger parks it after <see cref="FunctionNames.MaxDeliveryCount"/> deliveries.</summary>
+    [Function(FunctionNames.ProcessEvents)]
+    public async Task RunAsync(
+        [QueueTrigger(StorageNames.EventsQueue, Connection = FunctionNames.StorageConnection)] string message,
+        CancellationToken cancellationToken)
+    {
+        RawEventBatch batch;
+        try
+        {
+            batch = await messages.FromMessageAsync(message, cancellationToken);
+        }
+        catch (FormatException ex)
+        {
+            // Redelivering a message we cannot read would fail the same way: park it at once, with the reason.
+            logger.LogError(ex, "Parking an unreadable {Queue} message", StorageNames.EventsQueue);
+            await queues.ParkAsync(StorageNames.EventsQueue, message, $"malformed message: {ex.Message}", cancellationToken);
+            metrics.Parked(StorageNames.EventsQueue);
+            return;
+        }
+        var stored = await processor.ProcessAsync(batch, cancellationToken);
+        metrics.Processed(StorageNames.EventsQueue, stored);
+        logger.LogInformation("Stored {Events} events of batch {BatchId}", stored, batch.BatchId);
+    }
+}

@@ -1,0 +1,11 @@
+using Funnel.Functions;
+using Funnel.Functions.Telemetry;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+
+// The function app under the Azure Functions host (isolated worker, ASP.NET Core integration for HTTP).
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.Services.AddPipeline();
+builder.Services.AddPipelineTelemetry(builder.Configuration, underFunctionsHost: true);
+builder.Build().Run();

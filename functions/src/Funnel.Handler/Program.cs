@@ -1,3 +1,0 @@
-using Funnel.Handler;
-
-await HandlerApp.Build(args).RunAsync();

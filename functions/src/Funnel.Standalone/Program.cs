@@ -1,0 +1,3 @@
+using Funnel.Standalone;
+
+await StandaloneApp.Build(args).RunAsync();
