@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job, locally: Azurite + the handler app, a realistic sample of events sent through the
+# The main job, locally: Azurite + the function app in the standalone host, a realistic sample of events sent through the
 # real Segment Node client, and a count of what arrived in raw storage.
 # Options (environment): DEMO_PERSONS (default 2500), DEMO_DAYS (7), DEMO_SEED (42).
 source "$(dirname "$0")/lib.sh"
@@ -17,12 +17,12 @@ start_azurite
 
 port=$(free_port)
 write_key="demo-$(node -e 'console.log(require("crypto").randomBytes(12).toString("hex"))')"
-say "Starting the handler app standalone on http://127.0.0.1:$port"
+say "Starting the function app in the standalone host on http://127.0.0.1:$port"
 Storage__ConnectionString="$AZURITE_CONNECTION" Ingest__WriteKeys__0="$write_key" Reporting__TimeZone="${REPORTING_TZ:-UTC}" \
-  dotnet "$REPO_ROOT/functions/src/Funnel.Handler/bin/${CONFIGURATION:-Debug}/net10.0/Funnel.Handler.dll" \
-  --urls "http://127.0.0.1:$port" --contentRoot "$REPO_ROOT/functions/src/Funnel.Handler" >"$out/handler.log" 2>&1 &
+  dotnet "$REPO_ROOT/functions/src/Funnel.Standalone/bin/${CONFIGURATION:-Debug}/net10.0/Funnel.Standalone.dll" \
+  --urls "http://127.0.0.1:$port" --contentRoot "$REPO_ROOT/functions/src/Funnel.Standalone" >"$out/app.log" 2>&1 &
 PIDS+=($!)
-wait_for_http "http://127.0.0.1:$port/" 60 || { tail -n 20 "$out/handler.log" >&2; exit 1; }
+wait_for_http "http://127.0.0.1:$port/" 60 || { tail -n 20 "$out/app.log" >&2; exit 1; }
 
 funnel() { dotnet "$REPO_ROOT/functions/src/Funnel.Cli/bin/${CONFIGURATION:-Debug}/net10.0/funnel.dll" --connection "$AZURITE_CONNECTION" "$@"; }
 
@@ -40,7 +40,7 @@ deadline=$((SECONDS + 300))
 while :; do
   waiting=$(node -e 'console.log(JSON.parse(process.argv[1]).events)' "$(funnel queue status --json)")
   [ "$waiting" -eq 0 ] && break
-  [ $SECONDS -lt $deadline ] || { echo "error: $waiting messages still queued after 300 s; see $out/handler.log" >&2; break; }
+  [ $SECONDS -lt $deadline ] || { echo "error: $waiting messages still queued after 300 s; see $out/app.log" >&2; break; }
   printf '    %s messages still queued\r' "$waiting" >&2
   sleep 1
 done
@@ -60,4 +60,4 @@ last_day=$(ls "$out/raw" | sort | tail -n 1)
 funnel aggregate --raw "$out/raw" --from "$first_day" --to "$last_day" --tz "${REPORTING_TZ:-UTC}" --out "$out/reports" >&2
 echo
 echo "sent $sent events for $sent_persons user and device ids with @segment/analytics-node; found $found events of $found_persons persons (devices linked to users) in raw storage ($AZURITE_BLOB_URL/raw, copied to $out/raw); report: $out/reports/$last_day/report.json"
-[ "$found" -eq "$sent" ] || { echo "error: raw storage holds $found events, expected $sent; see $out/handler.log" >&2; exit 1; }
+[ "$found" -eq "$sent" ] || { echo "error: raw storage holds $found events, expected $sent; see $out/app.log" >&2; exit 1; }

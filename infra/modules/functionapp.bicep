@@ -1,16 +1,19 @@
-// The Linux function app that runs the custom handler, as its user-assigned identity, with identity-based connections only.
+// The function app on the Flex Consumption plan (FC1): .NET isolated worker, Linux, its user-assigned
+// identity for everything (deployment package, host storage, app storage, Service Bus, Application Insights).
 param location string
 param name string
 param tags object
-param planSku string
 param identityId string
 param identityClientId string
 param storageBlobEndpoint string
 param storageQueueEndpoint string
 param storageTableEndpoint string
+param deploymentContainerName string
 param serviceBusNamespace string
+param reportsTopicName string
 param appInsightsConnectionString string
-param packageUrl string
+param instanceMemoryMB int
+param maximumInstanceCount int
 param shards int
 param maxDeliveryCount int
 param reportingTimeZone string
@@ -18,46 +21,38 @@ param reportingTimeZone string
 var names = loadJsonContent('../../functions/settings.json')
 var host = names.functionsHost
 var suffix = names.identityConnectionSuffixes
-var planTiers = {
-  Y1: 'Dynamic'
-  EP1: 'ElasticPremium'
-}
 
-// Each identity-based connection: its service URIs plus which identity to use.
-var identityCredential = [
-  { name: '${host.hostStorage}${suffix.credential}', value: 'managedidentity' }
-  { name: '${host.hostStorage}${suffix.clientId}', value: identityClientId }
-  { name: '${host.serviceBusConnection}${suffix.credential}', value: 'managedidentity' }
-  { name: '${host.serviceBusConnection}${suffix.clientId}', value: identityClientId }
-  { name: '${names.app.storage}${suffix.credential}', value: 'managedidentity' }
-  { name: '${names.app.storage}${suffix.clientId}', value: identityClientId }
-]
-var appSettings = concat([
-  { name: host.extensionVersion, value: '~4' }
-  { name: host.workerRuntime, value: 'custom' }
+// No FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION or WEBSITE_RUN_FROM_PACKAGE: Flex Consumption
+// refuses them and takes the runtime and the package from functionAppConfig instead.
+// AzureWebJobsStorage (the host, the queue trigger, later Durable Functions) and Storage (the app's own
+// clients) are the same account reached as the same identity.
+var appSettings = [
   { name: '${host.hostStorage}${suffix.blobServiceUri}', value: storageBlobEndpoint }
   { name: '${host.hostStorage}${suffix.queueServiceUri}', value: storageQueueEndpoint }
   { name: '${host.hostStorage}${suffix.tableServiceUri}', value: storageTableEndpoint }
-  { name: '${host.serviceBusConnection}${suffix.serviceBusNamespace}', value: serviceBusNamespace }
+  { name: '${host.hostStorage}${suffix.credential}', value: 'managedidentity' }
+  { name: '${host.hostStorage}${suffix.clientId}', value: identityClientId }
   { name: '${names.app.storage}${suffix.blobServiceUri}', value: storageBlobEndpoint }
   { name: '${names.app.storage}${suffix.queueServiceUri}', value: storageQueueEndpoint }
   { name: '${names.app.storage}${suffix.tableServiceUri}', value: storageTableEndpoint }
-  { name: host.runFromPackage, value: packageUrl }
-  { name: host.runFromPackageIdentity, value: identityId }
+  { name: '${names.app.storage}${suffix.credential}', value: 'managedidentity' }
+  { name: '${names.app.storage}${suffix.clientId}', value: identityClientId }
+  { name: names.app.serviceBusNamespace, value: serviceBusNamespace }
+  { name: names.app.serviceBusClientId, value: identityClientId }
+  { name: names.app.reportsTopic, value: reportsTopicName }
   { name: host.appInsightsConnection, value: appInsightsConnectionString }
   { name: host.appInsightsAuthentication, value: 'ClientId=${identityClientId};Authorization=AAD' }
   { name: names.app.shards, value: string(shards) }
   { name: names.app.maxDeliveryCount, value: string(maxDeliveryCount) }
   { name: names.app.timeZone, value: reportingTimeZone }
-  { name: names.app.runQueuePollers, value: 'false' }
-], identityCredential)
+]
 
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: '${name}-plan'
   location: location
   tags: tags
   kind: 'functionapp'
-  sku: { name: planSku, tier: planTiers[planSku] }
+  sku: { name: 'FC1', tier: 'FlexConsumption' }
   properties: { reserved: true }
 }
 
@@ -74,8 +69,29 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     keyVaultReferenceIdentity: identityId
+    functionAppConfig: {
+      // The package: one zip in this container, read as the app's identity (az functionapp deployment source config-zip puts it there).
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storageBlobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      // The worker runtime: the .NET isolated worker on .NET 10.
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+    }
     siteConfig: {
-      linuxFxVersion: ''
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'

@@ -1,4 +1,5 @@
-// Storage for raw events, state, partials, reports, the deployment package and the host; keys off, identity only.
+// Storage for raw events, state, partials, reports, notifications, the ingest queue, the deployment package
+// and the Functions host; keys off, identity only.
 import { roleIds } from 'roles.bicep'
 
 param location string
@@ -8,10 +9,14 @@ param principalId string
 param rawCoolAfterDays int
 param deploymentContainerName string
 
-var containers = ['raw', 'state', 'partials', 'reports', 'ingest-overflow', deploymentContainerName]
+var containers = ['raw', 'state', 'partials', 'reports', 'ingest-overflow', 'notifications', deploymentContainerName]
 var tables = ['AggregationRuns', 'DailyMetrics', 'WriteKeys', 'ReadKeys', 'IdentityLinks']
+// Work queues, each with its poison queue beside it ({queue}-poison, where the queue trigger parks a message
+// after host.json's maxDequeueCount deliveries).
+var queues = loadJsonContent('../../functions/settings.json').queues
+// Blob, queue and table data: the Functions host and Durable Functions need all three on AzureWebJobsStorage.
 var dataRoles = [
-  roleIds.storageBlobDataContributor
+  roleIds.storageBlobDataOwner
   roleIds.storageQueueDataContributor
   roleIds.storageTableDataContributor
 ]
@@ -45,6 +50,21 @@ resource blobContainers 'Microsoft.Storage/storageAccounts/blobServices/containe
   parent: blobService
   name: container
   properties: { publicAccess: 'None' }
+}]
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2025-06-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource workQueues 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-06-01' = [for queue in queues: {
+  parent: queueService
+  name: queue
+}]
+
+resource poisonQueues 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-06-01' = [for queue in queues: {
+  parent: queueService
+  name: '${queue}-poison'
 }]
 
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2025-06-01' = {

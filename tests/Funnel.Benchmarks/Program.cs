@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using Funnel.Domain.Sample;
-using Funnel.Handler;
+using Funnel.Standalone;
 using Funnel.Storage.Queues;
 using Funnel.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -23,7 +23,7 @@ Console.WriteLine($"payloads: {payloads.Count} batches, {payloads.Average(p => p
 
 await using var azurite = options.Queue == "azurite" ? await AzuriteProcess.StartAsync() : null;
 var ingestPort = AzuriteProcess.FreePort();
-var ingest = HandlerApp.Build(["--urls", $"http://127.0.0.1:{ingestPort}"], builder =>
+var ingest = StandaloneApp.Build(["--urls", $"http://127.0.0.1:{ingestPort}"], builder =>
 {
     builder.Logging.SetMinimumLevel(LogLevel.Warning);
     builder.Configuration["Ingest:WriteKeys:0"] = WriteKey;
@@ -130,10 +130,12 @@ internal sealed record Args(string Queue, int Rounds, int Requests, int Concurre
     }
 }
 
-/// <summary>Accepts messages and drops them: isolates the handler's own cost from the queue's.</summary>
+/// <summary>Accepts messages and drops them: isolates the app's own cost from the queue's.</summary>
 internal sealed class DiscardingQueueSender : IQueueSender
 {
     public Task SendAsync(string queueName, IReadOnlyList<string> messages, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task ParkAsync(string queueName, string message, string reason, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>Knows one key, without a table behind it.</summary>

@@ -18,7 +18,7 @@ public class DuplicateDeliveryTests(PipelineFixture pipeline)
             $"{{\"type\":\"track\",\"event\":\"A\",\"userId\":\"{prefix}-u{i}\",\"messageId\":\"{prefix}-{i}\",\"timestamp\":\"2026-11-24T01:00:00.000Z\",\"receivedAt\":\"2026-11-24T01:00:01.000Z\"}}")).ToList();
         var message = Encoding.UTF8.GetString(RawEventBatchCodec.Serialize(new RawEventBatch(prefix, DateTimeOffset.UtcNow, events)));
 
-        var sender = new StorageQueueSender(pipeline.Storage.Queues);
+        var sender = new StorageQueueSender(pipeline.Storage.Queues, TimeProvider.System);
         await sender.SendAsync(StorageNames.EventsQueue, [message], CancellationToken.None);
         await pipeline.SettledRawEventsAsync(prefix, 40);
         await sender.SendAsync(StorageNames.EventsQueue, [message], CancellationToken.None);

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Funnel.Handler;
+using Funnel.Standalone;
 using Funnel.Storage;
 using Funnel.Storage.Configuration;
 using Funnel.Storage.Queues;
@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Funnel.Integration.Tests;
 
-/// <summary>Azurite plus the standalone handler app listening on a free loopback port, shared by the tests of one collection.</summary>
+/// <summary>Azurite plus the standalone host listening on a free loopback port, shared by the tests of one collection.</summary>
 public sealed class PipelineFixture : IAsyncLifetime
 {
     public const string WriteKey = "integration-write-key";
@@ -31,7 +31,7 @@ public sealed class PipelineFixture : IAsyncLifetime
         Azurite = await AzuriteProcess.StartAsync();
         var port = AzuriteProcess.FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
-        _app = HandlerApp.Build(["--urls", BaseAddress.ToString()], builder =>
+        _app = StandaloneApp.Build(["--urls", BaseAddress.ToString()], builder =>
         {
             builder.Configuration["Storage:ConnectionString"] = Azurite.ConnectionString;
             builder.Configuration["Ingest:WriteKeys:0"] = WriteKey;

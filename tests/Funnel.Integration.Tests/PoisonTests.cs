@@ -29,7 +29,7 @@ public class PoisonTests(PipelineFixture pipeline)
     public async Task A_malformed_message_is_parked_at_once_with_its_reason()
     {
         var marker = "garbage" + Guid.NewGuid().ToString("N")[..8];
-        await new StorageQueueSender(pipeline.Storage.Queues).SendAsync(StorageNames.EventsQueue, [$"not json {marker}"], CancellationToken.None);
+        await new StorageQueueSender(pipeline.Storage.Queues, TimeProvider.System).SendAsync(StorageNames.EventsQueue, [$"not json {marker}"], CancellationToken.None);
         var parked = await WaitForPoisonAsync(marker);
         Assert.Equal($"not json {marker}", parked.Body);
         Assert.StartsWith("malformed message", parked.Reason, StringComparison.Ordinal);
@@ -41,7 +41,7 @@ public class PoisonTests(PipelineFixture pipeline)
         var prefix = "poison" + Guid.NewGuid().ToString("N")[..8];
         var payloadBlob = $"{prefix}.json";
         var claimCheck = $"{{\"batchId\":\"{prefix}\",\"payloadBlob\":\"{payloadBlob}\"}}";
-        await new StorageQueueSender(pipeline.Storage.Queues).SendAsync(StorageNames.EventsQueue, [claimCheck], CancellationToken.None);
+        await new StorageQueueSender(pipeline.Storage.Queues, TimeProvider.System).SendAsync(StorageNames.EventsQueue, [claimCheck], CancellationToken.None);
 
         var parked = await WaitForPoisonAsync(prefix);
         Assert.Equal(claimCheck, parked.Body);
@@ -56,6 +56,23 @@ public class PoisonTests(PipelineFixture pipeline)
         var replayed = await pipeline.Events.ReplayPoisonAsync(CancellationToken.None);
 
         Assert.True(replayed >= 1);
+        var raw = await pipeline.SettledRawEventsAsync(prefix, 1);
+        Assert.Equal($"{prefix}-0", Assert.Single(raw).Event.GetProperty("messageId").GetString());
+    }
+
+    [Fact]
+    public async Task A_message_the_Functions_host_parked_as_a_bare_body_is_listed_and_replayed()
+    {
+        var prefix = "hostpark" + Guid.NewGuid().ToString("N")[..8];
+        var batch = new RawEventBatch(prefix, DateTimeOffset.UtcNow, [Encoding.UTF8.GetBytes($"{{\"type\":\"track\",\"event\":\"A\",\"userId\":\"u1\",\"messageId\":\"{prefix}-0\"}}")]);
+        var body = Encoding.UTF8.GetString(RawEventBatchCodec.Serialize(batch));
+        // The Functions host's queue trigger moves a message to {queue}-poison as it was, with no envelope.
+        await pipeline.Storage.Queues.GetQueueClient(StorageNames.PoisonQueueOf(StorageNames.EventsQueue)).SendMessageAsync(body);
+
+        var parked = await WaitForPoisonAsync(prefix);
+        Assert.Equal(body, parked.Body);
+        Assert.Contains("Functions host", parked.Reason, StringComparison.Ordinal);
+        Assert.True(await pipeline.Events.ReplayPoisonAsync(CancellationToken.None) >= 1);
         var raw = await pipeline.SettledRawEventsAsync(prefix, 1);
         Assert.Equal($"{prefix}-0", Assert.Single(raw).Event.GetProperty("messageId").GetString());
     }

@@ -3,12 +3,14 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Funnel.Domain.Events;
 using Funnel.Domain.Ingest;
+using Funnel.Domain.Notifications;
 using Funnel.Domain.Processing;
 using Funnel.Functions.Configuration;
 using Funnel.Functions.Ingest;
 using Funnel.Functions.Telemetry;
 using Funnel.Storage.Configuration;
 using Funnel.Storage.Keys;
+using Funnel.Storage.Notifications;
 using Funnel.Storage.Queues;
 using Funnel.Storage.Raw;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +29,7 @@ public static class PipelineServices
             .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Reporting:TimeZone must be an IANA time zone id such as UTC or Asia/Shanghai")
             .ValidateOnStart();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
+        services.AddOptions<ServiceBusOptions>().BindConfiguration(ServiceBusOptions.Section);
 
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -49,6 +52,15 @@ public static class PipelineServices
             sp.GetRequiredService<BlobServiceClient>(),
             sp.GetRequiredService<IOptions<PipelineOptions>>().Value.QueueMessageLimitBytes));
         services.AddSingleton<IQueueSender>(sp => new StorageQueueSender(sp.GetRequiredService<QueueServiceClient>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => ServiceBusConnection.CreateClient(sp.GetRequiredService<IOptions<ServiceBusOptions>>().Value));
+        services.AddSingleton<IPipelineNotifier>(sp =>
+        {
+            var log = new BlobNotificationLog(sp.GetRequiredService<BlobServiceClient>());
+            var serviceBus = sp.GetRequiredService<IOptions<ServiceBusOptions>>().Value;
+            return ServiceBusConnection.IsConfigured(serviceBus)
+                ? new NotifierFanOut([log, new ServiceBusNotifier(sp.GetRequiredService<Azure.Messaging.ServiceBus.ServiceBusClient>().CreateSender(serviceBus.TopicName))])
+                : log;
+        });
         services.AddSingleton<EventIntake>();
         services.AddSingleton<EventBatchProcessor>();
         services.AddSingleton<IngestBackpressure>();

@@ -6,27 +6,27 @@ using System.Text.Json;
 using Funnel.Storage;
 using Moq;
 
-namespace Funnel.Handler.Tests.Ingest;
+namespace Funnel.Functions.Tests.Ingest;
 
 /// <summary>The Segment HTTP API as the standalone host serves it, with the queue sender mocked.</summary>
 public class StandaloneIngestTests : IAsyncLifetime
 {
-    private HandlerHost _host = null!;
+    private StandaloneHost _host = null!;
 
     public Task InitializeAsync()
     {
-        _host = HandlerHost.Start(new() { ["Ingest:MaxConcurrentEnqueues"] = "1", ["Ingest:QueueWait"] = "00:00:00.200" });
+        _host = StandaloneHost.Start(new() { ["Ingest:MaxConcurrentEnqueues"] = "1", ["Ingest:QueueWait"] = "00:00:00.200" });
         return Task.CompletedTask;
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    private static HttpRequestMessage Post(string path, string json, string? key = HandlerHost.WriteKey)
+    private static HttpRequestMessage Post(string path, string json, string? key = StandaloneHost.WriteKey)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         if (key is not null)
         {
-            request.Headers.Authorization = AuthenticationHeaderValue.Parse(HandlerHost.Basic(key));
+            request.Headers.Authorization = AuthenticationHeaderValue.Parse(StandaloneHost.Basic(key));
         }
         return request;
     }

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 
-namespace Funnel.Integration.Tests;
+namespace Funnel.Testing;
 
 /// <summary>One bad request and what the API must answer: the status and the field the error names.</summary>
 public sealed record BadRequest(string Name, string Path, byte[] Body, string? Authorization, string? ContentType, string? ContentEncoding, int Status, string Field)
@@ -9,16 +9,10 @@ public sealed record BadRequest(string Name, string Path, byte[] Body, string? A
     public override string ToString() => Name;
 }
 
-/// <summary>The documented refusals, one per way a client can get a request wrong.</summary>
+/// <summary>The documented refusals, one per way a client can get a request wrong; the API's tests and the function's tests share it.</summary>
 public static class BadRequestCorpus
 {
-    private static readonly string Key = Ingest.Basic(PipelineFixture.WriteKey);
-
-    private static BadRequest Json(string name, string json, int status, string field, string path = "/v1/batch") =>
-        new(name, path, Encoding.UTF8.GetBytes(json), Key, "application/json", null, status, field);
-
-    private static BadRequest Event(string name, string eventJson, string field) =>
-        Json(name, "{\"batch\":[" + eventJson + "]}", 400, field);
+    public static string Basic(string key) => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(key + ":"));
 
     private static byte[] Gzip(byte[] data)
     {
@@ -30,10 +24,15 @@ public static class BadRequestCorpus
         return output.ToArray();
     }
 
-    public static IReadOnlyList<BadRequest> All { get; } = Build();
-
-    private static List<BadRequest> Build()
+    /// <summary>The corpus for an app that accepts <paramref name="writeKey"/>.</summary>
+    public static IReadOnlyList<BadRequest> For(string writeKey)
     {
+        var key = Basic(writeKey);
+        BadRequest Json(string name, string json, int status, string field, string path = "/v1/batch") =>
+            new(name, path, Encoding.UTF8.GetBytes(json), key, "application/json", null, status, field);
+        BadRequest Event(string name, string eventJson, string field) =>
+            Json(name, "{\"batch\":[" + eventJson + "]}", 400, field);
+
         var future = DateTimeOffset.UtcNow.AddDays(3).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
         var small = """{"type":"track","event":"A","userId":"u1"}""";
         var invalidUtf8 = Encoding.UTF8.GetBytes("""{"batch":[{"type":"track","event":"A","userId":"u""").Concat(new byte[] { 0xC3, 0x28, 0xFF }).Concat(Encoding.UTF8.GetBytes("\"}]}")).ToArray();
@@ -51,7 +50,7 @@ public static class BadRequestCorpus
             Json("comment in JSON", """{"batch":[/* hi */{"type":"track","event":"A","userId":"u1"}]}""", 400, "body"),
             Json("NaN literal", """{"batch":[{"type":"track","event":"A","userId":"u1","properties":{"p":NaN}}]}""", 400, "body"),
             Json("duplicate property names", """{"batch":[{"type":"track","event":"A","userId":"u1","userId":"u2"}]}""", 400, "body"),
-            new("invalid UTF-8", "/v1/batch", invalidUtf8, Key, "application/json", null, 400, "body"),
+            new("invalid UTF-8", "/v1/batch", invalidUtf8, key, "application/json", null, 400, "body"),
             Json("nesting 100 levels deep", deep, 400, "body"),
             Json("no batch field", "{}", 400, "batch"),
             Json("batch is an object", """{"batch":{}}""", 400, "batch"),
@@ -89,13 +88,13 @@ public static class BadRequestCorpus
             Event("event over 32 KB", $$$"""{"type":"track","event":"A","userId":"u1","properties":{"blob":"{{{new string('x', 33_000)}}}"}}""", "$"),
             Json("over 2,500 events", "{\"batch\":[" + string.Join(",", Enumerable.Repeat(small, 2_501)) + "]}", 413, "batch"),
             Json("body over 500 KB", "{\"batch\":[" + string.Join(",", Enumerable.Repeat(small, 2_000)) + ",{\"pad\":\"" + new string('p', 450_000) + "\"}]}", 413, "body"),
-            new("gzip bomb", "/v1/batch", Gzip(Encoding.UTF8.GetBytes("{\"batch\":[" + new string(' ', 50_000_000) + "]}")), Key, "application/json", "gzip", 413, "body"),
-            new("gzip header but plain body", "/v1/batch", Encoding.UTF8.GetBytes("{\"batch\":[" + small + "]}"), Key, "application/json", "gzip", 400, "body"),
-            new("brotli encoding", "/v1/batch", Encoding.UTF8.GetBytes("{\"batch\":[" + small + "]}"), Key, "application/json", "br", 415, "Content-Encoding"),
-            new("XML content type", "/v1/batch", Encoding.UTF8.GetBytes("<batch/>"), Key, "application/xml", null, 415, "Content-Type"),
-            new("form content type", "/v1/track", Encoding.UTF8.GetBytes("event=A&userId=u1"), Key, "application/x-www-form-urlencoded", null, 415, "Content-Type"),
-            new("latin-1 charset", "/v1/batch", Encoding.Latin1.GetBytes("{\"batch\":[" + small + "]}"), Key, "text/plain; charset=iso-8859-1", null, 415, "Content-Type"),
-            new("unknown write key", "/v1/batch", Encoding.UTF8.GetBytes("{\"batch\":[" + small + "]}"), Ingest.Basic("not-a-key"), "application/json", null, 401, "writeKey"),
+            new("gzip bomb", "/v1/batch", Gzip(Encoding.UTF8.GetBytes("{\"batch\":[" + new string(' ', 50_000_000) + "]}")), key, "application/json", "gzip", 413, "body"),
+            new("gzip header but plain body", "/v1/batch", Encoding.UTF8.GetBytes("{\"batch\":[" + small + "]}"), key, "application/json", "gzip", 400, "body"),
+            new("brotli encoding", "/v1/batch", Encoding.UTF8.GetBytes("{\"batch\":[" + small + "]}"), key, "application/json", "br", 415, "Content-Encoding"),
+            new("XML content type", "/v1/batch", Encoding.UTF8.GetBytes("<batch/>"), key, "application/xml", null, 415, "Content-Type"),
+            new("form content type", "/v1/track", Encoding.UTF8.GetBytes("event=A&userId=u1"), key, "application/x-www-form-urlencoded", null, 415, "Content-Type"),
+            new("latin-1 charset", "/v1/batch", Encoding.Latin1.GetBytes("{\"batch\":[" + small + "]}"), key, "text/plain; charset=iso-8859-1", null, 415, "Content-Type"),
+            new("unknown write key", "/v1/batch", Encoding.UTF8.GetBytes("{\"batch\":[" + small + "]}"), Basic("not-a-key"), "application/json", null, 401, "writeKey"),
             new("no write key anywhere", "/v1/batch", Encoding.UTF8.GetBytes("{\"batch\":[" + small + "]}"), null, "application/json", null, 401, "writeKey"),
             new("bearer token instead of basic", "/v1/batch", Encoding.UTF8.GetBytes("{\"batch\":[" + small + "]}"), "Bearer abc", "application/json", null, 401, "writeKey"),
             new("unknown write key in body", "/v1/t", Encoding.UTF8.GetBytes("""{"writeKey":"nope","event":"A","userId":"u1"}"""), null, "text/plain", null, 401, "writeKey"),

@@ -1,7 +1,7 @@
 using System.Text;
 using Funnel.Domain.Ingest;
 using Funnel.Domain.Processing;
-using Funnel.Handler;
+using Funnel.Standalone;
 using Funnel.Storage.Queues;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
@@ -10,10 +10,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Moq;
 
-namespace Funnel.Handler.Tests;
+namespace Funnel.Functions.Tests;
 
-/// <summary>The real handler app on an in-memory test server, with every storage port replaced by a Moq mock.</summary>
-internal sealed class HandlerHost : IAsyncDisposable
+/// <summary>The real standalone host on an in-memory test server, with every storage port replaced by a Moq mock.</summary>
+internal sealed class StandaloneHost : IAsyncDisposable
 {
     public const string WriteKey = "good-key";
 
@@ -25,10 +25,11 @@ internal sealed class HandlerHost : IAsyncDisposable
     public Mock<IIdentityLinks> Links { get; } = new();
     public List<(RawBlobName Name, byte[] Bytes)> Written { get; } = [];
     public List<(string Queue, IReadOnlyList<string> Messages)> Sent { get; } = [];
+    public List<(string Queue, string Message, string Reason)> Parked { get; } = [];
     public HttpClient Client { get; }
     public IServiceProvider Services => _app.Services;
 
-    private HandlerHost(Dictionary<string, string?> settings)
+    private StandaloneHost(Dictionary<string, string?> settings)
     {
         Keys.Setup(k => k.IsKnownAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync((string key, CancellationToken _) => key == WriteKey);
         Raw.Setup(r => r.WriteAsync(It.IsAny<RawBlobName>(), It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<CancellationToken>()))
@@ -39,8 +40,11 @@ internal sealed class HandlerHost : IAsyncDisposable
         Sender.Setup(s => s.SendAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
             .Callback((string q, IReadOnlyList<string> m, CancellationToken _) => { lock (Sent) { Sent.Add((q, m)); } })
             .Returns(Task.CompletedTask);
+        Sender.Setup(s => s.ParkAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Callback((string q, string m, string reason, CancellationToken _) => { lock (Parked) { Parked.Add((q, m, reason)); } })
+            .Returns(Task.CompletedTask);
 
-        _app = HandlerApp.Build([], builder =>
+        _app = StandaloneApp.Build([], builder =>
         {
             builder.WebHost.UseTestServer();
             foreach (var (key, value) in settings)
@@ -59,7 +63,7 @@ internal sealed class HandlerHost : IAsyncDisposable
         Client = _app.GetTestClient();
     }
 
-    public static HandlerHost Start(Dictionary<string, string?>? settings = null) => new(settings ?? []);
+    public static StandaloneHost Start(Dictionary<string, string?>? settings = null) => new(settings ?? []);
 
     public static string Basic(string key) => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(key + ":"));
 
