@@ -10,9 +10,14 @@ param location string = resourceGroup().location
 @maxLength(8)
 param environmentName string
 
-@description('Hosting plan: Y1 (Linux Consumption, pay per execution) or EP1 (Elastic Premium, always warm).')
-@allowed(['Y1', 'EP1'])
-param planSku string = 'Y1'
+@description('Memory of each Flex Consumption instance in MB; more memory also brings more CPU.')
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
+
+@description('Most instances the Flex Consumption plan scales the app out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 40
 
 @description('User shards of raw events and state; fixed once events are stored.')
 @minValue(1)
@@ -26,18 +31,19 @@ param reportingTimeZone string = 'UTC'
 @minValue(1)
 param rawCoolAfterDays int = 30
 
-@description('How long Service Bus remembers message ids to drop duplicates (ISO 8601 duration).')
+@description('Subscriptions on the reports topic, one per consuming system; each gets every notification.')
+@minLength(1)
+param reportSubscriptions string[] = ['reports-default']
+
+@description('How long the reports topic remembers message ids to drop a notification sent twice (ISO 8601 duration).')
 param duplicateDetectionWindow string = 'PT10M'
 
-@description('How long a receiver holds a message; a shard task must finish or renew within it.')
+@description('How long a subscriber holds a notification before it is delivered again (ISO 8601 duration).')
 param lockDuration string = 'PT5M'
 
 @description('Days of logs kept in Log Analytics.')
 @minValue(30)
 param logRetentionDays int = 30
-
-@description('Blob name of the deployment package inside the deployment container.')
-param packageName string = 'funnel-handler.zip'
 
 var names = loadJsonContent('../functions/settings.json')
 var suffix = uniqueString(resourceGroup().id, environmentName)
@@ -76,8 +82,8 @@ module serviceBus 'modules/servicebus.bicep' = {
     name: '${baseName}-${suffix}'
     tags: tags
     principalId: identity.outputs.principalId
-    queues: names.queues
-    maxDeliveryCount: names.maxDeliveryCount
+    topicName: names.reportsTopic
+    subscriptions: reportSubscriptions
     duplicateDetectionWindow: duplicateDetectionWindow
     lockDuration: lockDuration
   }
@@ -100,15 +106,17 @@ module functionApp 'modules/functionapp.bicep' = {
     location: location
     name: '${baseName}-${suffix}'
     tags: tags
-    planSku: planSku
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
     storageBlobEndpoint: storage.outputs.blobEndpoint
     storageQueueEndpoint: storage.outputs.queueEndpoint
     storageTableEndpoint: storage.outputs.tableEndpoint
+    deploymentContainerName: deploymentContainer
     serviceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace
+    reportsTopicName: serviceBus.outputs.topicName
     appInsightsConnectionString: monitoring.outputs.connectionString
-    packageUrl: '${storage.outputs.blobEndpoint}${deploymentContainer}/${packageName}'
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
     shards: shards
     maxDeliveryCount: names.maxDeliveryCount
     reportingTimeZone: reportingTimeZone

@@ -1,7 +1,9 @@
-// A development environment: Linux Consumption, UTC days, default shard count.
+// A development environment: Flex Consumption with the default instance size, report days in Shanghai time.
 using 'main.bicep'
 
 param environmentName = 'dev'
-param planSku = 'Y1'
+param instanceMemoryMB = 2048
+param maximumInstanceCount = 40
 param reportingTimeZone = 'Asia/Shanghai'
 param shards = 16
+param reportSubscriptions = ['reports-default']

@@ -7,7 +7,7 @@ param name string
 param tags object
 param principalId string
 param topicName string
-param subscriptions array
+param subscriptions string[]
 param duplicateDetectionWindow string
 param lockDuration string
 

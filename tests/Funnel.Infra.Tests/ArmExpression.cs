@@ -6,22 +6,30 @@ namespace Funnel.Infra.Tests;
 
 /// <summary>
 /// Evaluates the part of the ARM template expression language that Bicep emits for our variables
-/// (format, concat, createObject, createArray, string, variables, property and index access), so a
-/// test can read the app settings a deployment will set. Anything that needs Azure (parameters,
-/// reference, resourceId…) evaluates to a placeholder such as <c>{parameters:name}</c>.
+/// (format, concat, createObject, createArray, string, length, variables, copyIndex, property and index
+/// access), so a test can read the app settings a deployment will set and the names a resource loop
+/// creates. Anything that needs Azure (parameters, reference, resourceId…) evaluates to a placeholder
+/// such as <c>{parameters:name}</c>.
 /// </summary>
 internal sealed class ArmExpression
 {
     private readonly JsonObject _template;
+    private readonly long? _copyIndex;
     private string _text = "";
     private int _pos;
 
-    public ArmExpression(JsonObject template) => _template = template;
+    /// <param name="template">The template whose variables the expressions read.</param>
+    /// <param name="copyIndex">The iteration <c>copyIndex()</c> returns, when evaluating one element of a copy loop.</param>
+    public ArmExpression(JsonObject template, long? copyIndex = null)
+    {
+        _template = template;
+        _copyIndex = copyIndex;
+    }
 
     /// <summary>Evaluates a template value: a "[…]" string is an expression, objects and arrays are evaluated member by member.</summary>
     public JsonNode? Value(JsonNode? node) => node switch
     {
-        JsonValue v when v.TryGetValue<string>(out var s) && s.StartsWith('[') && !s.StartsWith("[[", StringComparison.Ordinal) => new ArmExpression(_template).Parse(s[1..^1]),
+        JsonValue v when v.TryGetValue<string>(out var s) && s.StartsWith('[') && !s.StartsWith("[[", StringComparison.Ordinal) => new ArmExpression(_template, _copyIndex).Parse(s[1..^1]),
         JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(KeyOf(p.Key), Value(p.Value)))),
         JsonArray a => new JsonArray(a.Select(Value).ToArray()),
         _ => node?.DeepClone(),
@@ -111,6 +119,8 @@ internal sealed class ArmExpression
         "createobject" => new JsonObject(Enumerable.Range(0, args.Count / 2).Select(i => KeyValuePair.Create(args[2 * i]!.ToString(), args[2 * i + 1]?.DeepClone()))),
         "createarray" => new JsonArray(args.Select(a => a?.DeepClone()).ToArray()),
         "string" => JsonValue.Create(Text(args[0])),
+        "length" when args[0] is JsonArray a => JsonValue.Create((long)a.Count),
+        "copyindex" when _copyIndex is { } index => JsonValue.Create(index + (args.LastOrDefault() is JsonValue v && v.TryGetValue<long>(out var offset) ? offset : 0)),
         _ => JsonValue.Create($"{{{name}:{string.Join(",", args.Select(Text))}}}"),
     };
 

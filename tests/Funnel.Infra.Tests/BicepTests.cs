@@ -1,5 +1,6 @@
+using System.Reflection;
 using System.Text.Json.Nodes;
-using Funnel.Handler;
+using Funnel.Functions;
 using Funnel.Storage;
 
 namespace Funnel.Infra.Tests;
@@ -8,8 +9,6 @@ namespace Funnel.Infra.Tests;
 public class BicepTests
 {
     private static readonly JsonObject Settings = JsonNode.Parse(File.ReadAllText(RepoPaths.Of("functions", "settings.json")))!.AsObject();
-
-    private static string Setting(string group, string key) => Settings[group]![key]!.ToString();
 
     [Theory]
     [InlineData("main.bicep")]
@@ -44,20 +43,51 @@ public class BicepTests
     }
 
     [Fact]
-    public void Every_container_and_table_the_code_uses_is_declared()
+    public void Every_container_the_code_uses_and_the_deployment_container_are_declared()
     {
-        var template = Bicep.Module("storage");
-        var eval = new ArmExpression(template);
-        var containers = eval.Variable("containers")!.AsArray().Select(c => c!.ToString()).ToList();
-        foreach (var container in new[] { StorageNames.RawContainer, StorageNames.StateContainer, StorageNames.PartialsContainer, StorageNames.ReportsContainer, StorageNames.IngestOverflowContainer })
-        {
-            Assert.Contains(container, containers);
-        }
-        Assert.Contains("{parameters:deploymentContainerName}", containers);
+        var containers = ResourceNames(Bicep.Module("storage"), "Microsoft.Storage/storageAccounts/blobServices/containers");
+        Assert.Equal(StorageNames.Containers.Append("{parameters:deploymentContainerName}").Order(), containers.Order());
         Assert.Equal("deployments", new ArmExpression(Bicep.MainTemplate).Variable("deploymentContainer")!.ToString());
-        Assert.Equal(
-            new[] { StorageNames.AggregationRunsTable, StorageNames.DailyMetricsTable, StorageNames.WriteKeysTable, StorageNames.ReadKeysTable, StorageNames.IdentityLinksTable }.Order(),
-            eval.Variable("tables")!.AsArray().Select(t => t!.ToString()).Order());
+        Assert.Equal("[variables('deploymentContainer')]", ModuleParameter("storage", "deploymentContainerName"));
+        Assert.Equal("[variables('deploymentContainer')]", ModuleParameter("functionapp", "deploymentContainerName"));
+    }
+
+    [Fact]
+    public void Every_table_the_code_uses_is_declared()
+    {
+        var tables = ResourceNames(Bicep.Module("storage"), "Microsoft.Storage/storageAccounts/tableServices/tables");
+        Assert.Equal(StorageNames.Tables.Order(), tables.Order());
+    }
+
+    [Fact]
+    public void Every_queue_the_code_uses_is_declared_with_its_poison_queue()
+    {
+        var queues = ResourceNames(Bicep.Module("storage"), "Microsoft.Storage/storageAccounts/queueServices/queues");
+        var expected = StorageNames.Queues.SelectMany(q => new[] { q, StorageNames.PoisonQueueOf(q) });
+        Assert.Equal(expected.Order(), queues.Order());
+        Assert.Equal(StorageNames.Queues, Settings["queues"]!.AsArray().Select(q => q!.ToString()));
+    }
+
+    [Fact]
+    public void Every_queue_trigger_reads_a_declared_queue_through_the_host_storage_connection()
+    {
+        var declared = ResourceNames(Bicep.Module("storage"), "Microsoft.Storage/storageAccounts/queueServices/queues");
+        var settings = AppSettings();
+        var triggers = typeof(FunctionNames).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
+            .SelectMany(m => m.GetParameters())
+            .SelectMany(p => p.GetCustomAttributes(inherit: false))
+            .Where(a => a.GetType().Name == "QueueTriggerAttribute")
+            .ToList();
+        Assert.NotEmpty(triggers);
+        foreach (var trigger in triggers)
+        {
+            var queue = (string?)trigger.GetType().GetProperty("QueueName")!.GetValue(trigger);
+            var connection = (string?)trigger.GetType().GetProperty("Connection")!.GetValue(trigger);
+            Assert.Contains(queue, declared);
+            Assert.Equal(FunctionNames.StorageConnection, connection);
+            Assert.Equal("{parameters:storageQueueEndpoint}", settings[$"{connection}__queueServiceUri"]);
+        }
     }
 
     [Fact]
@@ -70,34 +100,52 @@ public class BicepTests
     }
 
     [Fact]
-    public void Service_Bus_is_standard_with_SAS_off_and_every_queue_deduplicates_and_dead_letters()
+    public void Service_Bus_is_standard_with_SAS_off_and_has_no_queues()
     {
         var template = Bicep.Module("servicebus");
         var ns = Bicep.Resource(template, "Microsoft.ServiceBus/namespaces");
         Assert.Equal("Standard", ns["sku"]!["name"]!.ToString());
         Assert.True(ns["properties"]!["disableLocalAuth"]!.GetValue<bool>());
-        var queue = Bicep.Resource(template, "Microsoft.ServiceBus/namespaces/queues")["properties"]!;
-        Assert.True(queue["requiresDuplicateDetection"]!.GetValue<bool>());
-        Assert.True(queue["deadLetteringOnMessageExpiration"]!.GetValue<bool>());
-        Assert.Equal("[parameters('maxDeliveryCount')]", queue["maxDeliveryCount"]!.ToString());
-        Assert.Equal(FunctionCatalog.MaxDeliveryCount, Settings["maxDeliveryCount"]!.GetValue<int>());
-
-        var queues = Settings["queues"]!.AsArray().Select(q => q!.ToString()).ToList();
-        Assert.Equal(new[] { StorageNames.EventsQueue, StorageNames.AggregateShardQueue, StorageNames.FinalizeReportQueue }, queues);
+        Assert.Equal("1.2", ns["properties"]!["minimumTlsVersion"]!.ToString());
+        Assert.DoesNotContain(Bicep.Resources(template), r => r["type"]!.ToString() == "Microsoft.ServiceBus/namespaces/queues");
     }
 
     [Fact]
-    public void Every_queue_a_function_json_names_exists_in_the_namespace()
+    public void The_reports_topic_has_one_dead_lettering_subscription_per_configured_name()
     {
-        var queues = Settings["queues"]!.AsArray().Select(q => q!.ToString()).ToList();
-        foreach (var binding in FunctionBindings().Where(b => b["queueName"] is not null))
-        {
-            Assert.Contains(binding["queueName"]!.ToString(), queues);
-        }
+        var template = Bicep.Module("servicebus");
+        var topic = Bicep.Resource(template, "Microsoft.ServiceBus/namespaces/topics");
+        Assert.Equal("[format('{0}/{1}', parameters('name'), parameters('topicName'))]", topic["name"]!.ToString());
+        Assert.Equal(Settings["reportsTopic"]!.ToString(), new ArmExpression(Bicep.MainTemplate).Value(JsonValue.Create(ModuleParameter("servicebus", "topicName")))!.ToString());
+        Assert.Equal(Settings["reportsTopic"]!.ToString(), new Funnel.Storage.Notifications.ServiceBusOptions().TopicName);
+
+        var subscription = Bicep.Resource(template, "Microsoft.ServiceBus/namespaces/topics/subscriptions");
+        Assert.Equal("[length(parameters('subscriptions'))]", subscription["copy"]!["count"]!.ToString());
+        Assert.EndsWith("parameters('subscriptions')[copyIndex()])]", subscription["name"]!.ToString(), StringComparison.Ordinal);
+        var properties = subscription["properties"]!;
+        Assert.True(properties["deadLetteringOnMessageExpiration"]!.GetValue<bool>());
+        Assert.True(properties["deadLetteringOnFilterEvaluationExceptions"]!.GetValue<bool>());
+        Assert.NotNull(properties["maxDeliveryCount"]);
+        Assert.NotNull(properties["defaultMessageTimeToLive"]);
+
+        Assert.Equal("[parameters('reportSubscriptions')]", ModuleParameter("servicebus", "subscriptions"));
+        var parameter = Bicep.MainTemplate["parameters"]!["reportSubscriptions"]!;
+        Assert.Equal("array", parameter["type"]!.ToString());
+        Assert.Equal(["reports-default"], parameter["defaultValue"]!.AsArray().Select(s => s!.ToString()));
     }
 
     [Fact]
-    public void The_function_app_runs_the_custom_handler_on_Linux_as_its_identity_over_https_only()
+    public void The_plan_is_Flex_Consumption_on_Linux()
+    {
+        var plan = Bicep.Resource(Bicep.Module("functionapp"), "Microsoft.Web/serverfarms");
+        Assert.Equal("FC1", plan["sku"]!["name"]!.ToString());
+        Assert.Equal("FlexConsumption", plan["sku"]!["tier"]!.ToString());
+        Assert.True(plan["properties"]!["reserved"]!.GetValue<bool>());
+        Assert.Null(Bicep.MainTemplate["parameters"]!["planSku"]);
+    }
+
+    [Fact]
+    public void The_function_app_runs_the_isolated_worker_on_Linux_as_its_identity_over_https_only()
     {
         var template = Bicep.Module("functionapp");
         var site = Bicep.Resource(template, "Microsoft.Web/sites");
@@ -107,10 +155,52 @@ public class BicepTests
         Assert.True(properties["httpsOnly"]!.GetValue<bool>());
         Assert.Equal("Disabled", properties["siteConfig"]!["ftpsState"]!.ToString());
         Assert.Equal("1.2", properties["siteConfig"]!["minTlsVersion"]!.ToString());
-        Assert.True(Bicep.Resource(template, "Microsoft.Web/serverfarms")["properties"]!["reserved"]!.GetValue<bool>());
+        Assert.Null(properties["siteConfig"]!["linuxFxVersion"]);
         Assert.All(Bicep.Resources(template).Where(r => r["type"]!.ToString() == "Microsoft.Web/sites/basicPublishingCredentialsPolicies"),
             policy => Assert.False(policy["properties"]!["allow"]!.GetValue<bool>()));
-        Assert.Equal("custom", AppSettings()["FUNCTIONS_WORKER_RUNTIME"]);
+
+        var runtime = properties["functionAppConfig"]!["runtime"]!;
+        Assert.Equal("dotnet-isolated", runtime["name"]!.ToString());
+        Assert.Equal("10.0", runtime["version"]!.ToString());
+    }
+
+    [Fact]
+    public void The_package_is_read_from_the_deployment_container_as_the_apps_identity()
+    {
+        var storage = Bicep.Resource(Bicep.Module("functionapp"), "Microsoft.Web/sites")["properties"]!["functionAppConfig"]!["deployment"]!["storage"]!;
+        Assert.Equal("blobContainer", storage["type"]!.ToString());
+        Assert.Equal("[format('{0}{1}', parameters('storageBlobEndpoint'), parameters('deploymentContainerName'))]", storage["value"]!.ToString());
+        Assert.Equal("UserAssignedIdentity", storage["authentication"]!["type"]!.ToString());
+        Assert.Equal("[parameters('identityId')]", storage["authentication"]!["userAssignedIdentityResourceId"]!.ToString());
+    }
+
+    [Fact]
+    public void Instance_memory_and_maximum_instances_come_from_parameters()
+    {
+        var scale = Bicep.Resource(Bicep.Module("functionapp"), "Microsoft.Web/sites")["properties"]!["functionAppConfig"]!["scaleAndConcurrency"]!;
+        Assert.Equal("[parameters('instanceMemoryMB')]", scale["instanceMemoryMB"]!.ToString());
+        Assert.Equal("[parameters('maximumInstanceCount')]", scale["maximumInstanceCount"]!.ToString());
+        Assert.Equal("[parameters('instanceMemoryMB')]", ModuleParameter("functionapp", "instanceMemoryMB"));
+        Assert.Equal("[parameters('maximumInstanceCount')]", ModuleParameter("functionapp", "maximumInstanceCount"));
+
+        var parameters = Bicep.MainTemplate["parameters"]!;
+        Assert.Equal(2048, parameters["instanceMemoryMB"]!["defaultValue"]!.GetValue<int>());
+        Assert.Equal([512, 2048, 4096], parameters["instanceMemoryMB"]!["allowedValues"]!.AsArray().Select(v => v!.GetValue<int>()));
+        var maximum = parameters["maximumInstanceCount"]!;
+        Assert.InRange(maximum["defaultValue"]!.GetValue<int>(), maximum["minValue"]!.GetValue<int>(), maximum["maxValue"]!.GetValue<int>());
+        Assert.Equal(1000, maximum["maxValue"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void No_setting_Flex_Consumption_refuses_is_set()
+    {
+        var settings = AppSettings();
+        foreach (var refused in new[] { "FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "WEBSITE_RUN_FROM_PACKAGE", "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID", "WEBSITE_CONTENTSHARE", "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", "AzureWebJobsStorage" })
+        {
+            Assert.False(settings.ContainsKey(refused), $"Bicep sets {refused}");
+        }
+        Assert.DoesNotContain(settings.Keys, name => name.StartsWith("WEBSITE_RUN_FROM_PACKAGE", StringComparison.Ordinal));
+        Assert.DoesNotContain(settings.Keys, name => name.StartsWith("Pipeline__RunQueuePollers", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -127,16 +217,10 @@ public class BicepTests
     }
 
     [Fact]
-    public void Every_connection_a_function_json_names_has_its_identity_based_settings()
+    public void The_host_storage_and_the_apps_storage_are_the_same_account_reached_as_the_identity()
     {
         var settings = AppSettings();
-        foreach (var connection in FunctionBindings().Select(b => b["connection"]?.ToString()).OfType<string>().Distinct())
-        {
-            Assert.Equal("{parameters:serviceBusNamespace}", settings[$"{connection}__fullyQualifiedNamespace"]);
-            Assert.Equal("managedidentity", settings[$"{connection}__credential"]);
-            Assert.Equal("{parameters:identityClientId}", settings[$"{connection}__clientId"]);
-        }
-        foreach (var storage in new[] { "AzureWebJobsStorage", "Storage" })
+        foreach (var storage in new[] { FunctionNames.StorageConnection, Funnel.Storage.Configuration.StorageOptions.Section })
         {
             Assert.Equal("{parameters:storageBlobEndpoint}", settings[$"{storage}__blobServiceUri"]);
             Assert.Equal("{parameters:storageQueueEndpoint}", settings[$"{storage}__queueServiceUri"]);
@@ -144,12 +228,49 @@ public class BicepTests
             Assert.Equal("managedidentity", settings[$"{storage}__credential"]);
             Assert.Equal("{parameters:identityClientId}", settings[$"{storage}__clientId"]);
         }
+        foreach (var suffix in new[] { "blobServiceUri", "queueServiceUri", "tableServiceUri", "credential", "clientId" })
+        {
+            Assert.Equal(settings[$"AzureWebJobsStorage__{suffix}"], settings[$"Storage__{suffix}"]);
+        }
+        Assert.False(settings.ContainsKey("Storage__ConnectionString"));
+    }
+
+    [Fact]
+    public void Service_Bus_and_Application_Insights_settings_name_the_namespace_topic_and_identity()
+    {
+        var settings = AppSettings();
+        Assert.Equal("{parameters:serviceBusNamespace}", settings["ServiceBus__FullyQualifiedNamespace"]);
+        Assert.Equal("{parameters:identityClientId}", settings["ServiceBus__ClientId"]);
+        Assert.Equal("{parameters:reportsTopicName}", settings["ServiceBus__TopicName"]);
+        Assert.Contains("'servicebus'", ModuleParameter("functionapp", "serviceBusNamespace"), StringComparison.Ordinal);
+        Assert.Contains("outputs.fullyQualifiedNamespace", ModuleParameter("functionapp", "serviceBusNamespace"), StringComparison.Ordinal);
+        Assert.Contains("outputs.topicName", ModuleParameter("functionapp", "reportsTopicName"), StringComparison.Ordinal);
+
+        Assert.Equal("{parameters:appInsightsConnectionString}", settings["APPLICATIONINSIGHTS_CONNECTION_STRING"]);
+        Assert.Equal("ClientId={parameters:identityClientId};Authorization=AAD", settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
+        var insights = Bicep.Resource(Bicep.Module("monitoring"), "Microsoft.Insights/components")["properties"]!;
+        Assert.True(insights["DisableLocalAuth"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public void Pipeline_settings_come_from_parameters_and_the_listed_delivery_count()
+    {
+        var settings = AppSettings();
+        Assert.Equal("{parameters:shards}", settings["Pipeline__Shards"]);
+        Assert.Equal("{parameters:maxDeliveryCount}", settings["Pipeline__MaxDeliveryCount"]);
+        Assert.Equal("{parameters:reportingTimeZone}", settings["Reporting__TimeZone"]);
+        Assert.Equal(FunctionNames.MaxDeliveryCount, Settings["maxDeliveryCount"]!.GetValue<int>());
+        Assert.Equal(
+            FunctionNames.MaxDeliveryCount,
+            new ArmExpression(Bicep.MainTemplate).Value(JsonValue.Create(ModuleParameter("functionapp", "maxDeliveryCount")))!.GetValue<int>());
     }
 
     public static TheoryData<string, string, string[]> RoleGrants() => new()
     {
-        { "storage", "Microsoft.Storage/storageAccounts", ["ba92f5b4-2d11-453d-a403-e96b0029c9fe", "974c5e8b-45b9-4653-ba55-5f855dd0fb88", "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3"] },
-        { "servicebus", "Microsoft.ServiceBus/namespaces", ["69a216fc-b8fb-44d8-bc22-1f3c2cd27a39", "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0"] },
+        // Blob Data Owner (the host and Durable Functions), Queue Data Contributor, Table Data Contributor.
+        { "storage", "Microsoft.Storage/storageAccounts", ["b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "974c5e8b-45b9-4653-ba55-5f855dd0fb88", "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3"] },
+        // Data Sender on the topic only: the app publishes, it never receives.
+        { "servicebus", "Microsoft.ServiceBus/namespaces/topics", ["69a216fc-b8fb-44d8-bc22-1f3c2cd27a39"] },
         { "monitoring", "Microsoft.Insights/components", ["3913510d-42f4-4e42-8a64-420c390055eb"] },
     };
 
@@ -164,11 +285,11 @@ public class BicepTests
         foreach (var assignment in assignments)
         {
             Assert.Equal("2022-04-01", assignment["apiVersion"]!.ToString());
-            Assert.Contains(scopeType, assignment["scope"]!.ToString(), StringComparison.Ordinal);
+            Assert.Contains($"resourceId('{scopeType}'", assignment["scope"]!.ToString(), StringComparison.Ordinal);
             var name = assignment["name"]!.ToString();
             Assert.StartsWith("[guid(", name, StringComparison.Ordinal);
             Assert.Contains("parameters('principalId')", name, StringComparison.Ordinal);
-            Assert.Contains(scopeType, name, StringComparison.Ordinal);
+            Assert.Contains($"resourceId('{scopeType}'", name, StringComparison.Ordinal);
             var properties = assignment["properties"]!;
             Assert.Equal("ServicePrincipal", properties["principalType"]!.ToString());
             Assert.Equal("[parameters('principalId')]", properties["principalId"]!.ToString());
@@ -189,10 +310,10 @@ public class BicepTests
     }
 
     [Fact]
-    public void Outputs_name_the_app_its_url_the_storage_account_and_the_namespace()
+    public void Outputs_name_the_app_its_url_the_storage_account_the_namespace_and_the_deployment_container()
     {
-        var outputs = Bicep.MainTemplate["outputs"]!.AsObject().Select(o => o.Key).ToList();
-        Assert.Superset(new HashSet<string> { "appName", "appUrl", "storageAccountName", "serviceBusNamespace" }, outputs.ToHashSet());
+        var outputs = Bicep.MainTemplate["outputs"]!.AsObject().Select(o => o.Key).ToHashSet();
+        Assert.Superset(new HashSet<string> { "appName", "appUrl", "storageAccountName", "serviceBusNamespace", "deploymentContainer" }, outputs);
     }
 
     /// <summary>The app settings the function app will get, names resolved, Azure-only values as placeholders.</summary>
@@ -202,8 +323,30 @@ public class BicepTests
         return eval.Variable("appSettings")!.AsArray().ToDictionary(s => s!["name"]!.ToString(), s => s!["value"]?.ToString() ?? "");
     }
 
-    private static List<JsonNode> FunctionBindings() =>
-        Directory.GetFiles(RepoPaths.Of("functions"), "function.json", SearchOption.AllDirectories)
-            .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal))
-            .SelectMany(f => JsonNode.Parse(File.ReadAllText(f))!["bindings"]!.AsArray()).Select(b => b!).ToList();
+    /// <summary>The expression main.bicep passes to one parameter of a module.</summary>
+    private static string ModuleParameter(string module, string parameter) =>
+        Bicep.Resources(Bicep.MainTemplate).Single(r => r["type"]!.ToString() == "Microsoft.Resources/deployments" && r["name"]!.ToString() == module)
+            ["properties"]!["parameters"]![parameter]!["value"]!.ToString();
+
+    /// <summary>The last name segment of every resource of one type, copy loops expanded.</summary>
+    private static List<string> ResourceNames(JsonObject template, string type)
+    {
+        var names = new List<string>();
+        foreach (var resource in Bicep.Resources(template).Where(r => r["type"]!.ToString() == type))
+        {
+            if (resource["copy"] is { } copy)
+            {
+                var count = new ArmExpression(template).Value(copy["count"])!.GetValue<long>();
+                for (long i = 0; i < count; i++)
+                {
+                    names.Add(new ArmExpression(template, i).Value(resource["name"])!.ToString());
+                }
+            }
+            else
+            {
+                names.Add(new ArmExpression(template).Value(resource["name"])!.ToString());
+            }
+        }
+        return names.Select(n => n.Split('/').Last()).ToList();
+    }
 }

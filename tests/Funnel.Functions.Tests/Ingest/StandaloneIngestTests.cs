@@ -106,4 +106,36 @@ public class StandaloneIngestTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("/v1/purchase", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Accepted_and_refused_events_are_counted_as_metrics()
+    {
+        var measured = new List<(string Instrument, long Value, string? Tag)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == Funnel.Functions.Telemetry.PipelineMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            lock (measured)
+            {
+                measured.Add((instrument.Name, value, tags.Length > 0 ? tags[0].Value?.ToString() : null));
+            }
+        });
+        listener.Start();
+
+        using (await _host.Client.SendAsync(Post("/v1/batch", """{"batch":[{"type":"track","event":"A","userId":"u1"},{"type":"track","event":"B","userId":"u1"},{"type":"track","userId":"u2"}]}"""))) { }
+        using (await _host.Client.SendAsync(Post("/v1/batch", """{"batch":[]}""", key: "wrong"))) { }
+
+        lock (measured)
+        {
+            Assert.Contains(("funnel.ingest.events.accepted", 2L, (string?)null), measured);
+            Assert.Contains(("funnel.ingest.events.rejected", 1L, "event"), measured);
+            Assert.Contains(("funnel.ingest.requests.refused", 1L, "Unauthenticated"), measured);
+        }
+    }
 }

@@ -35,6 +35,7 @@ public sealed record ReportPublished(
 {
     public const string KindName = "report.published";
 
+    [JsonIgnore]
     public override string Kind => KindName;
 }
 
@@ -43,5 +44,6 @@ public sealed record RunFailed(DateOnly Day, [property: JsonPropertyName("reason
 {
     public const string KindName = "run.failed";
 
+    [JsonIgnore]
     public override string Kind => KindName;
 }
