@@ -84,6 +84,7 @@ public class BicepTests
         {
             var queue = (string?)trigger.GetType().GetProperty("QueueName")!.GetValue(trigger);
             var connection = (string?)trigger.GetType().GetProperty("Connection")!.GetValue(trigger);
+            Assert.NotNull(queue);
             Assert.Contains(queue, declared);
             Assert.Equal(FunctionNames.StorageConnection, connection);
             Assert.Equal("{parameters:storageQueueEndpoint}", settings[$"{connection}__queueServiceUri"]);
@@ -131,7 +132,7 @@ public class BicepTests
         Assert.Equal("[parameters('reportSubscriptions')]", ModuleParameter("servicebus", "subscriptions"));
         var parameter = Bicep.MainTemplate["parameters"]!["reportSubscriptions"]!;
         Assert.Equal("array", parameter["type"]!.ToString());
-        Assert.Equal(["reports-default"], parameter["defaultValue"]!.AsArray().Select(s => s!.ToString()));
+        Assert.Equal(new[] { "reports-default" }, parameter["defaultValue"]!.AsArray().Select(s => s!.ToString()));
     }
 
     [Fact]
@@ -185,7 +186,7 @@ public class BicepTests
 
         var parameters = Bicep.MainTemplate["parameters"]!;
         Assert.Equal(2048, parameters["instanceMemoryMB"]!["defaultValue"]!.GetValue<int>());
-        Assert.Equal([512, 2048, 4096], parameters["instanceMemoryMB"]!["allowedValues"]!.AsArray().Select(v => v!.GetValue<int>()));
+        Assert.Equal(new[] { 512, 2048, 4096 }, parameters["instanceMemoryMB"]!["allowedValues"]!.AsArray().Select(v => v!.GetValue<int>()));
         var maximum = parameters["maximumInstanceCount"]!;
         Assert.InRange(maximum["defaultValue"]!.GetValue<int>(), maximum["minValue"]!.GetValue<int>(), maximum["maxValue"]!.GetValue<int>());
         Assert.Equal(1000, maximum["maxValue"]!.GetValue<int>());
@@ -197,7 +198,7 @@ public class BicepTests
         var settings = AppSettings();
         foreach (var refused in new[] { "FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "WEBSITE_RUN_FROM_PACKAGE", "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID", "WEBSITE_CONTENTSHARE", "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", "AzureWebJobsStorage" })
         {
-            Assert.False(settings.ContainsKey(refused), $"Bicep sets {refused}");
+            Assert.DoesNotContain(refused, settings.Keys);
         }
         Assert.DoesNotContain(settings.Keys, name => name.StartsWith("WEBSITE_RUN_FROM_PACKAGE", StringComparison.Ordinal));
         Assert.DoesNotContain(settings.Keys, name => name.StartsWith("Pipeline__RunQueuePollers", StringComparison.Ordinal));
@@ -232,7 +233,7 @@ public class BicepTests
         {
             Assert.Equal(settings[$"AzureWebJobsStorage__{suffix}"], settings[$"Storage__{suffix}"]);
         }
-        Assert.False(settings.ContainsKey("Storage__ConnectionString"));
+        Assert.DoesNotContain("Storage__ConnectionString", settings.Keys);
     }
 
     [Fact]
@@ -242,8 +243,10 @@ public class BicepTests
         Assert.Equal("{parameters:serviceBusNamespace}", settings["ServiceBus__FullyQualifiedNamespace"]);
         Assert.Equal("{parameters:identityClientId}", settings["ServiceBus__ClientId"]);
         Assert.Equal("{parameters:reportsTopicName}", settings["ServiceBus__TopicName"]);
-        Assert.Contains("'servicebus'", ModuleParameter("functionapp", "serviceBusNamespace"), StringComparison.Ordinal);
+        // main.bicep passes the Service Bus module's outputs: reference('serviceBus').outputs.… (symbolic name, languageVersion 2.0) or by deployment id.
+        Assert.Contains("servicebus", ModuleParameter("functionapp", "serviceBusNamespace"), StringComparison.OrdinalIgnoreCase);
         Assert.Contains("outputs.fullyQualifiedNamespace", ModuleParameter("functionapp", "serviceBusNamespace"), StringComparison.Ordinal);
+        Assert.Contains("servicebus", ModuleParameter("functionapp", "reportsTopicName"), StringComparison.OrdinalIgnoreCase);
         Assert.Contains("outputs.topicName", ModuleParameter("functionapp", "reportsTopicName"), StringComparison.Ordinal);
 
         Assert.Equal("{parameters:appInsightsConnectionString}", settings["APPLICATIONINSIGHTS_CONNECTION_STRING"]);

@@ -1,12 +1,13 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
-using Funnel.Handler;
-using Funnel.Handler.Configuration;
+using Funnel.Functions;
+using Funnel.Functions.Configuration;
 using Funnel.Storage.Configuration;
+using Funnel.Storage.Notifications;
 
 namespace Funnel.Infra.Tests;
 
-/// <summary>functions/settings.json is the one list of setting names; Bicep, function.json, the sample settings and the app's options agree with it.</summary>
+/// <summary>functions/settings.json is the one list of setting names; Bicep, the sample settings, the trigger connections and the app's options agree with it.</summary>
 public class SettingNamesTests
 {
     private static readonly JsonObject Names = JsonNode.Parse(File.ReadAllText(RepoPaths.Of("functions", "settings.json")))!.AsObject();
@@ -19,14 +20,17 @@ public class SettingNamesTests
         [IngestOptions.Section] = typeof(IngestOptions),
         [ReportingOptions.Section] = typeof(ReportingOptions),
         [StorageOptions.Section] = typeof(StorageOptions),
+        [ServiceBusOptions.Section] = typeof(ServiceBusOptions),
     };
+
+    /// <summary>The identity-based connections: the host's storage and the app's own storage.</summary>
+    private static string[] Connections() => [Names["functionsHost"]!["hostStorage"]!.ToString(), Names["app"]!["storage"]!.ToString()];
 
     /// <summary>Every name the list allows: host settings, app settings, and identity connections with their suffixes.</summary>
     private static HashSet<string> Allowed()
     {
-        var connections = new[] { Names["functionsHost"]!["hostStorage"]!.ToString(), Names["functionsHost"]!["serviceBusConnection"]!.ToString(), Names["app"]!["storage"]!.ToString() };
         var allowed = Group("functionsHost").Concat(Group("app")).ToHashSet(StringComparer.Ordinal);
-        allowed.UnionWith(connections.SelectMany(c => Group("identityConnectionSuffixes").Select(s => c + s)));
+        allowed.UnionWith(Connections().SelectMany(c => Group("identityConnectionSuffixes").Select(s => c + s)));
         return allowed;
     }
 
@@ -54,14 +58,10 @@ public class SettingNamesTests
     }
 
     [Fact]
-    public void Function_json_connections_and_the_code_use_the_listed_Service_Bus_setting()
+    public void The_queue_trigger_connection_is_the_listed_host_storage_setting()
     {
-        Assert.Equal(FunctionCatalog.ServiceBusConnectionSetting, Names["functionsHost"]!["serviceBusConnection"]!.ToString());
-        var connections = Directory.GetFiles(RepoPaths.Of("functions"), "function.json", SearchOption.AllDirectories)
-            .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal))
-            .SelectMany(f => JsonNode.Parse(File.ReadAllText(f))!["bindings"]!.AsArray())
-            .Select(b => b!["connection"]?.ToString()).OfType<string>().Distinct().ToList();
-        Assert.Equal([FunctionCatalog.ServiceBusConnectionSetting], connections);
+        Assert.Equal(Names["functionsHost"]!["hostStorage"]!.ToString(), FunctionNames.StorageConnection);
+        Assert.Equal(FunctionNames.MaxDeliveryCount, Names["maxDeliveryCount"]!.GetValue<int>());
     }
 
     [Fact]
