@@ -119,8 +119,8 @@ internal sealed class ArmExpression
         "createobject" => new JsonObject(Enumerable.Range(0, args.Count / 2).Select(i => KeyValuePair.Create(args[2 * i]!.ToString(), args[2 * i + 1]?.DeepClone()))),
         "createarray" => new JsonArray(args.Select(a => a?.DeepClone()).ToArray()),
         "string" => JsonValue.Create(Text(args[0])),
-        "length" when args[0] is JsonArray a => JsonValue.Create((long)a.Count),
-        "copyindex" when _copyIndex is { } index => JsonValue.Create(index + (args.LastOrDefault() is JsonValue v && v.TryGetValue<long>(out var offset) ? offset : 0)),
+        "length" when args[0] is JsonArray array => JsonValue.Create((long)array.Count),
+        "copyindex" when _copyIndex is { } index => JsonValue.Create(index + (args.LastOrDefault() is JsonValue last && last.TryGetValue<long>(out var offset) ? offset : 0)),
         _ => JsonValue.Create($"{{{name}:{string.Join(",", args.Select(Text))}}}"),
     };
 

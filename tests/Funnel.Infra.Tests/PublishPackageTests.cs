@@ -1,10 +1,14 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json.Nodes;
+using Funnel.Functions;
+using Funnel.Storage;
 
 namespace Funnel.Infra.Tests;
 
-/// <summary>scripts/publish.sh builds a zip the Functions host can run: host.json at the root, the function folders, and the handler executable it names.</summary>
+/// <summary>
+/// scripts/publish.sh builds a zip the Functions host runs on Flex Consumption: the <c>dotnet publish</c> output of
+/// Funnel.Functions, with host.json, worker.config.json, functions.metadata and the host extensions at its root.
+/// </summary>
 public sealed class PublishPackageTests : IClassFixture<PublishPackageTests.Package>
 {
     private readonly Package _package;
@@ -17,13 +21,16 @@ public sealed class PublishPackageTests : IClassFixture<PublishPackageTests.Pack
         public Package()
         {
             Folder = Directory.CreateTempSubdirectory("funnel-package-").FullName;
-            var zip = Path.Combine(Folder, "funnel-handler.zip");
-            var (exitCode, output) = ProcessRunner.RunAsync("bash", [RepoPaths.Of("scripts", "publish.sh"), zip]).GetAwaiter().GetResult();
+            var zip = Path.Combine(Folder, "funnel-functions.zip");
+            var (exitCode, output) = ProcessRunner.RunAsync("bash", [RepoPaths.Of("scripts", "publish.sh"), zip], timeout: TimeSpan.FromMinutes(10)).GetAwaiter().GetResult();
             if (exitCode != 0)
             {
                 throw new InvalidOperationException($"publish.sh failed: {output}");
             }
-            Entries = ZipFile.OpenRead(zip).Entries.Select(e => e.FullName).ToList();
+            using (var archive = ZipFile.OpenRead(zip))
+            {
+                Entries = archive.Entries.Select(e => e.FullName.Replace('\\', '/')).ToList();
+            }
             Root = Path.Combine(Folder, "app");
             ZipFile.ExtractToDirectory(zip, Root);
         }
@@ -32,67 +39,70 @@ public sealed class PublishPackageTests : IClassFixture<PublishPackageTests.Pack
         public string Root { get; }
         public List<string> Entries { get; }
 
+        /// <summary>A JSON file at the root of the package.</summary>
+        public JsonNode Json(string name) => JsonNode.Parse(File.ReadAllText(Path.Combine(Root, name)))!;
+
         public void Dispose() => Directory.Delete(Folder, recursive: true);
     }
 
     [Fact]
-    public void Host_json_is_at_the_root_of_the_zip_and_each_function_folder_has_its_function_json()
+    public void Host_json_is_the_projects_at_the_root_of_the_zip()
     {
         Assert.Contains("host.json", _package.Entries);
-        var functions = Directory.GetDirectories(RepoPaths.Of("functions")).Where(d => File.Exists(Path.Combine(d, "function.json"))).Select(Path.GetFileName).ToList();
-        Assert.NotEmpty(functions);
-        foreach (var function in functions)
-        {
-            Assert.Contains($"{function}/function.json", _package.Entries);
-            Assert.Equal(File.ReadAllText(RepoPaths.Of("functions", function!, "function.json")), File.ReadAllText(Path.Combine(_package.Root, function!, "function.json")));
-        }
-        Assert.DoesNotContain(_package.Entries, e => e.StartsWith("src/", StringComparison.Ordinal));
+        var project = JsonNode.Parse(File.ReadAllText(RepoPaths.Of("functions", "src", "Funnel.Functions", "host.json")));
+        Assert.True(JsonNode.DeepEquals(project, _package.Json("host.json")), "the packaged host.json differs from functions/src/Funnel.Functions/host.json");
     }
 
     [Fact]
-    public async Task The_executable_host_json_names_is_present_and_answers_on_the_port_the_host_gives_it()
+    public void The_worker_config_starts_the_isolated_worker_from_the_apps_assembly()
     {
-        var description = JsonNode.Parse(File.ReadAllText(Path.Combine(_package.Root, "host.json")))!["customHandler"]!["description"]!;
-        var executable = Path.Combine(_package.Root, description["defaultExecutablePath"]!.ToString());
-        Assert.True(File.Exists(executable), $"{executable} is missing");
-        Assert.True(OperatingSystem.IsWindows() || File.GetUnixFileMode(executable).HasFlag(UnixFileMode.UserExecute), "the handler is not executable");
+        Assert.Contains("worker.config.json", _package.Entries);
+        var description = _package.Json("worker.config.json")["description"]!;
+        Assert.Equal("dotnet-isolated", description["language"]!.ToString());
+        var workerPath = description["defaultWorkerPath"]!.ToString();
+        Assert.Equal("Funnel.Functions.dll", workerPath);
+        Assert.Contains(workerPath, _package.Entries);
+    }
 
-        var port = AzuriteProcess.FreePort();
-        var start = new ProcessStartInfo(executable)
+    [Fact]
+    public void Functions_metadata_lists_every_function_with_its_trigger()
+    {
+        Assert.Contains("functions.metadata", _package.Entries);
+        var functions = _package.Json("functions.metadata").AsArray().Select(f => f!.AsObject()).ToDictionary(f => f["name"]!.ToString());
+        Assert.Equal(new[] { FunctionNames.Ingest, FunctionNames.ProcessEvents }.Order(), functions.Keys.Order());
+        foreach (var function in functions.Values)
         {
-            WorkingDirectory = Path.Combine(_package.Root, description["workingDirectory"]!.ToString()),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            using var client = new HttpClient();
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (true)
-            {
-                try
-                {
-                    using var response = await client.GetAsync(new Uri($"http://127.0.0.1:{port}/"));
-                    Assert.True(response.IsSuccessStatusCode);
-                    return;
-                }
-                catch (HttpRequestException) when (DateTime.UtcNow < deadline && !process.HasExited)
-                {
-                    await Task.Delay(200);
-                }
-            }
+            Assert.Equal("dotnet-isolated", function["language"]!.ToString());
+            Assert.Contains(function["scriptFile"]!.ToString(), _package.Entries);
         }
-        finally
+
+        var ingest = functions[FunctionNames.Ingest]["bindings"]!.AsArray().Single(b => b!["type"]!.ToString() == "httpTrigger")!;
+        Assert.Equal(FunctionNames.IngestRoute, ingest["route"]!.ToString());
+
+        var queue = functions[FunctionNames.ProcessEvents]["bindings"]!.AsArray().Single(b => b!["type"]!.ToString() == "queueTrigger")!;
+        Assert.Contains(queue["queueName"]!.ToString(), StorageNames.Queues);
+        Assert.Equal(FunctionNames.StorageConnection, queue["connection"]!.ToString());
+    }
+
+    [Fact]
+    public void Extensions_json_names_extensions_that_are_in_the_package()
+    {
+        Assert.Contains("extensions.json", _package.Entries);
+        var extensions = _package.Json("extensions.json")["extensions"]!.AsArray();
+        Assert.NotEmpty(extensions);
+        foreach (var extension in extensions)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            var hintPath = extension!["hintPath"]!.ToString();
+            var path = hintPath.StartsWith("./", StringComparison.Ordinal) ? hintPath[2..] : hintPath;
+            Assert.StartsWith(".azurefunctions/", path, StringComparison.Ordinal);
+            Assert.Contains(path, _package.Entries);
+            Assert.True(File.Exists(Path.Combine(_package.Root, path)), $"{hintPath} is not in the package");
         }
+    }
+
+    [Fact]
+    public void Local_settings_stay_out_of_the_package()
+    {
+        Assert.DoesNotContain(_package.Entries, e => Path.GetFileName(e) == "local.settings.json");
     }
 }

@@ -60,7 +60,7 @@ public class SettingNamesTests
     [Fact]
     public void The_queue_trigger_connection_is_the_listed_host_storage_setting()
     {
-        Assert.Equal(Names["functionsHost"]!["hostStorage"]!.ToString(), FunctionNames.StorageConnection);
+        Assert.Equal(FunctionNames.StorageConnection, Names["functionsHost"]!["hostStorage"]!.ToString());
         Assert.Equal(FunctionNames.MaxDeliveryCount, Names["maxDeliveryCount"]!.GetValue<int>());
     }
 
