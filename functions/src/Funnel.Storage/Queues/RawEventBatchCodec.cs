@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using Funnel.Domain.Processing;
 
-namespace Funnel.Domain.Processing;
+namespace Funnel.Storage.Queues;
 
 /// <summary>Reads and writes the queue message that carries a <see cref="RawEventBatch"/>.</summary>
 public static class RawEventBatchCodec

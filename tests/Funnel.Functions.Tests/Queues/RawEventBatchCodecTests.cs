@@ -1,7 +1,8 @@
 using System.Text;
 using Funnel.Domain.Processing;
+using Funnel.Storage.Queues;
 
-namespace Funnel.Domain.Tests.Processing;
+namespace Funnel.Functions.Tests.Queues;
 
 public class RawEventBatchCodecTests
 {
