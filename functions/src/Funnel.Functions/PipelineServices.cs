@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
 using Funnel.Domain.Ingest;
 using Funnel.Domain.Notifications;
@@ -8,6 +9,7 @@ using Funnel.Domain.Processing;
 using Funnel.Functions.Configuration;
 using Funnel.Functions.Ingest;
 using Funnel.Functions.Telemetry;
+using Funnel.Storage.Aggregation;
 using Funnel.Storage.Configuration;
 using Funnel.Storage.Keys;
 using Funnel.Storage.Notifications;
@@ -30,6 +32,7 @@ public static class PipelineServices
             .ValidateOnStart();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
         services.AddOptions<ServiceBusOptions>().BindConfiguration(ServiceBusOptions.Section);
+        services.AddOptions<AggregationOptions>().BindConfiguration(AggregationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -61,6 +64,9 @@ public static class PipelineServices
                 ? new NotifierFanOut([log, new ServiceBusNotifier(sp.GetRequiredService<Azure.Messaging.ServiceBus.ServiceBusClient>().CreateSender(serviceBus.TopicName))])
                 : log;
         });
+        services.AddSingleton(sp => new DayRun(MetricDefinitions.Default, sp.GetRequiredService<IOptions<ReportingOptions>>().Value.TimeZone));
+        services.AddSingleton<IAggregationStore, BlobAggregationStore>();
+        services.AddSingleton<IDailyMetricsTable, TableDailyMetrics>();
         services.AddSingleton<EventIntake>();
         services.AddSingleton<EventBatchProcessor>();
         services.AddSingleton<IngestBackpressure>();

@@ -1,19 +1,17 @@
 using Funnel.Domain.Events;
-using Funnel.Domain.Processing;
 using Funnel.Domain.Reports;
 
 namespace Funnel.Domain.Aggregation;
 
 /// <summary>
-/// Folds days in order over every shard and produces each day's report: the fan-out (one fold and
-/// one partial per shard) and fan-in (merge, assemble) of the daily run, in one process.
+/// Folds days in order over every shard held in memory and produces each day's report: the daily
+/// run's fan-out and fan-in (<see cref="DayRun"/>) in one process, as <c>funnel aggregate</c> uses it.
 /// </summary>
 public sealed class DailyAggregation
 {
-    private readonly EventFold _fold;
+    private readonly DayRun _run;
     private readonly ShardState[] _shards;
     private readonly ShardRouter _router;
-    private readonly string _timeZone;
     private readonly TimeProvider _time;
 
     public DailyAggregation(MetricDefinitions definitions, string timeZone, int shardCount, TimeProvider time)
@@ -24,20 +22,17 @@ public sealed class DailyAggregation
     /// <summary>Resumes from shard states, e.g. the snapshots of the previous day.</summary>
     public DailyAggregation(MetricDefinitions definitions, string timeZone, IReadOnlyList<ShardState> shards, TimeProvider time)
     {
-        ArgumentNullException.ThrowIfNull(definitions);
         ArgumentNullException.ThrowIfNull(shards);
-        definitions.Validate();
-        _fold = new EventFold(definitions, new ReportingClock(timeZone));
+        _run = new DayRun(definitions, timeZone);
         _router = new ShardRouter(shards.Count);
         _shards = [.. shards];
-        _timeZone = timeZone;
         _time = time;
         FirstDay = shards.Select(s => s.FirstDay).Where(d => d is not null).Min();
     }
 
-    public EventFold Fold => _fold;
+    public EventFold Fold => _run.Fold;
 
-    public void WriteSnapshot(int shard, Stream output) => StateSnapshot.Write(_shards[shard], _fold.Slots.Count, output);
+    public void WriteSnapshot(int shard, Stream output) => _run.WriteSnapshot(_shards[shard], output);
 
     public IReadOnlyList<ShardState> Shards => _shards;
 
@@ -50,11 +45,7 @@ public sealed class DailyAggregation
         var byShard = events.GroupBy(e => _router.ShardOf(e.PersonKey)).ToDictionary(g => g.Key, g => g.ToList());
         var partials = new ReportFigures[_shards.Length];
         Parallel.For(0, _shards.Length, s =>
-        {
-            var counts = _fold.FoldDay(_shards[s], day, byShard.GetValueOrDefault(s) ?? [], s == 0 ? malformed : 0);
-            partials[s] = ShardFigures.Compute(_shards[s], _fold, day, counts);
-        });
-        var context = new ReportContext(day, _timeZone, FirstDay.Value, _time.GetUtcNow(), _fold.Definitions);
-        return ReportAssembler.Assemble(ReportFigures.Merge(partials), context);
+            partials[s] = _run.FoldShard(_shards[s], day, byShard.GetValueOrDefault(s) ?? [], s == 0 ? malformed : 0));
+        return _run.Assemble(day, partials, FirstDay.Value, _time.GetUtcNow());
     }
 }

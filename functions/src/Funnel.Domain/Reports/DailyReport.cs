@@ -23,7 +23,8 @@ public sealed record ReportManifest(
     [property: JsonPropertyName("definitionsHash")] string DefinitionsHash,
     [property: JsonPropertyName("dataThrough")] string DataThrough,
     [property: JsonPropertyName("rawDays")] RawDays RawDays,
-    [property: JsonPropertyName("engineVersion")] string EngineVersion);
+    [property: JsonPropertyName("engineVersion")] string EngineVersion,
+    [property: JsonPropertyName("provisional")] bool Provisional);
 
 public sealed record RawDays([property: JsonPropertyName("first")] string First, [property: JsonPropertyName("last")] string Last);
 

@@ -4,7 +4,11 @@ using Funnel.Domain.Aggregation;
 namespace Funnel.Domain.Reports;
 
 /// <summary>What a report is computed over, besides the figures.</summary>
-public sealed record ReportContext(DateOnly Day, string TimeZone, DateOnly FirstRawDay, DateTimeOffset GeneratedAt, MetricDefinitions Definitions);
+public sealed record ReportContext(DateOnly Day, string TimeZone, DateOnly FirstRawDay, DateTimeOffset GeneratedAt, MetricDefinitions Definitions)
+{
+    /// <summary>Set for a run of a day that has not closed yet: the report covers data up to this instant and says it is provisional.</summary>
+    public DateTimeOffset? ProvisionalThrough { get; init; }
+}
 
 /// <summary>Turns merged figures into the report: rates, maturity, exact percentiles, stable ordering.</summary>
 public static class ReportAssembler
@@ -25,7 +29,12 @@ public static class ReportAssembler
             context.TimeZone,
             context.GeneratedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
             context.Definitions.Currency,
-            new ReportManifest(context.Definitions.Hash, DataThrough(context.Day, zone), new RawDays(Day(context.FirstRawDay.DayNumber), Day(d)), EngineVersion),
+            new ReportManifest(
+                context.Definitions.Hash,
+                context.ProvisionalThrough is { } through ? Instant(through, zone) : DataThrough(context.Day, zone),
+                new RawDays(Day(context.FirstRawDay.DayNumber), Day(d)),
+                EngineVersion,
+                context.ProvisionalThrough is not null),
             new EventCounts(events.Folded, events.DuplicatesDropped, events.Late, events.Malformed),
             funnels,
             Retention(figures, d, zone),
@@ -299,6 +308,9 @@ public static class ReportAssembler
     private static string Day(int dayNumber) => DateOnly.FromDayNumber(dayNumber).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>The last millisecond of the report day in its zone, with the zone's offset.</summary>
+    private static string Instant(DateTimeOffset instant, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(instant, zone).ToString("yyyy-MM-ddTHH:mm:ss.fffzzz", CultureInfo.InvariantCulture);
+
     private static string DataThrough(DateOnly day, TimeZoneInfo zone)
     {
         var next = day.AddDays(1).ToDateTime(TimeOnly.MinValue);

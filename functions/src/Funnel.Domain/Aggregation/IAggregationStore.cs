@@ -1,0 +1,41 @@
+namespace Funnel.Domain.Aggregation;
+
+/// <summary>
+/// What a daily run reads and writes, by what it holds: raw slices, state snapshots, partial figures and
+/// report files. Everything is overwritten by name, so running an activity twice writes the same bytes.
+/// </summary>
+public interface IAggregationStore
+{
+    /// <summary>The first processing day with raw events, or null when there are none.</summary>
+    Task<DateOnly?> FirstRawDayAsync(CancellationToken cancellationToken);
+
+    /// <summary>The raw slices of one day and shard, gzip NDJSON, in name order (empty when the day has none).</summary>
+    Task<IReadOnlyList<RawSlice>> ReadRawAsync(DateOnly day, int shard, CancellationToken cancellationToken);
+
+    /// <summary>True when the shard's snapshot of <paramref name="day"/> exists and is final (a provisional run's does not count).</summary>
+    Task<bool> HasFinalStateAsync(int shard, DateOnly day, CancellationToken cancellationToken);
+
+    /// <summary>The shard's snapshot of <paramref name="day"/>, or null when there is none.</summary>
+    Task<byte[]?> ReadStateAsync(int shard, DateOnly day, CancellationToken cancellationToken);
+
+    Task WriteStateAsync(int shard, DateOnly day, ReadOnlyMemory<byte> snapshot, bool provisional, CancellationToken cancellationToken);
+
+    Task WritePartialAsync(DateOnly day, int shard, ReadOnlyMemory<byte> figures, CancellationToken cancellationToken);
+
+    /// <summary>Throws <see cref="FileNotFoundException"/> naming the blob when the shard's partial is missing.</summary>
+    Task<byte[]> ReadPartialAsync(DateOnly day, int shard, CancellationToken cancellationToken);
+
+    /// <summary>Writes <c>reports/{day}/{file}</c> for each file, and <c>reports/latest/{file}</c> unless a newer day is already there; returns each file's address.</summary>
+    Task<IReadOnlyDictionary<string, Uri>> WriteReportAsync(DateOnly day, IReadOnlyDictionary<string, byte[]> files, bool provisional, CancellationToken cancellationToken);
+
+    Task<bool> HasFinalReportAsync(DateOnly day, CancellationToken cancellationToken);
+}
+
+/// <summary>One raw blob's content with its name, for naming malformed lines.</summary>
+public sealed record RawSlice(string Name, byte[] GzipNdjson);
+
+/// <summary>The <c>DailyMetrics</c> table: one row per day and headline metric, the trend source of reports.</summary>
+public interface IDailyMetricsTable
+{
+    Task WriteAsync(DateOnly day, IReadOnlyDictionary<string, double> metrics, bool provisional, CancellationToken cancellationToken);
+}

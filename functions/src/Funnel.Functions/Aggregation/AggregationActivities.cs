@@ -1,0 +1,124 @@
+using System.Text.Json;
+using Funnel.Domain.Aggregation;
+using Funnel.Domain.Events;
+using Funnel.Domain.Notifications;
+using Funnel.Domain.Reports;
+using Funnel.Functions.Configuration;
+using Funnel.Storage.Aggregation;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Funnel.Functions.Aggregation;
+
+/// <summary>The daily run's activities: the I/O around the domain's <see cref="DayRun"/>. Each overwrites by name, so a retry writes the same bytes.</summary>
+public sealed class AggregationActivities(
+    DayRun run,
+    IAggregationStore store,
+    IDailyMetricsTable dailyMetrics,
+    IPipelineNotifier notifier,
+    IOptions<PipelineOptions> pipeline,
+    TimeProvider time,
+    ILogger<AggregationActivities> logger)
+{
+    private static readonly JsonSerializerOptions ReportJson = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    [Function(AggregationFunctionNames.PlanDay)]
+    public async Task<DayPlan> PlanDayAsync([ActivityTrigger] DateOnly day, CancellationToken cancellationToken)
+    {
+        var shards = pipeline.Value.Shards;
+        var first = await store.FirstRawDayAsync(cancellationToken);
+        var ready = true;
+        if (first is { } f && day > f)
+        {
+            for (var s = 0; s < shards && ready; s++)
+            {
+                ready = await store.HasFinalStateAsync(s, day.AddDays(-1), cancellationToken);
+            }
+        }
+        return new DayPlan(shards, first, ready);
+    }
+
+    [Function(AggregationFunctionNames.FoldShard)]
+    public async Task<FoldShardResult> FoldShardAsync([ActivityTrigger] FoldShardRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (day, shard) = (request.Day, request.Shard);
+        ShardState state;
+        if (day == request.FirstRawDay)
+        {
+            state = new ShardState();
+        }
+        else
+        {
+            var previous = day.AddDays(-1);
+            var bytes = await store.ReadStateAsync(shard, previous, cancellationToken)
+                ?? throw new InvalidOperationException($"state/{BlobAggregationStore.StateBlob(shard, previous)} is missing: run {previous:yyyy-MM-dd} first");
+            using var input = new MemoryStream(bytes);
+            state = run.ReadSnapshot(input, $"state/{BlobAggregationStore.StateBlob(shard, previous)}");
+        }
+
+        var malformed = new List<MalformedLine>();
+        var events = new List<ProductEvent>();
+        foreach (var slice in await store.ReadRawAsync(day, shard, cancellationToken))
+        {
+            using var input = new MemoryStream(slice.GzipNdjson);
+            events.AddRange(ProductEventReader.Read(input, slice.Name, gzip: true, malformed, run.Definitions.FiltersOnProperties));
+        }
+        foreach (var line in malformed.Take(10))
+        {
+            logger.LogWarning("Skipped malformed raw line {File}:{Line}: {Reason}", line.File, line.Line, line.Reason);
+        }
+
+        var figures = run.FoldShard(state, day, events, malformed.Count);
+        using (var snapshot = new MemoryStream())
+        {
+            run.WriteSnapshot(state, snapshot);
+            await store.WriteStateAsync(shard, day, snapshot.ToArray(), request.Provisional, cancellationToken);
+        }
+        using (var partial = new MemoryStream())
+        {
+            ReportFiguresCodec.Write(figures, partial);
+            await store.WritePartialAsync(day, shard, partial.ToArray(), cancellationToken);
+        }
+        var counts = figures.Events;
+        return new FoldShardResult(shard, counts.Folded, counts.DuplicatesDropped, counts.Late, counts.Malformed);
+    }
+
+    [Function(AggregationFunctionNames.PublishReport)]
+    public async Task<PublishedReport> PublishReportAsync([ActivityTrigger] PublishReportRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var partials = new List<ReportFigures>(request.Shards);
+        for (var s = 0; s < request.Shards; s++)
+        {
+            using var input = new MemoryStream(await store.ReadPartialAsync(request.Day, s, cancellationToken));
+            partials.Add(ReportFiguresCodec.Read(input, $"partials/{BlobAggregationStore.PartialBlob(request.Day, s)}"));
+        }
+        var report = run.Assemble(request.Day, partials, request.FirstRawDay, time.GetUtcNow(), request.ProvisionalThrough);
+        var provisional = request.ProvisionalThrough is not null;
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal)
+        {
+            ["report.json"] = JsonSerializer.SerializeToUtf8Bytes(report, ReportJson),
+        };
+        var addresses = await store.WriteReportAsync(request.Day, files, provisional, cancellationToken);
+        var headline = HeadlineFigures.Of(report);
+        await dailyMetrics.WriteAsync(request.Day, headline, provisional, cancellationToken);
+        logger.LogInformation("Published the {Provisional}report of {Day}: {Events} events folded", provisional ? "provisional " : "", request.Day, report.Events.Folded);
+        return new PublishedReport(request.Day, addresses, headline, provisional);
+    }
+
+    [Function(AggregationFunctionNames.Notify)]
+    public async Task NotifyAsync([ActivityTrigger] DayOutcome outcome, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        PipelineNotification notification = outcome.Published is { } published
+            ? new ReportPublished(outcome.Day, published.Reports, published.Headline)
+            : new RunFailed(outcome.Day, outcome.FailureReason ?? "unknown");
+        await notifier.NotifyAsync(notification, cancellationToken);
+    }
+}

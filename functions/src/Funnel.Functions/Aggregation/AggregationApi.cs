@@ -1,0 +1,169 @@
+using Funnel.Domain.Processing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+
+namespace Funnel.Functions.Aggregation;
+
+/// <summary>
+/// The operators' API for the daily run: backfill a range, run one day (today's run is provisional),
+/// read a day's latest run. Function-level keys (<c>x-functions-key</c>). Under <c>ops/</c>, not
+/// <c>admin/</c>: the Functions host reserves routes starting with <c>admin</c> for itself.
+/// </summary>
+public sealed class AggregationApi(ReportingClock clock, TimeProvider time)
+{
+    public const string RangeRoute = "ops/aggregations";
+    public const string DayRoute = "ops/aggregations/{day}";
+
+    /// <summary>Longest backfill one request may start.</summary>
+    public const int MaxRangeDays = 400;
+
+    [Function("StartAggregations")]
+    public async Task<IResult> StartRangeAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = RangeRoute)] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(client);
+        if (!AggregationInstances.TryParseDay(request.Query["from"], out var from))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "from", "required: the first day to run, as yyyy-MM-dd");
+        }
+        if (!AggregationInstances.TryParseDay(request.Query["to"], out var to))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "to", "required: the last day to run, as yyyy-MM-dd");
+        }
+        if (to < from)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "to", $"{AggregationInstances.Day(to)} is before from {AggregationInstances.Day(from)}");
+        }
+        if (to.DayNumber - from.DayNumber + 1 > MaxRangeDays)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "to", $"a backfill covers at most {MaxRangeDays} days; split the range");
+        }
+        var today = clock.DayOf(time.GetUtcNow());
+        if (to >= today)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "to", $"{AggregationInstances.Day(to)} has not closed yet (today is {AggregationInstances.Day(today)} in {clock.Zone.Id}); run today alone with POST /{RangeRoute}/{AggregationInstances.Day(today)} for a provisional report");
+        }
+        var days = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(from.AddDays).ToList();
+        var instanceId = AggregationInstances.ForDays(days);
+        if (await IsRunningAsync(client, instanceId, cancellationToken))
+        {
+            return Problem(StatusCodes.Status409Conflict, "from", $"{instanceId} is already running");
+        }
+        await client.ScheduleNewOrchestrationInstanceAsync(AggregationFunctionNames.AggregateDays, new DaysRequest(days), new StartOrchestrationOptions(instanceId), cancellationToken);
+        return Accepted(request, instanceId, to);
+    }
+
+    [Function("StartAggregation")]
+    public async Task<IResult> StartDayAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = DayRoute)] HttpRequest request,
+        string day,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(client);
+        if (!AggregationInstances.TryParseDay(day, out var date))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "day", $"'{day}' is not a day in the form yyyy-MM-dd");
+        }
+        var now = time.GetUtcNow();
+        var today = clock.DayOf(now);
+        if (date > today)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "day", $"{day} is in the future (today is {AggregationInstances.Day(today)} in {clock.Zone.Id})");
+        }
+        var instanceId = AggregationInstances.ForDay(date);
+        if (await IsRunningAsync(client, instanceId, cancellationToken))
+        {
+            return Problem(StatusCodes.Status409Conflict, "day", $"{instanceId} is already running");
+        }
+        var run = new DayRunRequest(date, date == today ? now : null);
+        await client.ScheduleNewOrchestrationInstanceAsync(AggregationFunctionNames.DailyAggregation, run, new StartOrchestrationOptions(instanceId), cancellationToken);
+        return Accepted(request, instanceId, date);
+    }
+
+    [Function("GetAggregation")]
+    public static async Task<IResult> GetDayAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = DayRoute)] HttpRequest request,
+        string day,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (!AggregationInstances.TryParseDay(day, out var date))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "day", $"'{day}' is not a day in the form yyyy-MM-dd");
+        }
+        var latest = await LatestRunAsync(client, date, cancellationToken);
+        if (latest is null)
+        {
+            return Problem(StatusCodes.Status404NotFound, "day", $"no run of {day} is known to this app (runs are kept by the Durable Task hub)");
+        }
+        var progress = latest.SerializedCustomStatus is null ? null : latest.ReadCustomStatusAs<AggregationProgress>();
+        var terminal = latest.RuntimeStatus is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated;
+        return TypedResults.Ok(new AggregationStatus(
+            latest.InstanceId,
+            StatusName(latest.RuntimeStatus),
+            latest.FailureDetails?.ErrorMessage,
+            latest.CreatedAt,
+            terminal ? latest.LastUpdatedAt : null,
+            progress?.ShardsDone,
+            progress?.Shards));
+    }
+
+    /// <summary>The newest orchestration of <paramref name="day"/>: started for it directly, by a backfill, or as another day's prerequisite.</summary>
+    public static async Task<OrchestrationMetadata?> LatestRunAsync(DurableTaskClient client, DateOnly day, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        OrchestrationMetadata? latest = null;
+        var query = new OrchestrationQuery { InstanceIdPrefix = AggregationInstances.ForDay(day) };
+        await foreach (var instance in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
+        {
+            if (latest is null || instance.CreatedAt > latest.CreatedAt)
+            {
+                latest = instance;
+            }
+        }
+        return latest;
+    }
+
+    private static async Task<bool> IsRunningAsync(DurableTaskClient client, string instanceId, CancellationToken cancellationToken)
+    {
+        var existing = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
+        return existing is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending };
+    }
+
+    private static string StatusName(OrchestrationRuntimeStatus status) => status switch
+    {
+        OrchestrationRuntimeStatus.Pending => "Pending",
+        OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Suspended => "Running",
+        OrchestrationRuntimeStatus.Completed => "Completed",
+        _ => "Failed",
+    };
+
+    private static JsonHttpResult<AggregationStarted> Accepted(HttpRequest request, string instanceId, DateOnly statusDay)
+    {
+        var statusUrl = $"{request.Scheme}://{request.Host}/{RangeRoute}/{AggregationInstances.Day(statusDay)}";
+        return TypedResults.Json(new AggregationStarted(instanceId, statusUrl), statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static JsonHttpResult<ApiErrors> Problem(int status, string field, string reason) =>
+        TypedResults.Json(new ApiErrors([new ApiError(field, reason)]), statusCode: status);
+}
+
+/// <summary>202 answer: the orchestration started and where to watch it.</summary>
+public sealed record AggregationStarted(string InstanceId, string StatusUrl);
+
+/// <summary>A day's latest run as the status API reports it.</summary>
+public sealed record AggregationStatus(string InstanceId, string Status, string? Reason, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt, int? ShardsDone, int? Shards);
+
+public sealed record ApiErrors(IReadOnlyList<ApiError> Errors);
+
+/// <summary>What was wrong with a request: the field and the reason.</summary>
+public sealed record ApiError(string Field, string Reason);

@@ -1,0 +1,26 @@
+namespace Funnel.Functions.Aggregation;
+
+/// <summary>Run one reporting day; <see cref="ProvisionalThrough"/> is set for a day that has not closed.</summary>
+public sealed record DayRunRequest(DateOnly Day, DateTimeOffset? ProvisionalThrough = null);
+
+/// <summary>Run these days, one after the other, oldest first.</summary>
+public sealed record DaysRequest(IReadOnlyList<DateOnly> Days);
+
+/// <summary>What a day's run needs to know before it fans out.</summary>
+public sealed record DayPlan(int Shards, DateOnly? FirstRawDay, bool PreviousDayReady);
+
+public sealed record FoldShardRequest(DateOnly Day, int Shard, DateOnly FirstRawDay, bool Provisional);
+
+/// <summary>What one shard's fold did with the day's events.</summary>
+public sealed record FoldShardResult(int Shard, long Folded, long DuplicatesDropped, long Late, long Malformed);
+
+public sealed record PublishReportRequest(DateOnly Day, int Shards, DateOnly FirstRawDay, DateTimeOffset? ProvisionalThrough);
+
+/// <summary>Where the day's report went and its headline figures.</summary>
+public sealed record PublishedReport(DateOnly Day, IReadOnlyDictionary<string, Uri> Reports, IReadOnlyDictionary<string, double> Headline, bool Provisional);
+
+/// <summary>A day's outcome to announce: the published report, or why the run failed.</summary>
+public sealed record DayOutcome(DateOnly Day, PublishedReport? Published, string? FailureReason);
+
+/// <summary>The orchestration's custom status while it runs: how many shards are folded.</summary>
+public sealed record AggregationProgress(int ShardsDone, int Shards);

@@ -1,0 +1,85 @@
+using Funnel.Functions.Configuration;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Options;
+
+namespace Funnel.Functions.Aggregation;
+
+/// <summary>
+/// One reporting day: plan, run the previous day first if its state is missing, fold every shard in
+/// parallel, publish the report, announce it. Deterministic: no clock, no I/O, only activities.
+/// A day that still fails after the retries ends <c>Failed</c> with the reason and sends <c>run.failed</c>.
+/// </summary>
+public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> options)
+{
+    [Function(AggregationFunctionNames.DailyAggregation)]
+    public async Task<PublishedReport> RunAsync([OrchestrationTrigger] TaskOrchestrationContext context, DayRunRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(request);
+        var retry = TaskOptions.FromRetryPolicy(new RetryPolicy(options.Value.ActivityAttempts, options.Value.FirstRetryDelay, backoffCoefficient: 2));
+        var day = request.Day;
+        try
+        {
+            var plan = await context.CallActivityAsync<DayPlan>(AggregationFunctionNames.PlanDay, day, retry);
+            var firstRawDay = plan.FirstRawDay
+                ?? throw new AggregationRefusedException($"there are no raw events at all, so {AggregationInstances.Day(day)} has nothing to report");
+            if (day < firstRawDay)
+            {
+                throw new AggregationRefusedException($"{AggregationInstances.Day(day)} is before the first raw day {AggregationInstances.Day(firstRawDay)}");
+            }
+            if (day > firstRawDay && !plan.PreviousDayReady)
+            {
+                var previous = day.AddDays(-1);
+                await context.CallSubOrchestratorAsync<PublishedReport>(
+                    AggregationFunctionNames.DailyAggregation, new DayRunRequest(previous), new SubOrchestrationOptions(retry, AggregationInstances.ForDay(previous) + "-for-" + AggregationInstances.Day(day)));
+            }
+
+            var provisional = request.ProvisionalThrough is not null;
+            var pending = Enumerable.Range(0, plan.Shards)
+                .Select(s => context.CallActivityAsync<FoldShardResult>(AggregationFunctionNames.FoldShard, new FoldShardRequest(day, s, firstRawDay, provisional), retry))
+                .ToList();
+            context.SetCustomStatus(new AggregationProgress(0, plan.Shards));
+            var done = 0;
+            while (pending.Count > 0)
+            {
+                var finished = await Task.WhenAny(pending);
+                pending.Remove(finished);
+                await finished;
+                context.SetCustomStatus(new AggregationProgress(++done, plan.Shards));
+            }
+
+            var published = await context.CallActivityAsync<PublishedReport>(
+                AggregationFunctionNames.PublishReport, new PublishReportRequest(day, plan.Shards, firstRawDay, request.ProvisionalThrough), retry);
+            await context.CallActivityAsync(AggregationFunctionNames.Notify, new DayOutcome(day, published, null), retry);
+            return published;
+        }
+        catch (Exception ex) when (ex is TaskFailedException or AggregationRefusedException)
+        {
+            var reason = ReasonOf(ex);
+            await context.CallActivityAsync(AggregationFunctionNames.Notify, new DayOutcome(day, null, reason), retry);
+            throw new AggregationFailedException($"{AggregationInstances.Day(day)}: {reason}", ex);
+        }
+    }
+
+    /// <summary>The innermost failure's message: what went wrong, not which layer passed it on.</summary>
+    private static string ReasonOf(Exception ex)
+    {
+        if (ex is TaskFailedException failed)
+        {
+            var details = failed.FailureDetails;
+            while (details.InnerFailure is not null)
+            {
+                details = details.InnerFailure;
+            }
+            return details.ErrorMessage;
+        }
+        return ex.Message;
+    }
+}
+
+/// <summary>A day that cannot be run at all (before the first raw day, no raw data).</summary>
+public sealed class AggregationRefusedException(string message) : Exception(message);
+
+/// <summary>Ends a day's orchestration as <c>Failed</c>, with the reason as its message.</summary>
+public sealed class AggregationFailedException(string message, Exception inner) : Exception(message, inner);

@@ -1,0 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Funnel.Functions.Configuration;
+
+/// <summary>The <c>Aggregation</c> settings of the daily run.</summary>
+public sealed class AggregationOptions
+{
+    public const string Section = "Aggregation";
+
+    /// <summary>Minutes after a reporting day's midnight before it is aggregated, for messages still in the queue.</summary>
+    [Range(0, 24 * 60)]
+    public int GraceMinutes { get; set; } = 15;
+
+    /// <summary>Attempts of each activity before the day's run fails.</summary>
+    [Range(1, 20)]
+    public int ActivityAttempts { get; set; } = 4;
+
+    /// <summary>Wait before an activity's second attempt; it doubles with each further attempt.</summary>
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,169 @@
+using System.Globalization;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Funnel.Domain.Aggregation;
+using Funnel.Domain.Events;
+using Funnel.Domain.Processing;
+
+namespace Funnel.Storage.Aggregation;
+
+/// <summary>
+/// The daily run's blobs: <c>raw/{day}/shard-{nn}/</c>, <c>state/shard-{nn}/{day}.bin</c>,
+/// <c>partials/{day}/shard-{nn}.bin</c>, <c>reports/{day}/…</c> and <c>reports/latest/…</c>. A blob's
+/// <c>provisional</c> metadata marks what a run of a still-open day wrote.
+/// </summary>
+public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregationStore
+{
+    private const string ProvisionalKey = "provisional";
+    private const string DayKey = "day";
+    private const string LatestFolder = "latest";
+
+    private readonly BlobContainerClient _raw = blobs.GetBlobContainerClient(StorageNames.RawContainer);
+    private readonly BlobContainerClient _state = blobs.GetBlobContainerClient(StorageNames.StateContainer);
+    private readonly BlobContainerClient _partials = blobs.GetBlobContainerClient(StorageNames.PartialsContainer);
+    private readonly BlobContainerClient _reports = blobs.GetBlobContainerClient(StorageNames.ReportsContainer);
+
+    public static string StateBlob(int shard, DateOnly day) => $"{ShardRouter.FolderName(shard)}/{RawBlobName.DayFolder(day)}.bin";
+
+    public static string PartialBlob(DateOnly day, int shard) => $"{RawBlobName.DayFolder(day)}/{ShardRouter.FolderName(shard)}.bin";
+
+    public async Task<DateOnly?> FirstRawDayAsync(CancellationToken cancellationToken)
+    {
+        // Day folders sort by date; the first that parses is the first raw day.
+        await foreach (var item in _raw.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", prefix: null, cancellationToken))
+        {
+            if (item.IsPrefix && DateOnly.TryParseExact(item.Prefix.TrimEnd('/'), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            {
+                return day;
+            }
+        }
+        return null;
+    }
+
+    public async Task<IReadOnlyList<RawSlice>> ReadRawAsync(DateOnly day, int shard, CancellationToken cancellationToken)
+    {
+        var prefix = $"{RawBlobName.DayFolder(day)}/{ShardRouter.FolderName(shard)}/";
+        var names = new List<string>();
+        await foreach (var item in _raw.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
+        {
+            names.Add(item.Name);
+        }
+        names.Sort(StringComparer.Ordinal);
+        var slices = new List<RawSlice>(names.Count);
+        foreach (var name in names)
+        {
+            var content = await _raw.GetBlobClient(name).DownloadContentAsync(cancellationToken);
+            slices.Add(new RawSlice($"{StorageNames.RawContainer}/{name}", content.Value.Content.ToArray()));
+        }
+        return slices;
+    }
+
+    public async Task<bool> HasFinalStateAsync(int shard, DateOnly day, CancellationToken cancellationToken) =>
+        await IsFinalAsync(_state.GetBlobClient(StateBlob(shard, day)), cancellationToken);
+
+    public async Task<byte[]?> ReadStateAsync(int shard, DateOnly day, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = await _state.GetBlobClient(StateBlob(shard, day)).DownloadContentAsync(cancellationToken);
+            return content.Value.Content.ToArray();
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public async Task WriteStateAsync(int shard, DateOnly day, ReadOnlyMemory<byte> snapshot, bool provisional, CancellationToken cancellationToken) =>
+        await UploadAsync(_state.GetBlobClient(StateBlob(shard, day)), snapshot, "application/octet-stream", Metadata(day, provisional), cancellationToken);
+
+    public async Task WritePartialAsync(DateOnly day, int shard, ReadOnlyMemory<byte> figures, CancellationToken cancellationToken) =>
+        await UploadAsync(_partials.GetBlobClient(PartialBlob(day, shard)), figures, "application/octet-stream", Metadata(day, provisional: false), cancellationToken);
+
+    public async Task<byte[]> ReadPartialAsync(DateOnly day, int shard, CancellationToken cancellationToken)
+    {
+        var blob = _partials.GetBlobClient(PartialBlob(day, shard));
+        try
+        {
+            return (await blob.DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            throw new FileNotFoundException($"{StorageNames.PartialsContainer}/{blob.Name} is missing: shard {shard} of {day:yyyy-MM-dd} has not been folded", blob.Name, ex);
+        }
+    }
+
+    public async Task<IReadOnlyDictionary<string, Uri>> WriteReportAsync(
+        DateOnly day, IReadOnlyDictionary<string, byte[]> files, bool provisional, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var addresses = new SortedDictionary<string, Uri>(StringComparer.Ordinal);
+        var newest = await LatestDayAsync(files.Keys.First(), cancellationToken);
+        foreach (var (file, content) in files)
+        {
+            var blob = _reports.GetBlobClient($"{RawBlobName.DayFolder(day)}/{file}");
+            await UploadAsync(blob, content, ContentTypeOf(file), Metadata(day, provisional), cancellationToken);
+            addresses[file] = blob.Uri;
+        }
+        if (newest is null || day >= newest)
+        {
+            foreach (var (file, content) in files)
+            {
+                await UploadAsync(_reports.GetBlobClient($"{LatestFolder}/{file}"), content, ContentTypeOf(file), Metadata(day, provisional), cancellationToken);
+            }
+        }
+        return addresses;
+    }
+
+    public async Task<bool> HasFinalReportAsync(DateOnly day, CancellationToken cancellationToken) =>
+        await IsFinalAsync(_reports.GetBlobClient($"{RawBlobName.DayFolder(day)}/report.json"), cancellationToken);
+
+    private async Task<DateOnly?> LatestDayAsync(string file, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var properties = await _reports.GetBlobClient($"{LatestFolder}/{file}").GetPropertiesAsync(cancellationToken: cancellationToken);
+            return properties.Value.Metadata.TryGetValue(DayKey, out var text)
+                && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<bool> IsFinalAsync(BlobClient blob, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
+            return !(properties.Value.Metadata.TryGetValue(ProvisionalKey, out var flag) && flag == "true");
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return false;
+        }
+    }
+
+    private static Dictionary<string, string> Metadata(DateOnly day, bool provisional) => new()
+    {
+        [DayKey] = RawBlobName.DayFolder(day),
+        [ProvisionalKey] = provisional ? "true" : "false",
+    };
+
+    private static string ContentTypeOf(string file) => Path.GetExtension(file) switch
+    {
+        ".json" => "application/json; charset=utf-8",
+        ".csv" => "text/csv; charset=utf-8",
+        ".html" => "text/html; charset=utf-8",
+        _ => "application/octet-stream",
+    };
+
+    private static async Task UploadAsync(BlobClient blob, ReadOnlyMemory<byte> content, string contentType, Dictionary<string, string> metadata, CancellationToken cancellationToken) =>
+        await blob.UploadAsync(BinaryData.FromBytes(content), new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
+            Metadata = metadata,
+        }, cancellationToken);
+}

@@ -1,0 +1,22 @@
+using Azure.Data.Tables;
+using Funnel.Domain.Aggregation;
+using Funnel.Domain.Processing;
+
+namespace Funnel.Storage.Aggregation;
+
+/// <summary>The <c>DailyMetrics</c> table: partition = metric, row = day, so a metric's trend is one partition scan.</summary>
+public sealed class TableDailyMetrics(TableServiceClient tables) : IDailyMetricsTable
+{
+    private readonly TableClient _table = tables.GetTableClient(StorageNames.DailyMetricsTable);
+
+    public async Task WriteAsync(DateOnly day, IReadOnlyDictionary<string, double> metrics, bool provisional, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        // One upsert per row: every metric is its own partition, and a table transaction may not span partitions.
+        foreach (var (metric, value) in metrics)
+        {
+            var entity = new TableEntity(metric, RawBlobName.DayFolder(day)) { ["Value"] = value, ["Provisional"] = provisional };
+            await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        }
+    }
+}
