@@ -8,7 +8,7 @@ namespace Funnel.Standalone;
 
 /// <summary>
 /// Builds the standalone host: the function app's services and its own function classes, served by
-/// ASP.NET Core (HTTP triggers) and in-process queue pollers (queue triggers), where no Functions host runs.
+/// ASP.NET Core (HTTP triggers), in-process queue pollers and timers, and the Durable Task engine in memory (orchestrators, activities), where no Functions host runs.
 /// </summary>
 public static class StandaloneApp
 {
@@ -26,10 +26,14 @@ public static class StandaloneApp
         builder.Services.AddCors(cors => cors.AddPolicy(HttpFunctionEndpoints.CorsPolicy, policy => policy
             .AllowAnyOrigin().AllowAnyHeader().WithMethods("GET", "POST", "OPTIONS").WithExposedHeaders("Retry-After")));
         builder.Services.AddHostedService<StorageBootstrap>();
+        builder.Services.AddSingleton<FunctionKeys>();
         builder.Services.AddQueueFunctionPollers(functions, served);
+        builder.Services.AddTimerFunctions(functions, served);
+        builder.Services.AddDurableFunctions(functions, served);
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.Services.UseDurableFunctions();
         app.UseCors();
         app.MapGet("/", () => Results.Text("Funnel pipeline (standalone host) is running"));
         app.MapHttpFunctions(functions);

@@ -24,6 +24,9 @@ public class FunctionAppTests
     {
         HttpTriggerAttribute => "httpTrigger",
         QueueTriggerAttribute => "queueTrigger",
+        TimerTriggerAttribute => "timerTrigger",
+        OrchestrationTriggerAttribute => "orchestrationTrigger",
+        ActivityTriggerAttribute => "activityTrigger",
         _ => function.Trigger.GetType().Name,
     };
 
@@ -88,6 +91,13 @@ public class FunctionAppTests
                     break;
                 case QueueTriggerAttribute:
                     Assert.Equal(trigger.GetProperty("queueName").GetString(), served[function.Name].Source);
+                    break;
+                case TimerTriggerAttribute:
+                    Assert.Equal(trigger.GetProperty("schedule").GetString(), served[function.Name].Source);
+                    break;
+                case OrchestrationTriggerAttribute or ActivityTriggerAttribute:
+                    // Registered with the in-memory Durable Task engine; the orchestration tests run them there.
+                    Assert.Contains("durable task", served[function.Name].Source, StringComparison.Ordinal);
                     break;
                 default:
                     Assert.Fail($"function {function.Name} has a trigger the standalone host does not serve: {function.Trigger.GetType().Name}");

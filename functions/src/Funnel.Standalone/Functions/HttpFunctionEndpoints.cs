@@ -29,12 +29,24 @@ public static class HttpFunctionEndpoints
             var routeValues = RoutePatternFactory.Parse(route).Parameters.Select(p => p.Name).ToList();
             var invoker = new FunctionInvoker(function, routeValues);
             var methods = (http.Methods is { Length: > 0 } m ? m : ["get", "post"]).Select(x => x.ToUpperInvariant()).ToArray();
-            routes.MapMethods(route, methods, (HttpContext context) => InvokeAsync(invoker, context))
+            var keyed = http.AuthLevel != AuthorizationLevel.Anonymous;
+            routes.MapMethods(route, methods, (HttpContext context) => keyed ? InvokeWithKeyAsync(invoker, context) : InvokeAsync(invoker, context))
                 .WithName(function.Name)
                 .RequireCors(CorsPolicy);
             served.Add(new ServedFunction(function.Name, "httpTrigger", $"{string.Join(",", methods)} {route}"));
         }
         return routes;
+    }
+
+    private static async Task InvokeWithKeyAsync(FunctionInvoker invoker, HttpContext context)
+    {
+        if (context.RequestServices.GetRequiredService<FunctionKeys>().Refusal(context.Request) is { } refusal)
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            await context.Response.WriteAsJsonAsync(new { errors = new[] { new { field = "x-functions-key", reason = refusal } } }, context.RequestAborted);
+            return;
+        }
+        await InvokeAsync(invoker, context);
     }
 
     private static async Task InvokeAsync(FunctionInvoker invoker, HttpContext context)
