@@ -122,7 +122,7 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(client);
         OrchestrationMetadata? latest = null;
-        var query = new OrchestrationQuery { InstanceIdPrefix = AggregationInstances.ForDay(day) };
+        var query = new OrchestrationQuery { InstanceIdPrefix = AggregationInstances.ForDay(day), FetchInputsAndOutputs = true };
         await foreach (var instance in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
         {
             if (latest is null || instance.CreatedAt > latest.CreatedAt)

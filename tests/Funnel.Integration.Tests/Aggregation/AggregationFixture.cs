@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Funnel.Standalone;
+using Funnel.Storage.Configuration;
+using Funnel.Storage.Raw;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+
+namespace Funnel.Integration.Tests.Aggregation;
+
+/// <summary>Azurite with 45 generated days of raw events, and the standalone host serving the daily run on a free loopback port.</summary>
+public sealed class AggregationFixture : IAsyncLifetime
+{
+    public const string AdminKey = "integration-admin-key";
+    public const int Shards = 4;
+
+    private WebApplication? _app;
+
+    internal GeneratedRawData Data { get; } = new(days: 45, signupsPerDay: 40, shards: Shards);
+
+    public AzuriteProcess Azurite { get; private set; } = null!;
+    public StorageClients Storage { get; private set; } = null!;
+    public HttpClient Client { get; private set; } = null!;
+    public IServiceProvider Services => _app!.Services;
+
+    public async Task InitializeAsync()
+    {
+        Azurite = await AzuriteProcess.StartAsync();
+        Storage = new StorageClients(new StorageOptions { ConnectionString = Azurite.ConnectionString });
+        await Storage.EnsureCreatedAsync(CancellationToken.None);
+        await Data.UploadAsync(new BlobRawEventStore(Storage.Blobs));
+        var address = new Uri($"http://127.0.0.1:{AzuriteProcess.FreePort()}");
+        _app = StandaloneApp.Build(["--urls", address.ToString()], builder =>
+        {
+            foreach (var (key, value) in Settings(Azurite.ConnectionString))
+            {
+                builder.Configuration[key.Replace("__", ":", StringComparison.Ordinal)] = value;
+            }
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        });
+        await _app.StartAsync();
+        Client = new HttpClient { BaseAddress = address };
+        Client.DefaultRequestHeaders.Add("x-functions-key", AdminKey);
+    }
+
+    /// <summary>The settings of a standalone host for these tests, in environment-variable form.</summary>
+    public static Dictionary<string, string> Settings(string connectionString) => new()
+    {
+        ["Storage__ConnectionString"] = connectionString,
+        ["Admin__Keys__0"] = AdminKey,
+        ["Pipeline__Shards"] = Shards.ToString(CultureInfo.InvariantCulture),
+        ["Pipeline__RunTimers"] = "false",
+        ["Reporting__TimeZone"] = GeneratedRawData.TimeZone,
+        ["Aggregation__FirstRetryDelay"] = "00:00:00.200",
+    };
+
+    public async Task DisposeAsync()
+    {
+        Client?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        await Azurite.DisposeAsync();
+    }
+
+    /// <summary>Polls the status API until the day's latest run has ended, up to <paramref name="timeout"/>.</summary>
+    public static async Task<JsonElement> WaitForDayAsync(HttpClient client, DateOnly day, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            using var response = await client.GetAsync($"/ops/aggregations/{day:yyyy-MM-dd}");
+            if (response.IsSuccessStatusCode)
+            {
+                var status = await response.Content.ReadFromJsonAsync<JsonElement>();
+                if (status.GetProperty("status").GetString() is "Completed" or "Failed")
+                {
+                    return status;
+                }
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the run of {day:yyyy-MM-dd} has not ended after {timeout}");
+            }
+            await Task.Delay(250);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AggregationOnAzurite : ICollectionFixture<AggregationFixture>
+{
+    public const string Name = "daily run on Azurite";
+}

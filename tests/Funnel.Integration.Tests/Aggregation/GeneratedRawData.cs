@@ -1,0 +1,77 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Funnel.Domain.Aggregation;
+using Funnel.Domain.Events;
+using Funnel.Domain.Generation;
+using Funnel.Domain.Processing;
+using Funnel.Storage.Raw;
+
+namespace Funnel.Integration.Tests.Aggregation;
+
+/// <summary>A generated data set (late, duplicate and shuffled events) laid out as ProcessEvents lays out raw blobs, with the reports <c>funnel aggregate</c>'s engine makes of it.</summary>
+internal sealed class GeneratedRawData
+{
+    public const string TimeZone = "Asia/Shanghai";
+
+    private static readonly JsonSerializerOptions ReportJson = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public GeneratedRawData(int days, int signupsPerDay, int shards, int seed = 7)
+    {
+        Shards = shards;
+        var generated = new DataSetGenerator(new GeneratorSettings { Days = days, SignupsPerDay = signupsPerDay, Seed = seed, TimeZone = TimeZone, FirstDay = new DateOnly(2026, 8, 1) }).Generate();
+        var router = new ShardRouter(shards);
+        foreach (var (day, events) in generated)
+        {
+            foreach (var shard in events.GroupBy(e => router.ShardOf(e.PersonKey)))
+            {
+                using var buffer = new MemoryStream();
+                using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest))
+                {
+                    gzip.Write(Encoding.UTF8.GetBytes(string.Concat(shard.Select(e => GeneratedEventJson.Line(e) + "\n"))));
+                }
+                Blobs.Add((new RawBlobName(day, shard.Key, $"generated-{seed}"), buffer.ToArray()));
+            }
+        }
+        Days = [.. generated.Keys];
+    }
+
+    public int Shards { get; }
+
+    public List<DateOnly> Days { get; }
+
+    public List<(RawBlobName Name, byte[] GzipNdjson)> Blobs { get; } = [];
+
+    public async Task UploadAsync(BlobRawEventStore raw)
+    {
+        foreach (var (name, bytes) in Blobs)
+        {
+            await raw.WriteAsync(name, bytes, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Every day's report as the offline engine (<c>funnel aggregate</c>) computes it from the same blobs, generatedAt removed.</summary>
+    public Dictionary<DateOnly, JsonNode> ReferenceReports()
+    {
+        var engine = new DailyAggregation(MetricDefinitions.Default, TimeZone, Shards, TimeProvider.System);
+        var reports = new Dictionary<DateOnly, JsonNode>();
+        foreach (var day in Days)
+        {
+            var malformed = new List<MalformedLine>();
+            var events = Blobs.Where(b => b.Name.Day == day)
+                .SelectMany(b => ProductEventReader.Read(new MemoryStream(b.GzipNdjson), b.Name.Path, gzip: true, malformed))
+                .ToList();
+            reports[day] = Comparable(JsonSerializer.Serialize(engine.FoldDay(day, events, malformed.Count), ReportJson));
+        }
+        return reports;
+    }
+
+    /// <summary>The report without the one field that differs between two runs on the same data.</summary>
+    public static JsonNode Comparable(string reportJson)
+    {
+        var node = JsonNode.Parse(reportJson)!;
+        node.AsObject().Remove("generatedAt");
+        return node;
+    }
+}
