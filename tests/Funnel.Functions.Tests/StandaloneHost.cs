@@ -29,7 +29,7 @@ internal sealed class StandaloneHost : IAsyncDisposable
     public HttpClient Client { get; }
     public IServiceProvider Services => _app.Services;
 
-    private StandaloneHost(Dictionary<string, string?> settings)
+    private StandaloneHost(Dictionary<string, string?> settings, Action<IServiceCollection>? services)
     {
         Keys.Setup(k => k.IsKnownAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync((string key, CancellationToken _) => key == WriteKey);
         Raw.Setup(r => r.WriteAsync(It.IsAny<RawBlobName>(), It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<CancellationToken>()))
@@ -51,19 +51,27 @@ internal sealed class StandaloneHost : IAsyncDisposable
             {
                 builder.Configuration[key] = value;
             }
-            builder.Services.RemoveAll<IHostedService>();
+            // Storage is mocked: no containers to create, no queues to poll, no timers. The Durable Task engine stays.
+            builder.Services.RemoveAll<Funnel.Standalone.Hosting.StorageBootstrap>();
+            foreach (var bootstrap in builder.Services.Where(d => d.ImplementationType == typeof(Funnel.Standalone.Hosting.StorageBootstrap)).ToList())
+            {
+                builder.Services.Remove(bootstrap);
+            }
+            builder.Configuration["Pipeline:RunQueuePollers"] ??= "false";
+            builder.Configuration["Pipeline:RunTimers"] = "false";
             builder.Services.AddSingleton(Keys.Object);
             builder.Services.AddSingleton(Raw.Object);
             builder.Services.AddSingleton(Links.Object);
             builder.Services.AddSingleton(Sender.Object);
             // Messages stay in memory: the claim-check blob path is covered against Azurite.
             builder.Services.AddSingleton<IEventBatchMessages>(new InMemoryBatchMessages());
+            services?.Invoke(builder.Services);
         });
         _app.StartAsync().GetAwaiter().GetResult();
         Client = _app.GetTestClient();
     }
 
-    public static StandaloneHost Start(Dictionary<string, string?>? settings = null) => new(settings ?? []);
+    public static StandaloneHost Start(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) => new(settings ?? [], services);
 
     public static string Basic(string key) => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(key + ":"));
 

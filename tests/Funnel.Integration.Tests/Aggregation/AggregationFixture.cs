@@ -17,7 +17,7 @@ public sealed class AggregationFixture : IAsyncLifetime
 
     private WebApplication? _app;
 
-    internal GeneratedRawData Data { get; } = new(days: 45, signupsPerDay: 40, shards: Shards);
+    public GeneratedRawData Data { get; } = new(days: 45, signupsPerDay: 40, shards: Shards);
 
     public AzuriteProcess Azurite { get; private set; } = null!;
     public StorageClients Storage { get; private set; } = null!;

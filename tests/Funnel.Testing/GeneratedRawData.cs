@@ -8,19 +8,19 @@ using Funnel.Domain.Generation;
 using Funnel.Domain.Processing;
 using Funnel.Storage.Raw;
 
-namespace Funnel.Integration.Tests.Aggregation;
+namespace Funnel.Testing;
 
 /// <summary>A generated data set (late, duplicate and shuffled events) laid out as ProcessEvents lays out raw blobs, with the reports <c>funnel aggregate</c>'s engine makes of it.</summary>
-internal sealed class GeneratedRawData
+public sealed class GeneratedRawData
 {
     public const string TimeZone = "Asia/Shanghai";
 
     private static readonly JsonSerializerOptions ReportJson = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public GeneratedRawData(int days, int signupsPerDay, int shards, int seed = 7)
+    public GeneratedRawData(int days, int signupsPerDay, int shards, int seed = 7, string timeZone = TimeZone)
     {
         Shards = shards;
-        var generated = new DataSetGenerator(new GeneratorSettings { Days = days, SignupsPerDay = signupsPerDay, Seed = seed, TimeZone = TimeZone, FirstDay = new DateOnly(2026, 8, 1) }).Generate();
+        var generated = new DataSetGenerator(new GeneratorSettings { Days = days, SignupsPerDay = signupsPerDay, Seed = seed, TimeZone = timeZone, FirstDay = new DateOnly(2026, 8, 1) }).Generate();
         var router = new ShardRouter(shards);
         foreach (var (day, events) in generated)
         {
@@ -35,7 +35,11 @@ internal sealed class GeneratedRawData
             }
         }
         Days = [.. generated.Keys];
+        Zone = timeZone;
     }
+
+    /// <summary>The IANA zone the data's days are in.</summary>
+    public string Zone { get; }
 
     public int Shards { get; }
 
@@ -54,7 +58,7 @@ internal sealed class GeneratedRawData
     /// <summary>Every day's report as the offline engine (<c>funnel aggregate</c>) computes it from the same blobs, generatedAt removed.</summary>
     public Dictionary<DateOnly, JsonNode> ReferenceReports()
     {
-        var engine = new DailyAggregation(MetricDefinitions.Default, TimeZone, Shards, TimeProvider.System);
+        var engine = new DailyAggregation(MetricDefinitions.Default, Zone, Shards, TimeProvider.System);
         var reports = new Dictionary<DateOnly, JsonNode>();
         foreach (var day in Days)
         {

@@ -1,0 +1,147 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Funnel.Domain.Aggregation;
+using Funnel.Domain.Notifications;
+using Funnel.Functions.Aggregation;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Moq;
+
+namespace Funnel.Functions.Tests.Aggregation;
+
+/// <summary>
+/// The daily run's orchestrators and activities on the real Durable Task engine (in process, in memory,
+/// as the standalone host runs them), over generated raw data in an in-memory store.
+/// </summary>
+public sealed class DailyRunOrchestrationTests : IAsyncLifetime
+{
+    private const int Shards = 3;
+    private static readonly GeneratedRawData Data = new(days: 4, signupsPerDay: 25, shards: Shards, seed: 11);
+    private static readonly Lazy<Dictionary<DateOnly, JsonNode>> Reference = new(Data.ReferenceReports);
+
+    private readonly InMemoryAggregationStore _store = new(Data);
+    private readonly List<PipelineNotification> _notified = [];
+    private StandaloneHost _host = null!;
+
+    private DurableTaskClient Client => _host.Services.GetRequiredService<DurableTaskClient>();
+
+    public Task InitializeAsync()
+    {
+        var notifier = new Mock<IPipelineNotifier>();
+        notifier.Setup(n => n.NotifyAsync(It.IsAny<PipelineNotification>(), It.IsAny<CancellationToken>()))
+            .Callback((PipelineNotification n, CancellationToken _) => { lock (_notified) { _notified.Add(n); } })
+            .Returns(Task.CompletedTask);
+        _host = StandaloneHost.Start(
+            new()
+            {
+                ["Pipeline:Shards"] = Shards.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Reporting:TimeZone"] = Data.Zone,
+                ["Aggregation:FirstRetryDelay"] = "00:00:00.050",
+                ["Aggregation:ActivityAttempts"] = "3",
+            },
+            services =>
+            {
+                services.AddSingleton<IAggregationStore>(_store);
+                services.AddSingleton<IDailyMetricsTable>(_store);
+                services.AddSingleton(notifier.Object);
+            });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private async Task<OrchestrationMetadata> RunDayAsync(DateOnly day)
+    {
+        var id = await Client.ScheduleNewOrchestrationInstanceAsync(AggregationFunctionNames.DailyAggregation, new DayRunRequest(day), new StartOrchestrationOptions(AggregationInstances.ForDay(day)));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        return await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+    }
+
+    private JsonNode ReportOf(DateOnly day) => GeneratedRawData.Comparable(Encoding.UTF8.GetString(_store.Reports[day].Json));
+
+    [Fact]
+    public async Task A_day_fans_out_one_fold_per_shard_then_publishes_and_announces_the_report()
+    {
+        var day = Data.Days[0];
+        var run = await RunDayAsync(day);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
+        Assert.Equal(Enumerable.Range(0, Shards).Select(s => (day, s)), _store.RawReads.Keys.Order());
+        Assert.All(_store.RawReads.Values, reads => Assert.Equal(1, reads));
+        Assert.True(JsonNode.DeepEquals(Reference.Value[day], ReportOf(day)));
+        Assert.Equal(new AggregationProgress(Shards, Shards), run.ReadCustomStatusAs<AggregationProgress>());
+        var published = Assert.IsType<ReportPublished>(Assert.Single(_notified));
+        Assert.Equal(day, published.Day);
+        Assert.Equal(_store.Metrics[(day, "activity.dau")], published.Headline["activity.dau"]);
+        Assert.True(published.Headline["activity.dau"] > 0);
+    }
+
+    [Fact]
+    public async Task A_day_whose_previous_state_is_missing_runs_the_previous_days_first_in_order()
+    {
+        var third = Data.Days[2];
+        var run = await RunDayAsync(third);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
+        Assert.Equal(Data.Days.Take(3), _store.ReportOrder);
+        foreach (var day in Data.Days.Take(3))
+        {
+            Assert.True(JsonNode.DeepEquals(Reference.Value[day], ReportOf(day)), $"report of {day} differs from the offline engine's");
+        }
+        Assert.Equal(Data.Days.Take(3), _notified.OfType<ReportPublished>().Select(n => n.Day));
+    }
+
+    [Fact]
+    public async Task An_activity_failing_twice_then_succeeding_gives_the_report_of_a_clean_run()
+    {
+        var day = Data.Days[0];
+        _store.FailRawReads(day, shard: 1, times: 2);
+        var run = await RunDayAsync(day);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
+        Assert.Equal(3, _store.RawReads[(day, 1)]);
+        Assert.True(JsonNode.DeepEquals(Reference.Value[day], ReportOf(day)));
+        Assert.IsType<ReportPublished>(Assert.Single(_notified));
+    }
+
+    [Fact]
+    public async Task An_activity_that_always_fails_ends_the_day_Failed_with_the_reason_and_sends_run_failed()
+    {
+        var day = Data.Days[0];
+        _store.FailRawReads(day, shard: 2, times: int.MaxValue);
+        var run = await RunDayAsync(day);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, run.RuntimeStatus);
+        Assert.Contains("shard-02 is unreadable", run.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(3, _store.RawReads[(day, 2)]);
+        Assert.False(_store.Reports.ContainsKey(day));
+        var failed = Assert.IsType<RunFailed>(Assert.Single(_notified));
+        Assert.Equal(day, failed.Day);
+        Assert.Contains("shard-02 is unreadable", failed.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Starting_the_due_days_twice_runs_each_day_once()
+    {
+        // An hour after the last data day closed in the reporting zone: every data day is due, nothing later.
+        var now = new DateTimeOffset(Data.Days[^1].AddDays(1).ToDateTime(new TimeOnly(1, 0)), TimeSpan.FromHours(8));
+        var schedule = ActivatorUtilities.CreateInstance<ScheduleDailyFunction>(_host.Services, new FixedTime(now));
+        var first = await schedule.StartDueDaysAsync(Client, CancellationToken.None);
+        var second = await schedule.StartDueDaysAsync(Client, CancellationToken.None);
+
+        Assert.NotNull(first);
+        Assert.Null(second);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var run = await Client.WaitForInstanceCompletionAsync(first, getInputsAndOutputs: true, timeout.Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
+        Assert.Equal(Data.Days, _store.ReportOrder);
+        Assert.All(_store.RawReads.Values, reads => Assert.Equal(1, reads));
+        Assert.Null(await schedule.StartDueDaysAsync(Client, CancellationToken.None));
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now.ToUniversalTime();
+    }
+}

@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using Funnel.Domain.Aggregation;
+
+namespace Funnel.Functions.Tests.Aggregation;
+
+/// <summary>The daily run's blobs in memory, with a record of what was read and written and faults to inject.</summary>
+internal sealed class InMemoryAggregationStore : IAggregationStore, IDailyMetricsTable
+{
+    private readonly ConcurrentDictionary<(DateOnly Day, int Shard), List<RawSlice>> _raw = new();
+    private readonly ConcurrentDictionary<(int Shard, DateOnly Day), (byte[] Bytes, bool Provisional)> _states = new();
+    private readonly ConcurrentDictionary<(DateOnly Day, int Shard), byte[]> _partials = new();
+    private readonly ConcurrentDictionary<(DateOnly Day, int Shard), int> _failuresLeft = new();
+
+    public ConcurrentDictionary<DateOnly, (byte[] Json, bool Provisional)> Reports { get; } = new();
+    public ConcurrentQueue<DateOnly> ReportOrder { get; } = new();
+    public ConcurrentDictionary<(DateOnly Day, int Shard), int> RawReads { get; } = new();
+    public ConcurrentDictionary<(DateOnly Day, string Metric), double> Metrics { get; } = new();
+
+    public InMemoryAggregationStore(GeneratedRawData data)
+    {
+        foreach (var (name, bytes) in data.Blobs)
+        {
+            _raw.GetOrAdd((name.Day, name.Shard), _ => []).Add(new RawSlice("raw/" + name.Path, bytes));
+        }
+    }
+
+    /// <summary>Reading the raw slices of (day, shard) throws <paramref name="times"/> times (int.MaxValue: always).</summary>
+    public void FailRawReads(DateOnly day, int shard, int times) => _failuresLeft[(day, shard)] = times;
+
+    public Task<DateOnly?> FirstRawDayAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<DateOnly?>(_raw.IsEmpty ? null : _raw.Keys.Min(k => k.Day));
+
+    public Task<IReadOnlyList<RawSlice>> ReadRawAsync(DateOnly day, int shard, CancellationToken cancellationToken)
+    {
+        RawReads.AddOrUpdate((day, shard), 1, (_, n) => n + 1);
+        if (_failuresLeft.TryGetValue((day, shard), out var left) && left > 0)
+        {
+            _failuresLeft[(day, shard)] = left == int.MaxValue ? left : left - 1;
+            throw new IOException($"raw/{day:yyyy-MM-dd}/shard-{shard:00} is unreadable");
+        }
+        return Task.FromResult<IReadOnlyList<RawSlice>>(_raw.TryGetValue((day, shard), out var slices) ? slices : []);
+    }
+
+    public Task<bool> HasFinalStateAsync(int shard, DateOnly day, CancellationToken cancellationToken) =>
+        Task.FromResult(_states.TryGetValue((shard, day), out var s) && !s.Provisional);
+
+    public Task<byte[]?> ReadStateAsync(int shard, DateOnly day, CancellationToken cancellationToken) =>
+        Task.FromResult(_states.TryGetValue((shard, day), out var s) ? s.Bytes : null);
+
+    public Task WriteStateAsync(int shard, DateOnly day, ReadOnlyMemory<byte> snapshot, bool provisional, CancellationToken cancellationToken)
+    {
+        _states[(shard, day)] = (snapshot.ToArray(), provisional);
+        return Task.CompletedTask;
+    }
+
+    public Task WritePartialAsync(DateOnly day, int shard, ReadOnlyMemory<byte> figures, CancellationToken cancellationToken)
+    {
+        _partials[(day, shard)] = figures.ToArray();
+        return Task.CompletedTask;
+    }
+
+    public Task<byte[]> ReadPartialAsync(DateOnly day, int shard, CancellationToken cancellationToken) =>
+        _partials.TryGetValue((day, shard), out var bytes) ? Task.FromResult(bytes) : throw new FileNotFoundException($"partials/{day:yyyy-MM-dd}/shard-{shard:00}.bin");
+
+    public Task<IReadOnlyDictionary<string, Uri>> WriteReportAsync(DateOnly day, IReadOnlyDictionary<string, byte[]> files, bool provisional, CancellationToken cancellationToken)
+    {
+        Reports[day] = (files["report.json"], provisional);
+        ReportOrder.Enqueue(day);
+        return Task.FromResult<IReadOnlyDictionary<string, Uri>>(files.Keys.ToDictionary(f => f, f => new Uri($"memory://reports/{day:yyyy-MM-dd}/{f}")));
+    }
+
+    public Task<bool> HasFinalReportAsync(DateOnly day, CancellationToken cancellationToken) =>
+        Task.FromResult(Reports.TryGetValue(day, out var r) && !r.Provisional);
+
+    public Task WriteAsync(DateOnly day, IReadOnlyDictionary<string, double> metrics, bool provisional, CancellationToken cancellationToken)
+    {
+        foreach (var (metric, value) in metrics)
+        {
+            Metrics[(day, metric)] = value;
+        }
+        return Task.CompletedTask;
+    }
+}
