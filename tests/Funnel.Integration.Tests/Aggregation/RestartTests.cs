@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using Funnel.Storage;
+using Funnel.Storage.Configuration;
+using Funnel.Storage.Raw;
+
+namespace Funnel.Integration.Tests.Aggregation;
+
+/// <summary>The standalone host killed (SIGKILL) in the middle of a backfill and started again: the same range run again gives a clean run's reports.</summary>
+public sealed class RestartTests : IAsyncLifetime
+{
+    private AzuriteProcess _azurite = null!;
+    private StorageClients _storage = null!;
+    private readonly GeneratedRawData _data = new(days: 30, signupsPerDay: 40, shards: AggregationFixture.Shards, seed: 21);
+
+    public async Task InitializeAsync()
+    {
+        _azurite = await AzuriteProcess.StartAsync();
+        _storage = new StorageClients(new StorageOptions { ConnectionString = _azurite.ConnectionString });
+        await _storage.EnsureCreatedAsync(CancellationToken.None);
+        await _data.UploadAsync(new BlobRawEventStore(_storage.Blobs));
+    }
+
+    public async Task DisposeAsync() => await _azurite.DisposeAsync();
+
+    /// <summary>The standalone host as its own process, built beside the tests (same configuration).</summary>
+    private async Task<(Process Process, HttpClient Client)> StartHostAsync()
+    {
+        var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+        var dll = RepoPaths.Of("functions", "src", "Funnel.Standalone", "bin", configuration, "net10.0", "Funnel.Standalone.dll");
+        var address = new Uri($"http://127.0.0.1:{AzuriteProcess.FreePort()}");
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(address.ToString());
+        foreach (var (key, value) in AggregationFixture.Settings(_azurite.ConnectionString))
+        {
+            start.Environment[key] = value;
+        }
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var client = new HttpClient { BaseAddress = address };
+        client.DefaultRequestHeaders.Add("x-functions-key", AggregationFixture.AdminKey);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                using var ready = await client.GetAsync("/");
+                if (ready.IsSuccessStatusCode)
+                {
+                    return (process, client);
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+            }
+            await Task.Delay(200);
+        }
+    }
+
+    private async Task<int> ReportCountAsync()
+    {
+        var count = 0;
+        await foreach (var blob in _storage.Blobs.GetBlobContainerClient(StorageNames.ReportsContainer).GetBlobsAsync())
+        {
+            count += blob.Name.StartsWith("latest/", StringComparison.Ordinal) ? 0 : 1;
+        }
+        return count;
+    }
+
+    [Fact]
+    public async Task A_backfill_cut_short_by_SIGKILL_and_run_again_gives_the_reports_of_a_clean_run()
+    {
+        var range = $"/ops/aggregations?from={_data.Days[0]:yyyy-MM-dd}&to={_data.Days[^1]:yyyy-MM-dd}";
+        var (first, firstClient) = await StartHostAsync();
+        using (firstClient)
+        using (first)
+        {
+            using var started = await firstClient.PostAsync(range, null);
+            Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+            var deadline = DateTime.UtcNow.AddMinutes(3);
+            while (await ReportCountAsync() < 5 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+            first.Kill(entireProcessTree: true);
+            await first.WaitForExitAsync();
+        }
+        var cutAt = await ReportCountAsync();
+        Assert.InRange(cutAt, 5, _data.Days.Count - 1);
+
+        var (second, secondClient) = await StartHostAsync();
+        using (secondClient)
+        using (second)
+        {
+            try
+            {
+                using var again = await secondClient.PostAsync(range, null);
+                Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+                var status = await AggregationFixture.WaitForDayAsync(secondClient, _data.Days[^1], TimeSpan.FromMinutes(6));
+                Assert.Equal("Completed", status.GetProperty("status").GetString());
+            }
+            finally
+            {
+                second.Kill(entireProcessTree: true);
+                await second.WaitForExitAsync();
+            }
+        }
+
+        var reference = _data.ReferenceReports();
+        var reports = _storage.Blobs.GetBlobContainerClient(StorageNames.ReportsContainer);
+        foreach (var day in _data.Days)
+        {
+            var blob = await reports.GetBlobClient($"{day:yyyy-MM-dd}/report.json").DownloadContentAsync();
+            Assert.True(JsonNode.DeepEquals(reference[day], GeneratedRawData.Comparable(blob.Value.Content.ToString())), $"report of {day:yyyy-MM-dd} differs from a clean run's");
+        }
+    }
+}
