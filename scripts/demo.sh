@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The main job, locally: Azurite + the function app in the standalone host, a realistic sample of events sent through the
-# real Segment Node client, and a count of what arrived in raw storage.
-# Options (environment): DEMO_PERSONS (default 2500), DEMO_DAYS (7), DEMO_SEED (42).
+# The main job, locally: Azurite + the function app in the standalone host, a month of realistic journeys
+# sent through the real Segment Node client, a count of what arrived in raw storage, and a (provisional)
+# daily run of today through the ops API, ending with the report's location and its lifecycle funnel.
+# Options (environment): DEMO_PERSONS (default 2500), DEMO_DAYS (30), DEMO_SEED (42), REPORTING_TZ (UTC).
 source "$(dirname "$0")/lib.sh"
 
 persons="${DEMO_PERSONS:-2500}"
-days="${DEMO_DAYS:-7}"
+days="${DEMO_DAYS:-30}"
 seed="${DEMO_SEED:-42}"
 out="$LOCAL_DIR/demo"
 rm -rf "$out" && mkdir -p "$out"
@@ -17,8 +18,10 @@ start_azurite
 
 port=$(free_port)
 write_key="demo-$(node -e 'console.log(require("crypto").randomBytes(12).toString("hex"))')"
+admin_key="ops-$(node -e 'console.log(require("crypto").randomBytes(12).toString("hex"))')"
+zone="${REPORTING_TZ:-UTC}"
 say "Starting the function app in the standalone host on http://127.0.0.1:$port"
-Storage__ConnectionString="$AZURITE_CONNECTION" Ingest__WriteKeys__0="$write_key" Reporting__TimeZone="${REPORTING_TZ:-UTC}" \
+Storage__ConnectionString="$AZURITE_CONNECTION" Ingest__WriteKeys__0="$write_key" Admin__Keys__0="$admin_key" Reporting__TimeZone="$zone" \
   dotnet "$REPO_ROOT/functions/src/Funnel.Standalone/bin/${CONFIGURATION:-Debug}/net10.0/Funnel.Standalone.dll" \
   --urls "http://127.0.0.1:$port" --contentRoot "$REPO_ROOT/functions/src/Funnel.Standalone" >"$out/app.log" 2>&1 &
 PIDS+=($!)
@@ -50,14 +53,28 @@ found=$(node -e 'console.log(JSON.parse(process.argv[1]).Events)' "$tally")
 found_persons=$(node -e 'console.log(JSON.parse(process.argv[1]).Persons)' "$tally")
 poisoned=$(funnel poison list | tail -n 1)
 
-say "Copying raw blobs"
-funnel raw export --out "$out/raw" >&2
 echo "    $poisoned" >&2
 
-say "Aggregating the raw days into daily reports"
-first_day=$(ls "$out/raw" | sort | head -n 1)
-last_day=$(ls "$out/raw" | sort | tail -n 1)
-funnel aggregate --raw "$out/raw" --from "$first_day" --to "$last_day" --tz "${REPORTING_TZ:-UTC}" --out "$out/reports" >&2
+today=$(TZ="$zone" date +%F)
+say "Running today's aggregation ($today in $zone, provisional) through the ops API"
+started=$(curl -fsS -X POST -H "x-functions-key: $admin_key" "http://127.0.0.1:$port/ops/aggregations/$today")
+echo "    $started" >&2
+deadline=$((SECONDS + 300))
+while :; do
+  status=$(curl -fsS -H "x-functions-key: $admin_key" "http://127.0.0.1:$port/ops/aggregations/$today" || echo '{"status":"Pending"}')
+  state=$(node -e 'const s=JSON.parse(process.argv[1]);console.log(s.status)' "$status")
+  progress=$(node -e 'const s=JSON.parse(process.argv[1]);console.log(`${s.shardsDone ?? 0}/${s.shards ?? "?"}`)' "$status")
+  case "$state" in
+    Completed) break ;;
+    Failed) echo "error: today's run failed: $status; see $out/app.log" >&2; exit 1 ;;
+  esac
+  [ $SECONDS -lt $deadline ] || { echo "error: today's run has not finished after 300 s: $status" >&2; exit 1; }
+  printf '    %s, %s shards folded\r' "$state" "$progress" >&2
+  sleep 0.5
+done
+echo >&2
+funnel report --day "$today" --out "$out/reports"
+report_url="$AZURITE_BLOB_URL/reports/$today/report.json"
 echo
-echo "sent $sent events for $sent_persons user and device ids with @segment/analytics-node; found $found events of $found_persons persons (devices linked to users) in raw storage ($AZURITE_BLOB_URL/raw, copied to $out/raw); report: $out/reports/$last_day/report.json"
+echo "sent $sent events for $sent_persons user and device ids with @segment/analytics-node; found $found events of $found_persons persons (devices linked to users) in raw storage; report: $report_url (local copy: $out/reports/$today/report.json)"
 [ "$found" -eq "$sent" ] || { echo "error: raw storage holds $found events, expected $sent; see $out/app.log" >&2; exit 1; }

@@ -19,6 +19,7 @@ public class SettingNamesTests
         [PipelineOptions.Section] = typeof(PipelineOptions),
         [IngestOptions.Section] = typeof(IngestOptions),
         [ReportingOptions.Section] = typeof(ReportingOptions),
+        [AggregationOptions.Section] = typeof(AggregationOptions),
         [StorageOptions.Section] = typeof(StorageOptions),
         [ServiceBusOptions.Section] = typeof(ServiceBusOptions),
     };

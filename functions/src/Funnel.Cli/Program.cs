@@ -11,6 +11,7 @@ var root = new RootCommand("funnel: operate the Funnel pipeline's storage (raw e
     SampleCommands.Build(),
     OfflineCommands.Generate(),
     OfflineCommands.Aggregate(),
+    ReportCommands.Build(),
 };
 root.Options.Add(CliStorage.ConnectionOption);
 root.Options.Add(CliStorage.AccountOption);
