@@ -69,7 +69,9 @@ public sealed class PublishPackageTests : IClassFixture<PublishPackageTests.Pack
     {
         Assert.Contains("functions.metadata", _package.Entries);
         var functions = _package.Json("functions.metadata").AsArray().Select(f => f!.AsObject()).ToDictionary(f => f["name"]!.ToString());
-        Assert.Equal(new[] { FunctionNames.Ingest, FunctionNames.ProcessEvents }.Order(), functions.Keys.Order());
+        var expected = Funnel.Standalone.Functions.AppFunction.In(Funnel.Standalone.StandaloneApp.FunctionApp).Select(f => f.Name);
+        Assert.Equal(expected.Order(StringComparer.Ordinal), functions.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("DailyAggregation", functions.Keys);
         foreach (var function in functions.Values)
         {
             Assert.Equal("dotnet-isolated", function["language"]!.ToString());

@@ -55,13 +55,16 @@ public class FunctionAppTests
     }
 
     [Fact]
-    public void The_build_lists_the_storage_queue_extension_for_the_host_with_its_assembly_under_azurefunctions()
+    public void The_build_lists_the_queue_and_durable_extensions_for_the_host_with_their_assemblies_under_azurefunctions()
     {
         var extensions = FunctionAppOutput.Json("extensions.json").GetProperty("extensions").EnumerateArray().ToList();
-        var queues = Assert.Single(extensions, e => e.GetProperty("name").GetString() == "AzureStorageQueues");
-        var hint = queues.GetProperty("hintPath").GetString()!;
-        Assert.StartsWith("./.azurefunctions/", hint, StringComparison.Ordinal);
-        Assert.True(File.Exists(FunctionAppOutput.PathOf(hint)), $"{hint} is missing from the build output");
+        foreach (var name in new[] { "AzureStorageQueues", "DurableTask" })
+        {
+            var extension = Assert.Single(extensions, e => e.GetProperty("name").GetString() == name);
+            var hint = extension.GetProperty("hintPath").GetString()!;
+            Assert.StartsWith("./.azurefunctions/", hint, StringComparison.Ordinal);
+            Assert.True(File.Exists(FunctionAppOutput.PathOf(hint)), $"{hint} is missing from the build output");
+        }
         Assert.True(File.Exists(FunctionAppOutput.PathOf("worker.config.json")));
         Assert.Equal("dotnet-isolated", FunctionAppOutput.Json("worker.config.json").GetProperty("description").GetProperty("language").GetString());
     }
