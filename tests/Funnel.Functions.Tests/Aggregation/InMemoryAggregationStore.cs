@@ -13,6 +13,7 @@ internal sealed class InMemoryAggregationStore : IAggregationStore, IDailyMetric
 
     public ConcurrentDictionary<DateOnly, (byte[] Json, bool Provisional)> Reports { get; } = new();
     public ConcurrentQueue<DateOnly> ReportOrder { get; } = new();
+    public ConcurrentDictionary<DateOnly, IReadOnlyDictionary<string, byte[]>> Files { get; } = new();
     public ConcurrentDictionary<(DateOnly Day, int Shard), int> RawReads { get; } = new();
     public ConcurrentDictionary<(DateOnly Day, string Metric), double> Metrics { get; } = new();
 
@@ -65,6 +66,7 @@ internal sealed class InMemoryAggregationStore : IAggregationStore, IDailyMetric
     public Task<IReadOnlyDictionary<string, Uri>> WriteReportAsync(DateOnly day, IReadOnlyDictionary<string, byte[]> files, bool provisional, CancellationToken cancellationToken)
     {
         Reports[day] = (files["report.json"], provisional);
+        Files[day] = files;
         ReportOrder.Enqueue(day);
         return Task.FromResult<IReadOnlyDictionary<string, Uri>>(files.Keys.ToDictionary(f => f, f => new Uri($"memory://reports/{day:yyyy-MM-dd}/{f}")));
     }
@@ -80,4 +82,7 @@ internal sealed class InMemoryAggregationStore : IAggregationStore, IDailyMetric
         }
         return Task.CompletedTask;
     }
+
+    public Task<IReadOnlyDictionary<DateOnly, double>> ReadAsync(string metric, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<DateOnly, double>>(Metrics.Where(m => m.Key.Metric == metric && m.Key.Day >= firstDay && m.Key.Day <= lastDay).ToDictionary(m => m.Key.Day, m => m.Value));
 }

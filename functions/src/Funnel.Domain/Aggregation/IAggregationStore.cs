@@ -38,4 +38,7 @@ public sealed record RawSlice(string Name, byte[] GzipNdjson);
 public interface IDailyMetricsTable
 {
     Task WriteAsync(DateOnly day, IReadOnlyDictionary<string, double> metrics, bool provisional, CancellationToken cancellationToken);
+
+    /// <summary>One metric's values from <paramref name="firstDay"/> to <paramref name="lastDay"/> (both included), by day; days without a row are absent.</summary>
+    Task<IReadOnlyDictionary<DateOnly, double>> ReadAsync(string metric, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken);
 }

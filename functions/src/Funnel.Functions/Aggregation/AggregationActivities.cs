@@ -3,6 +3,7 @@ using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
 using Funnel.Domain.Notifications;
 using Funnel.Domain.Reports;
+using Funnel.Domain.Reports.Rendering;
 using Funnel.Functions.Configuration;
 using Funnel.Storage.Aggregation;
 using Microsoft.Azure.Functions.Worker;
@@ -18,6 +19,7 @@ public sealed class AggregationActivities(
     IDailyMetricsTable dailyMetrics,
     IPipelineNotifier notifier,
     IOptions<PipelineOptions> pipeline,
+    IOptions<ReportingOptions> reporting,
     TimeProvider time,
     ILogger<AggregationActivities> logger)
 {
@@ -101,15 +103,34 @@ public sealed class AggregationActivities(
         }
         var report = run.Assemble(request.Day, partials, request.FirstRawDay, time.GetUtcNow(), request.ProvisionalThrough);
         var provisional = request.ProvisionalThrough is not null;
+        var headline = HeadlineFigures.Of(report);
+        var trend = await TrendAsync(request.Day, headline, cancellationToken);
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal)
         {
             ["report.json"] = JsonSerializer.SerializeToUtf8Bytes(report, ReportJson),
+            ["report.csv"] = ReportCsv.Render(report),
+            ["report.html"] = ReportHtml.Render(report, trend, reporting.Value.Language),
         };
         var addresses = await store.WriteReportAsync(request.Day, files, provisional, cancellationToken);
-        var headline = HeadlineFigures.Of(report);
         await dailyMetrics.WriteAsync(request.Day, headline, provisional, cancellationToken);
         logger.LogInformation("Published the {Provisional}report of {Day}: {Events} events folded", provisional ? "provisional " : "", request.Day, report.Events.Folded);
         return new PublishedReport(request.Day, addresses, headline, provisional);
+    }
+
+    /// <summary>The last 90 days of DAU, WAU, MAU and stickiness: earlier days from the DailyMetrics table, the report day from its own figures.</summary>
+    private async Task<List<ActivityPoint>> TrendAsync(DateOnly day, IReadOnlyDictionary<string, double> today, CancellationToken cancellationToken)
+    {
+        var (from, to) = (day.AddDays(-89), day.AddDays(-1));
+        var series = new Dictionary<string, IReadOnlyDictionary<DateOnly, double>>(StringComparer.Ordinal);
+        foreach (var metric in new[] { "activity.dau", "activity.wau", "activity.mau", "activity.stickiness" })
+        {
+            series[metric] = await dailyMetrics.ReadAsync(metric, from, to, cancellationToken);
+        }
+        var points = series["activity.dau"].Keys
+            .Select(d => new ActivityPoint(d, series["activity.dau"][d], series["activity.wau"].GetValueOrDefault(d), series["activity.mau"].GetValueOrDefault(d), series["activity.stickiness"].GetValueOrDefault(d)))
+            .ToList();
+        points.Add(new ActivityPoint(day, today["activity.dau"], today["activity.wau"], today["activity.mau"], today["activity.stickiness"]));
+        return points;
     }
 
     [Function(AggregationFunctionNames.Notify)]

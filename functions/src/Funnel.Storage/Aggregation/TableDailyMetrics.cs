@@ -19,4 +19,19 @@ public sealed class TableDailyMetrics(TableServiceClient tables) : IDailyMetrics
             await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
         }
     }
+
+    public async Task<IReadOnlyDictionary<DateOnly, double>> ReadAsync(string metric, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken)
+    {
+        var series = new SortedDictionary<DateOnly, double>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {metric} and RowKey ge {RawBlobName.DayFolder(firstDay)} and RowKey le {RawBlobName.DayFolder(lastDay)}");
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (DateOnly.TryParseExact(row.RowKey, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day)
+                && row.GetDouble("Value") is { } value)
+            {
+                series[day] = value;
+            }
+        }
+        return series;
+    }
 }

@@ -1,0 +1,388 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace Funnel.Domain.Reports.Rendering;
+
+/// <summary>One day of the activity trend (from the DailyMetrics table) for the HTML report's chart.</summary>
+public sealed record ActivityPoint(DateOnly Day, double Dau, double Wau, double Mau, double Stickiness);
+
+/// <summary>
+/// <c>report.html</c>: one self-contained page (inline CSS and SVG, no script, nothing fetched) that a
+/// person opens offline, in a mail client or on a phone: each section a chart and the table behind it.
+/// Every string that came from event data is HTML-escaped and bidi-isolated. Chart marks carry
+/// <c>data-value</c> so a test can check they are drawn in proportion to the numbers.
+/// </summary>
+public sealed class ReportHtml
+{
+    private const int Width = 640;
+    private readonly StringBuilder _html = new();
+    private readonly ReportLabels _labels;
+    private readonly CultureInfo _culture;
+
+    private ReportHtml(string language)
+    {
+        _labels = new ReportLabels(language);
+        _culture = CultureInfo.GetCultureInfo(_labels.Language);
+    }
+
+    public static byte[] Render(DailyReport report, IReadOnlyList<ActivityPoint> trend, string language)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(trend);
+        var page = new ReportHtml(language);
+        page.Write(report, trend);
+        return Encoding.UTF8.GetBytes(page._html.ToString());
+    }
+
+    private void Write(DailyReport report, IReadOnlyList<ActivityPoint> trend)
+    {
+        var l = _labels;
+        Raw($"<!DOCTYPE html><html lang=\"{l.Language}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+        Raw($"<title>{E(l["title"])} {E(report.Day)}</title><style>{Css}</style></head><body>");
+        Raw($"<header><h1>{E(l["title"])} · {E(report.Day)}</h1><p class=\"meta\">{E(report.TimeZone)} · {E(l["dataThrough"])} {E(report.Manifest.DataThrough)}</p>");
+        if (report.Manifest.Provisional)
+        {
+            Raw($"<p class=\"warn\" id=\"provisional\">{E(l["provisional"])}</p>");
+        }
+        Raw("</header>");
+        for (var f = 0; f < report.Funnels.Count; f++)
+        {
+            FunnelSection(report.Funnels[f], f == 0 ? "lifecycle" : f == 1 ? "purchase" : $"funnel-{f}", f == 0 ? l["lifecycle"] : f == 1 ? l["purchase"] : $"{l["funnel"]} {report.Funnels[f].Name}", withBreakdowns: f > 0);
+        }
+        RetentionSection(report.Retention);
+        ActivitySection(report.Activity, trend);
+        LayersSection(report.Layers, report.Rfm);
+        MoneySection(report.Money, report.Currency);
+        ExperimentsSection(report.Experiments);
+        ManifestSection(report);
+        Raw("</body></html>");
+    }
+
+    private void FunnelSection(FunnelReport funnel, string id, string title, bool withBreakdowns)
+    {
+        var l = _labels;
+        Raw($"<section id=\"{id}\"><h2>{E(title)}</h2>");
+        var cohorts = funnel.Cohorts.TakeLast(14).ToList();
+        if (cohorts.Count == 0)
+        {
+            Raw($"<p>{E(l["none"])}</p></section>");
+            return;
+        }
+        var newest = funnel.Cohorts.TakeLast(7).ToList();
+        var totals = funnel.Steps.Select((_, k) => newest.Sum(c => c.Steps[k].Count)).ToArray();
+        var immature = funnel.Steps.Select((_, k) => newest.Any(c => !c.Steps[k].Mature)).ToArray();
+        Raw($"<p class=\"note\">{E(l["lifecycleNote"])}</p>");
+        var rowHeight = 44;
+        Raw($"<svg class=\"chart funnel\" viewBox=\"0 0 {Width} {funnel.Steps.Count * rowHeight + 8}\" role=\"img\" aria-label=\"{E(title)}\">");
+        var max = Math.Max(1, totals[0]);
+        for (var k = 0; k < funnel.Steps.Count; k++)
+        {
+            var y = k * rowHeight + 4;
+            var width = totals[k] * 400.0 / max;
+            var rate = totals[0] == 0 ? 0 : (double)totals[k] / totals[0];
+            Raw($"<text x=\"0\" y=\"{y + 20}\" class=\"label\">{E(Short(funnel.Steps[k].Name))}<title>{E(funnel.Steps[k].Name)}</title></text>");
+            Raw($"<rect class=\"bar{(immature[k] ? " immature" : "")}\" data-value=\"{totals[k]}\" x=\"160\" y=\"{y + 4}\" width=\"{N(width)}\" height=\"24\"/>");
+            Raw($"<text x=\"{N(166 + width)}\" y=\"{y + 21}\" class=\"value\">{Count(totals[k])} · {Percent(rate)}{(immature[k] ? "*" : "")}</text>");
+            if (k > 0 && totals[k - 1] > 0)
+            {
+                Raw($"<text x=\"160\" y=\"{y + 2}\" class=\"drop\">−{Percent(1 - (double)totals[k] / totals[k - 1])} {E(l["dropOff"])}</text>");
+            }
+        }
+        Raw("</svg>");
+        Raw($"<div class=\"scroll\"><table><thead><tr><th>{E(l["cohort"])}</th>");
+        foreach (var step in funnel.Steps)
+        {
+            Raw($"<th><bdi>{E(step.Name)}</bdi></th>");
+        }
+        Raw("</tr></thead><tbody>");
+        foreach (var cohort in cohorts)
+        {
+            Raw($"<tr><td>{E(cohort.Day)}</td>");
+            foreach (var step in cohort.Steps)
+            {
+                Raw($"<td class=\"num{(step.Mature ? "" : " immature")}\">{Count(step.Count)} <small>{Percent(step.Rate)}{(step.Mature ? "" : "*")}</small></td>");
+            }
+            Raw("</tr>");
+        }
+        Raw("</tbody></table></div>");
+        if (withBreakdowns)
+        {
+            Breakdown(l["byChannel"], funnel.Breakdowns.Channel, funnel.Steps);
+            Breakdown(l["byPlatform"], funnel.Breakdowns.Platform, funnel.Steps);
+        }
+        Raw("</section>");
+    }
+
+    private void Breakdown(string title, IReadOnlyList<BreakdownRow> rows, IReadOnlyList<StepDefinitionReport> steps)
+    {
+        Raw($"<h3>{E(title)}</h3><div class=\"scroll\"><table><thead><tr><th></th>");
+        foreach (var step in steps)
+        {
+            Raw($"<th><bdi>{E(step.Name)}</bdi></th>");
+        }
+        Raw("</tr></thead><tbody>");
+        foreach (var row in rows)
+        {
+            Raw($"<tr><th class=\"name\"><bdi>{E(row.Value)}</bdi></th>");
+            foreach (var step in row.Steps)
+            {
+                Raw($"<td class=\"num\">{Count(step.Count)} <small>{Percent(step.Rate)}</small></td>");
+            }
+            Raw("</tr>");
+        }
+        Raw("</tbody></table></div>");
+    }
+
+    private void RetentionSection(RetentionReport retention)
+    {
+        var l = _labels;
+        Raw($"<section id=\"retention\"><h2>{E(l["retention"])}</h2><p class=\"note\">{E(l["retentionNote"])}</p>");
+        var cohorts = retention.Cohorts;
+        if (cohorts.Count == 0)
+        {
+            Raw($"<p>{E(l["none"])}</p></section>");
+            return;
+        }
+        const int cell = 17;
+        Raw($"<svg class=\"chart heatmap\" viewBox=\"0 0 {90 + 31 * cell} {(cohorts.Count + 1) * cell + 4}\" role=\"img\" aria-label=\"{E(l["retention"])}\">");
+        for (var n = 0; n <= 30; n += 5)
+        {
+            Raw($"<text x=\"{90 + n * cell + 2}\" y=\"12\" class=\"axis\">D{n}</text>");
+        }
+        for (var i = 0; i < cohorts.Count; i++)
+        {
+            var y = (i + 1) * cell;
+            Raw($"<text x=\"0\" y=\"{y + 12}\" class=\"axis\">{E(cohorts[i].Day)}</text>");
+            for (var n = 0; n < cohorts[i].Days.Count; n++)
+            {
+                if (cohorts[i].Days[n] is { } rate)
+                {
+                    Raw($"<rect class=\"cell\" data-value=\"{N(rate)}\" x=\"{90 + n * cell}\" y=\"{y}\" width=\"{cell - 1}\" height=\"{cell - 1}\" fill-opacity=\"{N(0.08 + 0.92 * rate)}\"><title>{E(cohorts[i].Day)} D{n}: {Percent(rate)}</title></rect>");
+                }
+            }
+        }
+        Raw("</svg>");
+        Raw($"<div class=\"scroll\"><table><thead><tr><th>{E(l["cohort"])}</th><th>{E(l["size"])}</th><th>D1</th><th>D7</th><th>D30</th><th>{E(l["rolling"])} D1</th><th>{E(l["rolling"])} D7</th><th>{E(l["rolling"])} D30</th></tr></thead><tbody>");
+        foreach (var c in cohorts.Reverse())
+        {
+            Raw($"<tr><td>{E(c.Day)}</td><td class=\"num\">{Count(c.Size)}</td><td class=\"num\">{Maybe(c.D1)}</td><td class=\"num\">{Maybe(c.D7)}</td><td class=\"num\">{Maybe(c.D30)}</td><td class=\"num\">{Maybe(c.Rolling.D1)}</td><td class=\"num\">{Maybe(c.Rolling.D7)}</td><td class=\"num\">{Maybe(c.Rolling.D30)}</td></tr>");
+        }
+        Raw("</tbody></table></div></section>");
+    }
+
+    private void ActivitySection(ActivityReport activity, IReadOnlyList<ActivityPoint> trend)
+    {
+        var l = _labels;
+        Raw($"<section id=\"activity\"><h2>{E(l["activity"])}</h2><p class=\"note\">{E(l["activityNote"])}</p>");
+        var points = trend.OrderBy(p => p.Day).TakeLast(90).ToList();
+        if (points.Count > 0)
+        {
+            var max = Math.Max(1, points.Max(p => Math.Max(p.Mau, Math.Max(p.Wau, p.Dau))));
+            const int height = 200;
+            double X(int i) => points.Count == 1 ? Width / 2.0 : 40 + i * (Width - 50.0) / (points.Count - 1);
+            double Y(double v) => height - 10 - v * (height - 30) / max;
+            Raw($"<svg class=\"chart trend\" viewBox=\"0 0 {Width} {height}\" role=\"img\" aria-label=\"{E(l["activity"])}\">");
+            Raw($"<text x=\"0\" y=\"{N(Y(max) + 4)}\" class=\"axis\">{Count((long)max)}</text><text x=\"0\" y=\"{height - 6}\" class=\"axis\">0</text>");
+            foreach (var (name, value) in new (string, Func<ActivityPoint, double>)[] { ("mau", p => p.Mau), ("wau", p => p.Wau), ("dau", p => p.Dau) })
+            {
+                var path = string.Join(' ', points.Select((p, i) => $"{N(X(i))},{N(Y(value(p)))}"));
+                Raw($"<polyline class=\"series {name}\" data-values=\"{string.Join(' ', points.Select(p => N(value(p))))}\" points=\"{path}\"/>");
+                Raw($"<text x=\"{N(X(points.Count - 1) - 30)}\" y=\"{N(Y(value(points[^1])) - 4)}\" class=\"legend {name}\">{name.ToUpperInvariant()}</text>");
+            }
+            Raw("</svg>");
+        }
+        Raw("<div class=\"scroll\"><table><tbody>");
+        Raw($"<tr><th>DAU</th><td class=\"num\">{Count(activity.Dau)}</td><th>WAU</th><td class=\"num\">{Count(activity.Wau)}</td><th>MAU</th><td class=\"num\">{Count(activity.Mau)}</td></tr>");
+        Raw($"<tr><th>{E(l["stickiness"])}</th><td class=\"num\">{Percent(activity.Stickiness)}</td><th>{E(l["newPersons"])}</th><td class=\"num\">{Count(activity.NewPersons)}</td><th>{E(l["returning"])} / {E(l["resurrected"])}</th><td class=\"num\">{Count(activity.Returning)} / {Count(activity.Resurrected)}</td></tr>");
+        Raw("</tbody></table></div></section>");
+    }
+
+    private void LayersSection(LayersReport layers, RfmReport rfm)
+    {
+        var l = _labels;
+        Raw($"<section id=\"layers\"><h2>{E(l["layers"])}</h2>");
+        var rows = new (string Key, long Count, double? Conversion)[]
+        {
+            ("new", layers.New, layers.PurchaseConversion.New), ("active", layers.Active, layers.PurchaseConversion.Active),
+            ("highValue", layers.HighValue, null), ("dormant", layers.Dormant, null), ("activeNeverPaid", layers.ActiveNeverPaid, layers.PurchaseConversion.ActiveNeverPaid),
+        };
+        Bars("layers", rows.Select(r => (l[r.Key], (double)r.Count, Count(r.Count))).ToList());
+        Raw($"<div class=\"scroll\"><table><thead><tr><th>{E(l["layer"])}</th><th>{E(l["persons"])}</th><th>{E(l["purchaseConversion"])}</th></tr></thead><tbody>");
+        foreach (var r in rows)
+        {
+            Raw($"<tr><td>{E(l[r.Key])}</td><td class=\"num\">{Count(r.Count)}</td><td class=\"num\">{Maybe(r.Conversion)}</td></tr>");
+        }
+        Raw("</tbody></table></div>");
+
+        Raw($"<h3>{E(l["rfm"])}</h3><p class=\"note\">{E(l["rfmNote"])}</p>");
+        var grid = new long[6, 6];
+        foreach (var c in rfm.Cells)
+        {
+            grid[c.R, c.F] += c.Persons;
+        }
+        var max = Math.Max(1, rfm.Cells.Count == 0 ? 1 : Enumerable.Range(1, 5).SelectMany(r => Enumerable.Range(1, 5).Select(f => grid[r, f])).Max());
+        const int cell = 44;
+        Raw($"<svg class=\"chart rfm\" viewBox=\"0 0 {30 + 5 * cell} {30 + 5 * cell}\" role=\"img\" aria-label=\"RFM\">");
+        for (var r = 5; r >= 1; r--)
+        {
+            var y = (5 - r) * cell;
+            Raw($"<text x=\"0\" y=\"{y + 26}\" class=\"axis\">R{r}</text>");
+            for (var f = 1; f <= 5; f++)
+            {
+                var x = 30 + (f - 1) * cell;
+                Raw($"<rect class=\"cell\" data-value=\"{grid[r, f]}\" x=\"{x}\" y=\"{y}\" width=\"{cell - 2}\" height=\"{cell - 2}\" fill-opacity=\"{N(0.08 + 0.92 * grid[r, f] / max)}\"/>");
+                Raw($"<text x=\"{x + cell / 2 - 1}\" y=\"{y + 26}\" class=\"cellvalue\">{Count(grid[r, f])}</text>");
+            }
+        }
+        for (var f = 1; f <= 5; f++)
+        {
+            Raw($"<text x=\"{30 + (f - 1) * cell + 14}\" y=\"{5 * cell + 20}\" class=\"axis\">F{f}</text>");
+        }
+        Raw("</svg>");
+        Raw($"<div class=\"scroll\"><table><thead><tr><th>{E(l["group"])}</th><th>{E(l["persons"])}</th></tr></thead><tbody>");
+        foreach (var g in rfm.Groups)
+        {
+            Raw($"<tr><td>{E(g.Name)}</td><td class=\"num\">{Count(g.Persons)}</td></tr>");
+        }
+        Raw("</tbody></table></div></section>");
+    }
+
+    private void MoneySection(MoneyReport money, string currency)
+    {
+        var l = _labels;
+        Raw($"<section id=\"money\"><h2>{E(l["money"])}</h2><div class=\"scroll\"><table><tbody>");
+        Raw($"<tr><th>{E(l["payingPersons"])}</th><td class=\"num\">{Count(money.PayingPersons)}</td><th>{E(l["payingConversion"])}</th><td class=\"num\">{Percent(money.PayingConversion)}</td></tr>");
+        Raw($"<tr><th>{E(l["revenue"])}</th><td class=\"num\">{Money(money.Revenue, currency)}</td><th>ARPU / ARPPU</th><td class=\"num\">{Money(money.Arpu, currency)} / {Money(money.Arppu, currency)}</td></tr>");
+        Raw("</tbody></table></div>");
+        if (money.Channels.Count > 0)
+        {
+            Bars("ltv-to-cac", money.Channels.Select(c => (c.Channel, c.LtvToCac ?? 0, c.LtvToCac is { } v ? v.ToString("0.00", _culture) : "–")).ToList());
+            Raw($"<div class=\"scroll\"><table><thead><tr><th>{E(l["channel"])}</th><th>{E(l["newPersons"])}</th><th>{E(l["cost"])}</th><th>{E(l["cac"])}</th><th>{E(l["ltv90"])}</th><th>{E(l["ltvToCac"])}</th></tr></thead><tbody>");
+            foreach (var c in money.Channels)
+            {
+                Raw($"<tr><td><bdi>{E(c.Channel)}</bdi></td><td class=\"num\">{Count(c.NewPersons)}</td><td class=\"num\">{Money(c.Cost, currency)}</td><td class=\"num\">{(c.Cac is { } cac ? Money(cac, currency) : "–")}</td><td class=\"num\">{(c.Ltv90 is { } ltv ? Money(ltv, currency) : "–")}</td><td class=\"num\">{(c.LtvToCac is { } r ? r.ToString("0.00", _culture) : "–")}</td></tr>");
+            }
+            Raw("</tbody></table></div>");
+        }
+        Raw("</section>");
+    }
+
+    private void ExperimentsSection(IReadOnlyList<ExperimentReport> experiments)
+    {
+        var l = _labels;
+        Raw($"<section id=\"experiments\"><h2>{E(l["experiments"])}</h2>");
+        if (experiments.Count == 0)
+        {
+            Raw($"<p>{E(l["none"])}</p>");
+        }
+        foreach (var experiment in experiments)
+        {
+            Raw($"<h3><bdi>{E(experiment.Name)}</bdi> · <bdi>{E(experiment.Step)}</bdi></h3>");
+            var srmFailed = experiment.SampleRatio.PValue is < 0.001;
+            Raw(srmFailed ? $"<p class=\"warn srm\">{E(l["srmFailed"])}</p>" : $"<p class=\"note\">{E(l["srmOk"])} (p = {Maybe(experiment.SampleRatio.PValue, "0.000")})</p>");
+            var control = experiment.Variants.FirstOrDefault(v => v.Value == experiment.Control);
+            var max = Math.Max(0.01, experiment.Variants.Max(v => Math.Max(v.Rate, control is null || v.Ci95 is null ? 0 : control.Rate + v.Ci95[1])));
+            const int rowHeight = 36;
+            Raw($"<svg class=\"chart experiment\" viewBox=\"0 0 {Width} {experiment.Variants.Count * rowHeight + 8}\" role=\"img\" aria-label=\"{E(experiment.Name)}\">");
+            for (var i = 0; i < experiment.Variants.Count; i++)
+            {
+                var v = experiment.Variants[i];
+                var y = i * rowHeight + 4;
+                double X(double rate) => 160 + rate * 400 / max;
+                Raw($"<text x=\"0\" y=\"{y + 18}\" class=\"label\">{E(Short(v.Value))}<title>{E(v.Value)}</title></text>");
+                Raw($"<rect class=\"bar\" data-value=\"{N(v.Rate)}\" x=\"160\" y=\"{y + 4}\" width=\"{N(X(v.Rate) - 160)}\" height=\"20\"/>");
+                if (control is not null && v.Ci95 is { Count: 2 } ci)
+                {
+                    var (low, high) = (Math.Max(0, control.Rate + ci[0]), control.Rate + ci[1]);
+                    Raw($"<line class=\"errorbar\" data-low=\"{N(low)}\" data-high=\"{N(high)}\" x1=\"{N(X(low))}\" x2=\"{N(X(high))}\" y1=\"{y + 14}\" y2=\"{y + 14}\"/>");
+                    Raw($"<line class=\"errorbar\" x1=\"{N(X(low))}\" x2=\"{N(X(low))}\" y1=\"{y + 8}\" y2=\"{y + 20}\"/><line class=\"errorbar\" x1=\"{N(X(high))}\" x2=\"{N(X(high))}\" y1=\"{y + 8}\" y2=\"{y + 20}\"/>");
+                }
+                Raw($"<text x=\"{N(Math.Min(X(v.Rate) + 6, Width - 60))}\" y=\"{y + 30}\" class=\"value\">{Percent(v.Rate)}</text>");
+            }
+            Raw("</svg>");
+            Raw($"<div class=\"scroll\"><table><thead><tr><th>{E(l["variant"])}</th><th>{E(l["exposed"])}</th><th>{E(l["converted"])}</th><th>{E(l["rate"])}</th><th>{E(l["lift"])}</th><th>{E(l["pValue"])}</th><th>{E(l["ci95"])}</th></tr></thead><tbody>");
+            foreach (var v in experiment.Variants)
+            {
+                var interval = v.Ci95 is { Count: 2 } c ? $"[{c[0].ToString("+0.0%;-0.0%", _culture)}, {c[1].ToString("+0.0%;-0.0%", _culture)}]" : "–";
+                Raw($"<tr><td><bdi>{E(v.Value)}</bdi></td><td class=\"num\">{Count(v.Exposed)}</td><td class=\"num\">{Count(v.Converted)}</td><td class=\"num\">{Percent(v.Rate)}</td><td class=\"num\">{Maybe(v.Lift)}</td><td class=\"num\">{Maybe(v.PValue, "0.000")}</td><td class=\"num\">{E(interval)}</td></tr>");
+            }
+            Raw("</tbody></table></div>");
+        }
+        Raw("</section>");
+    }
+
+    private void ManifestSection(DailyReport report)
+    {
+        var l = _labels;
+        var m = report.Manifest;
+        Raw($"<section id=\"manifest\"><h2>{E(l["manifest"])}</h2><div class=\"scroll\"><table><tbody>");
+        Raw($"<tr><th>{E(l["status"])}</th><td>{E(m.Provisional ? l["provisional"] : l["final"])}</td></tr>");
+        Raw($"<tr><th>{E(l["dataThrough"])}</th><td>{E(m.DataThrough)}</td></tr>");
+        Raw($"<tr><th>{E(l["rawDays"])}</th><td>{E(m.RawDays.First)} – {E(m.RawDays.Last)}</td></tr>");
+        Raw($"<tr><th>{E(l["events"])}</th><td class=\"num\">{Count(report.Events.Folded)}</td></tr>");
+        Raw($"<tr><th>{E(l["duplicates"])} / {E(l["late"])} / {E(l["malformed"])}</th><td class=\"num\">{Count(report.Events.DuplicatesDropped)} / {Count(report.Events.Late)} / {Count(report.Events.Malformed)}</td></tr>");
+        Raw($"<tr><th>{E(l["definitions"])}</th><td><code>{E(m.DefinitionsHash)}</code></td></tr>");
+        Raw($"<tr><th>{E(l["engine"])}</th><td>{E(m.EngineVersion)} · {E(report.GeneratedAt)}</td></tr>");
+        Raw("</tbody></table></div></section>");
+    }
+
+    /// <summary>Horizontal bars with a label, in proportion to their values.</summary>
+    private void Bars(string id, IReadOnlyList<(string Label, double Value, string Shown)> bars)
+    {
+        var max = Math.Max(1e-9, bars.Count == 0 ? 1 : bars.Max(b => b.Value));
+        const int rowHeight = 30;
+        Raw($"<svg class=\"chart bars {id}\" viewBox=\"0 0 {Width} {bars.Count * rowHeight + 8}\" role=\"img\">");
+        for (var i = 0; i < bars.Count; i++)
+        {
+            var y = i * rowHeight + 4;
+            var width = bars[i].Value * 400 / max;
+            Raw($"<text x=\"0\" y=\"{y + 17}\" class=\"label\">{E(Short(bars[i].Label))}<title>{E(bars[i].Label)}</title></text>");
+            Raw($"<rect class=\"bar\" data-value=\"{N(bars[i].Value)}\" x=\"160\" y=\"{y + 3}\" width=\"{N(width)}\" height=\"20\"/>");
+            Raw($"<text x=\"{N(166 + width)}\" y=\"{y + 18}\" class=\"value\">{E(bars[i].Shown)}</text>");
+        }
+        Raw("</svg>");
+    }
+
+    private void Raw(string html) => _html.Append(html);
+
+    /// <summary>Escapes text for HTML content and attributes; quotes too, so it is safe inside attribute values.</summary>
+    private static string E(string? text) => WebUtility.HtmlEncode(text ?? string.Empty);
+
+    /// <summary>Chart labels are cut short (the full text is in the table and the mark's title).</summary>
+    private static string Short(string text) => text.Length <= 22 ? text : text[..21] + "…";
+
+    private static string N(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private string Count(long value) => value.ToString("N0", _culture);
+
+    private string Percent(double value) => value.ToString("P1", _culture);
+
+    private string Maybe(double? value, string? format = null) => value is { } v ? (format is null ? Percent(v) : v.ToString(format, _culture)) : "–";
+
+    private string Money(decimal value, string currency) => $"{value.ToString("N2", _culture)} {E(currency)}";
+
+    private const string Css = """
+        :root{--ink:#1d2733;--muted:#5b6876;--bar:#2f6fde;--line:#d9dee5;--warn:#a23b00}
+        *{box-sizing:border-box}
+        body{margin:0 auto;max-width:1100px;padding:16px;font:15px/1.45 -apple-system,"Segoe UI","PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;color:var(--ink);overflow-wrap:anywhere}
+        h1{font-size:1.5em;margin:.2em 0}h2{font-size:1.2em;margin:1.6em 0 .4em;border-bottom:1px solid var(--line)}h3{font-size:1em;margin:1.2em 0 .3em}
+        .meta,.note{color:var(--muted);margin:.2em 0 .6em}
+        .warn{color:var(--warn);font-weight:600}
+        .chart{display:block;width:100%;max-width:760px;height:auto;margin:.4em 0}
+        .chart text{font-size:12px;fill:var(--ink)}
+        .chart .axis,.chart .drop{fill:var(--muted);font-size:11px}
+        .chart .bar{fill:var(--bar)}.chart .bar.immature{fill:var(--bar);fill-opacity:.45}
+        .chart .cell{fill:var(--bar)}.chart .cellvalue{text-anchor:middle;font-size:11px}
+        .chart polyline{fill:none;stroke-width:2}.chart .dau{stroke:#2f6fde;fill:#2f6fde}.chart .wau{stroke:#13a07a;fill:#13a07a}.chart .mau{stroke:#c0782b;fill:#c0782b}
+        .chart text.legend{stroke:none}
+        .chart .errorbar{stroke:var(--ink);stroke-width:1.5}
+        .scroll{overflow-x:auto;max-width:100%}
+        table{border-collapse:collapse;margin:.4em 0;font-size:.92em}
+        th,td{padding:3px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
+        td.num{text-align:right;white-space:nowrap}td.immature{color:var(--muted)}
+        th.name{max-width:18em}
+        small{color:var(--muted)}
+        code{font-size:.85em}
+        """;
+}

@@ -1,0 +1,86 @@
+namespace Funnel.Domain.Reports.Rendering;
+
+/// <summary>The HTML report's fixed wording in English and Simplified Chinese (the operations teams' language).</summary>
+public sealed class ReportLabels
+{
+    private static readonly Dictionary<string, (string En, string Zh)> Text = new(StringComparer.Ordinal)
+    {
+        ["title"] = ("Daily funnel report", "每日漏斗报告"),
+        ["provisional"] = ("Provisional: the day has not closed; figures will change.", "临时报告：当天尚未结束，数据仍会变化。"),
+        ["lifecycle"] = ("Lifecycle funnel", "生命周期漏斗（注册→激活→首购→复购）"),
+        ["lifecycleNote"] = ("Sum of the newest cohorts shown below; * marks steps whose window has not fully elapsed.", "下方最近各批次之和；* 表示转化窗口尚未结束。"),
+        ["purchase"] = ("Purchase path", "购买路径漏斗"),
+        ["funnel"] = ("Funnel", "漏斗"),
+        ["step"] = ("Step", "步骤"),
+        ["persons"] = ("Persons", "人数"),
+        ["rate"] = ("Conversion", "转化率"),
+        ["dropOff"] = ("drop-off", "流失"),
+        ["cohort"] = ("Cohort", "批次"),
+        ["byChannel"] = ("By channel", "按渠道"),
+        ["byPlatform"] = ("By platform", "按平台"),
+        ["retention"] = ("Retention", "留存"),
+        ["retentionNote"] = ("Share of each signup cohort active n days later (calendar days in the report's zone).", "各注册批次在第 n 天仍活跃的比例（按报告时区的自然日）。"),
+        ["size"] = ("Size", "人数"),
+        ["rolling"] = ("Rolling", "滚动"),
+        ["activity"] = ("Activity", "活跃度"),
+        ["activityNote"] = ("Daily, weekly and monthly active persons over the last 90 days.", "最近 90 天的日活、周活、月活。"),
+        ["stickiness"] = ("Stickiness (DAU/MAU)", "粘性（日活/月活）"),
+        ["newPersons"] = ("New", "新增"),
+        ["returning"] = ("Returning", "回访"),
+        ["resurrected"] = ("Resurrected", "回流"),
+        ["layers"] = ("User layers", "用户分层"),
+        ["layer"] = ("Layer", "分层"),
+        ["purchaseConversion"] = ("Paid in 30 days", "30 天内付费率"),
+        ["new"] = ("New (7 days)", "新用户（7 天内）"),
+        ["active"] = ("Active (30 days)", "活跃用户（30 天内）"),
+        ["highValue"] = ("High value", "高价值用户"),
+        ["dormant"] = ("Dormant", "沉睡用户"),
+        ["activeNeverPaid"] = ("Active, never paid", "中腰部用户（活跃未付费）"),
+        ["rfm"] = ("RFM", "RFM 分析"),
+        ["rfmNote"] = ("Payers by recency (rows, 5 = most recent) and frequency (columns) quintile.", "付费用户按最近购买（行，5 为最近）与购买频次（列）五分位分布。"),
+        ["group"] = ("Group", "群组"),
+        ["money"] = ("Money", "收入"),
+        ["payingPersons"] = ("Paying persons", "付费人数"),
+        ["payingConversion"] = ("Paying conversion", "付费转化率"),
+        ["revenue"] = ("Revenue (30 days)", "收入（30 天）"),
+        ["channel"] = ("Channel", "渠道"),
+        ["cost"] = ("Cost", "成本"),
+        ["cac"] = ("CAC", "拉新成本"),
+        ["ltv90"] = ("LTV (90 days)", "LTV（90 天）"),
+        ["ltvToCac"] = ("LTV / CAC", "LTV / CAC"),
+        ["experiments"] = ("Experiments", "实验"),
+        ["variant"] = ("Variant", "版本"),
+        ["exposed"] = ("Exposed", "曝光人数"),
+        ["converted"] = ("Converted", "转化人数"),
+        ["lift"] = ("Lift", "提升"),
+        ["pValue"] = ("p-value", "p 值"),
+        ["ci95"] = ("95% interval of the difference", "差异的 95% 置信区间"),
+        ["srmFailed"] = ("Sample ratio mismatch: the exposure split differs from the configured one (p < 0.001); do not trust this experiment's result.", "样本比例不匹配：曝光分配与配置不符（p < 0.001），实验结果不可信。"),
+        ["srmOk"] = ("Sample ratio check passed", "样本比例检查通过"),
+        ["manifest"] = ("About this report", "报告说明"),
+        ["dataThrough"] = ("Data through", "数据截至"),
+        ["rawDays"] = ("Raw days folded", "已处理的原始数据日期"),
+        ["definitions"] = ("Definitions", "指标定义"),
+        ["engine"] = ("Engine", "引擎版本"),
+        ["events"] = ("Events folded", "已处理事件"),
+        ["duplicates"] = ("Duplicates dropped", "去重丢弃"),
+        ["late"] = ("Late events", "迟到事件"),
+        ["malformed"] = ("Malformed lines", "格式错误行"),
+        ["final"] = ("Final", "最终"),
+        ["status"] = ("Status", "状态"),
+        ["none"] = ("No data yet.", "暂无数据。"),
+    };
+
+    private readonly bool _chinese;
+
+    public ReportLabels(string language)
+    {
+        Language = language is "zh-CN" or "zh" ? "zh-CN" : "en";
+        _chinese = Language == "zh-CN";
+    }
+
+    /// <summary><c>en</c> or <c>zh-CN</c>.</summary>
+    public string Language { get; }
+
+    public string this[string key] => Text.TryGetValue(key, out var text) ? (_chinese ? text.Zh : text.En) : key;
+}
