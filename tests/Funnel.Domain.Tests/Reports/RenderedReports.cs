@@ -1,0 +1,48 @@
+using Funnel.Domain.Generation;
+using Funnel.Domain.Reports;
+using Funnel.Domain.Reports.Rendering;
+using Funnel.Domain.Tests.Aggregation;
+
+namespace Funnel.Domain.Tests.Reports;
+
+/// <summary>Reports of generated data sets for the rendering tests: an ordinary 60-day one, and one whose names are hostile.</summary>
+internal static class RenderedReports
+{
+    private static readonly Lazy<(DailyReport Report, List<ActivityPoint> Trend)> Ordinary = new(() => Build(new GeneratorSettings { Seed = 5, Days = 60, SignupsPerDay = 30 }));
+
+    /// <summary>Strings a client could put in event data to attack a page or a spreadsheet.</summary>
+    public static readonly string[] Hostile =
+    [
+        "<script>alert(1)</script>",
+        "\"><img src=x onerror=alert(2)>",
+        "javascript:alert(3)",
+        "=HYPERLINK(\"http://evil.example/\",\"click\")",
+        "+cmd|' /C calc'!A0",
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "-2+3",
+        "\u202Eevil\u202C تسجيل",
+        "ok" + new string('W', 10_240),
+    ];
+
+    private static readonly Lazy<(DailyReport Report, List<ActivityPoint> Trend)> Attacked = new(() => Build(new GeneratorSettings
+    {
+        Seed = 9,
+        Days = 20,
+        SignupsPerDay = 40,
+        Channels = Hostile.Take(5).Select(h => (h, 1.0)).ToList(),
+        Platforms = Hostile.Skip(5).Select(h => (h, 1.0)).ToList(),
+        Experiment = Hostile[0] + Hostile[1],
+    }));
+
+    public static (DailyReport Report, List<ActivityPoint> Trend) SixtyDays => Ordinary.Value;
+
+    public static (DailyReport Report, List<ActivityPoint> Trend) WithHostileNames => Attacked.Value;
+
+    private static (DailyReport, List<ActivityPoint>) Build(GeneratorSettings settings)
+    {
+        var data = new DataSetGenerator(settings with { TimeZone = "Asia/Shanghai" }).Generate();
+        var reports = EngineHarness.Run(data, "Asia/Shanghai", 4);
+        var trend = reports.Select(r => new ActivityPoint(DateOnly.Parse(r.Day, System.Globalization.CultureInfo.InvariantCulture), r.Activity.Dau, r.Activity.Wau, r.Activity.Mau, r.Activity.Stickiness)).ToList();
+        return (reports[^1], trend);
+    }
+}
