@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Funnel.Domain.Reports.Rendering;
+
+namespace Funnel.Domain.Tests.Reports;
+
+/// <summary>report.html as text: every section, self-contained, charts in proportion, user strings escaped, labels in the chosen language.</summary>
+public partial class ReportHtmlTests
+{
+    private static string Html(string language = "en", bool hostile = false)
+    {
+        var (report, trend) = hostile ? RenderedReports.WithHostileNames : RenderedReports.SixtyDays;
+        return Encoding.UTF8.GetString(ReportHtml.Render(report, trend, language));
+    }
+
+    [Fact]
+    public void The_page_has_every_section_and_fetches_nothing()
+    {
+        var html = Html();
+        foreach (var id in new[] { "lifecycle", "purchase", "retention", "activity", "layers", "money", "experiments", "manifest" })
+        {
+            Assert.Contains($"<section id=\"{id}\">", html, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(" src=", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(" href=", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("@import", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("url(", html, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Funnel_bars_are_as_long_as_their_counts_and_ordered_as_the_steps()
+    {
+        var funnel = FunnelSvg().Match(Html());
+        Assert.True(funnel.Success);
+        var bars = Bar().Matches(funnel.Value).Select(m => (Value: double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Width: double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))).ToList();
+        var report = RenderedReports.SixtyDays.Report;
+        Assert.Equal(report.Funnels[0].Steps.Count, bars.Count);
+        var newest = report.Funnels[0].Cohorts.TakeLast(7).ToList();
+        Assert.Equal(Enumerable.Range(0, bars.Count).Select(k => (double)newest.Sum(c => c.Steps[k].Count)), bars.Select(b => b.Value));
+        Assert.All(bars, b => Assert.Equal(b.Value / bars[0].Value * 400, b.Width, 0.01));
+        Assert.True(bars[0].Value > bars[1].Value && bars[1].Value > bars[2].Value && bars[2].Value >= bars[3].Value);
+    }
+
+    [Fact]
+    public void Heat_map_cells_are_as_dark_as_their_retention()
+    {
+        var cells = Cell().Matches(HeatmapSvg().Match(Html()).Value).ToList();
+        Assert.NotEmpty(cells);
+        foreach (var cell in cells)
+        {
+            var rate = double.Parse(cell.Groups[1].Value, CultureInfo.InvariantCulture);
+            Assert.Equal(0.08 + 0.92 * rate, double.Parse(cell.Groups[2].Value, CultureInfo.InvariantCulture), 0.001);
+        }
+    }
+
+    [Fact]
+    public void Hostile_strings_from_event_data_show_as_text()
+    {
+        var html = Html(hostile: true);
+        Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<img", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("onerror=alert", html.Replace("onerror=alert(2)&gt;", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
+        Assert.Contains("&quot;&gt;&lt;img src=x onerror=alert(2)&gt;", html, StringComparison.Ordinal);
+        // Right-to-left overrides are isolated so they cannot flip the text around them.
+        Assert.Contains("<bdi>\u202Eevil\u202C تسجيل</bdi>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<a ", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Labels_and_numbers_follow_the_reporting_language()
+    {
+        var zh = Html("zh-CN");
+        Assert.Contains("<html lang=\"zh-CN\">", zh, StringComparison.Ordinal);
+        Assert.Contains("生命周期漏斗", zh, StringComparison.Ordinal);
+        Assert.Contains("留存", zh, StringComparison.Ordinal);
+        var en = Html("en");
+        Assert.Contains("Lifecycle funnel", en, StringComparison.Ordinal);
+        Assert.DoesNotContain("生命周期漏斗", en, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_failed_sample_ratio_check_is_flagged()
+    {
+        var (report, trend) = RenderedReports.SixtyDays;
+        var experiment = report.Experiments[0];
+        var broken = report with { Experiments = [experiment with { SampleRatio = experiment.SampleRatio with { PValue = 0.00001 } }] };
+        var html = Encoding.UTF8.GetString(ReportHtml.Render(broken, trend, "en"));
+        Assert.Contains("class=\"warn srm\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("class=\"warn srm\"", Html(), StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("<svg class=\"chart funnel\".*?</svg>", RegexOptions.Singleline)]
+    private static partial Regex FunnelSvg();
+
+    [GeneratedRegex("<svg class=\"chart heatmap\".*?</svg>", RegexOptions.Singleline)]
+    private static partial Regex HeatmapSvg();
+
+    [GeneratedRegex("<rect class=\"bar[^\"]*\" data-value=\"([0-9.]+)\" x=\"160\" y=\"[0-9.]+\" width=\"([0-9.]+)\"")]
+    private static partial Regex Bar();
+
+    [GeneratedRegex("<rect class=\"cell\" data-value=\"([0-9.]+)\"[^>]*fill-opacity=\"([0-9.]+)\"")]
+    private static partial Regex Cell();
+}
