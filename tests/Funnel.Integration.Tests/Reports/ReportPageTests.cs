@@ -1,0 +1,97 @@
+using System.Text.Json.Nodes;
+using Funnel.Domain.Aggregation;
+using Funnel.Domain.Generation;
+using Funnel.Domain.Reports;
+using Funnel.Domain.Reports.Rendering;
+
+namespace Funnel.Integration.Tests.Reports;
+
+/// <summary>The HTML report of a generated 60-day run in headless Chromium, at a laptop's and a phone's width.</summary>
+public sealed class ReportPageTests : IAsyncLifetime
+{
+    private const string Checks = """
+        JSON.stringify({
+          sections: [...document.querySelectorAll('section')].map(s => s.id),
+          overflow: document.documentElement.scrollWidth - window.innerWidth,
+          outside: [...document.querySelectorAll('body *')]
+            .filter(e => !e.closest('.scroll') && e.getBoundingClientRect().right > window.innerWidth + 1)
+            .map(e => e.tagName + '.' + e.getAttribute('class')).slice(0, 5),
+          funnel: [...document.querySelectorAll('#lifecycle svg rect.bar')].map(r => ({ value: +r.dataset.value, width: r.getBoundingClientRect().width })),
+          layers: [...document.querySelectorAll('#layers svg.layers rect.bar')].map(r => ({ value: +r.dataset.value, width: r.getBoundingClientRect().width })),
+          heat: [...document.querySelectorAll('#retention rect.cell')].length,
+          trend: [...document.querySelectorAll('#activity polyline')].length,
+          errorBars: [...document.querySelectorAll('#experiments line.errorbar')].length,
+          scripts: document.scripts.length
+        })
+        """;
+
+    private static readonly string[] Sections = ["lifecycle", "purchase", "retention", "activity", "layers", "money", "experiments", "manifest"];
+
+    private string _folder = null!;
+    private DailyReport _report = null!;
+    private List<ActivityPoint> _trend = null!;
+
+    public Task InitializeAsync()
+    {
+        _folder = Directory.CreateTempSubdirectory("funnel-report-page-").FullName;
+        var data = new DataSetGenerator(new GeneratorSettings { Seed = 3, Days = 60, SignupsPerDay = 40, TimeZone = "Asia/Shanghai" }).Generate();
+        var definitions = MetricDefinitions.Default with { ChannelDailyCosts = new Dictionary<string, decimal> { ["wechat"] = 1200m, ["douyin"] = 950m, ["baidu"] = 400m } };
+        var engine = new DailyAggregation(definitions, "Asia/Shanghai", 4, TimeProvider.System);
+        var reports = data.Select(day => engine.FoldDay(day.Key, day.Value)).ToList();
+        _report = reports[^1];
+        _trend = reports.Select(r => new ActivityPoint(DateOnly.Parse(r.Day, System.Globalization.CultureInfo.InvariantCulture), r.Activity.Dau, r.Activity.Wau, r.Activity.Mau, r.Activity.Stickiness)).ToList();
+        return Task.CompletedTask;
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(_folder, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    private Uri Write(string language)
+    {
+        var path = Path.Combine(_folder, $"report.{language}.html");
+        File.WriteAllBytes(path, ReportHtml.Render(_report, _trend, language));
+        return new Uri(path);
+    }
+
+    [Theory]
+    [InlineData("en", 1280)]
+    [InlineData("en", 390)]
+    [InlineData("zh-CN", 1280)]
+    [InlineData("zh-CN", 390)]
+    public async Task The_page_shows_every_section_with_marks_in_proportion_and_fits_the_width(string language, int width)
+    {
+        await using var browser = await HeadlessChromium.StartAsync();
+        await browser.OpenAsync(Write(language), width);
+        var result = JsonNode.Parse((await browser.EvaluateAsync(Checks))!.GetValue<string>())!;
+
+        Assert.Equal(Sections, result["sections"]!.AsArray().Select(s => s!.GetValue<string>()));
+        Assert.True(result["overflow"]!.GetValue<double>() <= 0, $"the page is {result["overflow"]} px wider than the viewport");
+        Assert.Empty(result["outside"]!.AsArray());
+        Assert.Equal(0, result["scripts"]!.GetValue<int>());
+        foreach (var chart in new[] { "funnel", "layers" })
+        {
+            var bars = result[chart]!.AsArray().Select(b => (Value: b!["value"]!.GetValue<double>(), Width: b["width"]!.GetValue<double>())).ToList();
+            Assert.True(bars.Count >= 4, $"{chart}: {bars.Count} bars");
+            var largest = bars.MaxBy(b => b.Value);
+            Assert.All(bars, b => Assert.Equal(b.Value / largest.Value, b.Width / largest.Width, 0.02));
+        }
+        var funnel = result["funnel"]!.AsArray().Select(b => b!["width"]!.GetValue<double>()).ToList();
+        Assert.Equal(funnel.OrderDescending(), funnel);
+        Assert.True(result["heat"]!.GetValue<int>() > 100);
+        Assert.Equal(3, result["trend"]!.GetValue<int>());
+        Assert.True(result["errorBars"]!.GetValue<int>() >= 3);
+
+        var png = await browser.ScreenshotAsync();
+        Assert.Equal([0x89, 0x50, 0x4E, 0x47], png[..4]);
+        var shots = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(shots);
+        await File.WriteAllBytesAsync(Path.Combine(shots, $"report-{language}-{width}.png"), png);
+        if (Environment.GetEnvironmentVariable("FUNNEL_UPDATE_SCREENSHOTS") == "1" && width == 1280)
+        {
+            await File.WriteAllBytesAsync(RepoPaths.Of("docs", $"report-{language}.png"), png);
+        }
+    }
+}
