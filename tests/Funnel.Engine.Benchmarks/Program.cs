@@ -7,6 +7,11 @@ using Funnel.Engine.Benchmarks;
 
 // dotnet run -c Release --project tests/Funnel.Engine.Benchmarks -- [benchmarkdotnet args]   fold throughput
 // dotnet run -c Release --project tests/Funnel.Engine.Benchmarks -- --state-size [persons]   snapshot bytes/person and peak memory
+// dotnet run -c Release --project tests/Funnel.Engine.Benchmarks -- --history [--signups-per-day N] [--days 90] [--shards 16]   one day's run vs DuckDB over all raw history
+if (args.Length > 0 && args[0] == "--history")
+{
+    return HistoryBenchmark.Run(args);
+}
 if (args.Length > 0 && args[0] == "--state-size")
 {
     var signups = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
@@ -29,6 +34,7 @@ if (args.Length > 0 && args[0] == "--state-size")
     Console.WriteLine($"persons in the shard: {state.Persons.Count:N0}; events folded: {events:N0} over {days} days in {foldSeconds:N1} s (generation included)");
     Console.WriteLine($"snapshot: {snapshot.Length:N0} bytes = {(double)snapshot.Length / state.Persons.Count:N1} bytes/person");
     Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024:N0} MiB; managed heap after fold: {GC.GetTotalMemory(false) / 1024 / 1024:N0} MiB");
-    return;
+    return 0;
 }
 BenchmarkSwitcher.FromAssembly(typeof(FoldBenchmarks).Assembly).Run(args);
+return 0;
