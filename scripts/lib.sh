@@ -22,6 +22,17 @@ ensure_node_tools() {
   fi
 }
 
+# Debian's Chromium (and a CJK font) for the HTML report's browser tests, installed when missing.
+ensure_chromium() {
+  if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi 'wqy\|noto.*cjk'; then return; fi
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "warning: chromium is missing and cannot be installed here (needs root and apt-get); the browser tests will fail" >&2
+    return
+  fi
+  say "Installing chromium and a CJK font (apt-get)"
+  apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >&2
+}
+
 ensure_dotnet() {
   require dotnet "install the .NET 10 SDK"
   say "Restoring and building (dotnet build Serverless.sln)"

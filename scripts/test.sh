@@ -4,6 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ensure_node_tools
+ensure_chromium
 ensure_dotnet
 results="$LOCAL_DIR/test-results"
 rm -rf "$results"

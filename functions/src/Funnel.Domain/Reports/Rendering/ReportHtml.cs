@@ -374,8 +374,9 @@ public sealed class ReportHtml
         .chart .axis,.chart .drop{fill:var(--muted);font-size:11px}
         .chart .bar{fill:var(--bar)}.chart .bar.immature{fill:var(--bar);fill-opacity:.45}
         .chart .cell{fill:var(--bar)}.chart .cellvalue{text-anchor:middle;font-size:11px}
-        .chart polyline{fill:none;stroke-width:2}.chart .dau{stroke:#2f6fde;fill:#2f6fde}.chart .wau{stroke:#13a07a;fill:#13a07a}.chart .mau{stroke:#c0782b;fill:#c0782b}
-        .chart text.legend{stroke:none}
+        .chart polyline{fill:none;stroke-width:2}.chart polyline.dau{stroke:#2f6fde}.chart polyline.wau{stroke:#13a07a}.chart polyline.mau{stroke:#c0782b}
+        .chart text.dau{fill:#2f6fde}.chart text.wau{fill:#13a07a}.chart text.mau{fill:#c0782b}
+        .chart.rfm{max-width:300px}.chart.heatmap{max-width:680px}
         .chart .errorbar{stroke:var(--ink);stroke-width:1.5}
         .scroll{overflow-x:auto;max-width:100%}
         table{border-collapse:collapse;margin:.4em 0;font-size:.92em}
