@@ -31,6 +31,7 @@ public static class PipelineServices
             .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Reporting:TimeZone must be an IANA time zone id such as UTC or Asia/Shanghai")
             .ValidateOnStart();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
+        services.AddOptions<ReportsApiOptions>().BindConfiguration(ReportsApiOptions.Section);
         services.AddOptions<ServiceBusOptions>().BindConfiguration(ServiceBusOptions.Section);
         services.AddOptions<AggregationOptions>().BindConfiguration(AggregationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
@@ -45,10 +46,15 @@ public static class PipelineServices
         services.AddSingleton(new IngestLimits());
         services.AddSingleton(sp => new ShardRouter(sp.GetRequiredService<IOptions<PipelineOptions>>().Value.Shards));
         services.AddSingleton(sp => new ReportingClock(sp.GetRequiredService<IOptions<ReportingOptions>>().Value.TimeZone));
-        services.AddSingleton<IWriteKeyDirectory>(sp => new TableWriteKeyDirectory(
-            sp.GetRequiredService<TableServiceClient>(),
+        services.AddSingleton<IWriteKeyDirectory>(sp => new TableKeyDirectory(
+            sp.GetRequiredService<TableServiceClient>(), Funnel.Storage.StorageNames.WriteKeysTable,
             sp.GetRequiredService<IOptions<IngestOptions>>().Value.WriteKeys,
             sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<Funnel.Domain.Reports.IReadKeyDirectory>(sp => new TableKeyDirectory(
+            sp.GetRequiredService<TableServiceClient>(), Funnel.Storage.StorageNames.ReadKeysTable,
+            sp.GetRequiredService<IOptions<ReportsApiOptions>>().Value.ReadKeys,
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<Funnel.Domain.Reports.IReportArchive>(sp => sp.GetRequiredService<BlobAggregationStore>());
         services.AddSingleton<IRawEventStore, BlobRawEventStore>();
         services.AddSingleton<IIdentityLinks, TableIdentityLinks>();
         services.AddSingleton<IEventBatchMessages>(sp => new EventBatchEnvelope(
@@ -65,7 +71,8 @@ public static class PipelineServices
                 : log;
         });
         services.AddSingleton(sp => new DayRun(MetricDefinitions.Default, sp.GetRequiredService<IOptions<ReportingOptions>>().Value.TimeZone));
-        services.AddSingleton<IAggregationStore, BlobAggregationStore>();
+        services.AddSingleton<BlobAggregationStore>();
+        services.AddSingleton<IAggregationStore>(sp => sp.GetRequiredService<BlobAggregationStore>());
         services.AddSingleton<IDailyMetricsTable, TableDailyMetrics>();
         services.AddSingleton<EventIntake>();
         services.AddSingleton<EventBatchProcessor>();

@@ -13,6 +13,8 @@ namespace Funnel.Integration.Tests.Aggregation;
 public sealed class AggregationFixture : IAsyncLifetime
 {
     public const string AdminKey = "integration-admin-key";
+    public const string ReadKey = "integration-read-key";
+    public const string WriteKey = "integration-write-key";
     public const int Shards = 4;
 
     private WebApplication? _app;
@@ -49,6 +51,8 @@ public sealed class AggregationFixture : IAsyncLifetime
     {
         ["Storage__ConnectionString"] = connectionString,
         ["Admin__Keys__0"] = AdminKey,
+        ["Reports__ReadKeys__0"] = ReadKey,
+        ["Ingest__WriteKeys__0"] = WriteKey,
         ["Pipeline__Shards"] = Shards.ToString(CultureInfo.InvariantCulture),
         ["Pipeline__RunTimers"] = "false",
         ["Reporting__TimeZone"] = GeneratedRawData.TimeZone,

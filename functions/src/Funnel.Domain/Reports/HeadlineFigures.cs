@@ -3,6 +3,13 @@ namespace Funnel.Domain.Reports;
 /// <summary>The figures of a report that trend lines and notifications carry, by stable name.</summary>
 public static class HeadlineFigures
 {
+    /// <summary>Every headline figure's name, as the DailyMetrics table and the metrics API know them.</summary>
+    public static readonly string[] Names =
+    [
+        "events.folded", "activity.dau", "activity.wau", "activity.mau", "activity.stickiness", "activity.newPersons",
+        "activity.returning", "activity.resurrected", "money.payingPersons", "money.payingConversion", "money.revenue", "money.arpu",
+    ];
+
     public static IReadOnlyDictionary<string, double> Of(DailyReport report)
     {
         ArgumentNullException.ThrowIfNull(report);

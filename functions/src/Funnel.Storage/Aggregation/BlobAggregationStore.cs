@@ -5,6 +5,7 @@ using Azure.Storage.Blobs.Models;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
 using Funnel.Domain.Processing;
+using Funnel.Domain.Reports;
 
 namespace Funnel.Storage.Aggregation;
 
@@ -13,7 +14,7 @@ namespace Funnel.Storage.Aggregation;
 /// <c>partials/{day}/shard-{nn}.bin</c>, <c>reports/{day}/…</c> and <c>reports/latest/…</c>. A blob's
 /// <c>provisional</c> metadata marks what a run of a still-open day wrote.
 /// </summary>
-public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregationStore
+public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregationStore, IReportArchive
 {
     private const string ProvisionalKey = "provisional";
     private const string DayKey = "day";
@@ -118,6 +119,37 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
 
     public async Task<bool> HasFinalReportAsync(DateOnly day, CancellationToken cancellationToken) =>
         await IsFinalAsync(_reports.GetBlobClient($"{RawBlobName.DayFolder(day)}/report.json"), cancellationToken);
+
+    public async Task<IReadOnlyList<(DateOnly Day, bool Provisional)>> ListDaysAsync(CancellationToken cancellationToken)
+    {
+        var days = new List<(DateOnly, bool)>();
+        await foreach (var item in _reports.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }, cancellationToken))
+        {
+            var slash = item.Name.IndexOf('/', StringComparison.Ordinal);
+            if (slash > 0 && item.Name[(slash + 1)..] == "report.json"
+                && DateOnly.TryParseExact(item.Name[..slash], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            {
+                days.Add((day, item.Metadata.TryGetValue(ProvisionalKey, out var flag) && flag == "true"));
+            }
+        }
+        return days.OrderByDescending(d => d.Item1).ToList();
+    }
+
+    public async Task<ReportFile?> ReadAsync(DateOnly? day, string file, CancellationToken cancellationToken)
+    {
+        var blob = _reports.GetBlobClient($"{(day is { } d ? RawBlobName.DayFolder(d) : LatestFolder)}/{file}");
+        try
+        {
+            var content = await blob.DownloadContentAsync(cancellationToken);
+            var stored = content.Value.Details.Metadata.TryGetValue(DayKey, out var text)
+                && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var storedDay) ? storedDay : day ?? default;
+            return new ReportFile(content.Value.Content.ToArray(), ContentTypeOf(file), content.Value.Details.ETag.ToString("H"), stored);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
 
     private async Task<DateOnly?> LatestDayAsync(string file, CancellationToken cancellationToken)
     {

@@ -4,14 +4,16 @@ using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Funnel.Domain.Ingest;
+using Funnel.Domain.Reports;
 
 namespace Funnel.Storage.Keys;
 
 /// <summary>
-/// Write keys from configuration (compared by hash in constant time) and from the <c>WriteKeys</c>
-/// table (PK hash prefix, RK hash). Answers are cached briefly so ingest does not hit the table per request.
+/// API keys of one kind (write keys for ingest, read keys for the reports API): from configuration
+/// (compared by hash in constant time) and from a table (PK hash prefix, RK hash, never the key).
+/// Answers are cached briefly so a request does not hit the table. One instance serves one table.
 /// </summary>
-public sealed class TableWriteKeyDirectory : IWriteKeyDirectory
+public sealed class TableKeyDirectory : IWriteKeyDirectory, IReadKeyDirectory
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
     private const int MaxCachedKeys = 10_000;
@@ -20,17 +22,17 @@ public sealed class TableWriteKeyDirectory : IWriteKeyDirectory
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, (bool Known, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
 
-    public TableWriteKeyDirectory(TableServiceClient tables, IEnumerable<string> configuredKeys, TimeProvider time)
+    public TableKeyDirectory(TableServiceClient tables, string tableName, IEnumerable<string> configuredKeys, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(tables);
-        _table = tables.GetTableClient(StorageNames.WriteKeysTable);
+        _table = tables.GetTableClient(tableName);
         _configuredHashes = configuredKeys.Where(k => !string.IsNullOrWhiteSpace(k)).Select(k => Encoding.ASCII.GetBytes(HashedKey.Of(k))).ToArray();
         _time = time;
     }
 
-    public async Task<bool> IsKnownAsync(string writeKey, CancellationToken cancellationToken)
+    public async Task<bool> IsKnownAsync(string key, CancellationToken cancellationToken)
     {
-        var hash = HashedKey.Of(writeKey);
+        var hash = HashedKey.Of(key);
         var hashBytes = Encoding.ASCII.GetBytes(hash);
         var configured = false;
         foreach (var known in _configuredHashes)
@@ -65,12 +67,36 @@ public sealed class TableWriteKeyDirectory : IWriteKeyDirectory
         return inTable;
     }
 
-    /// <summary>Stores a new key's hash (the key itself is never stored).</summary>
-    public async Task AddAsync(string writeKey, string label, CancellationToken cancellationToken)
+    /// <summary>Stores a new key's hash (the key itself is never stored); returns the key's id, the start of its hash.</summary>
+    public async Task<string> AddAsync(string key, string label, CancellationToken cancellationToken)
     {
-        var hash = HashedKey.Of(writeKey);
+        var hash = HashedKey.Of(key);
         var entity = new TableEntity(HashedKey.PartitionOf(hash), hash) { ["Label"] = label, ["Revoked"] = false };
         await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
         _cache.TryRemove(hash, out _);
+        return IdOf(hash);
     }
+
+    /// <summary>Revokes the stored key whose id (or whole key) is given; false when there is none.</summary>
+    public async Task<bool> RevokeAsync(string idOrKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(idOrKey);
+        var hash = idOrKey.Length == IdLength ? null : HashedKey.Of(idOrKey);
+        var id = hash is null ? idOrKey.ToLowerInvariant() : IdOf(hash);
+        await foreach (var row in _table.QueryAsync<TableEntity>(e => e.PartitionKey == HashedKey.PartitionOf(id), cancellationToken: cancellationToken))
+        {
+            if (row.RowKey.StartsWith(id, StringComparison.Ordinal) && (hash is null || row.RowKey == hash))
+            {
+                row["Revoked"] = true;
+                await _table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Merge, cancellationToken);
+                _cache.Clear();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private const int IdLength = 12;
+
+    private static string IdOf(string hash) => hash[..IdLength];
 }
