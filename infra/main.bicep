@@ -27,6 +27,9 @@ param shards int = 16
 @description('IANA time zone whose midnights delimit report days.')
 param reportingTimeZone string = 'UTC'
 
+@description('Object ids of the users or groups who may read report blobs (Storage Blob Data Reader on the reports container only).')
+param reportReaderPrincipalIds string[] = []
+
 @description('Days after which raw event blobs move to the cool tier.')
 @minValue(1)
 param rawCoolAfterDays int = 30
@@ -72,6 +75,7 @@ module storage 'modules/storage.bicep' = {
     principalId: identity.outputs.principalId
     rawCoolAfterDays: rawCoolAfterDays
     deploymentContainerName: deploymentContainer
+    reportReaderPrincipalIds: reportReaderPrincipalIds
   }
 }
 

@@ -9,6 +9,9 @@ param principalId string
 param rawCoolAfterDays int
 param deploymentContainerName string
 
+@description('Users or groups (object ids) who read report blobs with their own identity: Storage Blob Data Reader on the reports container only.')
+param reportReaderPrincipalIds array
+
 var containers = ['raw', 'state', 'partials', 'reports', 'ingest-overflow', 'notifications', deploymentContainerName]
 var tables = ['AggregationRuns', 'DailyMetrics', 'WriteKeys', 'ReadKeys', 'IdentityLinks']
 // Work queues, each with its poison queue beside it ({queue}-poison, where the queue trigger parks a message
@@ -104,6 +107,21 @@ resource dataRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)
     principalId: principalId
     principalType: 'ServicePrincipal'
+  }
+}]
+
+resource reportsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-06-01' existing = {
+  parent: blobService
+  name: 'reports'
+}
+
+resource reportReaders 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for reader in reportReaderPrincipalIds: {
+  name: guid(reportsContainer.id, reader, roleIds.storageBlobDataReader)
+  scope: reportsContainer
+  dependsOn: [blobContainers]
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.storageBlobDataReader)
+    principalId: reader
   }
 }]
 
