@@ -19,9 +19,11 @@ start_azurite
 port=$(free_port)
 write_key="demo-$(node -e 'console.log(require("crypto").randomBytes(12).toString("hex"))')"
 admin_key="ops-$(node -e 'console.log(require("crypto").randomBytes(12).toString("hex"))')"
+read_key="rk-$(node -e 'console.log(require("crypto").randomBytes(12).toString("hex"))')"
 zone="${REPORTING_TZ:-UTC}"
 say "Starting the function app in the standalone host on http://127.0.0.1:$port"
-Storage__ConnectionString="$AZURITE_CONNECTION" Ingest__WriteKeys__0="$write_key" Admin__Keys__0="$admin_key" Reporting__TimeZone="$zone" \
+Storage__ConnectionString="$AZURITE_CONNECTION" Ingest__WriteKeys__0="$write_key" Admin__Keys__0="$admin_key" Reports__ReadKeys__0="$read_key" Reporting__TimeZone="$zone" \
+  Reporting__Language="${REPORTING_LANGUAGE:-en}" \
   dotnet "$REPO_ROOT/functions/src/Funnel.Standalone/bin/${CONFIGURATION:-Debug}/net10.0/Funnel.Standalone.dll" \
   --urls "http://127.0.0.1:$port" --contentRoot "$REPO_ROOT/functions/src/Funnel.Standalone" >"$out/app.log" 2>&1 &
 PIDS+=($!)
@@ -74,7 +76,9 @@ while :; do
 done
 echo >&2
 funnel report --day "$today" --out "$out/reports"
-report_url="$AZURITE_BLOB_URL/reports/$today/report.json"
+api_url="http://127.0.0.1:$port/reports/$today/report.html"
+curl -fsS -H "Authorization: Bearer $read_key" -o "$out/reports/$today/report.html" "$api_url"
+curl -fsS -H "Authorization: Bearer $read_key" -o "$out/reports/$today/report.csv" "http://127.0.0.1:$port/reports/$today/report.csv"
 echo
-echo "sent $sent events for $sent_persons user and device ids with @segment/analytics-node; found $found events of $found_persons persons (devices linked to users) in raw storage; report: $report_url (local copy: $out/reports/$today/report.json)"
+echo "sent $sent events for $sent_persons user and device ids with @segment/analytics-node; found $found events of $found_persons persons (devices linked to users) in raw storage; report: $AZURITE_BLOB_URL/reports/$today/report.json (API: $api_url); open $out/reports/$today/report.html"
 [ "$found" -eq "$sent" ] || { echo "error: raw storage holds $found events, expected $sent; see $out/app.log" >&2; exit 1; }

@@ -20,6 +20,7 @@ public class SettingNamesTests
         [IngestOptions.Section] = typeof(IngestOptions),
         [ReportingOptions.Section] = typeof(ReportingOptions),
         [AggregationOptions.Section] = typeof(AggregationOptions),
+        [ReportsApiOptions.Section] = typeof(ReportsApiOptions),
         [StorageOptions.Section] = typeof(StorageOptions),
         [ServiceBusOptions.Section] = typeof(ServiceBusOptions),
     };
