@@ -18,9 +18,9 @@ public static class StateSnapshot
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(output);
-        using var payload = new MemoryStream();
-        using (var brotli = new BrotliStream(payload, CompressionLevel.Optimal, leaveOpen: true))
-        using (var writer = new BinaryWriter(brotli, Encoding.UTF8, leaveOpen: true))
+        // Serialize to memory, then compress in one call: many small writes straight into a BrotliStream cost more than the compression.
+        using var raw = new MemoryStream();
+        using (var writer = new BinaryWriter(raw, Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(state.FirstDay?.DayNumber ?? -1);
             writer.Write(state.ThroughDay?.DayNumber ?? -1);
@@ -31,6 +31,11 @@ public static class StateSnapshot
                 writer.Write(key);
                 WritePerson(writer, person);
             }
+        }
+        using var payload = new MemoryStream();
+        using (var brotli = new BrotliStream(payload, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            brotli.Write(raw.GetBuffer(), 0, (int)raw.Length);
         }
         var bytes = payload.ToArray();
         output.Write(Magic);
@@ -68,8 +73,13 @@ public static class StateSnapshot
         }
         try
         {
-            using var brotli = new BrotliStream(new MemoryStream(payload), CompressionMode.Decompress);
-            using var reader = new BinaryReader(brotli, Encoding.UTF8);
+            using var decompressed = new MemoryStream();
+            using (var brotli = new BrotliStream(new MemoryStream(payload), CompressionMode.Decompress))
+            {
+                brotli.CopyTo(decompressed);
+            }
+            decompressed.Position = 0;
+            using var reader = new BinaryReader(decompressed, Encoding.UTF8);
             var state = new ShardState();
             var first = reader.ReadInt32();
             var through = reader.ReadInt32();
