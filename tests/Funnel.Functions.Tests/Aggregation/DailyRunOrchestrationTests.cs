@@ -140,6 +140,25 @@ public sealed class DailyRunOrchestrationTests : IAsyncLifetime
         Assert.Null(await schedule.StartDueDaysAsync(Client, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_day_whose_raw_events_arrived_after_its_fold_runs_again_with_every_day_after_it()
+    {
+        var now = new DateTimeOffset(Data.Days[^1].AddDays(1).ToDateTime(new TimeOnly(1, 0)), TimeSpan.FromHours(8));
+        var schedule = ActivatorUtilities.CreateInstance<ScheduleDailyFunction>(_host.Services, new FixedTime(now));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await Client.WaitForInstanceCompletionAsync((await schedule.StartDueDaysAsync(Client, CancellationToken.None))!, timeout.Token);
+        Assert.Null(await schedule.StartDueDaysAsync(Client, CancellationToken.None));
+
+        _store.RawChangedAfterFold[Data.Days[1]] = true;
+        var again = await schedule.StartDueDaysAsync(Client, CancellationToken.None);
+        Assert.Equal(AggregationInstances.ForDays(Data.Days.Skip(1).ToList()), again);
+        var run = await Client.WaitForInstanceCompletionAsync(again!, getInputsAndOutputs: true, timeout.Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
+        Assert.Equal(Data.Days.Concat(Data.Days.Skip(1)), _store.ReportOrder);
+        Assert.Equal(1, _store.RawReads[(Data.Days[0], 0)]);
+        Assert.Equal(2, _store.RawReads[(Data.Days[1], 0)]);
+    }
+
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now.ToUniversalTime();

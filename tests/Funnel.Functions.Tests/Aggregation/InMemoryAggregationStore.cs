@@ -85,4 +85,10 @@ internal sealed class InMemoryAggregationStore : IAggregationStore, IDailyMetric
 
     public Task<IReadOnlyDictionary<DateOnly, double>> ReadAsync(string metric, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyDictionary<DateOnly, double>>(Metrics.Where(m => m.Key.Metric == metric && m.Key.Day >= firstDay && m.Key.Day <= lastDay).ToDictionary(m => m.Key.Day, m => m.Value));
+
+    /// <summary>Days whose raw folder is to look changed after their fold.</summary>
+    public ConcurrentDictionary<DateOnly, bool> RawChangedAfterFold { get; } = new();
+
+    public Task<bool> HasRawAfterFoldAsync(DateOnly day, int shards, CancellationToken cancellationToken) =>
+        Task.FromResult(RawChangedAfterFold.TryRemove(day, out _));
 }

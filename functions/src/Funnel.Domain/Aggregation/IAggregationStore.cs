@@ -29,6 +29,9 @@ public interface IAggregationStore
     Task<IReadOnlyDictionary<string, Uri>> WriteReportAsync(DateOnly day, IReadOnlyDictionary<string, byte[]> files, bool provisional, CancellationToken cancellationToken);
 
     Task<bool> HasFinalReportAsync(DateOnly day, CancellationToken cancellationToken);
+
+    /// <summary>True when a raw slice of <paramref name="day"/> was written after the day's final fold (a message that was still queued, a replayed poison message): the day must run again.</summary>
+    Task<bool> HasRawAfterFoldAsync(DateOnly day, int shards, CancellationToken cancellationToken);
 }
 
 /// <summary>One raw blob's content with its name, for naming malformed lines.</summary>

@@ -19,7 +19,7 @@ public abstract record PipelineNotification([property: JsonPropertyName("day")] 
 
     /// <summary>Same notification, same id: a retried send is recognisably the same message.</summary>
     [JsonIgnore]
-    public string Id => $"{Kind}-{Day:yyyy-MM-dd}";
+    public virtual string Id => $"{Kind}-{Day:yyyy-MM-dd}";
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
 
@@ -31,9 +31,14 @@ public abstract record PipelineNotification([property: JsonPropertyName("day")] 
 public sealed record ReportPublished(
     DateOnly Day,
     [property: JsonPropertyName("reports")] IReadOnlyDictionary<string, Uri> Reports,
-    [property: JsonPropertyName("headline")] IReadOnlyDictionary<string, double> Headline) : PipelineNotification(Day)
+    [property: JsonPropertyName("headline")] IReadOnlyDictionary<string, double> Headline,
+    [property: JsonPropertyName("provisional")] bool Provisional = false) : PipelineNotification(Day)
 {
     public const string KindName = "report.published";
+
+    /// <summary>A provisional report (a run of a day that has not closed) has its own id, so the final one is never taken for a duplicate.</summary>
+    [JsonIgnore]
+    public override string Id => Provisional ? $"{base.Id}-provisional-{Headline.GetValueOrDefault("events.folded"):0}" : base.Id;
 
     [JsonIgnore]
     public override string Kind => KindName;

@@ -138,7 +138,7 @@ public sealed class AggregationActivities(
     {
         ArgumentNullException.ThrowIfNull(outcome);
         PipelineNotification notification = outcome.Published is { } published
-            ? new ReportPublished(outcome.Day, published.Reports, published.Headline)
+            ? new ReportPublished(outcome.Day, published.Reports, published.Headline, published.Provisional)
             : new RunFailed(outcome.Day, outcome.FailureReason ?? "unknown");
         await notifier.NotifyAsync(notification, cancellationToken);
     }

@@ -12,7 +12,7 @@ namespace Funnel.Functions.Aggregation;
 /// read a day's latest run. Function-level keys (<c>x-functions-key</c>). Under <c>ops/</c>, not
 /// <c>admin/</c>: the Functions host reserves routes starting with <c>admin</c> for itself.
 /// </summary>
-public sealed class AggregationApi(ReportingClock clock, TimeProvider time)
+public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Microsoft.Extensions.Options.IOptions<Configuration.AggregationOptions> options)
 {
     public const string RangeRoute = "ops/aggregations";
     public const string DayRoute = "ops/aggregations/{day}";
@@ -44,10 +44,10 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time)
         {
             return Problem(StatusCodes.Status400BadRequest, "to", $"a backfill covers at most {MaxRangeDays} days; split the range");
         }
-        var today = clock.DayOf(time.GetUtcNow());
-        if (to >= today)
+        var lastClosed = Schedule().LastClosedDay(time.GetUtcNow());
+        if (to > lastClosed)
         {
-            return Problem(StatusCodes.Status400BadRequest, "to", $"{AggregationInstances.Day(to)} has not closed yet (today is {AggregationInstances.Day(today)} in {clock.Zone.Id}); run today alone with POST /{RangeRoute}/{AggregationInstances.Day(today)} for a provisional report");
+            return Problem(StatusCodes.Status400BadRequest, "to", $"{AggregationInstances.Day(to)} has not closed yet, grace period included (the last closed day is {AggregationInstances.Day(lastClosed)} in {clock.Zone.Id}); run it alone with POST /{RangeRoute}/{{day}} for a provisional report");
         }
         var days = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(from.AddDays).ToList();
         var instanceId = AggregationInstances.ForDays(days);
@@ -83,7 +83,8 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time)
         {
             return Problem(StatusCodes.Status409Conflict, "day", $"{instanceId} is already running");
         }
-        var run = new DayRunRequest(date, date == today ? now : null);
+        // A day still open, or closed less than the grace period ago (messages may still be queued), runs provisionally.
+        var run = new DayRunRequest(date, date > Schedule().LastClosedDay(now) ? now : null);
         await client.ScheduleNewOrchestrationInstanceAsync(AggregationFunctionNames.DailyAggregation, run, new StartOrchestrationOptions(instanceId), cancellationToken);
         return Accepted(request, instanceId, date);
     }
@@ -116,6 +117,8 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time)
             progress?.ShardsDone,
             progress?.Shards));
     }
+
+    private Domain.Scheduling.ReportingSchedule Schedule() => new(clock, TimeSpan.FromMinutes(options.Value.GraceMinutes));
 
     /// <summary>The newest orchestration of <paramref name="day"/>: started for it directly, by a backfill, or as another day's prerequisite.</summary>
     public static async Task<OrchestrationMetadata?> LatestRunAsync(DurableTaskClient client, DateOnly day, CancellationToken cancellationToken)

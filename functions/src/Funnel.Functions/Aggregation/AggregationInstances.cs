@@ -7,11 +7,15 @@ public static class AggregationInstances
 {
     public static string ForDay(DateOnly day) => "daily-" + Day(day);
 
+    /// <summary>An <c>AggregateDays</c> run: always <c>days-…</c>, so it never shares an id with a single day's <c>DailyAggregation</c>.</summary>
     public static string ForDays(IReadOnlyList<DateOnly> days)
     {
         ArgumentNullException.ThrowIfNull(days);
-        return days.Count == 1 ? ForDay(days[0]) : $"days-{Day(days[0])}-{Day(days[^1])}";
+        return $"days-{Day(days[0])}-{Day(days[^1])}";
     }
+
+    /// <summary>Prefixes of every aggregation instance, for finding runs still going.</summary>
+    public static readonly string[] Prefixes = ["daily-", "days-"];
 
     public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

@@ -10,7 +10,7 @@ namespace Funnel.Functions.Aggregation;
 /// parallel, publish the report, announce it. Deterministic: no clock, no I/O, only activities.
 /// A day that still fails after the retries ends <c>Failed</c> with the reason and sends <c>run.failed</c>.
 /// </summary>
-public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> options)
+public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> options, Funnel.Domain.Processing.ReportingClock clock)
 {
     [Function(AggregationFunctionNames.DailyAggregation)]
     public async Task<PublishedReport> RunAsync([OrchestrationTrigger] TaskOrchestrationContext context, DayRunRequest request)
@@ -19,6 +19,7 @@ public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> op
         ArgumentNullException.ThrowIfNull(request);
         var retry = TaskOptions.FromRetryPolicy(new RetryPolicy(options.Value.ActivityAttempts, options.Value.FirstRetryDelay, backoffCoefficient: 2));
         var day = request.Day;
+        PublishedReport published;
         try
         {
             var plan = await context.CallActivityAsync<DayPlan>(AggregationFunctionNames.PlanDay, day, retry);
@@ -31,8 +32,9 @@ public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> op
             if (day > firstRawDay && !plan.PreviousDayReady)
             {
                 var previous = day.AddDays(-1);
+                // No retry policy here: the previous day's own activities retry already, and it announces its own failure.
                 await context.CallSubOrchestratorAsync<PublishedReport>(
-                    AggregationFunctionNames.DailyAggregation, new DayRunRequest(previous), new SubOrchestrationOptions(retry, AggregationInstances.ForDay(previous) + "-for-" + AggregationInstances.Day(day)));
+                    AggregationFunctionNames.DailyAggregation, new DayRunRequest(previous, PreviousDayProvisionalThrough(request, previous)), new SubOrchestrationOptions { InstanceId = AggregationInstances.ForDay(previous) + "-for-" + AggregationInstances.Day(day) });
             }
 
             var provisional = request.ProvisionalThrough is not null;
@@ -49,10 +51,8 @@ public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> op
                 context.SetCustomStatus(new AggregationProgress(++done, plan.Shards));
             }
 
-            var published = await context.CallActivityAsync<PublishedReport>(
+            published = await context.CallActivityAsync<PublishedReport>(
                 AggregationFunctionNames.PublishReport, new PublishReportRequest(day, plan.Shards, firstRawDay, request.ProvisionalThrough), retry);
-            await context.CallActivityAsync(AggregationFunctionNames.Notify, new DayOutcome(day, published, null), retry);
-            return published;
         }
         catch (Exception ex) when (ex is TaskFailedException or AggregationRefusedException)
         {
@@ -60,7 +60,17 @@ public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> op
             await context.CallActivityAsync(AggregationFunctionNames.Notify, new DayOutcome(day, null, reason), retry);
             throw new AggregationFailedException($"{AggregationInstances.Day(day)}: {reason}", ex);
         }
+        // Outside the try: the report is out, so a failed announcement must not turn into run.failed.
+        await context.CallActivityAsync(AggregationFunctionNames.Notify, new DayOutcome(day, published, null), retry);
+        return published;
     }
+
+    /// <summary>A provisional run's prerequisite is provisional too while that day is inside the grace period (from the run's own instant, so replays agree).</summary>
+    private DateTimeOffset? PreviousDayProvisionalThrough(DayRunRequest request, DateOnly previous) =>
+        request.ProvisionalThrough is { } through
+        && previous > new Funnel.Domain.Scheduling.ReportingSchedule(clock, TimeSpan.FromMinutes(options.Value.GraceMinutes)).LastClosedDay(through)
+            ? through
+            : null;
 
     /// <summary>The innermost failure's message: what went wrong, not which layer passed it on.</summary>
     private static string ReasonOf(Exception ex)

@@ -12,12 +12,13 @@ namespace Funnel.Functions.Aggregation;
 
 /// <summary>
 /// Hourly: starts the run of every reporting day that has closed (plus the grace period) and has no final
-/// report, oldest first, as one orchestration. While any run is still going it waits for the next hour,
+/// report, or whose raw events changed after its fold, oldest first, as one orchestration. While any run is still going it waits for the next hour,
 /// so starting twice is harmless and a night the app was down is caught up in order.
 /// </summary>
 public sealed class ScheduleDailyFunction(
     IAggregationStore store,
     ReportingClock clock,
+    IOptions<PipelineOptions> pipeline,
     IOptions<AggregationOptions> options,
     TimeProvider time,
     ILogger<ScheduleDailyFunction> logger)
@@ -40,11 +41,14 @@ public sealed class ScheduleDailyFunction(
     public async Task<string?> StartDueDaysAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var query = new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending], PageSize = 1 };
-        await foreach (var running in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
+        foreach (var prefix in AggregationInstances.Prefixes)
         {
-            logger.LogInformation("A run is still going ({Instance}); due days wait for the next hour", running.InstanceId);
-            return null;
+            var query = new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending], InstanceIdPrefix = prefix, PageSize = 1 };
+            await foreach (var running in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
+            {
+                logger.LogInformation("A run is still going ({Instance}); due days wait for the next hour", running.InstanceId);
+                return null;
+            }
         }
         var schedule = new ReportingSchedule(clock, TimeSpan.FromMinutes(options.Value.GraceMinutes));
         var first = await store.FirstRawDayAsync(cancellationToken);
@@ -59,12 +63,27 @@ public sealed class ScheduleDailyFunction(
                 }
             }
         }
-        var due = schedule.DueDays(time.GetUtcNow(), first, finalDays.Contains);
+        var due = schedule.DueDays(time.GetUtcNow(), first, finalDays.Contains).ToList();
+        // A final day whose raw folder got events after its fold runs again, and every later day with it (each folds on the one before).
+        var lastClosed = schedule.LastClosedDay(time.GetUtcNow());
+        foreach (var day in finalDays.Where(d => d > lastClosed.AddDays(-options.Value.RecheckDays)).Order())
+        {
+            if (await store.HasRawAfterFoldAsync(day, pipeline.Value.Shards, cancellationToken))
+            {
+                logger.LogWarning("Raw events of {Day} arrived after its report; running it and the days after it again", day);
+                for (var again = day; again <= lastClosed; again = again.AddDays(1))
+                {
+                    due.Add(again);
+                }
+                break;
+            }
+        }
+        due = due.Distinct().Order().ToList();
         if (due.Count == 0)
         {
             return null;
         }
-        var instanceId = AggregationInstances.ForDays(due);
+        var instanceId = due.Count == 1 ? AggregationInstances.ForDay(due[0]) : AggregationInstances.ForDays(due);
         var start = new StartOrchestrationOptions(instanceId);
         if (due.Count == 1)
         {

@@ -11,6 +11,10 @@ public sealed class AggregationOptions
     [Range(0, 24 * 60)]
     public int GraceMinutes { get; set; } = 15;
 
+    /// <summary>How many of the newest closed days the scheduler checks for raw events written after their fold, to run them again.</summary>
+    [Range(0, 60)]
+    public int RecheckDays { get; set; } = 7;
+
     /// <summary>Attempts of each activity before the day's run fails.</summary>
     [Range(1, 20)]
     public int ActivityAttempts { get; set; } = 4;

@@ -120,6 +120,31 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
     public async Task<bool> HasFinalReportAsync(DateOnly day, CancellationToken cancellationToken) =>
         await IsFinalAsync(_reports.GetBlobClient($"{RawBlobName.DayFolder(day)}/report.json"), cancellationToken);
 
+    public async Task<bool> HasRawAfterFoldAsync(DateOnly day, int shards, CancellationToken cancellationToken)
+    {
+        for (var shard = 0; shard < shards; shard++)
+        {
+            DateTimeOffset folded;
+            try
+            {
+                folded = (await _state.GetBlobClient(StateBlob(shard, day)).GetPropertiesAsync(cancellationToken: cancellationToken)).Value.LastModified;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                continue;
+            }
+            var prefix = $"{RawBlobName.DayFolder(day)}/{ShardRouter.FolderName(shard)}/";
+            await foreach (var item in _raw.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
+            {
+                if (item.Properties.LastModified > folded)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     public async Task<IReadOnlyList<(DateOnly Day, bool Provisional)>> ListDaysAsync(CancellationToken cancellationToken)
     {
         var days = new List<(DateOnly, bool)>();
