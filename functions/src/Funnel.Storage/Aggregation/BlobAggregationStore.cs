@@ -100,21 +100,56 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
     {
         ArgumentNullException.ThrowIfNull(files);
         var addresses = new SortedDictionary<string, Uri>(StringComparer.Ordinal);
-        var newest = await LatestDayAsync(files.Keys.First(), cancellationToken);
         foreach (var (file, content) in files)
         {
             var blob = _reports.GetBlobClient($"{RawBlobName.DayFolder(day)}/{file}");
             await UploadAsync(blob, content, ContentTypeOf(file), Metadata(day, provisional), cancellationToken);
             addresses[file] = blob.Uri;
         }
-        if (newest is null || day >= newest)
+        // latest/ is shared by every run: one writer at a time (a lease on a lock blob), so its files never mix two days.
+        var lease = await AcquireLatestLockAsync(cancellationToken);
+        try
         {
-            foreach (var (file, content) in files)
+            var newest = await LatestDayAsync(files.Keys.First(), cancellationToken);
+            if (newest is null || day >= newest)
             {
-                await UploadAsync(_reports.GetBlobClient($"{LatestFolder}/{file}"), content, ContentTypeOf(file), Metadata(day, provisional), cancellationToken);
+                foreach (var (file, content) in files)
+                {
+                    await UploadAsync(_reports.GetBlobClient($"{LatestFolder}/{file}"), content, ContentTypeOf(file), Metadata(day, provisional), cancellationToken);
+                }
             }
         }
+        finally
+        {
+            await lease.ReleaseAsync(cancellationToken: CancellationToken.None);
+        }
         return addresses;
+    }
+
+    private async Task<Azure.Storage.Blobs.Specialized.BlobLeaseClient> AcquireLatestLockAsync(CancellationToken cancellationToken)
+    {
+        var lockBlob = _reports.GetBlobClient($"{LatestFolder}/.lock");
+        try
+        {
+            await lockBlob.UploadAsync(BinaryData.FromString(""), overwrite: false, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // Already there (it is never deleted).
+        }
+        var lease = Azure.Storage.Blobs.Specialized.SpecializedBlobExtensions.GetBlobLeaseClient(lockBlob);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await lease.AcquireAsync(TimeSpan.FromSeconds(30), cancellationToken: cancellationToken);
+                return lease;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409 && attempt < 120)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+            }
+        }
     }
 
     public async Task<bool> HasFinalReportAsync(DateOnly day, CancellationToken cancellationToken) =>
