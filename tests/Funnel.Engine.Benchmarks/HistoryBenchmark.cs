@@ -22,7 +22,6 @@ public static class HistoryBenchmark
     private const long DayMs = 86_400_000;
     private static readonly DateOnly FirstDay = new(2026, 9, 1);
     private static readonly int UnixEpochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
-    private static readonly JsonSerializerOptions ReportJson = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Options of one run.</summary>
     private sealed record Options(int SignupsPerDay, int Days, int Shards, int Seed, int Repeats, IReadOnlyList<int> Checkpoints, string? Folder, bool Keep);
@@ -257,7 +256,7 @@ public static class HistoryBenchmark
             // A fixed generatedAt keeps report.json a pure function of the data.
             var dailyReport = run.Assemble(day, partials, FirstDay, new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
             Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
-            File.WriteAllBytes(reportPath, JsonSerializer.SerializeToUtf8Bytes(dailyReport, ReportJson));
+            File.WriteAllBytes(reportPath, Funnel.Domain.Reports.ReportJson.Serialize(dailyReport));
         });
         phases?.AddReport(report);
         return new DayResult(reportPath, persons, snapshotBytes);

@@ -6,6 +6,7 @@ using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
 using Funnel.Domain.Generation;
 using Funnel.Domain.Processing;
+using Funnel.Domain.Reports;
 using Funnel.Storage.Raw;
 
 namespace Funnel.Testing;
@@ -14,8 +15,6 @@ namespace Funnel.Testing;
 public sealed class GeneratedRawData
 {
     public const string TimeZone = "Asia/Shanghai";
-
-    private static readonly JsonSerializerOptions ReportJson = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public GeneratedRawData(int days, int signupsPerDay, int shards, int seed = 7, string timeZone = TimeZone)
     {
@@ -66,7 +65,7 @@ public sealed class GeneratedRawData
             var events = Blobs.Where(b => b.Name.Day == day)
                 .SelectMany(b => ProductEventReader.Read(new MemoryStream(b.GzipNdjson), b.Name.Path, gzip: true, malformed))
                 .ToList();
-            reports[day] = Comparable(JsonSerializer.Serialize(engine.FoldDay(day, events, malformed.Count), ReportJson));
+            reports[day] = Comparable(System.Text.Encoding.UTF8.GetString(ReportJson.Serialize(engine.FoldDay(day, events, malformed.Count))));
         }
         return reports;
     }

@@ -7,6 +7,7 @@ using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
 using Funnel.Domain.Generation;
 using Funnel.Domain.Processing;
+using Funnel.Domain.Reports;
 using Spectre.Console;
 
 namespace Funnel.Cli;
@@ -14,8 +15,6 @@ namespace Funnel.Cli;
 /// <summary><c>funnel generate</c> and <c>funnel aggregate</c>: the engine offline, on folders laid out like the raw container.</summary>
 internal static class OfflineCommands
 {
-    private static readonly JsonSerializerOptions ReportJson = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static Command Generate()
     {
         var days = new Option<int>("--days") { Description = "Days of signups to simulate", DefaultValueFactory = _ => 60 };
@@ -140,7 +139,7 @@ internal static class OfflineCommands
                     malformedTotal += malformed.Count;
                     var dayFolder = Path.Combine(outRoot, RawBlobName.DayFolder(day));
                     Directory.CreateDirectory(dayFolder);
-                    await File.WriteAllTextAsync(Path.Combine(dayFolder, "report.json"), JsonSerializer.Serialize(report, ReportJson), ct);
+                    await File.WriteAllBytesAsync(Path.Combine(dayFolder, "report.json"), ReportJson.Serialize(report), ct);
                     for (var s = 0; s < engine.Shards.Count; s++)
                     {
                         var statePath = Path.Combine(outRoot, "state", ShardRouter.FolderName(s), $"{RawBlobName.DayFolder(day)}.bin");
@@ -175,7 +174,7 @@ internal static class OfflineCommands
 
     private static bool TryDay(string text, string option, out DateOnly day)
     {
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
+        if (RawBlobName.TryParseDay(text, out day))
         {
             return true;
         }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Funnel.Domain.Events;
 using Funnel.Storage.Raw;
 using Spectre.Console;
+using Funnel.Domain.Processing;
 
 namespace Funnel.Cli;
 
@@ -65,7 +66,7 @@ internal static class RawCommands
         {
             return true;
         }
-        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        if (!RawBlobName.TryParseDay(text, out var parsed))
         {
             Console.Error.WriteLine($"--day: '{text}' is not a date in the form yyyy-MM-dd");
             return false;

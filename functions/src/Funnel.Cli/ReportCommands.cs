@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Azure;
 using Funnel.Storage;
 using Spectre.Console;
+using Funnel.Domain.Processing;
 
 namespace Funnel.Cli;
 
@@ -19,7 +20,7 @@ internal static class ReportCommands
         command.SetAction(async (parse, ct) =>
         {
             var name = parse.GetValue(day) is { } d ? $"{d}/report.json" : "latest/report.json";
-            if (parse.GetValue(day) is { } text && !DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            if (parse.GetValue(day) is { } text && !RawBlobName.TryParseDay(text, out _))
             {
                 await Console.Error.WriteLineAsync($"error: --day: '{text}' is not a date in the form yyyy-MM-dd");
                 return 2;

@@ -42,7 +42,7 @@ internal static class RenderedReports
     {
         var data = new DataSetGenerator(settings with { TimeZone = "Asia/Shanghai" }).Generate();
         var reports = EngineHarness.Run(data, "Asia/Shanghai", 4);
-        var trend = reports.Select(r => new ActivityPoint(DateOnly.Parse(r.Day, System.Globalization.CultureInfo.InvariantCulture), r.Activity.Dau, r.Activity.Wau, r.Activity.Mau, r.Activity.Stickiness)).ToList();
+        var trend = reports.Select(ActivityPoint.Of).ToList();
         return (reports[^1], trend);
     }
 }

@@ -7,8 +7,6 @@ namespace Funnel.Domain.Tests.Reports;
 /// <summary>report.csv: every figure of report.json, row by row, readable by spreadsheet tools and harmless in them.</summary>
 public class ReportCsvTests
 {
-    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>Python's csv module reads the file (utf-8-sig) and checks each row's value against the JSON at the row's path.</summary>
     private const string Checker = """
         import csv, json, sys
@@ -47,7 +45,7 @@ public class ReportCsvTests
         var folder = Directory.CreateTempSubdirectory("funnel-csv-").FullName;
         try
         {
-            await File.WriteAllBytesAsync(Path.Combine(folder, "report.json"), JsonSerializer.SerializeToUtf8Bytes(report, Json));
+            await File.WriteAllBytesAsync(Path.Combine(folder, "report.json"), Funnel.Domain.Reports.ReportJson.Serialize(report));
             var csv = ReportCsv.Render(report);
             await File.WriteAllBytesAsync(Path.Combine(folder, "report.csv"), csv);
             await File.WriteAllTextAsync(Path.Combine(folder, "check.py"), Checker);

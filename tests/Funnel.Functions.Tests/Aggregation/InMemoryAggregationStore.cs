@@ -71,8 +71,8 @@ internal sealed class InMemoryAggregationStore : IAggregationStore, IDailyMetric
         return Task.FromResult<IReadOnlyDictionary<string, Uri>>(files.Keys.ToDictionary(f => f, f => new Uri($"memory://reports/{day:yyyy-MM-dd}/{f}")));
     }
 
-    public Task<bool> HasFinalReportAsync(DateOnly day, CancellationToken cancellationToken) =>
-        Task.FromResult(Reports.TryGetValue(day, out var r) && !r.Provisional);
+    public Task<IReadOnlySet<DateOnly>> FinalReportDaysAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlySet<DateOnly>>(Reports.Where(r => !r.Value.Provisional).Select(r => r.Key).ToHashSet());
 
     public Task WriteAsync(DateOnly day, IReadOnlyDictionary<string, double> metrics, bool provisional, CancellationToken cancellationToken)
     {

@@ -21,21 +21,20 @@ public sealed class AggregationFixture : IAsyncLifetime
 
     public GeneratedRawData Data { get; } = new(days: 45, signupsPerDay: 40, shards: Shards);
 
-    public AzuriteProcess Azurite { get; private set; } = null!;
-    public StorageClients Storage { get; private set; } = null!;
+    private AzuriteStorage _azurite = null!;
+
+    public StorageClients Storage => _azurite.Storage;
     public HttpClient Client { get; private set; } = null!;
     public IServiceProvider Services => _app!.Services;
 
     public async Task InitializeAsync()
     {
-        Azurite = await AzuriteProcess.StartAsync();
-        Storage = new StorageClients(new StorageOptions { ConnectionString = Azurite.ConnectionString });
-        await Storage.EnsureCreatedAsync(CancellationToken.None);
+        _azurite = await AzuriteStorage.StartAsync();
         await Data.UploadAsync(new BlobRawEventStore(Storage.Blobs));
         var address = new Uri($"http://127.0.0.1:{AzuriteProcess.FreePort()}");
         _app = StandaloneApp.Build(["--urls", address.ToString()], builder =>
         {
-            foreach (var (key, value) in Settings(Azurite.ConnectionString))
+            foreach (var (key, value) in Settings(_azurite.ConnectionString))
             {
                 builder.Configuration[key.Replace("__", ":", StringComparison.Ordinal)] = value;
             }
@@ -67,7 +66,7 @@ public sealed class AggregationFixture : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
-        await Azurite.DisposeAsync();
+        await _azurite.DisposeAsync();
     }
 
     /// <summary>Polls the status API until the day's latest run has ended, up to <paramref name="timeout"/>.</summary>

@@ -8,15 +8,11 @@ namespace Funnel.Integration.Tests.Aggregation;
 /// <summary>reports/latest/ under concurrent publishers: always one day's files, the newest day's.</summary>
 public sealed class LatestReportTests : IAsyncLifetime
 {
-    private AzuriteProcess _azurite = null!;
-    private StorageClients _storage = null!;
+    private AzuriteStorage _azurite = null!;
 
-    public async Task InitializeAsync()
-    {
-        _azurite = await AzuriteProcess.StartAsync();
-        _storage = new StorageClients(new StorageOptions { ConnectionString = _azurite.ConnectionString });
-        await _storage.EnsureCreatedAsync(CancellationToken.None);
-    }
+    private StorageClients Storage => _azurite.Storage;
+
+    public async Task InitializeAsync() => _azurite = await AzuriteStorage.StartAsync();
 
     public async Task DisposeAsync() => await _azurite.DisposeAsync();
 
@@ -26,11 +22,11 @@ public sealed class LatestReportTests : IAsyncLifetime
     [Fact]
     public async Task Concurrent_publishers_leave_latest_with_the_newest_days_files_only()
     {
-        var store = new BlobAggregationStore(_storage.Blobs);
+        var store = new BlobAggregationStore(Storage.Blobs);
         var days = Enumerable.Range(0, 12).Select(i => new DateOnly(2026, 9, 1).AddDays(i)).ToList();
         await Task.WhenAll(days.OrderBy(d => d.DayNumber % 5).Select(d => store.WriteReportAsync(d, Files(d), provisional: false, CancellationToken.None)));
 
-        var latest = _storage.Blobs.GetBlobContainerClient(StorageNames.ReportsContainer);
+        var latest = Storage.Blobs.GetBlobContainerClient(StorageNames.ReportsContainer);
         foreach (var file in new[] { "report.json", "report.csv", "report.html" })
         {
             var content = (await latest.GetBlobClient($"latest/{file}").DownloadContentAsync()).Value.Content.ToString();

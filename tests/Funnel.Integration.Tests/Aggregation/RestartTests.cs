@@ -10,19 +10,18 @@ namespace Funnel.Integration.Tests.Aggregation;
 /// <summary>The standalone host killed (SIGKILL) in the middle of a backfill and started again: the same range run again gives a clean run's reports.</summary>
 public sealed class RestartTests : IAsyncLifetime
 {
-    private AzuriteProcess _azurite = null!;
-    private StorageClients _storage = null!;
+    private AzuriteStorage _azurite = null!;
     private readonly GeneratedRawData _data = new(days: 30, signupsPerDay: 40, shards: AggregationFixture.Shards, seed: 21);
 
     public async Task InitializeAsync()
     {
-        _azurite = await AzuriteProcess.StartAsync();
-        _storage = new StorageClients(new StorageOptions { ConnectionString = _azurite.ConnectionString });
-        await _storage.EnsureCreatedAsync(CancellationToken.None);
-        await _data.UploadAsync(new BlobRawEventStore(_storage.Blobs));
+        _azurite = await AzuriteStorage.StartAsync();
+        await _data.UploadAsync(new BlobRawEventStore(Storage.Blobs));
     }
 
     public async Task DisposeAsync() => await _azurite.DisposeAsync();
+
+    private StorageClients Storage => _azurite.Storage;
 
     /// <summary>The standalone host as its own process, built beside the tests (same configuration).</summary>
     private async Task<(Process Process, HttpClient Client)> StartHostAsync()
@@ -67,7 +66,7 @@ public sealed class RestartTests : IAsyncLifetime
     private async Task<int> ReportCountAsync()
     {
         var count = 0;
-        await foreach (var blob in _storage.Blobs.GetBlobContainerClient(StorageNames.ReportsContainer).GetBlobsAsync())
+        await foreach (var blob in Storage.Blobs.GetBlobContainerClient(StorageNames.ReportsContainer).GetBlobsAsync())
         {
             count += blob.Name.StartsWith("latest/", StringComparison.Ordinal) ? 0 : 1;
         }
@@ -114,7 +113,7 @@ public sealed class RestartTests : IAsyncLifetime
         }
 
         var reference = _data.ReferenceReports();
-        var reports = _storage.Blobs.GetBlobContainerClient(StorageNames.ReportsContainer);
+        var reports = Storage.Blobs.GetBlobContainerClient(StorageNames.ReportsContainer);
         foreach (var day in _data.Days)
         {
             var blob = await reports.GetBlobClient($"{day:yyyy-MM-dd}/report.json").DownloadContentAsync();

@@ -39,7 +39,7 @@ public sealed class ReportPageTests : IAsyncLifetime
         var engine = new DailyAggregation(definitions, "Asia/Shanghai", 4, TimeProvider.System);
         var reports = data.Select(day => engine.FoldDay(day.Key, day.Value)).ToList();
         _report = reports[^1];
-        _trend = reports.Select(r => new ActivityPoint(DateOnly.Parse(r.Day, System.Globalization.CultureInfo.InvariantCulture), r.Activity.Dau, r.Activity.Wau, r.Activity.Mau, r.Activity.Stickiness)).ToList();
+        _trend = reports.Select(ActivityPoint.Of).ToList();
         return Task.CompletedTask;
     }
 

@@ -28,7 +28,8 @@ public interface IAggregationStore
     /// <summary>Writes <c>reports/{day}/{file}</c> for each file, and <c>reports/latest/{file}</c> unless a newer day is already there; returns each file's address.</summary>
     Task<IReadOnlyDictionary<string, Uri>> WriteReportAsync(DateOnly day, IReadOnlyDictionary<string, byte[]> files, bool provisional, CancellationToken cancellationToken);
 
-    Task<bool> HasFinalReportAsync(DateOnly day, CancellationToken cancellationToken);
+    /// <summary>Every day with a final report (a provisional one does not count), from one listing.</summary>
+    Task<IReadOnlySet<DateOnly>> FinalReportDaysAsync(CancellationToken cancellationToken);
 
     /// <summary>True when a raw slice of <paramref name="day"/> was written after the day's final fold (a message that was still queued, a replayed poison message): the day must run again.</summary>
     Task<bool> HasRawAfterFoldAsync(DateOnly day, int shards, CancellationToken cancellationToken);

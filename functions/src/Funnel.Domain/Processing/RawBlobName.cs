@@ -12,6 +12,10 @@ public sealed record RawBlobName(DateOnly Day, int Shard, string BatchId)
 
     public static string DayFolder(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    /// <summary>Reads a day written as <see cref="DayFolder"/> writes it (yyyy-MM-dd), the one day format of blob names, table keys and URLs.</summary>
+    public static bool TryParseDay(string? text, out DateOnly day) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
+
     public override string ToString() => Path;
 
     /// <summary>Parses a path written by <see cref="Path"/>; false for anything else in the container.</summary>
@@ -20,7 +24,7 @@ public sealed record RawBlobName(DateOnly Day, int Shard, string BatchId)
         name = null!;
         var parts = path.Split('/');
         if (parts.Length != 3 || !parts[2].EndsWith(Suffix, StringComparison.Ordinal) || !parts[1].StartsWith("shard-", StringComparison.Ordinal)
-            || !DateOnly.TryParseExact(parts[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            || !TryParseDay(parts[0], out var day)
             || !int.TryParse(parts[1].AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var shard))
         {
             return false;

@@ -3,31 +3,28 @@ namespace Funnel.Domain.Reports;
 /// <summary>The figures of a report that trend lines and notifications carry, by stable name.</summary>
 public static class HeadlineFigures
 {
-    /// <summary>Every headline figure's name, as the DailyMetrics table and the metrics API know them.</summary>
-    public static readonly string[] Names =
+    private static readonly (string Name, Func<DailyReport, double> Value)[] Figures =
     [
-        "events.folded", "activity.dau", "activity.wau", "activity.mau", "activity.stickiness", "activity.newPersons",
-        "activity.returning", "activity.resurrected", "money.payingPersons", "money.payingConversion", "money.revenue", "money.arpu",
+        ("events.folded", r => r.Events.Folded),
+        ("activity.dau", r => r.Activity.Dau),
+        ("activity.wau", r => r.Activity.Wau),
+        ("activity.mau", r => r.Activity.Mau),
+        ("activity.stickiness", r => r.Activity.Stickiness),
+        ("activity.newPersons", r => r.Activity.NewPersons),
+        ("activity.returning", r => r.Activity.Returning),
+        ("activity.resurrected", r => r.Activity.Resurrected),
+        ("money.payingPersons", r => r.Money.PayingPersons),
+        ("money.payingConversion", r => r.Money.PayingConversion),
+        ("money.revenue", r => (double)r.Money.Revenue),
+        ("money.arpu", r => (double)r.Money.Arpu),
     ];
+
+    /// <summary>Every headline figure's name, as the DailyMetrics table and the metrics API know them.</summary>
+    public static readonly string[] Names = [.. Figures.Select(f => f.Name)];
 
     public static IReadOnlyDictionary<string, double> Of(DailyReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var figures = new SortedDictionary<string, double>(StringComparer.Ordinal)
-        {
-            ["events.folded"] = report.Events.Folded,
-            ["activity.dau"] = report.Activity.Dau,
-            ["activity.wau"] = report.Activity.Wau,
-            ["activity.mau"] = report.Activity.Mau,
-            ["activity.stickiness"] = report.Activity.Stickiness,
-            ["activity.newPersons"] = report.Activity.NewPersons,
-            ["activity.returning"] = report.Activity.Returning,
-            ["activity.resurrected"] = report.Activity.Resurrected,
-            ["money.payingPersons"] = report.Money.PayingPersons,
-            ["money.payingConversion"] = report.Money.PayingConversion,
-            ["money.revenue"] = (double)report.Money.Revenue,
-            ["money.arpu"] = (double)report.Money.Arpu,
-        };
-        return figures;
+        return new SortedDictionary<string, double>(Figures.ToDictionary(f => f.Name, f => f.Value(report)), StringComparer.Ordinal);
     }
 }

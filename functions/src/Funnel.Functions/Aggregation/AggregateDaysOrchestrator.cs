@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Funnel.Domain.Processing;
 
 namespace Funnel.Functions.Aggregation;
 
@@ -14,7 +15,7 @@ public static class AggregateDaysOrchestrator
         var done = 0;
         foreach (var day in request.Days.Order())
         {
-            context.SetCustomStatus(new { daysDone = done, days = request.Days.Count, running = AggregationInstances.Day(day) });
+            context.SetCustomStatus(new { daysDone = done, days = request.Days.Count, running = RawBlobName.DayFolder(day) });
             await context.CallSubOrchestratorAsync<PublishedReport>(
                 AggregationFunctionNames.DailyAggregation, new DayRunRequest(day), new SubOrchestrationOptions { InstanceId = AggregationInstances.ForDay(day) + "-in-" + context.InstanceId });
             done++;

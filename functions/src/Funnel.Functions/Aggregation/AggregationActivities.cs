@@ -23,12 +23,6 @@ public sealed class AggregationActivities(
     TimeProvider time,
     ILogger<AggregationActivities> logger)
 {
-    private static readonly JsonSerializerOptions ReportJson = new()
-    {
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     [Function(AggregationFunctionNames.PlanDay)]
     public async Task<DayPlan> PlanDayAsync([ActivityTrigger] DateOnly day, CancellationToken cancellationToken)
     {
@@ -104,10 +98,10 @@ public sealed class AggregationActivities(
         var report = run.Assemble(request.Day, partials, request.FirstRawDay, time.GetUtcNow(), request.ProvisionalThrough);
         var provisional = request.ProvisionalThrough is not null;
         var headline = HeadlineFigures.Of(report);
-        var trend = await TrendAsync(request.Day, headline, cancellationToken);
+        var trend = await TrendAsync(report, cancellationToken);
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal)
         {
-            ["report.json"] = JsonSerializer.SerializeToUtf8Bytes(report, ReportJson),
+            ["report.json"] = ReportJson.Serialize(report),
             ["report.csv"] = ReportCsv.Render(report),
             ["report.html"] = ReportHtml.Render(report, trend, reporting.Value.Language),
         };
@@ -118,9 +112,10 @@ public sealed class AggregationActivities(
     }
 
     /// <summary>The last 90 days of DAU, WAU, MAU and stickiness: earlier days from the DailyMetrics table, the report day from its own figures.</summary>
-    private async Task<List<ActivityPoint>> TrendAsync(DateOnly day, IReadOnlyDictionary<string, double> today, CancellationToken cancellationToken)
+    private async Task<List<ActivityPoint>> TrendAsync(DailyReport report, CancellationToken cancellationToken)
     {
-        var (from, to) = (day.AddDays(-89), day.AddDays(-1));
+        var today = ActivityPoint.Of(report);
+        var (from, to) = (today.Day.AddDays(-89), today.Day.AddDays(-1));
         var series = new Dictionary<string, IReadOnlyDictionary<DateOnly, double>>(StringComparer.Ordinal);
         foreach (var metric in new[] { "activity.dau", "activity.wau", "activity.mau", "activity.stickiness" })
         {
@@ -129,7 +124,7 @@ public sealed class AggregationActivities(
         var points = series["activity.dau"].Keys
             .Select(d => new ActivityPoint(d, series["activity.dau"][d], series["activity.wau"].GetValueOrDefault(d), series["activity.mau"].GetValueOrDefault(d), series["activity.stickiness"].GetValueOrDefault(d)))
             .ToList();
-        points.Add(new ActivityPoint(day, today["activity.dau"], today["activity.wau"], today["activity.mau"], today["activity.stickiness"]));
+        points.Add(today);
         return points;
     }
 

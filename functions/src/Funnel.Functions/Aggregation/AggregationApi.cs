@@ -1,4 +1,5 @@
 using Funnel.Domain.Processing;
+using Funnel.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -28,17 +29,17 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(client);
-        if (!AggregationInstances.TryParseDay(request.Query["from"], out var from))
+        if (!RawBlobName.TryParseDay(request.Query["from"], out var from))
         {
             return Problem(StatusCodes.Status400BadRequest, "from", "required: the first day to run, as yyyy-MM-dd");
         }
-        if (!AggregationInstances.TryParseDay(request.Query["to"], out var to))
+        if (!RawBlobName.TryParseDay(request.Query["to"], out var to))
         {
             return Problem(StatusCodes.Status400BadRequest, "to", "required: the last day to run, as yyyy-MM-dd");
         }
         if (to < from)
         {
-            return Problem(StatusCodes.Status400BadRequest, "to", $"{AggregationInstances.Day(to)} is before from {AggregationInstances.Day(from)}");
+            return Problem(StatusCodes.Status400BadRequest, "to", $"{RawBlobName.DayFolder(to)} is before from {RawBlobName.DayFolder(from)}");
         }
         if (to.DayNumber - from.DayNumber + 1 > MaxRangeDays)
         {
@@ -47,7 +48,7 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
         var lastClosed = Schedule().LastClosedDay(time.GetUtcNow());
         if (to > lastClosed)
         {
-            return Problem(StatusCodes.Status400BadRequest, "to", $"{AggregationInstances.Day(to)} has not closed yet, grace period included (the last closed day is {AggregationInstances.Day(lastClosed)} in {clock.Zone.Id}); run it alone with POST /{RangeRoute}/{{day}} for a provisional report");
+            return Problem(StatusCodes.Status400BadRequest, "to", $"{RawBlobName.DayFolder(to)} has not closed yet, grace period included (the last closed day is {RawBlobName.DayFolder(lastClosed)} in {clock.Zone.Id}); run it alone with POST /{RangeRoute}/{{day}} for a provisional report");
         }
         var days = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(from.AddDays).ToList();
         var instanceId = AggregationInstances.ForDays(days);
@@ -68,7 +69,7 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(client);
-        if (!AggregationInstances.TryParseDay(day, out var date))
+        if (!RawBlobName.TryParseDay(day, out var date))
         {
             return Problem(StatusCodes.Status400BadRequest, "day", $"'{day}' is not a day in the form yyyy-MM-dd");
         }
@@ -76,7 +77,7 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
         var today = clock.DayOf(now);
         if (date > today)
         {
-            return Problem(StatusCodes.Status400BadRequest, "day", $"{day} is in the future (today is {AggregationInstances.Day(today)} in {clock.Zone.Id})");
+            return Problem(StatusCodes.Status400BadRequest, "day", $"{day} is in the future (today is {RawBlobName.DayFolder(today)} in {clock.Zone.Id})");
         }
         var instanceId = AggregationInstances.ForDay(date);
         if (await IsRunningAsync(client, instanceId, cancellationToken))
@@ -97,7 +98,7 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        if (!AggregationInstances.TryParseDay(day, out var date))
+        if (!RawBlobName.TryParseDay(day, out var date))
         {
             return Problem(StatusCodes.Status400BadRequest, "day", $"'{day}' is not a day in the form yyyy-MM-dd");
         }
@@ -152,12 +153,11 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
 
     private static JsonHttpResult<AggregationStarted> Accepted(HttpRequest request, string instanceId, DateOnly statusDay)
     {
-        var statusUrl = $"{request.Scheme}://{request.Host}/{RangeRoute}/{AggregationInstances.Day(statusDay)}";
+        var statusUrl = $"{request.Scheme}://{request.Host}/{RangeRoute}/{RawBlobName.DayFolder(statusDay)}";
         return TypedResults.Json(new AggregationStarted(instanceId, statusUrl), statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static JsonHttpResult<ApiErrors> Problem(int status, string field, string reason) =>
-        TypedResults.Json(new ApiErrors([new ApiError(field, reason)]), statusCode: status);
+    private static JsonHttpResult<ApiErrors> Problem(int status, string field, string reason) => ApiProblem.Of(status, field, reason);
 }
 
 /// <summary>202 answer: the orchestration started and where to watch it.</summary>
@@ -165,8 +165,3 @@ public sealed record AggregationStarted(string InstanceId, string StatusUrl);
 
 /// <summary>A day's latest run as the status API reports it.</summary>
 public sealed record AggregationStatus(string InstanceId, string Status, string? Reason, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt, int? ShardsDone, int? Shards);
-
-public sealed record ApiErrors(IReadOnlyList<ApiError> Errors);
-
-/// <summary>What was wrong with a request: the field and the reason.</summary>
-public sealed record ApiError(string Field, string Reason);

@@ -1,24 +1,19 @@
-using System.Globalization;
+using Funnel.Domain.Processing;
 
 namespace Funnel.Functions.Aggregation;
 
 /// <summary>Orchestration instance ids: one well-known id per day, so starting a day twice finds the first run.</summary>
 public static class AggregationInstances
 {
-    public static string ForDay(DateOnly day) => "daily-" + Day(day);
+    public static string ForDay(DateOnly day) => "daily-" + RawBlobName.DayFolder(day);
 
     /// <summary>An <c>AggregateDays</c> run: always <c>days-…</c>, so it never shares an id with a single day's <c>DailyAggregation</c>.</summary>
     public static string ForDays(IReadOnlyList<DateOnly> days)
     {
         ArgumentNullException.ThrowIfNull(days);
-        return $"days-{Day(days[0])}-{Day(days[^1])}";
+        return $"days-{RawBlobName.DayFolder(days[0])}-{RawBlobName.DayFolder(days[^1])}";
     }
 
     /// <summary>Prefixes of every aggregation instance, for finding runs still going.</summary>
     public static readonly string[] Prefixes = ["daily-", "days-"];
-
-    public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    public static bool TryParseDay(string? text, out DateOnly day) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
 }

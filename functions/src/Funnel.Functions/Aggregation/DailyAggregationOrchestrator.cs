@@ -2,6 +2,7 @@ using Funnel.Functions.Configuration;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Options;
+using Funnel.Domain.Processing;
 
 namespace Funnel.Functions.Aggregation;
 
@@ -24,17 +25,17 @@ public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> op
         {
             var plan = await context.CallActivityAsync<DayPlan>(AggregationFunctionNames.PlanDay, day, retry);
             var firstRawDay = plan.FirstRawDay
-                ?? throw new AggregationRefusedException($"there are no raw events at all, so {AggregationInstances.Day(day)} has nothing to report");
+                ?? throw new AggregationRefusedException($"there are no raw events at all, so {RawBlobName.DayFolder(day)} has nothing to report");
             if (day < firstRawDay)
             {
-                throw new AggregationRefusedException($"{AggregationInstances.Day(day)} is before the first raw day {AggregationInstances.Day(firstRawDay)}");
+                throw new AggregationRefusedException($"{RawBlobName.DayFolder(day)} is before the first raw day {RawBlobName.DayFolder(firstRawDay)}");
             }
             if (day > firstRawDay && !plan.PreviousDayReady)
             {
                 var previous = day.AddDays(-1);
                 // No retry policy here: the previous day's own activities retry already, and it announces its own failure.
                 await context.CallSubOrchestratorAsync<PublishedReport>(
-                    AggregationFunctionNames.DailyAggregation, new DayRunRequest(previous, PreviousDayProvisionalThrough(request, previous)), new SubOrchestrationOptions { InstanceId = AggregationInstances.ForDay(previous) + "-for-" + AggregationInstances.Day(day) });
+                    AggregationFunctionNames.DailyAggregation, new DayRunRequest(previous, PreviousDayProvisionalThrough(request, previous)), new SubOrchestrationOptions { InstanceId = AggregationInstances.ForDay(previous) + "-for-" + RawBlobName.DayFolder(day) });
             }
 
             var provisional = request.ProvisionalThrough is not null;
@@ -58,7 +59,7 @@ public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> op
         {
             var reason = ReasonOf(ex);
             await context.CallActivityAsync(AggregationFunctionNames.Notify, new DayOutcome(day, null, reason), retry);
-            throw new AggregationFailedException($"{AggregationInstances.Day(day)}: {reason}", ex);
+            throw new AggregationFailedException($"{RawBlobName.DayFolder(day)}: {reason}", ex);
         }
         // Outside the try: the report is out, so a failed announcement must not turn into run.failed.
         await context.CallActivityAsync(AggregationFunctionNames.Notify, new DayOutcome(day, published, null), retry);

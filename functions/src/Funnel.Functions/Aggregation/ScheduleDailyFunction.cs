@@ -52,21 +52,11 @@ public sealed class ScheduleDailyFunction(
         }
         var schedule = new ReportingSchedule(clock, TimeSpan.FromMinutes(options.Value.GraceMinutes));
         var first = await store.FirstRawDayAsync(cancellationToken);
-        var finalDays = new HashSet<DateOnly>();
-        if (first is { } from)
-        {
-            for (var day = from; day <= schedule.LastClosedDay(time.GetUtcNow()); day = day.AddDays(1))
-            {
-                if (await store.HasFinalReportAsync(day, cancellationToken))
-                {
-                    finalDays.Add(day);
-                }
-            }
-        }
+        var finalDays = await store.FinalReportDaysAsync(cancellationToken);
         var due = schedule.DueDays(time.GetUtcNow(), first, finalDays.Contains).ToList();
         // A final day whose raw folder got events after its fold runs again, and every later day with it (each folds on the one before).
         var lastClosed = schedule.LastClosedDay(time.GetUtcNow());
-        foreach (var day in finalDays.Where(d => d > lastClosed.AddDays(-options.Value.RecheckDays)).Order())
+        foreach (var day in finalDays.Where(d => d > lastClosed.AddDays(-options.Value.RecheckDays) && d <= lastClosed).Order())
         {
             if (await store.HasRawAfterFoldAsync(day, pipeline.Value.Shards, cancellationToken))
             {

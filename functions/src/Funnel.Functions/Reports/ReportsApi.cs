@@ -2,6 +2,7 @@ using System.Globalization;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Processing;
 using Funnel.Domain.Reports;
+using Funnel.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
@@ -53,7 +54,7 @@ public sealed class ReportsApi(IReportArchive archive, IReadKeyDirectory readKey
         DateOnly? date = null;
         if (day != "latest")
         {
-            if (!DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            if (!RawBlobName.TryParseDay(day, out var parsed))
             {
                 return Problem(StatusCodes.Status400BadRequest, "day", $"'{day}' is not a day in the form yyyy-MM-dd, nor 'latest'");
             }
@@ -94,12 +95,12 @@ public sealed class ReportsApi(IReportArchive archive, IReadKeyDirectory readKey
             return refusal;
         }
         var to = clock.DayOf(time.GetUtcNow());
-        if (request.Query["to"] is { Count: > 0 } toText && !DateOnly.TryParseExact(toText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out to))
+        if (request.Query["to"] is { Count: > 0 } toText && !RawBlobName.TryParseDay(toText, out to))
         {
             return Problem(StatusCodes.Status400BadRequest, "to", $"'{toText}' is not a day in the form yyyy-MM-dd");
         }
         var from = to.AddDays(-89);
-        if (request.Query["from"] is { Count: > 0 } fromText && !DateOnly.TryParseExact(fromText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out from))
+        if (request.Query["from"] is { Count: > 0 } fromText && !RawBlobName.TryParseDay(fromText, out from))
         {
             return Problem(StatusCodes.Status400BadRequest, "from", $"'{fromText}' is not a day in the form yyyy-MM-dd");
         }
@@ -138,8 +139,7 @@ public sealed class ReportsApi(IReportArchive archive, IReadKeyDirectory readKey
         return Problem(StatusCodes.Status401Unauthorized, HeaderNames.Authorization, reason);
     }
 
-    private static JsonHttpResult<Aggregation.ApiErrors> Problem(int status, string field, string reason) =>
-        TypedResults.Json(new Aggregation.ApiErrors([new Aggregation.ApiError(field, reason)]), statusCode: status);
+    private static JsonHttpResult<ApiErrors> Problem(int status, string field, string reason) => ApiProblem.Of(status, field, reason);
 }
 
 /// <summary>The days with a report, newest first.</summary>

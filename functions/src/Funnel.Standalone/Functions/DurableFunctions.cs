@@ -78,7 +78,7 @@ public static class DurableFunctions
         public Task<object?> RunAsync(TaskOrchestrationContext context, object? input) =>
             invoker.InvokeAsync(
                 root.Services ?? throw new InvalidOperationException("call UseDurableFunctions on the built app before starting it"),
-                context, new Dictionary<string, string>(), CancellationToken.None, input);
+                context, FunctionInvoker.NoBindingData, CancellationToken.None, input);
     }
 
     private sealed class FunctionActivity(FunctionInvoker invoker, IServiceProvider services) : ITaskActivity
@@ -90,7 +90,7 @@ public static class DurableFunctions
         public async Task<object?> RunAsync(TaskActivityContext context, object? input)
         {
             await using var scope = services.CreateAsyncScope();
-            return await invoker.InvokeAsync(scope.ServiceProvider, input, new Dictionary<string, string>(), CancellationToken.None);
+            return await invoker.InvokeAsync(scope.ServiceProvider, input, FunctionInvoker.NoBindingData, CancellationToken.None);
         }
     }
 }

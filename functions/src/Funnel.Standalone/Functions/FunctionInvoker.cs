@@ -56,6 +56,9 @@ public sealed class FunctionInvoker
         _createInstance = factory is null ? _ => null : services => factory(services, null);
     }
 
+    /// <summary>For triggers that offer no binding data (timers, orchestrations, activities).</summary>
+    public static IReadOnlyDictionary<string, string> NoBindingData { get; } = new Dictionary<string, string>();
+
     public AppFunction Function => _function;
 
     /// <summary>The orchestration input's type, when the function takes one.</summary>

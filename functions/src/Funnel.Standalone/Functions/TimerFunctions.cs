@@ -45,7 +45,7 @@ public static class TimerFunctions
                         await Task.Delay(wait, time, stoppingToken);
                     }
                     await using var scope = services.CreateAsyncScope();
-                    await invoker.InvokeAsync(scope.ServiceProvider, new TimerInfo(), new Dictionary<string, string>(), stoppingToken);
+                    await invoker.InvokeAsync(scope.ServiceProvider, new TimerInfo(), FunctionInvoker.NoBindingData, stoppingToken);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {

@@ -34,7 +34,7 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
         // Day folders sort by date; the first that parses is the first raw day.
         await foreach (var item in _raw.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", prefix: null, cancellationToken))
         {
-            if (item.IsPrefix && DateOnly.TryParseExact(item.Prefix.TrimEnd('/'), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            if (item.IsPrefix && RawBlobName.TryParseDay(item.Prefix.TrimEnd('/'), out var day))
             {
                 return day;
             }
@@ -152,8 +152,8 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
         }
     }
 
-    public async Task<bool> HasFinalReportAsync(DateOnly day, CancellationToken cancellationToken) =>
-        await IsFinalAsync(_reports.GetBlobClient($"{RawBlobName.DayFolder(day)}/report.json"), cancellationToken);
+    public async Task<IReadOnlySet<DateOnly>> FinalReportDaysAsync(CancellationToken cancellationToken) =>
+        (await ListDaysAsync(cancellationToken)).Where(d => !d.Provisional).Select(d => d.Day).ToHashSet();
 
     public async Task<bool> HasRawAfterFoldAsync(DateOnly day, int shards, CancellationToken cancellationToken)
     {
@@ -187,7 +187,7 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
         {
             var slash = item.Name.IndexOf('/', StringComparison.Ordinal);
             if (slash > 0 && item.Name[(slash + 1)..] == "report.json"
-                && DateOnly.TryParseExact(item.Name[..slash], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+                && RawBlobName.TryParseDay(item.Name[..slash], out var day))
             {
                 days.Add((day, item.Metadata.TryGetValue(ProvisionalKey, out var flag) && flag == "true"));
             }
@@ -202,7 +202,7 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
         {
             var content = await blob.DownloadContentAsync(cancellationToken);
             var stored = content.Value.Details.Metadata.TryGetValue(DayKey, out var text)
-                && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var storedDay) ? storedDay : day ?? default;
+                && RawBlobName.TryParseDay(text, out var storedDay) ? storedDay : day ?? default;
             return new ReportFile(content.Value.Content.ToArray(), ContentTypeOf(file), content.Value.Details.ETag.ToString("H"), stored);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
@@ -217,7 +217,7 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
         {
             var properties = await _reports.GetBlobClient($"{LatestFolder}/{file}").GetPropertiesAsync(cancellationToken: cancellationToken);
             return properties.Value.Metadata.TryGetValue(DayKey, out var text)
-                && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
+                && RawBlobName.TryParseDay(text, out var day) ? day : null;
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {

@@ -26,7 +26,7 @@ public sealed class TableDailyMetrics(TableServiceClient tables) : IDailyMetrics
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {metric} and RowKey ge {RawBlobName.DayFolder(firstDay)} and RowKey le {RawBlobName.DayFolder(lastDay)}");
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            if (DateOnly.TryParseExact(row.RowKey, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day)
+            if (RawBlobName.TryParseDay(row.RowKey, out var day)
                 && row.GetDouble("Value") is { } value)
             {
                 series[day] = value;

@@ -15,12 +15,10 @@ public static class ReportCsv
 {
     public static readonly string[] Columns = ["section", "name", "cohort", "step", "breakdown", "value", "path"];
 
-    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static byte[] Render(DailyReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var root = JsonSerializer.SerializeToNode(report, Json)!.AsObject();
+        var root = JsonSerializer.SerializeToNode(report, ReportJson.Options)!.AsObject();
         var csv = new StringBuilder();
         AppendRow(csv, Columns);
         // Experiments compare variants along the first (lifecycle) funnel's steps.

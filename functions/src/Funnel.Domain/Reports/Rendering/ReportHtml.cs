@@ -5,7 +5,16 @@ using System.Text;
 namespace Funnel.Domain.Reports.Rendering;
 
 /// <summary>One day of the activity trend (from the DailyMetrics table) for the HTML report's chart.</summary>
-public sealed record ActivityPoint(DateOnly Day, double Dau, double Wau, double Mau, double Stickiness);
+public sealed record ActivityPoint(DateOnly Day, double Dau, double Wau, double Mau, double Stickiness)
+{
+    /// <summary>The report day's own point.</summary>
+    public static ActivityPoint Of(DailyReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var a = report.Activity;
+        return new ActivityPoint(DateOnly.ParseExact(report.Day, "yyyy-MM-dd", CultureInfo.InvariantCulture), a.Dau, a.Wau, a.Mau, a.Stickiness);
+    }
+}
 
 /// <summary>
 /// <c>report.html</c>: one self-contained page (inline CSS and SVG, no script, nothing fetched) that a

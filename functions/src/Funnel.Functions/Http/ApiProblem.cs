@@ -1,0 +1,16 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Funnel.Functions.Http;
+
+/// <summary>The error answer of the ops and reports APIs: the field at fault and the reason.</summary>
+public static class ApiProblem
+{
+    public static JsonHttpResult<ApiErrors> Of(int status, string field, string reason) =>
+        TypedResults.Json(new ApiErrors([new ApiError(field, reason)]), statusCode: status);
+}
+
+public sealed record ApiErrors(IReadOnlyList<ApiError> Errors);
+
+/// <summary>What was wrong with a request: the field and the reason.</summary>
+public sealed record ApiError(string Field, string Reason);
