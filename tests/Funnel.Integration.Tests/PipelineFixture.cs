@@ -29,9 +29,7 @@ public sealed class PipelineFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Azurite = await AzuriteProcess.StartAsync();
-        var port = AzuriteProcess.FreePort();
-        BaseAddress = new Uri($"http://127.0.0.1:{port}");
-        _app = StandaloneApp.Build(["--urls", BaseAddress.ToString()], builder =>
+        (_app, BaseAddress) = await LoopbackHost.StartAsync(url => StandaloneApp.Build(["--urls", url.ToString()], builder =>
         {
             builder.Configuration["Storage:ConnectionString"] = Azurite.ConnectionString;
             builder.Configuration["Ingest:WriteKeys:0"] = WriteKey;
@@ -40,8 +38,7 @@ public sealed class PipelineFixture : IAsyncLifetime
             builder.Configuration["Pipeline:IdlePollDelay"] = "00:00:00.100";
             builder.Configuration["Reporting:TimeZone"] = "Asia/Shanghai";
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        });
-        await _app.StartAsync();
+        }));
         Storage = new StorageClients(new StorageOptions { ConnectionString = Azurite.ConnectionString });
         Raw = new BlobRawEventStore(Storage.Blobs);
         Events = new StorageQueueChannel(Storage.Queues, StorageNames.EventsQueue);

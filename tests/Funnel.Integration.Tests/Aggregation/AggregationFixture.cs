@@ -31,16 +31,14 @@ public sealed class AggregationFixture : IAsyncLifetime
     {
         _azurite = await AzuriteStorage.StartAsync();
         await Data.UploadAsync(new BlobRawEventStore(Storage.Blobs));
-        var address = new Uri($"http://127.0.0.1:{AzuriteProcess.FreePort()}");
-        _app = StandaloneApp.Build(["--urls", address.ToString()], builder =>
+        (_app, var address) = await LoopbackHost.StartAsync(url => StandaloneApp.Build(["--urls", url.ToString()], builder =>
         {
             foreach (var (key, value) in Settings(_azurite.ConnectionString))
             {
                 builder.Configuration[key.Replace("__", ":", StringComparison.Ordinal)] = value;
             }
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        });
-        await _app.StartAsync();
+        }));
         Client = new HttpClient { BaseAddress = address };
         Client.DefaultRequestHeaders.Add("x-functions-key", AdminKey);
     }

@@ -26,6 +26,21 @@ public sealed class RestartTests : IAsyncLifetime
     /// <summary>The standalone host as its own process, built beside the tests (same configuration).</summary>
     private async Task<(Process Process, HttpClient Client)> StartHostAsync()
     {
+        // A port found free can be taken before the host binds it: a host that exits at start gets another port.
+        for (var attempt = 1; ; attempt++)
+        {
+            var (process, client) = await TryStartHostAsync();
+            if (!process.HasExited || attempt == 3)
+            {
+                return (process, client);
+            }
+            client.Dispose();
+            process.Dispose();
+        }
+    }
+
+    private async Task<(Process Process, HttpClient Client)> TryStartHostAsync()
+    {
         var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
         var dll = RepoPaths.Of("functions", "src", "Funnel.Standalone", "bin", configuration, "net10.0", "Funnel.Standalone.dll");
         var address = new Uri($"http://127.0.0.1:{AzuriteProcess.FreePort()}");
@@ -58,6 +73,10 @@ public sealed class RestartTests : IAsyncLifetime
             }
             catch (HttpRequestException) when (DateTime.UtcNow < deadline && !process.HasExited)
             {
+            }
+            catch (HttpRequestException) when (process.HasExited)
+            {
+                return (process, client);
             }
             await Task.Delay(200);
         }
