@@ -17,7 +17,7 @@ internal sealed class StandaloneHost : IAsyncDisposable
 {
     public const string WriteKey = "good-key";
 
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
 
     public Mock<IWriteKeyDirectory> Keys { get; } = new();
     public Mock<IRawEventStore> Raw { get; } = new();
@@ -44,7 +44,10 @@ internal sealed class StandaloneHost : IAsyncDisposable
             .Callback((string q, string m, string reason, CancellationToken _) => { lock (Parked) { Parked.Add((q, m, reason)); } })
             .Returns(Task.CompletedTask);
 
-        _app = StandaloneApp.Build([], builder =>
+        // The in-memory Durable Task engine listens on a loopback port found free; if another test took it meanwhile, build again.
+        for (var attempt = 1; ; attempt++)
+        {
+            _app = StandaloneApp.Build([], builder =>
         {
             builder.WebHost.UseTestServer();
             foreach (var (key, value) in settings)
@@ -67,7 +70,16 @@ internal sealed class StandaloneHost : IAsyncDisposable
             builder.Services.AddSingleton<IEventBatchMessages>(new InMemoryBatchMessages());
             services?.Invoke(builder.Services);
         });
-        _app.StartAsync().GetAwaiter().GetResult();
+            try
+            {
+                _app.StartAsync().GetAwaiter().GetResult();
+                break;
+            }
+            catch (IOException ex) when (attempt < 5 && ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException or System.Net.Sockets.SocketException)
+            {
+                _app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        }
         Client = _app.GetTestClient();
     }
 
