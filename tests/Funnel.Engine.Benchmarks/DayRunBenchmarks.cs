@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
 using Funnel.Domain.Generation;
+using Funnel.Domain.Metrics;
 
 namespace Funnel.Engine.Benchmarks;
 

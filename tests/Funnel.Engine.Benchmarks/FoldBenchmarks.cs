@@ -4,6 +4,7 @@ using BenchmarkDotNet.Attributes;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
 using Funnel.Domain.Generation;
+using Funnel.Domain.Metrics;
 using Funnel.Domain.Processing;
 
 namespace Funnel.Engine.Benchmarks;

@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using DuckDB.NET.Data;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
 using Funnel.Domain.Generation;
+using Funnel.Domain.Metrics;
 using Funnel.Domain.Processing;
 
 namespace Funnel.Engine.Benchmarks;
@@ -95,7 +96,7 @@ public static class HistoryBenchmark
 
         Console.WriteLine();
         Console.WriteLine($"engine = one day's run from the previous day's snapshots: read state(d-1) of every shard and raw(d), FoldShard, write state(d) + partials, read partials, Assemble, write report.json (all metrics). Parallel.For over shards with the thread count shown.");
-        Console.WriteLine($"DuckDB = in-process DuckDB {DuckDb.Version()}, SET threads, one query over read_json of every raw file of processing days <= d (gzip NDJSON), lifecycle funnel counts of the newest {ShardFigures.FunnelCohortDays} cohorts.");
+        Console.WriteLine($"DuckDB = in-process DuckDB {DuckDb.Version()}, SET threads, one query over read_json of every raw file of processing days <= d (gzip NDJSON), lifecycle funnel counts of the newest {FunnelMetric.CohortDays} cohorts.");
         Console.WriteLine($"ms = median of {options.Repeats}; ratio = DuckDB ms / engine ms at the same thread count, measured in this run (above 1: the engine's day is faster).");
         Console.WriteLine();
         string[] header = ["day", "events in history", "persons in state", "state MiB", "engine 1T ms", $"engine {cores}T ms", "DuckDB 1T ms", $"DuckDB {cores}T ms", "ratio 1T", $"ratio {cores}T", "funnel counts"];
@@ -462,7 +463,7 @@ public static class HistoryBenchmark
                 files.Add($"'{Path.Combine(rawRoot, RawBlobName.DayFolder(d)).Replace("'", "''", StringComparison.Ordinal)}/shard-*/*{RawBlobName.Suffix}'");
             }
             var last = day.DayNumber - UnixEpochDay;
-            var first = last - ShardFigures.FunnelCohortDays + 1;
+            var first = last - FunnelMetric.CohortDays + 1;
             return $$"""
                 WITH ev AS MATERIALIZED (
                     SELECT coalesce(nullif(trim(personKey), ''), nullif(trim(userId), ''), nullif(trim(anonymousId), '')) AS person,

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using BenchmarkDotNet.Running;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Generation;
+using Funnel.Domain.Metrics;
 using Funnel.Domain.Processing;
 using Funnel.Engine.Benchmarks;
 

@@ -1,10 +1,11 @@
 using System.IO.Compression;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using System.Text;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
 using Funnel.Domain.Generation;
+using Funnel.Domain.Metrics;
 using Funnel.Domain.Processing;
 using Funnel.Domain.Reports;
 using Funnel.Storage.Raw;

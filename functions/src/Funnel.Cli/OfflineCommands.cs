@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.IO.Compression;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
 using Funnel.Domain.Generation;
+using Funnel.Domain.Metrics;
 using Funnel.Domain.Processing;
 using Funnel.Domain.Reports;
 using Spectre.Console;

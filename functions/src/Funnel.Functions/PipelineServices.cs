@@ -4,6 +4,7 @@ using Azure.Storage.Queues;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
 using Funnel.Domain.Ingest;
+using Funnel.Domain.Metrics;
 using Funnel.Domain.Notifications;
 using Funnel.Domain.Processing;
 using Funnel.Functions.Configuration;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Funnel.Domain.Aggregation;
+using Funnel.Domain.Metrics;
 
 namespace Funnel.Domain.Tests.Aggregation;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
 using Funnel.Domain.Generation;
+using Funnel.Domain.Metrics;
 using Funnel.Domain.Reports;
 
 namespace Funnel.Domain.Tests.Aggregation;
@@ -34,11 +35,6 @@ internal static class EngineHarness
         var engine = new DailyAggregation(Definitions, zone, shards, new FixedClock(GeneratedAt));
         return data.Select(day => engine.FoldDay(day.Key, day.Value)).ToList();
     }
-
-    public static DailyReport Oracle(SortedDictionary<DateOnly, List<ProductEvent>> data, string zone, DateOnly day) =>
-        ReportAssembler.Assemble(
-            new NaiveOracle(Definitions, zone).Figures(data, day),
-            new ReportContext(day, zone, data.Keys.First(), GeneratedAt, Definitions));
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 

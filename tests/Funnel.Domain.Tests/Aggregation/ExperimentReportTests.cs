@@ -1,4 +1,5 @@
 using Funnel.Domain.Aggregation;
+using Funnel.Domain.Metrics;
 using Funnel.Domain.Reports;
 
 namespace Funnel.Domain.Tests.Aggregation;
@@ -8,12 +9,11 @@ public class ExperimentReportTests
     private static ReportFigures Figures(params (string Variant, long[] Steps)[] variants)
     {
         var figures = new ReportFigures();
+        var experiment = new SortedDictionary<string, long[]>(StringComparer.Ordinal);
+        FunnelFigures.At(figures.Funnels, 0).Variant["pay-3-steps"] = experiment;
         foreach (var (variant, steps) in variants)
         {
-            for (var k = 0; k < steps.Length; k++)
-            {
-                figures.Add(FigureKeys.Breakdown(0, "variant", "pay-3-steps", variant, k), steps[k]);
-            }
+            experiment[variant] = steps;
         }
         return figures;
     }

@@ -1,5 +1,6 @@
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
+using Funnel.Domain.Metrics;
 
 namespace Funnel.Domain.Tests.Aggregation;
 

@@ -1,6 +1,7 @@
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
 using Funnel.Domain.Generation;
+using Funnel.Domain.Metrics;
 using Funnel.Domain.Processing;
 
 namespace Funnel.Domain.Tests.Aggregation;
@@ -25,11 +26,12 @@ public class GeneratedRatesTests
         double Rate(int step, int matureAfterDays)
         {
             var mature = cohorts.Where(c => c + matureAfterDays <= d).ToList();
-            return (double)mature.Sum(c => figures.Count(FigureKeys.FunnelStep(0, c, step))) / mature.Sum(c => figures.Count(FigureKeys.FunnelStep(0, c, step - 1)));
+            return (double)mature.Sum(c => Reached(c, step)) / mature.Sum(c => Reached(c, step - 1));
         }
-        var signups = cohorts.Sum(c => figures.Count(FigureKeys.FunnelStep(0, c, 0)));
-        var d7Cohorts = cohorts.Where(c => c + 7 <= d).ToList();
-        var d7 = (double)d7Cohorts.Sum(c => figures.Count(FigureKeys.RetentionActive(c, 7))) / d7Cohorts.Sum(c => figures.Count(FigureKeys.RetentionSize(c)));
+        long Reached(int cohort, int step) => figures.Funnels[0].Cohorts.TryGetValue(cohort, out var c) ? c.Reached[step] : 0;
+        var signups = cohorts.Sum(c => Reached(c, 0));
+        var d7Cohorts = cohorts.Where(c => c + 7 <= d && figures.Retention.Cohorts.ContainsKey(c)).Select(c => figures.Retention.Cohorts[c]).ToList();
+        var d7 = (double)d7Cohorts.Sum(c => c.ActiveOnDay.ElementAtOrDefault(7)) / d7Cohorts.Sum(c => c.Size);
 
         Assert.True(signups >= 50_000, $"only {signups} persons signed up");
         Assert.InRange(Rate(1, 7), settings.Activation - 0.015, settings.Activation + 0.015);
@@ -39,7 +41,7 @@ public class GeneratedRatesTests
 
         // 付费转化率: paying persons over MAU, for the 30 days ending on the last simulated day.
         var lastDay = ShardFigures.Compute(state, fold, DateOnly.FromDayNumber(d), FoldCounts.Zero);
-        var payingConversion = (double)lastDay.Count(FigureKeys.Money("paying")) / lastDay.Count(FigureKeys.Activity("mau"));
+        var payingConversion = (double)lastDay.Money.Paying / lastDay.Activity.Mau;
         Assert.InRange(payingConversion, 0.051 - 0.015, 0.051 + 0.015);
     }
 }

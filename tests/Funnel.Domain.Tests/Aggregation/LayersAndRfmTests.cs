@@ -1,4 +1,5 @@
 using Funnel.Domain.Aggregation;
+using Funnel.Domain.Metrics;
 using Funnel.Domain.Reports;
 
 namespace Funnel.Domain.Tests.Aggregation;
@@ -13,9 +14,7 @@ public class LayersAndRfmTests
         var figures = new ReportFigures();
         foreach (var (r, f, m) in payers)
         {
-            figures.AddValue(FigureKeys.RfmTriples, r);
-            figures.AddValue(FigureKeys.RfmTriples, f);
-            figures.AddValue(FigureKeys.RfmTriples, m);
+            figures.Rfm.Payers.Add(new RfmPayer((int)r, (long)f, m));
         }
         return figures;
     }
@@ -48,10 +47,10 @@ public class LayersAndRfmTests
         var figures = new ReportFigures();
         foreach (var revenue in new[] { 100.0, 200, 300, 400, 500, 500, 50, 60, 70, 80 })
         {
-            figures.AddValue(FigureKeys.Revenue90, revenue);
+            figures.Layers.PayerRevenue90.Add(revenue);
         }
         Assert.Equal(2, Report(figures).Layers.HighValue);
-        figures.AddValue(FigureKeys.Revenue90, 500);
+        figures.Layers.PayerRevenue90.Add(500);
         Assert.Equal(3, Report(figures).Layers.HighValue);
     }
 
@@ -59,8 +58,8 @@ public class LayersAndRfmTests
     public void Layer_conversion_is_the_share_that_paid_in_the_last_30_days()
     {
         var figures = new ReportFigures();
-        figures.Add(FigureKeys.Layer("activeNeverPaid"), 200);
-        figures.Add(FigureKeys.Layer("activeNeverPaid|paid"), 5);
+        figures.Layers.ActiveNeverPaid.Persons = 200;
+        figures.Layers.ActiveNeverPaid.Paid = 5;
         Assert.Equal(0.025, Report(figures).Layers.PurchaseConversion.ActiveNeverPaid);
     }
 }

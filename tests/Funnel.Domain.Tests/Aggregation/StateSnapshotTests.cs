@@ -1,4 +1,5 @@
 using Funnel.Domain.Aggregation;
+using Funnel.Domain.Metrics;
 
 namespace Funnel.Domain.Tests.Aggregation;
 

@@ -1,3 +1,4 @@
+using Funnel.Domain.Metrics;
 using Funnel.Domain.Reports;
 
 namespace Funnel.Domain.Tests.Aggregation;

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Generation;
-using Funnel.Domain.Reports;
+using Funnel.Domain.Metrics;
 using Funnel.Domain.Reports.Rendering;
+using Funnel.Domain.Reports;
 
 namespace Funnel.Integration.Tests.Reports;
 

@@ -1,6 +1,8 @@
 using Funnel.Domain.Events;
 using Funnel.Domain.Reports;
 
+using Funnel.Domain.Metrics;
+
 namespace Funnel.Domain.Aggregation;
 
 /// <summary>

@@ -2,6 +2,8 @@ using Funnel.Domain.Events;
 using Funnel.Domain.Processing;
 using Funnel.Domain.Reports;
 
+using Funnel.Domain.Metrics;
+
 namespace Funnel.Domain.Aggregation;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using Funnel.Domain.Events;
+using Funnel.Domain.Metrics;
 using Funnel.Domain.Processing;
 
 namespace Funnel.Domain.Aggregation;
@@ -14,12 +15,10 @@ public sealed class EventFold(MetricDefinitions definitions, ReportingClock cloc
     /// <summary>A re-sent event is recognised this many processing days after the first copy.</summary>
     public const int DedupWindowDays = 7;
 
-    /// <summary>How many days of event times a person keeps for rolling retention.</summary>
-    public const int RollingInstantDays = 33;
-
-    private static readonly int UnixEpochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
-
     private readonly StepSlots _slots = new(definitions);
+
+    /// <summary>Reporting-zone days of instants, shared by every family.</summary>
+    public ZoneDays Days { get; } = new(clock.Zone);
 
     public MetricDefinitions Definitions => definitions;
 
@@ -75,52 +74,19 @@ public sealed class EventFold(MetricDefinitions definitions, ReportingClock cloc
             Apply(person, e, eventDay);
             folded++;
         }
-        // Rolling retention of the newest 31 signup cohorts reads events up to 31 days after signup;
-        // older instants, and those of persons who signed up before then, are not needed again.
-        var instantCutoff = (long)(day - RollingInstantDays - UnixEpochDay) * 86_400_000 - 14 * 3_600_000;
         var oldestKeptDay = day - DedupWindowDays + 1;
         foreach (var person in state.Persons.Values)
         {
             ForgetIdsBefore(person.RecentIds, oldestKeptDay);
-            if (person.SignupAt != long.MaxValue && person.SignupAt < instantCutoff)
-            {
-                person.RecentInstants.Clear();
-            }
-            else
-            {
-                ForgetInstantsBefore(person.RecentInstants, instantCutoff);
-            }
         }
+        MetricFamilies.EndOfDay(state.Persons.Values, day);
         state.FirstDay ??= processingDay;
         state.ThroughDay = processingDay;
         return new FoldCounts(folded, duplicates, late, malformed);
     }
 
-    private readonly Dictionary<long, int> _offsetByHour = [];
-
-    /// <summary>The reporting-zone day of an instant. Zone offsets are looked up once per hour of time and cached.</summary>
-    public int DayOf(long unixMs)
-    {
-        const long hourMs = 3_600_000;
-        var hour = Math.DivRem(unixMs, hourMs, out var rest) - (rest < 0 ? 1 : 0);
-        int offsetMs;
-        lock (_offsetByHour)
-        {
-            if (!_offsetByHour.TryGetValue(hour, out offsetMs))
-            {
-                var start = clock.Zone.GetUtcOffset(DateTimeOffset.FromUnixTimeMilliseconds(hour * hourMs));
-                var end = clock.Zone.GetUtcOffset(DateTimeOffset.FromUnixTimeMilliseconds(hour * hourMs + hourMs - 1));
-                // An hour holding a transition is not cached; its instants are converted one by one.
-                offsetMs = start == end ? (int)start.TotalMilliseconds : int.MinValue;
-                _offsetByHour[hour] = offsetMs;
-            }
-        }
-        if (offsetMs == int.MinValue)
-        {
-            return clock.DayOf(DateTimeOffset.FromUnixTimeMilliseconds(unixMs)).DayNumber;
-        }
-        return (int)Math.Floor((unixMs + offsetMs) / 86_400_000.0) + UnixEpochDay;
-    }
+    /// <summary>The reporting-zone day of an instant (Unix ms).</summary>
+    public int DayOf(long unixMs) => Days.DayOf(unixMs);
 
     private static bool SortsBefore(ProductEvent a, ProductEvent b)
     {
@@ -128,59 +94,7 @@ public sealed class EventFold(MetricDefinitions definitions, ReportingClock cloc
         return byTime < 0 || (byTime == 0 && string.CompareOrdinal(a.Name, b.Name) < 0);
     }
 
-    private void Apply(PersonState person, ProductEvent e, int eventDay)
-    {
-        person.FirstSeen = Math.Min(person.FirstSeen, e.Timestamp);
-        PersonState.InsertSorted(person.ActiveDays, eventDay);
-        PersonState.InsertSorted(person.RecentInstants, e.Timestamp);
-        if (e.Type == EventType.Track && e.Name == definitions.SignupEvent)
-        {
-            person.SignupAt = Math.Min(person.SignupAt, e.Timestamp);
-        }
-        if (e.Type == EventType.Track && e.Name == definitions.PurchaseEvent)
-        {
-            var revenue = (long)Math.Round((e.Revenue ?? 0) * 10_000, MidpointRounding.AwayFromZero);
-            var at = person.Purchases.BinarySearch((e.Timestamp, revenue));
-            person.Purchases.Insert(at < 0 ? ~at : at, (e.Timestamp, revenue));
-        }
-        if (e.Channel is not null && Earlier(e.Timestamp, e.Channel, person.ChannelAt, person.Channel))
-        {
-            (person.ChannelAt, person.Channel) = (e.Timestamp, e.Channel);
-        }
-        if (e.Platform is not null && Earlier(e.Timestamp, e.Platform, person.PlatformAt, person.Platform))
-        {
-            (person.PlatformAt, person.Platform) = (e.Timestamp, e.Platform);
-        }
-        if (e.Type == EventType.Track && e.Name == definitions.ExperimentEvent && e.Experiment is not null && e.Variant is not null
-            && (!person.Exposures.TryGetValue(e.Experiment, out var seen) || Earlier(e.Timestamp, e.Variant, seen.At, seen.Variant)))
-        {
-            person.SetExposure(e.Experiment, e.Timestamp, e.Variant);
-        }
-        foreach (var slot in _slots.CandidatesFor(e))
-        {
-            if (!_slots.Matches(slot, e))
-            {
-                continue;
-            }
-            var times = person.StepTimesFor(slot);
-            if (!_slots.IsEntry(slot))
-            {
-                PersonState.InsertSorted(times, e.Timestamp);
-            }
-            else if (times.Count == 0)
-            {
-                times.Add(e.Timestamp);
-            }
-            else if (e.Timestamp < times[0])
-            {
-                times[0] = e.Timestamp;
-            }
-        }
-    }
-
-    /// <summary>Earlier time wins; on a tie the ordinally smaller value, so the outcome does not depend on arrival order.</summary>
-    private static bool Earlier(long at, string value, long currentAt, string? current) =>
-        at < currentAt || (at == currentAt && string.CompareOrdinal(value, current) < 0);
+    private void Apply(PersonState person, ProductEvent e, int eventDay) => MetricFamilies.Observe(person, e, eventDay, definitions, _slots);
 
     private static void ForgetIdsBefore(List<(ulong Id, int Day)> ids, int oldestKeptDay)
     {
@@ -193,21 +107,6 @@ public sealed class EventFold(MetricDefinitions definitions, ReportingClock cloc
             }
         }
         ids.RemoveRange(kept, ids.Count - kept);
-    }
-
-    /// <summary>Instants are sorted, so the old ones are a prefix.</summary>
-    private static void ForgetInstantsBefore(List<long> instants, long cutoff)
-    {
-        var index = instants.BinarySearch(cutoff);
-        index = index < 0 ? ~index : index;
-        while (index > 0 && instants[index - 1] >= cutoff)
-        {
-            index--;
-        }
-        if (index > 0)
-        {
-            instants.RemoveRange(0, index);
-        }
     }
 
     private static bool Seen(List<(ulong Id, int Day)> recent, ulong id)

@@ -1,3 +1,5 @@
+using Funnel.Domain.Metrics;
+
 namespace Funnel.Domain.Aggregation;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using System.IO.Compression;
 using System.Text.Json;
 
+using Funnel.Domain.Metrics;
+
 namespace Funnel.Domain.Aggregation;
 
 /// <summary>
@@ -12,7 +14,7 @@ public static class ReportFiguresCodec
 {
     private static ReadOnlySpan<byte> Magic => "FNLP"u8;
 
-    public const byte CurrentVersion = 1;
+    public const byte CurrentVersion = 2;
 
     public static void Write(ReportFigures figures, Stream output)
     {

@@ -1,3 +1,5 @@
+using Funnel.Domain.Metrics;
+
 namespace Funnel.Domain.Aggregation;
 
 /// <summary>A state snapshot that cannot be read: corrupt, truncated, or of an unknown version. Names the snapshot.</summary>

@@ -2,6 +2,8 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 
+using Funnel.Domain.Metrics;
+
 namespace Funnel.Domain.Aggregation;
 
 /// <summary>

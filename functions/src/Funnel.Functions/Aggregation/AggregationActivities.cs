@@ -1,9 +1,10 @@
 using System.Text.Json;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
+using Funnel.Domain.Metrics;
 using Funnel.Domain.Notifications;
-using Funnel.Domain.Reports;
 using Funnel.Domain.Reports.Rendering;
+using Funnel.Domain.Reports;
 using Funnel.Functions.Configuration;
 using Funnel.Storage.Aggregation;
 using Microsoft.Azure.Functions.Worker;

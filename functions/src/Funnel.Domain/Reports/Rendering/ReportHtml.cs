@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Funnel.Domain.Metrics;
 
 namespace Funnel.Domain.Reports.Rendering;
 

@@ -1,4 +1,4 @@
-namespace Funnel.Domain.Reports;
+namespace Funnel.Domain.Metrics;
 
 /// <summary>The tests behind experiment results: two-proportion z-test, its confidence interval, and the chi-square sample-ratio check.</summary>
 public static class Statistics

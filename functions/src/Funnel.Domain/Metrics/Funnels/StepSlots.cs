@@ -1,6 +1,6 @@
 using Funnel.Domain.Events;
 
-namespace Funnel.Domain.Aggregation;
+namespace Funnel.Domain.Metrics;
 
 /// <summary>Numbers every (funnel, step) so a person's step times live in one flat array.</summary>
 public sealed class StepSlots

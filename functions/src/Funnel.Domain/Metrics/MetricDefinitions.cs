@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Funnel.Domain.Aggregation;
+namespace Funnel.Domain.Metrics;
 
 /// <summary>A step matches track events named <see cref="Event"/> whose property <see cref="Property"/> equals <see cref="EqualsValue"/> when given.</summary>
 public sealed record FunnelStep(

@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+
+namespace Funnel.Domain.Metrics;
+
+public sealed record ActivityReport(
+    [property: JsonPropertyName("dau")] long Dau,
+    [property: JsonPropertyName("wau")] long Wau,
+    [property: JsonPropertyName("mau")] long Mau,
+    [property: JsonPropertyName("stickiness")] double Stickiness,
+    [property: JsonPropertyName("newPersons")] long NewPersons,
+    [property: JsonPropertyName("returning")] long Returning,
+    [property: JsonPropertyName("resurrected")] long Resurrected);

@@ -1,0 +1,28 @@
+using System.Text.Json.Serialization;
+
+namespace Funnel.Domain.Metrics;
+
+public sealed record SampleRatio(
+    [property: JsonPropertyName("expected")] IReadOnlyDictionary<string, double> Expected,
+    [property: JsonPropertyName("observed")] IReadOnlyDictionary<string, double> Observed,
+    [property: JsonPropertyName("pValue")] double? PValue);
+
+public sealed record VariantStep([property: JsonPropertyName("count")] long Count, [property: JsonPropertyName("rate")] double Rate);
+
+/// <summary>One variant against control on the experiment's conversion step; control's own row has no lift, p-value or interval.</summary>
+public sealed record VariantReport(
+    [property: JsonPropertyName("value")] string Value,
+    [property: JsonPropertyName("exposed")] long Exposed,
+    [property: JsonPropertyName("converted")] long Converted,
+    [property: JsonPropertyName("rate")] double Rate,
+    [property: JsonPropertyName("lift")] double? Lift,
+    [property: JsonPropertyName("pValue")] double? PValue,
+    [property: JsonPropertyName("ci95")] IReadOnlyList<double>? Ci95,
+    [property: JsonPropertyName("steps")] IReadOnlyList<VariantStep> Steps);
+
+public sealed record ExperimentReport(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("control")] string Control,
+    [property: JsonPropertyName("sampleRatio")] SampleRatio SampleRatio,
+    [property: JsonPropertyName("step")] string Step,
+    [property: JsonPropertyName("variants")] IReadOnlyList<VariantReport> Variants);

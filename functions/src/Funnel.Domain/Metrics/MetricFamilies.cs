@@ -1,0 +1,150 @@
+using System.Text.Json.Serialization;
+using Funnel.Domain.Events;
+
+namespace Funnel.Domain.Metrics;
+
+/// <summary>
+/// The one registration of the metric families: what each observes of an event, forgets at the end of a
+/// processing day, counts per person for a report day, and merges across shards. A family lives in its own
+/// folder (its windows, per-person state, figures and report block); adding one means a line in each list here.
+/// </summary>
+public static class MetricFamilies
+{
+    /// <summary>Folds one event that happened on <paramref name="eventDay"/> into the person.</summary>
+    public static void Observe(PersonState person, ProductEvent e, int eventDay, MetricDefinitions definitions, StepSlots slots)
+    {
+        ArgumentNullException.ThrowIfNull(person);
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(definitions);
+        person.ObserveFacts(e, eventDay, definitions);
+        RetentionMetric.Observe(person, e);
+        ExperimentMetric.Observe(person, e, definitions);
+        FunnelMetric.Observe(person, e, slots);
+    }
+
+    /// <summary>Drops what no report from processing day <paramref name="day"/> on can need again.</summary>
+    public static void EndOfDay(IEnumerable<PersonState> persons, int day)
+    {
+        ArgumentNullException.ThrowIfNull(persons);
+        var forget = RetentionMetric.ForgetBefore(day);
+        foreach (var person in persons)
+        {
+            forget(person);
+        }
+    }
+
+    /// <summary>Adds one person's contribution to a shard's figures for the report day.</summary>
+    public static void Count(PersonState person, CountingDay day, ReportFigures figures)
+    {
+        ArgumentNullException.ThrowIfNull(person);
+        ArgumentNullException.ThrowIfNull(day);
+        ArgumentNullException.ThrowIfNull(figures);
+        FunnelMetric.Count(person, day, figures.Funnels);
+        RetentionMetric.Count(person, day, figures.Retention);
+        ActivityMetric.Count(person, day, figures.Activity);
+        MoneyMetric.Count(person, day, figures.Money);
+        LayerMetric.Count(person, day, figures.Layers);
+        RfmMetric.Count(person, day, figures.Rfm);
+    }
+}
+
+/// <summary>
+/// The partial aggregate of one shard (or of several, merged), one typed part per family. Merging adds
+/// counts and concatenates per-person values, so it is associative and commutative and N shards give the
+/// same report as one.
+/// </summary>
+public sealed class ReportFigures
+{
+    [JsonPropertyName("events")]
+    public FoldCounts Events { get; set; } = FoldCounts.Zero;
+
+    /// <summary>One entry per funnel, in definition order.</summary>
+    [JsonPropertyName("funnels")]
+    public List<FunnelFigures> Funnels { get; init; } = [];
+
+    [JsonPropertyName("retention")]
+    public RetentionFigures Retention { get; init; } = new();
+
+    [JsonPropertyName("activity")]
+    public ActivityFigures Activity { get; init; } = new();
+
+    [JsonPropertyName("money")]
+    public MoneyFigures Money { get; init; } = new();
+
+    [JsonPropertyName("layers")]
+    public LayerFigures Layers { get; init; } = new();
+
+    [JsonPropertyName("rfm")]
+    public RfmFigures Rfm { get; init; } = new();
+
+    public static ReportFigures Merge(IEnumerable<ReportFigures> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var merged = new ReportFigures();
+        foreach (var part in parts)
+        {
+            merged.Events += part.Events;
+            FunnelFigures.MergeInto(merged.Funnels, part.Funnels);
+            merged.Retention.Merge(part.Retention);
+            merged.Activity.Merge(part.Activity);
+            merged.Money.Merge(part.Money);
+            merged.Layers.Merge(part.Layers);
+            merged.Rfm.Merge(part.Rfm);
+        }
+        return merged;
+    }
+}
+
+/// <summary>The report day a person is counted for, and how instants fall on days.</summary>
+public sealed class CountingDay(int day, MetricDefinitions definitions, ZoneDays zone, StepSlots slots)
+{
+    /// <summary>The report day's <see cref="DateOnly.DayNumber"/>.</summary>
+    public int Day => day;
+
+    public MetricDefinitions Definitions => definitions;
+
+    public StepSlots Slots => slots;
+
+    public int DayOf(long unixMs) => zone.DayOf(unixMs);
+
+    /// <summary>Funnel cohorts counted: the report's window unless an analysis asks for more (e.g. mature long funnels).</summary>
+    public int FunnelCohortDays { get; init; } = FunnelMetric.CohortDays;
+
+    /// <summary>Retention cohorts counted, likewise.</summary>
+    public int RetentionCohortDays { get; init; } = RetentionMetric.CohortDays;
+}
+
+/// <summary>Adding to a count per key in the figures' dictionaries.</summary>
+internal static class FigureCounts
+{
+    public static TValue GetOrAdd<TKey, TValue>(this SortedDictionary<TKey, TValue> map, TKey key, Func<TValue> create) where TKey : notnull
+    {
+        if (!map.TryGetValue(key, out var value))
+        {
+            map[key] = value = create();
+        }
+        return value;
+    }
+
+    /// <summary>Adds <paramref name="from"/> into <paramref name="into"/> element-wise, growing it when shorter.</summary>
+    public static long[] AddInto(long[] into, long[] from)
+    {
+        if (into.Length < from.Length)
+        {
+            Array.Resize(ref into, from.Length);
+        }
+        for (var i = 0; i < from.Length; i++)
+        {
+            into[i] += from[i];
+        }
+        return into;
+    }
+
+    public static void MergeCounts(SortedDictionary<string, long[]> into, SortedDictionary<string, long[]> from)
+    {
+        foreach (var (key, counts) in from)
+        {
+            into[key] = AddInto(into.TryGetValue(key, out var existing) ? existing : [], counts);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using Funnel.Domain.Events;
+
+namespace Funnel.Domain.Metrics;
+
+/// <summary>
+/// Everything the metrics need to know about one person, folded from their events in any order. Every
+/// update is a min or a set insert, so the state does not depend on the order events arrive in. This part
+/// holds the facts several families read; each family declares what only it keeps in its own file.
+/// </summary>
+public sealed partial class PersonState
+{
+    public PersonState(int stepSlots) => StepSlots = stepSlots;
+
+    /// <summary>Earliest event time (Unix ms).</summary>
+    public long FirstSeen { get; set; } = long.MaxValue;
+
+    /// <summary>注册 signup: earliest signup event, or <see cref="long.MaxValue"/>.</summary>
+    public long SignupAt { get; set; } = long.MaxValue;
+
+    /// <summary>Time of the earliest event that named a channel, and that channel (first touch).</summary>
+    public long ChannelAt { get; set; } = long.MaxValue;
+    public string? Channel { get; set; }
+
+    public long PlatformAt { get; set; } = long.MaxValue;
+    public string? Platform { get; set; }
+
+    /// <summary>Sorted day numbers (reporting zone) with any activity.</summary>
+    public List<int> ActiveDays { get; } = [];
+
+    /// <summary>Purchases: time and revenue in ten-thousandths of the currency unit (<see cref="ReportNumbers.MoneyUnit"/>), sorted.</summary>
+    public List<(long At, long Revenue4)> Purchases { get; } = [];
+
+    /// <summary>The fold's memory against re-sent events: hashes of message ids seen in the dedup window, with the processing day they were seen.</summary>
+    public List<(ulong Id, int Day)> RecentIds { get; } = [];
+
+    /// <summary>First-touch channel, <c>direct</c> when no event named one.</summary>
+    public string ChannelOrDirect => Channel ?? "direct";
+
+    /// <summary>First-touch platform, <c>unknown</c> when no event named one.</summary>
+    public string PlatformOrUnknown => Platform ?? "unknown";
+
+    /// <summary>Folds the shared facts of one event that happened on <paramref name="eventDay"/>.</summary>
+    internal void ObserveFacts(ProductEvent e, int eventDay, MetricDefinitions definitions)
+    {
+        FirstSeen = Math.Min(FirstSeen, e.Timestamp);
+        InsertSorted(ActiveDays, eventDay);
+        if (e.Type == EventType.Track && e.Name == definitions.SignupEvent)
+        {
+            SignupAt = Math.Min(SignupAt, e.Timestamp);
+        }
+        if (e.Type == EventType.Track && e.Name == definitions.PurchaseEvent)
+        {
+            var revenue = (long)Math.Round((e.Revenue ?? 0) * ReportNumbers.MoneyUnit, MidpointRounding.AwayFromZero);
+            var at = Purchases.BinarySearch((e.Timestamp, revenue));
+            Purchases.Insert(at < 0 ? ~at : at, (e.Timestamp, revenue));
+        }
+        if (e.Channel is not null && Earlier(e.Timestamp, e.Channel, ChannelAt, Channel))
+        {
+            (ChannelAt, Channel) = (e.Timestamp, e.Channel);
+        }
+        if (e.Platform is not null && Earlier(e.Timestamp, e.Platform, PlatformAt, Platform))
+        {
+            (PlatformAt, Platform) = (e.Timestamp, e.Platform);
+        }
+    }
+
+    /// <summary>The latest active day at or before <paramref name="day"/>, or null when the person had none by then.</summary>
+    public int? LatestActiveDayBy(int day)
+    {
+        var index = ActiveDays.BinarySearch(day);
+        index = index >= 0 ? index : ~index - 1;
+        return index >= 0 ? ActiveDays[index] : null;
+    }
+
+    /// <summary>Earlier time wins; on a tie the ordinally smaller value, so the outcome does not depend on arrival order.</summary>
+    internal static bool Earlier(long at, string value, long currentAt, string? current) =>
+        at < currentAt || (at == currentAt && string.CompareOrdinal(value, current) < 0);
+
+    public static void InsertSorted<T>(List<T> list, T value) where T : IComparable<T>
+    {
+        var index = list.BinarySearch(value);
+        if (index < 0)
+        {
+            list.Insert(~index, value);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+using System.Text.Json.Serialization;
+using Funnel.Domain.Events;
+
+namespace Funnel.Domain.Metrics;
+
+public sealed partial class PersonState
+{
+    /// <summary>Distinct event times of the last weeks, kept while the person can still be in a rolling-retention cohort.</summary>
+    public List<long> RecentInstants { get; } = [];
+}
+
+/// <summary>
+/// 留存 retention of signup cohorts: by calendar day in the report's zone (D0..D30), and rolling Dn (any event
+/// in the 24 h starting n × 24 h after the signup instant).
+/// </summary>
+public static class RetentionMetric
+{
+    /// <summary>Retention cohorts of the newest 31 days, D0..D30.</summary>
+    public const int CohortDays = 31;
+
+    /// <summary>The rolling days reported.</summary>
+    public static readonly int[] RollingDays = [1, 7, 30];
+
+    /// <summary>How many days of event times a person keeps for rolling retention.</summary>
+    public const int RollingInstantDays = 33;
+
+    private const long DayMs = 86_400_000;
+    private const long HourMs = 3_600_000;
+
+    /// <summary>How far the kept instants reach before the UTC day bound: the earliest zone offset is UTC-14.</summary>
+    private const long ZoneSlackMs = 14 * HourMs;
+
+    internal static void Observe(PersonState person, ProductEvent e) => PersonState.InsertSorted(person.RecentInstants, e.Timestamp);
+
+    /// <summary>
+    /// Rolling retention of the newest 31 signup cohorts reads events up to 31 days after signup; older instants,
+    /// and those of persons who signed up before then, are not needed again.
+    /// </summary>
+    internal static Action<PersonState> ForgetBefore(int day)
+    {
+        var cutoff = ZoneDays.UtcStartOf(day - RollingInstantDays) - ZoneSlackMs;
+        return person =>
+        {
+            if (person.SignupAt != long.MaxValue && person.SignupAt < cutoff)
+            {
+                person.RecentInstants.Clear();
+            }
+            else
+            {
+                ForgetInstantsBefore(person.RecentInstants, cutoff);
+            }
+        };
+    }
+
+    /// <summary>Instants are sorted, so the old ones are a prefix.</summary>
+    private static void ForgetInstantsBefore(List<long> instants, long cutoff)
+    {
+        var index = instants.BinarySearch(cutoff);
+        index = index < 0 ? ~index : index;
+        while (index > 0 && instants[index - 1] >= cutoff)
+        {
+            index--;
+        }
+        if (index > 0)
+        {
+            instants.RemoveRange(0, index);
+        }
+    }
+
+    internal static void Count(PersonState person, CountingDay day, RetentionFigures figures)
+    {
+        if (person.SignupAt == long.MaxValue)
+        {
+            return;
+        }
+        var d = day.Day;
+        var cohortDay = day.DayOf(person.SignupAt);
+        if (cohortDay > d || cohortDay <= d - day.RetentionCohortDays)
+        {
+            return;
+        }
+        var cohort = figures.Cohorts.GetOrAdd(cohortDay, () => new RetentionCohortFigures());
+        cohort.Size++;
+        var active = cohort.ActiveOnDay;
+        for (var n = 0; n <= d - cohortDay; n++)
+        {
+            if (person.ActiveDays.BinarySearch(cohortDay + n) >= 0)
+            {
+                if (active.Length <= n)
+                {
+                    Array.Resize(ref active, d - cohortDay + 1);
+                    cohort.ActiveOnDay = active;
+                }
+                active[n]++;
+            }
+        }
+        for (var i = 0; i < RollingDays.Length; i++)
+        {
+            var from = person.SignupAt + RollingDays[i] * DayMs;
+            var index = person.RecentInstants.BinarySearch(from);
+            index = index < 0 ? ~index : index;
+            if (index < person.RecentInstants.Count && person.RecentInstants[index] < from + DayMs)
+            {
+                cohort.Rolling[i]++;
+            }
+        }
+    }
+
+    public static RetentionReport Report(RetentionFigures figures, int d, ZoneDays zone)
+    {
+        ArgumentNullException.ThrowIfNull(figures);
+        ArgumentNullException.ThrowIfNull(zone);
+        var cohorts = new List<RetentionCohort>();
+        foreach (var (cohort, counts) in figures.Cohorts)
+        {
+            if (cohort <= d - CohortDays || cohort > d || counts.Size == 0)
+            {
+                continue;
+            }
+            var size = counts.Size;
+            var days = Enumerable.Range(0, CohortDays)
+                .Select(n => cohort + n <= d ? ReportNumbers.Rate(n < counts.ActiveOnDay.Length ? counts.ActiveOnDay[n] : 0, size) : (double?)null)
+                .ToList();
+            // Observable once the last possible member (signed up at the end of the cohort day) has had the whole window.
+            var cohortEnd = zone.StartOfDay(cohort + 1);
+            var reportEnd = zone.StartOfDay(d + 1);
+            double? Rolling(int i) => cohortEnd + (RollingDays[i] + 1) * DayMs <= reportEnd ? ReportNumbers.Rate(counts.Rolling[i], size) : null;
+            cohorts.Add(new RetentionCohort(ReportNumbers.Day(cohort), size, days, days[1], days[7], days[30], new RollingRetention(Rolling(0), Rolling(1), Rolling(2))));
+        }
+        return new RetentionReport(cohorts);
+    }
+}
+
+/// <summary>Signup cohorts by day.</summary>
+public sealed class RetentionFigures
+{
+    [JsonPropertyName("cohorts")]
+    public SortedDictionary<int, RetentionCohortFigures> Cohorts { get; init; } = new();
+
+    internal void Merge(RetentionFigures other)
+    {
+        foreach (var (day, cohort) in other.Cohorts)
+        {
+            var into = Cohorts.GetOrAdd(day, () => new RetentionCohortFigures());
+            into.Size += cohort.Size;
+            into.ActiveOnDay = FigureCounts.AddInto(into.ActiveOnDay, cohort.ActiveOnDay);
+            into.Rolling = FigureCounts.AddInto(into.Rolling, cohort.Rolling);
+        }
+    }
+}
+
+/// <summary>One signup cohort: its size, members active on calendar day n after signup, members retained on each rolling day.</summary>
+public sealed class RetentionCohortFigures
+{
+    [JsonPropertyName("size")]
+    public long Size { get; set; }
+
+    [JsonPropertyName("activeOnDay")]
+    public long[] ActiveOnDay { get; set; } = [];
+
+    /// <summary>Aligned with <see cref="RetentionMetric.RollingDays"/>.</summary>
+    [JsonPropertyName("rolling")]
+    public long[] Rolling { get; set; } = new long[RetentionMetric.RollingDays.Length];
+}
