@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
-using Funnel.Domain.Sample;
+using Funnel.Domain.Ingest;
+using Funnel.Domain.Simulation;
 using Funnel.Standalone;
 using Funnel.Storage.Queues;
 using Funnel.Testing;
@@ -102,8 +103,8 @@ return 0;
 
 static List<byte[]> BuildPayloads(int batchSize, int count)
 {
-    var calls = new SampleJourneys(seed: 11).Generate(persons: batchSize * count / 5 + 1, days: 3, DateTimeOffset.UtcNow.AddMinutes(-1)).Take(batchSize * count).ToList();
-    var sentAt = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+    var calls = SegmentCalls.Journeys(persons: batchSize * count / 2 + 1, days: 3, DateTimeOffset.UtcNow.AddMinutes(-1), seed: 11).Take(batchSize * count).ToList();
+    var sentAt = Iso8601.Format(DateTimeOffset.UtcNow);
     return calls.Chunk(batchSize).Select((chunk, b) =>
     {
         for (var i = 0; i < chunk.Length; i++)

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
-using Funnel.Domain.Generation;
+using Funnel.Domain.Simulation;
 using Funnel.Domain.Metrics;
 
 namespace Funnel.Engine.Benchmarks;
@@ -23,8 +23,8 @@ public class DayRunBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var settings = new GeneratorSettings { Days = 60, SignupsPerDay = 400, Seed = 4 };
-        var data = new DataSetGenerator(settings).Generate();
+        var settings = new SimulationSettings { Days = 60, SignupsPerDay = 400, Seed = 4 };
+        var data = new JourneySimulator(settings).Generate();
         var state = new ShardState();
         _firstDay = data.Keys.First();
         _day = settings.FirstDay.AddDays(settings.Days - 1);

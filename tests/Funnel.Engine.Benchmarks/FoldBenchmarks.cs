@@ -3,7 +3,7 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
-using Funnel.Domain.Generation;
+using Funnel.Domain.Simulation;
 using Funnel.Domain.Metrics;
 using Funnel.Domain.Processing;
 
@@ -24,17 +24,14 @@ public class FoldBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var data = new DataSetGenerator(new GeneratorSettings { Days = 30, SignupsPerDay = 800, Seed = 3 }).Generate();
+        var data = new JourneySimulator(new SimulationSettings { Days = 30, SignupsPerDay = 800, Seed = 3 }).Deliveries();
         _day = data.Keys.Last();
-        _events = data.Values.SelectMany(e => e).ToList();
+        var simulated = data.Values.SelectMany(e => e).ToList();
+        _events = simulated.ConvertAll(e => e.Event);
         using var buffer = new MemoryStream();
         using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
-        using (var writer = new StreamWriter(gzip, new UTF8Encoding(false)))
         {
-            foreach (var e in _events)
-            {
-                writer.WriteLine(GeneratedEventJson.Line(e));
-            }
+            StoredEvents.WriteNdjson(gzip, simulated);
         }
         _gzipNdjson = buffer.ToArray();
         _fold = new EventFold(MetricDefinitions.Default, new ReportingClock("Asia/Shanghai"));

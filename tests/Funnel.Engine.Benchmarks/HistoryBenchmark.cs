@@ -6,7 +6,7 @@ using System.Text;
 using DuckDB.NET.Data;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
-using Funnel.Domain.Generation;
+using Funnel.Domain.Simulation;
 using Funnel.Domain.Metrics;
 using Funnel.Domain.Processing;
 
@@ -281,8 +281,8 @@ public static class HistoryBenchmark
     private static Dictionary<DateOnly, long> WriteRaw(Options options, string rawRoot)
     {
         var watch = Stopwatch.StartNew();
-        var settings = new GeneratorSettings { Days = options.Days, SignupsPerDay = options.SignupsPerDay, Seed = options.Seed, TimeZone = TimeZone, FirstDay = FirstDay };
-        var data = new DataSetGenerator(settings).Generate();
+        var settings = new SimulationSettings { Days = options.Days, SignupsPerDay = options.SignupsPerDay, Seed = options.Seed, TimeZone = TimeZone, FirstDay = FirstDay };
+        var data = new JourneySimulator(settings).Deliveries();
         var generated = data.Values.Sum(d => (long)d.Count);
         Console.WriteLine($"generated {generated:N0} events over {data.Count} processing days in {watch.Elapsed.TotalSeconds:N1} s; writing the raw layout (gzip NDJSON, {{day}}/shard-{{nn}}/generated-{options.Seed}{RawBlobName.Suffix})");
         var counts = data.ToDictionary(d => d.Key, d => (long)d.Value.Count);
@@ -292,17 +292,12 @@ public static class HistoryBenchmark
         var done = 0;
         Parallel.ForEach(days, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, entry =>
         {
-            foreach (var shard in entry.Value.GroupBy(e => router.ShardOf(e.PersonKey)))
+            foreach (var shard in entry.Value.GroupBy(e => router.ShardOf(e.Event.PersonKey)))
             {
                 var path = Path.Combine(rawRoot, RawBlobName.DayFolder(entry.Key), ShardRouter.FolderName(shard.Key), $"generated-{options.Seed}{RawBlobName.Suffix}");
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 using var file = new GZipStream(File.Create(path), CompressionLevel.Optimal);
-                using var writer = new StreamWriter(file, new UTF8Encoding(false));
-                foreach (var e in shard)
-                {
-                    writer.Write(GeneratedEventJson.Line(e));
-                    writer.Write('\n');
-                }
+                StoredEvents.WriteNdjson(file, shard);
             }
             var n = Interlocked.Increment(ref done);
             if (n % 15 == 0 || n == days.Count)

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Running;
 using Funnel.Domain.Aggregation;
-using Funnel.Domain.Generation;
+using Funnel.Domain.Simulation;
 using Funnel.Domain.Metrics;
 using Funnel.Domain.Processing;
 using Funnel.Engine.Benchmarks;
@@ -17,13 +17,13 @@ if (args.Length > 0 && args[0] == "--state-size")
 {
     var signups = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
     var days = 30;
-    var visitorsPerSignup = 1 + new GeneratorSettings().BouncersPerSignup;
-    var settings = new GeneratorSettings { Days = days, SignupsPerDay = (int)(signups / days / visitorsPerSignup), Seed = 5 };
+    var visitorsPerSignup = 1 + new SimulationSettings().BouncersPerSignup;
+    var settings = new SimulationSettings { Days = days, SignupsPerDay = (int)(signups / days / visitorsPerSignup), Seed = 5 };
     var watch = Stopwatch.StartNew();
     var fold = new EventFold(MetricDefinitions.Default, new ReportingClock(settings.TimeZone));
     var state = new ShardState();
     long events = 0;
-    foreach (var (day, dayEvents) in new DataSetGenerator(settings).Generate())
+    foreach (var (day, dayEvents) in new JourneySimulator(settings).Generate())
     {
         fold.FoldDay(state, day, dayEvents);
         events += dayEvents.Count;

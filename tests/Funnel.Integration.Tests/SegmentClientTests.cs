@@ -1,4 +1,4 @@
-using Funnel.Domain.Sample;
+using Funnel.Domain.Simulation;
 
 namespace Funnel.Integration.Tests;
 
@@ -13,7 +13,7 @@ public class SegmentClientTests(PipelineFixture pipeline)
         var dir = Directory.CreateTempSubdirectory("segment-client-").FullName;
         var calls = Path.Combine(dir, "calls.ndjson");
         var ids = Path.Combine(dir, "ids.txt");
-        await File.WriteAllLinesAsync(calls, new SampleJourneys(seed: 7).Generate(persons: 300, days: 3, DateTimeOffset.UtcNow.AddMinutes(-1)).Select(c => c.ToJsonString()));
+        await File.WriteAllLinesAsync(calls, SegmentCalls.Journeys(persons: 1000, days: 3, DateTimeOffset.UtcNow.AddMinutes(-1), seed: 7).Select(c => c.ToJsonString()));
 
         var (exitCode, output) = await ProcessRunner.RunAsync("node", [RepoPaths.Of("tools", "node", "send-events.mjs"),
             "--host", pipeline.BaseAddress.ToString().TrimEnd('/'), "--write-key", PipelineFixture.WriteKey,

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
-using Funnel.Domain.Generation;
+using Funnel.Domain.Simulation;
 using Funnel.Domain.Metrics;
 using Funnel.Domain.Processing;
 using Funnel.Domain.Reports;
@@ -20,16 +20,16 @@ public sealed class GeneratedRawData
     public GeneratedRawData(int days, int signupsPerDay, int shards, int seed = 7, string timeZone = TimeZone)
     {
         Shards = shards;
-        var generated = new DataSetGenerator(new GeneratorSettings { Days = days, SignupsPerDay = signupsPerDay, Seed = seed, TimeZone = timeZone, FirstDay = new DateOnly(2026, 8, 1) }).Generate();
+        var generated = new JourneySimulator(new SimulationSettings { Days = days, SignupsPerDay = signupsPerDay, Seed = seed, TimeZone = timeZone, FirstDay = new DateOnly(2026, 8, 1) }).Deliveries();
         var router = new ShardRouter(shards);
         foreach (var (day, events) in generated)
         {
-            foreach (var shard in events.GroupBy(e => router.ShardOf(e.PersonKey)))
+            foreach (var shard in events.GroupBy(e => router.ShardOf(e.Event.PersonKey)))
             {
                 using var buffer = new MemoryStream();
                 using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest))
                 {
-                    gzip.Write(Encoding.UTF8.GetBytes(string.Concat(shard.Select(e => GeneratedEventJson.Line(e) + "\n"))));
+                    StoredEvents.WriteNdjson(gzip, shard);
                 }
                 Blobs.Add((new RawBlobName(day, shard.Key, $"generated-{seed}"), buffer.ToArray()));
             }

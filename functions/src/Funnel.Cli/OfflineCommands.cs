@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
-using Funnel.Domain.Generation;
+using Funnel.Domain.Simulation;
 using Funnel.Domain.Metrics;
 using Funnel.Domain.Processing;
 using Funnel.Domain.Reports;
@@ -35,11 +35,11 @@ internal static class OfflineCommands
             {
                 return 2;
             }
-            var settings = new GeneratorSettings { Days = parse.GetValue(days), SignupsPerDay = parse.GetValue(perDay), Seed = parse.GetValue(seed), TimeZone = parse.GetValue(zone)!, FirstDay = first };
-            SortedDictionary<DateOnly, List<ProductEvent>> data;
+            var settings = new SimulationSettings { Days = parse.GetValue(days), SignupsPerDay = parse.GetValue(perDay), Seed = parse.GetValue(seed), TimeZone = parse.GetValue(zone)!, FirstDay = first };
+            SortedDictionary<DateOnly, List<SimulatedEvent>> data;
             try
             {
-                data = new DataSetGenerator(settings).Generate();
+                data = new JourneySimulator(settings).Deliveries();
             }
             catch (Exception ex) when (ex is ArgumentException or TimeZoneNotFoundException)
             {
@@ -54,17 +54,12 @@ internal static class OfflineCommands
                 var task = progress.AddTask("writing raw days", maxValue: data.Count);
                 foreach (var (day, events) in data)
                 {
-                    foreach (var shard in events.GroupBy(e => router.ShardOf(e.PersonKey)))
+                    foreach (var shard in events.GroupBy(e => router.ShardOf(e.Event.PersonKey)))
                     {
                         var path = Path.Combine(root, RawBlobName.DayFolder(day), ShardRouter.FolderName(shard.Key), $"generated-{settings.Seed}{RawBlobName.Suffix}");
                         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                         await using var file = new GZipStream(File.Create(path), CompressionLevel.Optimal);
-                        await using var writer = new StreamWriter(file, new UTF8Encoding(false));
-                        foreach (var e in shard)
-                        {
-                            await writer.WriteLineAsync(GeneratedEventJson.Line(e).AsMemory(), ct);
-                            written++;
-                        }
+                        written += StoredEvents.WriteNdjson(file, shard);
                     }
                     task.Increment(1);
                 }

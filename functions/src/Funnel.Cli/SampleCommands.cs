@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.CommandLine;
-using Funnel.Domain.Sample;
+using Funnel.Domain.Simulation;
 using Spectre.Console;
 
 namespace Funnel.Cli;
@@ -23,11 +23,10 @@ internal static class SampleCommands
                 await Console.Error.WriteLineAsync("--persons and --days must be at least 1");
                 return 2;
             }
-            var journeys = new SampleJourneys(parse.GetValue(seed));
             var count = 0;
             await using (var writer = new StreamWriter(file.FullName))
             {
-                foreach (var call in journeys.Generate(parse.GetValue(persons), parse.GetValue(days), DateTimeOffset.UtcNow.AddMinutes(-5)))
+                foreach (var call in SegmentCalls.Journeys(parse.GetValue(persons), parse.GetValue(days), DateTimeOffset.UtcNow.AddMinutes(-5), parse.GetValue(seed)))
                 {
                     await writer.WriteLineAsync(call.ToJsonString().AsMemory(), ct);
                     count++;

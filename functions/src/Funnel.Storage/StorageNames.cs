@@ -17,7 +17,6 @@ public static class StorageNames
     /// <summary>The ingest buffer between the Ingest and ProcessEvents functions.</summary>
     public const string EventsQueue = "events";
 
-    public const string AggregationRunsTable = "AggregationRuns";
     public const string DailyMetricsTable = "DailyMetrics";
     public const string WriteKeysTable = "WriteKeys";
     public const string ReadKeysTable = "ReadKeys";
@@ -32,7 +31,7 @@ public static class StorageNames
     public static IReadOnlyList<string> Queues { get; } = [EventsQueue];
 
     public static IReadOnlyList<string> Tables { get; } =
-        [AggregationRunsTable, DailyMetricsTable, WriteKeysTable, ReadKeysTable, IdentityLinksTable];
+        [DailyMetricsTable, WriteKeysTable, ReadKeysTable, IdentityLinksTable];
 
     /// <summary>Where a message that failed too often is parked; the Functions queue trigger uses the same name.</summary>
     public static string PoisonQueueOf(string queue) => $"{queue}-poison";

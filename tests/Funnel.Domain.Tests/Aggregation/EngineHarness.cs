@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
-using Funnel.Domain.Generation;
+using Funnel.Domain.Simulation;
 using Funnel.Domain.Metrics;
 using Funnel.Domain.Reports;
 
@@ -19,7 +19,7 @@ internal static class EngineHarness
     };
 
     public static SortedDictionary<DateOnly, List<ProductEvent>> DataSet(int seed, int days = 60, int signupsPerDay = 30, string zone = "Asia/Shanghai") =>
-        new DataSetGenerator(new GeneratorSettings
+        new JourneySimulator(new SimulationSettings
         {
             Seed = seed,
             Days = days,

@@ -1,6 +1,6 @@
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
-using Funnel.Domain.Generation;
+using Funnel.Domain.Simulation;
 using Funnel.Domain.Metrics;
 using Funnel.Domain.Processing;
 
@@ -12,8 +12,8 @@ public class GeneratedRatesTests
     [Fact]
     public void Default_parameters_yield_the_configured_rates_within_one_and_a_half_points_over_50000_persons()
     {
-        var settings = new GeneratorSettings { Days = 80, SignupsPerDay = 700, Seed = 2026 };
-        var data = new DataSetGenerator(settings).Generate();
+        var settings = new SimulationSettings { Days = 80, SignupsPerDay = 700, Seed = 2026 };
+        var data = new JourneySimulator(settings).Generate();
         var last = data.Keys.Last();
         var fold = new EventFold(MetricDefinitions.Default, new ReportingClock(settings.TimeZone));
         var state = new ShardState();

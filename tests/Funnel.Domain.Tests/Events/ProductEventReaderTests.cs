@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using Funnel.Domain.Events;
-using Funnel.Domain.Generation;
+using Funnel.Domain.Simulation;
 
 namespace Funnel.Domain.Tests.Events;
 
@@ -21,9 +21,11 @@ public class ProductEventReaderTests
     [Fact]
     public void Generated_events_survive_the_trip_through_raw_ndjson()
     {
-        var events = new DataSetGenerator(new Funnel.Domain.Generation.GeneratorSettings { Days = 3, SignupsPerDay = 20 }).Generate().Values.SelectMany(e => e).ToList();
+        var simulated = new JourneySimulator(new Funnel.Domain.Simulation.SimulationSettings { Days = 3, SignupsPerDay = 20 }).Deliveries().Values.SelectMany(e => e).ToList();
+        var events = simulated.ConvertAll(e => e.Event);
+        Assert.Contains(simulated, e => e.UserId is null && e.Event.PersonKey != e.AnonymousId);
         var malformed = new List<MalformedLine>();
-        var read = ProductEventReader.Read(Gzip(string.Join("\n", events.Select(GeneratedEventJson.Line))), "raw/x.ndjson.gz", gzip: true, malformed);
+        var read = ProductEventReader.Read(Gzip(string.Join("\n", simulated.Select(e => Encoding.UTF8.GetString(StoredEvents.Line(e).Span)))), "raw/x.ndjson.gz", gzip: true, malformed);
         Assert.Empty(malformed);
         Assert.Equal(events.Count, read.Count);
         foreach (var (expected, actual) in events.Zip(read))

@@ -1,4 +1,4 @@
-using Funnel.Domain.Generation;
+using Funnel.Domain.Simulation;
 using Funnel.Domain.Reports;
 using Funnel.Domain.Reports.Rendering;
 using Funnel.Domain.Tests.Aggregation;
@@ -8,7 +8,7 @@ namespace Funnel.Domain.Tests.Reports;
 /// <summary>Reports of generated data sets for the rendering tests: an ordinary 60-day one, and one whose names are hostile.</summary>
 internal static class RenderedReports
 {
-    private static readonly Lazy<(DailyReport Report, List<ActivityPoint> Trend)> Ordinary = new(() => Build(new GeneratorSettings { Seed = 5, Days = 60, SignupsPerDay = 30 }));
+    private static readonly Lazy<(DailyReport Report, List<ActivityPoint> Trend)> Ordinary = new(() => Build(new SimulationSettings { Seed = 5, Days = 60, SignupsPerDay = 30 }));
 
     /// <summary>Strings a client could put in event data to attack a page or a spreadsheet.</summary>
     public static readonly string[] Hostile =
@@ -24,7 +24,7 @@ internal static class RenderedReports
         "ok" + new string('W', 10_240),
     ];
 
-    private static readonly Lazy<(DailyReport Report, List<ActivityPoint> Trend)> Attacked = new(() => Build(new GeneratorSettings
+    private static readonly Lazy<(DailyReport Report, List<ActivityPoint> Trend)> Attacked = new(() => Build(new SimulationSettings
     {
         Seed = 9,
         Days = 20,
@@ -38,9 +38,9 @@ internal static class RenderedReports
 
     public static (DailyReport Report, List<ActivityPoint> Trend) WithHostileNames => Attacked.Value;
 
-    private static (DailyReport, List<ActivityPoint>) Build(GeneratorSettings settings)
+    private static (DailyReport, List<ActivityPoint>) Build(SimulationSettings settings)
     {
-        var data = new DataSetGenerator(settings with { TimeZone = "Asia/Shanghai" }).Generate();
+        var data = new JourneySimulator(settings with { TimeZone = "Asia/Shanghai" }).Generate();
         var reports = EngineHarness.Run(data, "Asia/Shanghai", 4);
         var trend = reports.Select(ActivityPoint.Of).ToList();
         return (reports[^1], trend);

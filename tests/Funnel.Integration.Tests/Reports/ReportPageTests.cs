@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Funnel.Domain.Aggregation;
-using Funnel.Domain.Generation;
+using Funnel.Domain.Simulation;
 using Funnel.Domain.Metrics;
 using Funnel.Domain.Reports.Rendering;
 using Funnel.Domain.Reports;
@@ -35,7 +35,7 @@ public sealed class ReportPageTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         _folder = Directory.CreateTempSubdirectory("funnel-report-page-").FullName;
-        var data = new DataSetGenerator(new GeneratorSettings { Seed = 3, Days = 60, SignupsPerDay = 40, TimeZone = "Asia/Shanghai" }).Generate();
+        var data = new JourneySimulator(new SimulationSettings { Seed = 3, Days = 60, SignupsPerDay = 40, TimeZone = "Asia/Shanghai" }).Generate();
         var definitions = MetricDefinitions.Default with { ChannelDailyCosts = new Dictionary<string, decimal> { ["wechat"] = 1200m, ["douyin"] = 950m, ["baidu"] = 400m } };
         var engine = new DailyAggregation(definitions, "Asia/Shanghai", 4, TimeProvider.System);
         var reports = data.Select(day => engine.FoldDay(day.Key, day.Value)).ToList();

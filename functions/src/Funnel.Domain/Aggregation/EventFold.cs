@@ -1,4 +1,3 @@
-using System.Text;
 using Funnel.Domain.Events;
 using Funnel.Domain.Metrics;
 using Funnel.Domain.Processing;
@@ -121,16 +120,6 @@ public sealed class EventFold(MetricDefinitions definitions, ReportingClock cloc
         return false;
     }
 
-    /// <summary>FNV-1a 64 of the message id's UTF-8 bytes: 8 bytes per remembered id instead of the whole string.</summary>
-    internal static ulong IdHash(string messageId)
-    {
-        Span<byte> buffer = messageId.Length <= 128 ? stackalloc byte[384] : new byte[Encoding.UTF8.GetMaxByteCount(messageId.Length)];
-        var length = Encoding.UTF8.GetBytes(messageId, buffer);
-        var hash = 14695981039346656037UL;
-        foreach (var b in buffer[..length])
-        {
-            hash = unchecked((hash ^ b) * 1099511628211UL);
-        }
-        return hash;
-    }
+    /// <summary>The remembered form of a message id.</summary>
+    internal static ulong IdHash(string messageId) => Fnv1a.Hash64(messageId);
 }

@@ -157,7 +157,7 @@ public sealed class EventIntake
         {
             try
             {
-                events.Add(Enrich(valid[i], valid[i].MessageId ?? $"{batchId}-{i}", shared, receivedAt));
+                events.Add(StoredEvent.Write(valid[i].Element, valid[i].Type, valid[i].MessageId ?? $"{batchId}-{i}", valid[i].Timestamp, valid[i].ClientTimestamp, valid[i].SentAt, shared.Context, receivedAt));
             }
             catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
             {
@@ -289,70 +289,6 @@ public sealed class EventIntake
     }
 
     private static readonly string[] ObjectFields = ["properties", "traits", "context", "integrations"];
-
-    private static readonly HashSet<string> RewrittenFields = new(StringComparer.Ordinal)
-    {
-        "type", "messageId", "timestamp", "originalTimestamp", "receivedAt", "sentAt", "context", "writeKey",
-    };
-
-    private static ReadOnlyMemory<byte> Enrich(ValidEvent valid, string messageId, BatchDefaults shared, DateTimeOffset receivedAt)
-    {
-        var buffer = new ArrayBufferWriter<byte>(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(valid.Element).Length + 256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("type", valid.Type.ToWireName());
-            writer.WriteString("messageId", messageId);
-            foreach (var property in valid.Element.EnumerateObject())
-            {
-                if (!RewrittenFields.Contains(property.Name))
-                {
-                    property.WriteTo(writer);
-                }
-            }
-            WriteContext(writer, valid.Element, shared.Context);
-            writer.WriteString("timestamp", Iso8601.Format(valid.Timestamp));
-            if (valid.ClientTimestamp is { } client)
-            {
-                writer.WriteString("originalTimestamp", Iso8601.Format(client));
-            }
-            if (valid.SentAt is { } sentAt)
-            {
-                writer.WriteString("sentAt", Iso8601.Format(sentAt));
-            }
-            writer.WriteString("receivedAt", Iso8601.Format(receivedAt));
-            writer.WriteEndObject();
-        }
-        return buffer.WrittenMemory;
-    }
-
-    /// <summary>Batch-level context applies to every event; the event's own keys win.</summary>
-    private static void WriteContext(Utf8JsonWriter writer, JsonElement e, JsonElement? batchContext)
-    {
-        var own = e.TryGetProperty("context", out var c) && c.ValueKind == JsonValueKind.Object ? c : (JsonElement?)null;
-        if (own is null && batchContext is null)
-        {
-            return;
-        }
-        writer.WriteStartObject("context");
-        var written = new HashSet<string>(StringComparer.Ordinal);
-        if (own is { } ownContext)
-        {
-            foreach (var p in ownContext.EnumerateObject())
-            {
-                p.WriteTo(writer);
-                written.Add(p.Name);
-            }
-        }
-        if (batchContext is { } shared)
-        {
-            foreach (var p in shared.EnumerateObject().Where(p => !written.Contains(p.Name)))
-            {
-                p.WriteTo(writer);
-            }
-        }
-        writer.WriteEndObject();
-    }
 
     /// <summary>Deterministic from the events' ids (or bytes), so a re-posted identical batch rewrites the same blobs.</summary>
     private static string BatchIdOf(List<ValidEvent> events)

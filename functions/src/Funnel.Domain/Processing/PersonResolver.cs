@@ -65,10 +65,7 @@ public sealed class PersonResolver(IIdentityLinks links)
     private static (string? UserId, string? AnonymousId) Ids(ReadOnlyMemory<byte> e)
     {
         using var document = JsonDocument.Parse(e);
-        var root = document.RootElement;
-        static string? Id(JsonElement root, string name) =>
-            root.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(p.GetString()) ? p.GetString() : null;
-        return (Id(root, "userId"), Id(root, "anonymousId"));
+        return PersonKey.Ids(document.RootElement);
     }
 
     /// <summary>The event with <c>personKey</c> added as its first property, for events whose person is not their own ids'.</summary>

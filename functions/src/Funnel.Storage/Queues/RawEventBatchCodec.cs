@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text.Json;
+using Funnel.Domain.Ingest;
 using Funnel.Domain.Processing;
 
 namespace Funnel.Storage.Queues;
@@ -18,7 +18,7 @@ public static class RawEventBatchCodec
         {
             writer.WriteStartObject();
             writer.WriteString("batchId", batch.BatchId);
-            writer.WriteString("receivedAt", batch.ReceivedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+            writer.WriteString("receivedAt", Iso8601.Format(batch.ReceivedAt));
             writer.WriteStartArray("events");
             foreach (var e in batch.Events)
             {

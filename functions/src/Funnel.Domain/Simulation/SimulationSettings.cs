@@ -1,11 +1,11 @@
-namespace Funnel.Domain.Generation;
+namespace Funnel.Domain.Simulation;
 
 /// <summary>
 /// Parameters of a generated data set. Defaults reproduce the operations reports this project comes
 /// from: activation 65%, activation→first purchase 38%, first purchase→repurchase 35%, new-user D7
 /// retention 48.2%; with the default visitor volume, paying conversion 5.1%.
 /// </summary>
-public sealed record GeneratorSettings
+public sealed record SimulationSettings
 {
     public int Days { get; init; } = 60;
     public int SignupsPerDay { get; init; } = 1_000;

@@ -1,23 +1,24 @@
 using System.Globalization;
 using Funnel.Domain.Events;
 
-namespace Funnel.Domain.Generation;
+namespace Funnel.Domain.Simulation;
 
 /// <summary>
-/// A seeded, deterministic simulation of persons over days, shaped by <see cref="GeneratorSettings"/>,
+/// The one simulator: a seeded, deterministic simulation of persons over days, shaped by <see cref="SimulationSettings"/>,
 /// with the faults real pipelines see: late events, duplicate deliveries, and no order within a day.
 /// Funnel events are placed on days the person is active anyway, so the configured retention holds
-/// exactly in expectation and the funnel rates are the configured ones.
+/// exactly in expectation and the funnel rates are the configured ones. The journeys are rendered as
+/// Segment calls (<see cref="SegmentCalls"/>, to send to the app) or as stored raw events (<see cref="StoredEvents"/>).
 /// </summary>
-public sealed class DataSetGenerator
+public sealed class JourneySimulator
 {
     private const long MinuteMs = 60_000;
     private const long HourMs = 60 * MinuteMs;
-    private readonly GeneratorSettings _settings;
+    private readonly SimulationSettings _settings;
     private readonly TimeZoneInfo _zone;
     private readonly double _decayDays;
 
-    public DataSetGenerator(GeneratorSettings settings)
+    public JourneySimulator(SimulationSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
@@ -31,10 +32,14 @@ public sealed class DataSetGenerator
         _settings.LongTermActivity + (_settings.D1Retention - _settings.LongTermActivity) * Math.Exp(-(n - 1) / _decayDays);
 
     /// <summary>Every generated event, by the day it is processed; within a day in no particular order.</summary>
-    public SortedDictionary<DateOnly, List<ProductEvent>> Generate()
+    public SortedDictionary<DateOnly, List<ProductEvent>> Generate() =>
+        new(Deliveries().ToDictionary(d => d.Key, d => d.Value.ConvertAll(e => e.Event)));
+
+    /// <summary>Every simulated event with the ids its call carries, by the day it is processed (late and duplicate deliveries included).</summary>
+    public SortedDictionary<DateOnly, List<SimulatedEvent>> Deliveries()
     {
         var random = new Random(_settings.Seed);
-        var byDay = new SortedDictionary<DateOnly, List<ProductEvent>>();
+        var byDay = new SortedDictionary<DateOnly, List<SimulatedEvent>>();
         var person = 0;
         for (var day = 0; day < _settings.Days; day++)
         {
@@ -55,7 +60,7 @@ public sealed class DataSetGenerator
         return byDay;
     }
 
-    private List<ProductEvent> SignedUpPerson(Random random, int index, int signupDay)
+    private List<SimulatedEvent> SignedUpPerson(Random random, int index, int signupDay)
     {
         var journey = new Journey(this, random, $"user-{index:D7}", index, Pick(random, _settings.Channels), Pick(random, _settings.Platforms));
         var active = new bool[_settings.Days - signupDay];
@@ -80,6 +85,7 @@ public sealed class DataSetGenerator
         }
         var signupAt = journey.At(signupDay, random.NextInt64(9 * HourMs, 12 * HourMs));
         journey.Add(EventType.Screen, "Home", signupAt - random.NextInt64(MinuteMs, 10 * MinuteMs));
+        journey.Identified = true;
         journey.Add(EventType.Track, "Signed Up", signupAt);
         journey.Add(EventType.Identify, null, signupAt + 1_000);
         var variant = random.NextDouble() < 0.5 ? "control" : "treatment";
@@ -120,33 +126,33 @@ public sealed class DataSetGenerator
         return journey.Events;
     }
 
-    private List<ProductEvent> Bouncer(Random random, int index, int day)
+    private List<SimulatedEvent> Bouncer(Random random, int index, int day)
     {
         var journey = new Journey(this, random, null, index, Pick(random, _settings.Channels), Pick(random, _settings.Platforms));
         journey.Add(EventType.Page, "Home", journey.At(day, random.NextInt64(8 * HourMs, 23 * HourMs)));
         return journey.Events;
     }
 
-    private void Deliver(Random random, SortedDictionary<DateOnly, List<ProductEvent>> byDay, List<ProductEvent> events)
+    private void Deliver(Random random, SortedDictionary<DateOnly, List<SimulatedEvent>> byDay, List<SimulatedEvent> events)
     {
         foreach (var e in events)
         {
-            var receivedAt = e.Timestamp + random.NextInt64(500, 30_000);
+            var receivedAt = e.Event.Timestamp + random.NextInt64(500, 30_000);
             if (random.NextDouble() < _settings.LateFraction)
             {
                 receivedAt += random.NextInt64(1, 4) * 24 * HourMs;
             }
-            Add(byDay, e with { ReceivedAt = receivedAt });
+            Add(byDay, e with { Event = e.Event with { ReceivedAt = receivedAt } });
             if (random.NextDouble() < _settings.DuplicateFraction)
             {
-                Add(byDay, e with { ReceivedAt = receivedAt + random.NextInt64(0, 3) * 24 * HourMs + random.NextInt64(1_000, 60_000) });
+                Add(byDay, e with { Event = e.Event with { ReceivedAt = receivedAt + random.NextInt64(0, 3) * 24 * HourMs + random.NextInt64(1_000, 60_000) } });
             }
         }
     }
 
-    private void Add(SortedDictionary<DateOnly, List<ProductEvent>> byDay, ProductEvent e)
+    private void Add(SortedDictionary<DateOnly, List<SimulatedEvent>> byDay, SimulatedEvent e)
     {
-        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(e.ReceivedAt), _zone).DateTime);
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(e.Event.ReceivedAt), _zone).DateTime);
         if (!byDay.TryGetValue(day, out var list))
         {
             byDay[day] = list = [];
@@ -169,11 +175,14 @@ public sealed class DataSetGenerator
     }
 
     /// <summary>One person's events as they are generated.</summary>
-    private sealed class Journey(DataSetGenerator generator, Random random, string? userId, int index, string channel, string platform)
+    private sealed class Journey(JourneySimulator generator, Random random, string? userId, int index, string channel, string platform)
     {
         private readonly string _anonymousId = $"anon-{index:D7}";
 
-        public List<ProductEvent> Events { get; } = [];
+        public List<SimulatedEvent> Events { get; } = [];
+
+        /// <summary>From signup on, the person's calls carry their user id; before it, only the device's anonymous id.</summary>
+        public bool Identified { get; set; }
 
         /// <summary>Unix ms of a local time of day on day <paramref name="dayIndex"/> of the data set.</summary>
         public long At(int dayIndex, long msOfDay)
@@ -223,7 +232,13 @@ public sealed class DataSetGenerator
         {
             var messageId = string.Create(CultureInfo.InvariantCulture, $"g{generator._settings.Seed}-{index}-{Events.Count}");
             var person = userId ?? _anonymousId;
-            Events.Add(new ProductEvent(messageId, person, type, name, at, at, channel == "direct" ? null : channel, platform, revenue, experiment, variant, properties));
+            Events.Add(new SimulatedEvent(
+                new ProductEvent(messageId, person, type, name, at, at, channel == "direct" ? null : channel, platform, revenue, experiment, variant, properties),
+                _anonymousId,
+                Identified ? userId : null));
         }
     }
 }
+
+/// <summary>One simulated event: the event as the engine reads it, and the ids its Segment call carries (a user id only from signup on).</summary>
+public sealed record SimulatedEvent(ProductEvent Event, string AnonymousId, string? UserId);

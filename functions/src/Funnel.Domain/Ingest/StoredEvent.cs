@@ -1,0 +1,82 @@
+using System.Buffers;
+using System.Text.Json;
+using Funnel.Domain.Events;
+
+namespace Funnel.Domain.Ingest;
+
+/// <summary>
+/// The one writer of the stored-event format (a raw NDJSON line): the call's own fields with <c>type</c> and
+/// <c>messageId</c> first, the context merged with the batch's, and the instants normalised to UTC milliseconds.
+/// Ingest writes every accepted event with it; the simulator writes its stored events with it too.
+/// </summary>
+public static class StoredEvent
+{
+    private static readonly HashSet<string> RewrittenFields = new(StringComparer.Ordinal)
+    {
+        "type", "messageId", "timestamp", "originalTimestamp", "receivedAt", "sentAt", "context", "writeKey",
+    };
+
+    /// <summary>
+    /// The stored line of <paramref name="call"/> (as the client sent it): <paramref name="timestamp"/> is after clock-skew
+    /// correction, <paramref name="clientTimestamp"/> the client's own (kept as <c>originalTimestamp</c>).
+    /// </summary>
+    public static ReadOnlyMemory<byte> Write(JsonElement call, EventType type, string messageId, DateTimeOffset timestamp,
+        DateTimeOffset? clientTimestamp, DateTimeOffset? sentAt, JsonElement? batchContext, DateTimeOffset receivedAt)
+    {
+        var buffer = new ArrayBufferWriter<byte>(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(call).Length + 256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", type.ToWireName());
+            writer.WriteString("messageId", messageId);
+            foreach (var property in call.EnumerateObject())
+            {
+                if (!RewrittenFields.Contains(property.Name))
+                {
+                    property.WriteTo(writer);
+                }
+            }
+            WriteContext(writer, call, batchContext);
+            writer.WriteString("timestamp", Iso8601.Format(timestamp));
+            if (clientTimestamp is { } client)
+            {
+                writer.WriteString("originalTimestamp", Iso8601.Format(client));
+            }
+            if (sentAt is { } sent)
+            {
+                writer.WriteString("sentAt", Iso8601.Format(sent));
+            }
+            writer.WriteString("receivedAt", Iso8601.Format(receivedAt));
+            writer.WriteEndObject();
+        }
+        return buffer.WrittenMemory;
+    }
+
+    /// <summary>Batch-level context applies to every event; the event's own keys win.</summary>
+    private static void WriteContext(Utf8JsonWriter writer, JsonElement e, JsonElement? batchContext)
+    {
+        var own = e.TryGetProperty("context", out var c) && c.ValueKind == JsonValueKind.Object ? c : (JsonElement?)null;
+        if (own is null && batchContext is null)
+        {
+            return;
+        }
+        writer.WriteStartObject("context");
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        if (own is { } ownContext)
+        {
+            foreach (var p in ownContext.EnumerateObject())
+            {
+                p.WriteTo(writer);
+                written.Add(p.Name);
+            }
+        }
+        if (batchContext is { } shared)
+        {
+            foreach (var p in shared.EnumerateObject().Where(p => !written.Contains(p.Name)))
+            {
+                p.WriteTo(writer);
+            }
+        }
+        writer.WriteEndObject();
+    }
+}
