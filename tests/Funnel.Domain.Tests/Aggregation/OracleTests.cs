@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Funnel.Domain.Tests.Aggregation;
 
 public class OracleTests
@@ -6,7 +8,7 @@ public class OracleTests
     [InlineData("Asia/Shanghai", 11, 60, 30)]
     [InlineData("America/New_York", 12, 60, 30)]
     [InlineData("UTC", 13, 130, 6)]
-    public void Every_report_of_a_long_run_with_late_duplicate_and_shuffled_events_equals_the_naive_oracle(string zone, int seed, int days, int signupsPerDay)
+    public void Every_report_of_a_long_run_with_late_duplicate_and_shuffled_events_equals_the_naive_oracle_field_by_field(string zone, int seed, int days, int signupsPerDay)
     {
         var data = EngineHarness.DataSet(seed, days, signupsPerDay, zone);
         var reports = EngineHarness.Run(data, zone, shards: 4);
@@ -17,26 +19,23 @@ public class OracleTests
         }
         Assert.True(reports.Sum(r => r.Events.Late) > 0 && reports.Sum(r => r.Events.DuplicatesDropped) > 0);
 
+        var differences = new List<string>();
         foreach (var (day, report) in data.Keys.Zip(reports))
         {
-            var expected = EngineHarness.Json(EngineHarness.Oracle(data, zone, day));
-            var actual = EngineHarness.Json(report);
-            if (expected != actual)
-            {
-                Assert.Fail($"{day:yyyy-MM-dd} differs from the oracle; first difference at character {FirstDifference(expected, actual)}:\nexpected …{Around(expected, FirstDifference(expected, actual))}…\nactual   …{Around(actual, FirstDifference(expected, actual))}…");
-            }
+            var expected = EngineHarness.Oracle(data, zone, day);
+            differences.AddRange(JsonComparison.Differences(expected, EngineHarness.Parsed(report)).Select(d => $"{day:yyyy-MM-dd} {d}"));
         }
+        Assert.True(differences.Count == 0,
+            $"{differences.Count} fields differ from the oracle (expected = oracle, actual = engine); the first {Math.Min(20, differences.Count)}:\n{string.Join("\n", differences.Take(20))}");
     }
 
-    private static int FirstDifference(string a, string b)
+    [Fact]
+    public void The_comparison_names_every_differing_path_with_both_values()
     {
-        var i = 0;
-        while (i < a.Length && i < b.Length && a[i] == b[i])
-        {
-            i++;
-        }
-        return i;
+        var expected = JsonNode.Parse("""{"a": 1.50, "b": [1, 2, 3], "c": {"d": null, "e": "x"}, "f": 0.1}""");
+        var actual = JsonNode.Parse("""{"a": 1.5, "b": [1, 5], "c": {"d": 0, "g": "x"}, "f": 0.10000000000000002}""");
+        Assert.Equal(
+            ["$.b[1]: expected 2, actual 5", "$.b[2]: expected 3, actual (missing)", "$.c.d: expected null, actual 0", "$.c.e: expected \"x\", actual (missing)", "$.c.g: expected (missing), actual \"x\"", "$.f: expected 0.1, actual 0.10000000000000002"],
+            JsonComparison.Differences(expected, actual).Select(d => d.ToString()));
     }
-
-    private static string Around(string text, int at) => text.Substring(Math.Max(0, at - 300), Math.Min(400, text.Length - Math.Max(0, at - 300)));
 }
