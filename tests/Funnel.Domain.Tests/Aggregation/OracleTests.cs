@@ -18,6 +18,12 @@ public class OracleTests
             Assert.Contains(reports, r => r.Money.Channels.Any(c => c.Ltv90 > 0));
         }
         Assert.True(reports.Sum(r => r.Events.Late) > 0 && reports.Sum(r => r.Events.DuplicatesDropped) > 0);
+        // Every block has figures to compare, not only empty lists and zeros.
+        Assert.Contains(reports, r => r.Funnels[0].Cohorts.Any(c => c.SecondsToConvert[2] is not null && c.Steps[2].Mature && c.SecondsToConvert[^1] is not null));
+        Assert.Contains(reports, r => r.Retention.Cohorts.Any(c => c.Rolling.D7 > 0));
+        Assert.Contains(reports, r => r.Activity.Resurrected > 0);
+        Assert.Contains(reports, r => r.Layers.HighValue > 0 && r.Rfm.Groups.Count(g => g.Persons > 0) >= 4);
+        Assert.Contains(reports, r => r.Experiments.Any(e => e.SampleRatio.PValue is not null && e.Variants.Any(v => v.PValue is not null && v.Lift is not null)));
 
         var differences = new List<string>();
         foreach (var (day, report) in data.Keys.Zip(reports))
