@@ -10,8 +10,8 @@ public static class ActivityBlock
         var days = persons.Select(p => p.ActiveDays.Where(d => d <= reportDay).ToList()).Where(d => d.Count > 0).ToList();
         var today = days.Where(d => d.Contains(reportDay)).ToList();
         long dau = today.Count;
-        long wau = days.Count(d => d.Max() > reportDay - Windows.WeekDays);
-        long mau = days.Count(d => d.Max() > reportDay - Windows.MonthDays);
+        long wau = days.Count(d => d.Max() > reportDay - ReportWindows.WeekDays);
+        long mau = days.Count(d => d.Max() > reportDay - ReportWindows.MonthDays);
         var before = today.Select(d => d.Where(x => x < reportDay).ToList()).ToList();
         return new JsonObject
         {
@@ -21,7 +21,7 @@ public static class ActivityBlock
             ["stickiness"] = Figures.Share(dau, mau),
             ["newPersons"] = before.Count(b => b.Count == 0),
             ["returning"] = before.Count(b => b.Count > 0),
-            ["resurrected"] = before.Count(b => b.Count > 0 && reportDay - b.Max() > Windows.ResurrectionQuietDays),
+            ["resurrected"] = before.Count(b => b.Count > 0 && reportDay - b.Max() > ReportWindows.ResurrectionQuietDays),
         };
     }
 }

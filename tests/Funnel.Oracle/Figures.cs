@@ -5,11 +5,11 @@ public static class Figures
 {
     /// <summary>A share rounded to 6 places (half away from zero), worked out in decimal; 0 over nobody.</summary>
     public static double Share(long count, long of) =>
-        of == 0 ? 0 : (double)Math.Round((decimal)count / of, Windows.RateDecimals, MidpointRounding.AwayFromZero);
+        of == 0 ? 0 : (double)Math.Round((decimal)count / of, ReportWindows.RateDecimals, MidpointRounding.AwayFromZero);
 
-    public static double Round6(double value) => Math.Round(value, Windows.RateDecimals, MidpointRounding.AwayFromZero);
+    public static double Round6(double value) => Math.Round(value, ReportWindows.RateDecimals, MidpointRounding.AwayFromZero);
 
-    public static decimal Money(decimal value) => Math.Round(value, Windows.MoneyDecimals, MidpointRounding.AwayFromZero);
+    public static decimal Money(decimal value) => Math.Round(value, ReportWindows.MoneyDecimals, MidpointRounding.AwayFromZero);
 
     /// <summary>Exact nearest rank: the smallest value with at least <paramref name="percent"/>% of the values at or below it (integer arithmetic).</summary>
     public static double NearestRank(IReadOnlyList<double> values, int percent)

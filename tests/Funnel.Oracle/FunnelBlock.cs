@@ -26,7 +26,7 @@ public static class FunnelBlock
         {
             var previous = times[^1];
             var next = person.Events
-                .Where(k => Matches(step, k.Event) && k.Event.Timestamp > previous && k.Event.Timestamp <= previous + step.WindowDays!.Value * Windows.DayMs)
+                .Where(k => Matches(step, k.Event) && k.Event.Timestamp > previous && k.Event.Timestamp <= previous + step.WindowDays!.Value * ReportWindows.DayMs)
                 .Select(k => (long?)k.Event.Timestamp).Min();
             if (next is null)
             {
@@ -41,14 +41,14 @@ public static class FunnelBlock
     public static List<Journey> Entrants(IEnumerable<Person> persons, OracleFunnel funnel, int reportDay, ZoneCalendar calendar) =>
         persons.Select(p => JourneyOf(p, funnel, calendar))
             .OfType<Journey>()
-            .Where(j => j.Cohort <= reportDay && j.Cohort > reportDay - Windows.FunnelCohortDays)
+            .Where(j => j.Cohort <= reportDay && j.Cohort > reportDay - ReportWindows.FunnelCohortDays)
             .ToList();
 
     public static JsonObject Build(IEnumerable<Person> persons, OracleFunnel funnel, int reportDay, ZoneCalendar calendar)
     {
         var entrants = Entrants(persons, funnel, reportDay, calendar);
         var cohorts = new JsonArray();
-        for (var cohort = reportDay - Windows.FunnelCohortDays + 1; cohort <= reportDay; cohort++)
+        for (var cohort = reportDay - ReportWindows.FunnelCohortDays + 1; cohort <= reportDay; cohort++)
         {
             var members = entrants.Where(j => j.Cohort == cohort).ToList();
             if (members.Count == 0)

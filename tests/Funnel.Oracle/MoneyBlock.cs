@@ -7,7 +7,7 @@ public static class MoneyBlock
 {
     public static JsonObject Build(IReadOnlyList<Person> persons, int reportDay, OracleDefinitions definitions)
     {
-        bool InMonth(int day) => day <= reportDay && day > reportDay - Windows.MonthDays;
+        bool InMonth(int day) => day <= reportDay && day > reportDay - ReportWindows.MonthDays;
         var recent = persons.Select(p => p.Purchases.Where(k => InMonth(k.Day)).ToList()).Where(p => p.Count > 0).ToList();
         long paying = recent.Count;
         var revenue = recent.Sum(Person.Revenue);
@@ -18,12 +18,12 @@ public static class MoneyBlock
         foreach (var (channel, dailyCost) in definitions.ChannelDailyCosts.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
             var touched = persons.Where(p => p.Channel == channel).ToList();
-            long newcomers = touched.Count(p => p.FirstSeenDay <= reportDay && p.FirstSeenDay > reportDay - Windows.AcquisitionDays);
-            var cost = dailyCost * Windows.AcquisitionDays;
+            long newcomers = touched.Count(p => p.FirstSeenDay <= reportDay && p.FirstSeenDay > reportDay - ReportWindows.AcquisitionDays);
+            var cost = dailyCost * ReportWindows.AcquisitionDays;
             decimal? cac = newcomers == 0 ? null : Figures.Money(cost / newcomers);
-            var ltvCohort = touched.Where(p => p.FirstSeenDay >= reportDay - Windows.LtvCohortLastDay && p.FirstSeenDay <= reportDay - Windows.LtvCohortFirstDay).ToList();
+            var ltvCohort = touched.Where(p => p.FirstSeenDay >= reportDay - ReportWindows.LtvCohortLastDay && p.FirstSeenDay <= reportDay - ReportWindows.LtvCohortFirstDay).ToList();
             decimal? ltv = ltvCohort.Count == 0 ? null : Figures.Money(ltvCohort.Sum(p =>
-                Person.Revenue(p.Purchases.Where(k => k.Event.Timestamp < p.FirstSeenAt + Windows.LtvDays * Windows.DayMs && k.Day <= reportDay))) / ltvCohort.Count);
+                Person.Revenue(p.Purchases.Where(k => k.Event.Timestamp < p.FirstSeenAt + ReportWindows.LtvDays * ReportWindows.DayMs && k.Day <= reportDay))) / ltvCohort.Count);
             channels.Add(new JsonObject
             {
                 ["channel"] = channel,
@@ -31,7 +31,7 @@ public static class MoneyBlock
                 ["cost"] = cost,
                 ["cac"] = cac,
                 ["ltv90"] = ltv,
-                ["ltvToCac"] = ltv is { } l && cac is { } c && c != 0 ? (double)Math.Round(l / c, Windows.RateDecimals, MidpointRounding.AwayFromZero) : null,
+                ["ltvToCac"] = ltv is { } l && cac is { } c && c != 0 ? (double)Math.Round(l / c, ReportWindows.RateDecimals, MidpointRounding.AwayFromZero) : null,
             });
         }
         return new JsonObject

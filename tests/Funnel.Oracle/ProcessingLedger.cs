@@ -23,7 +23,7 @@ public sealed class ProcessingLedger
             var folded = copies
                 .GroupBy(e => e.MessageId, StringComparer.Ordinal)
                 .Select(g => g.OrderBy(e => e.ReceivedAt).ThenBy(e => e.Timestamp).ThenBy(e => e.Type).ThenBy(e => e.Name, StringComparer.Ordinal).First())
-                .Where(e => !(lastFolded.TryGetValue(e.MessageId, out var seen) && day - seen <= Windows.DedupProcessingDays))
+                .Where(e => !(lastFolded.TryGetValue(e.MessageId, out var seen) && day - seen <= ReportWindows.DedupProcessingDays))
                 .Select(e => new KnownEvent(e, day, calendar.DayOf(e.Timestamp)))
                 .ToList();
             foreach (var known in folded)

@@ -9,7 +9,7 @@ public static class RetentionBlock
     {
         var signedUp = persons.Select(p => (Person: p, Signup: p.Signup)).Where(s => s.Signup is not null).ToList();
         var cohorts = new JsonArray();
-        for (var cohort = reportDay - Windows.RetentionCohortDays + 1; cohort <= reportDay; cohort++)
+        for (var cohort = reportDay - ReportWindows.RetentionCohortDays + 1; cohort <= reportDay; cohort++)
         {
             var day = cohort;
             var members = signedUp.Where(s => s.Signup!.Day == day).ToList();
@@ -19,12 +19,12 @@ public static class RetentionBlock
             }
             double? OnDay(int n) => day + n > reportDay ? null : Figures.Share(members.Count(m => m.Person.ActiveOn(day + n)), members.Count);
             // Rolling Dn is known once a member signing up at the last instant of the cohort day has had the whole window.
-            double? Rolling(int n) => calendar.StartOf(day + 1) + (n + 1) * Windows.DayMs > calendar.StartOf(reportDay + 1)
+            double? Rolling(int n) => calendar.StartOf(day + 1) + (n + 1) * ReportWindows.DayMs > calendar.StartOf(reportDay + 1)
                 ? null
                 : Figures.Share(members.Count(m => m.Person.Events.Any(k =>
-                    k.Event.Timestamp >= m.Signup!.Event.Timestamp + n * Windows.DayMs && k.Event.Timestamp < m.Signup.Event.Timestamp + (n + 1) * Windows.DayMs)), members.Count);
+                    k.Event.Timestamp >= m.Signup!.Event.Timestamp + n * ReportWindows.DayMs && k.Event.Timestamp < m.Signup.Event.Timestamp + (n + 1) * ReportWindows.DayMs)), members.Count);
             var rolling = new JsonObject();
-            foreach (var n in Windows.RollingRetentionDays)
+            foreach (var n in ReportWindows.RollingRetentionDays)
             {
                 rolling["d" + n] = Rolling(n);
             }
@@ -32,7 +32,7 @@ public static class RetentionBlock
             {
                 ["day"] = ZoneCalendar.DayText(cohort),
                 ["size"] = members.Count,
-                ["days"] = new JsonArray(Enumerable.Range(0, Windows.RetentionLastDay + 1).Select(n => (JsonNode?)OnDay(n)).ToArray()),
+                ["days"] = new JsonArray(Enumerable.Range(0, ReportWindows.RetentionLastDay + 1).Select(n => (JsonNode?)OnDay(n)).ToArray()),
                 ["d1"] = OnDay(1),
                 ["d7"] = OnDay(7),
                 ["d30"] = OnDay(30),

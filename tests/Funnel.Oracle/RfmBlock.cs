@@ -22,17 +22,17 @@ public static class RfmBlock
             .Where(purchases => purchases.Count > 0)
             .Select(purchases => (Recency: reportDay - purchases.Max(k => k.Day), Frequency: purchases.Count, Monetary: Person.Revenue(purchases)))
             .ToList();
-        int Score(int worse) => 1 + Windows.RfmScores * worse / payers.Count;
+        int Score(int worse) => 1 + ReportWindows.RfmScores * worse / payers.Count;
         var scores = payers.Select(p => (
             R: Score(payers.Count(o => o.Recency > p.Recency)),
             F: Score(payers.Count(o => o.Frequency < p.Frequency)),
             M: Score(payers.Count(o => o.Monetary < p.Monetary)))).ToList();
         var cells = new JsonArray();
-        for (var r = Windows.RfmScores; r >= 1; r--)
+        for (var r = ReportWindows.RfmScores; r >= 1; r--)
         {
-            for (var f = Windows.RfmScores; f >= 1; f--)
+            for (var f = ReportWindows.RfmScores; f >= 1; f--)
             {
-                for (var m = Windows.RfmScores; m >= 1; m--)
+                for (var m = ReportWindows.RfmScores; m >= 1; m--)
                 {
                     var cell = (r, f, m);
                     cells.Add(new JsonObject { ["r"] = r, ["f"] = f, ["m"] = m, ["persons"] = scores.Count(s => s == cell) });

@@ -20,7 +20,7 @@ public sealed class ZoneCalendar(string timeZone)
             return known;
         }
         var utcMidnight = (long)(DateOnly.FromDayNumber(day).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) - DateTime.UnixEpoch).TotalMilliseconds;
-        long low = utcMidnight - 2 * Windows.DayMs, high = utcMidnight + 2 * Windows.DayMs;
+        long low = utcMidnight - 2 * ReportWindows.DayMs, high = utcMidnight + 2 * ReportWindows.DayMs;
         while (low < high)
         {
             var mid = low + (high - low) / 2;

@@ -1,7 +1,7 @@
 namespace Funnel.Oracle;
 
 /// <summary>Every window of the report contract (docs/report.md), in days unless named otherwise.</summary>
-public static class Windows
+public static class ReportWindows
 {
     public const int FunnelCohortDays = 40;
     public const int RetentionCohortDays = 31;
