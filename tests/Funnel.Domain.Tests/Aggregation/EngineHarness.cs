@@ -1,9 +1,12 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
-using Funnel.Domain.Simulation;
 using Funnel.Domain.Metrics;
+using Funnel.Domain.Simulation;
 using Funnel.Domain.Reports;
+using Funnel.Oracle;
 
 namespace Funnel.Domain.Tests.Aggregation;
 
@@ -36,10 +39,38 @@ internal static class EngineHarness
         return data.Select(day => engine.FoldDay(day.Key, day.Value)).ToList();
     }
 
+    /// <summary>The engine's definitions in the oracle's own terms: the one place the two meet, and test code.</summary>
+    public static OracleDefinitions ForOracle(MetricDefinitions definitions) => new(
+        definitions.Funnels.Select(f => new OracleFunnel(f.Name, f.Steps.Select(s => new OracleStep(s.Event, s.WindowDays, s.Label, s.Property, s.EqualsValue)).ToList())).ToList(),
+        definitions.SignupEvent,
+        definitions.PurchaseEvent,
+        definitions.ExperimentEvent,
+        definitions.ExperimentConversionStep,
+        definitions.ControlVariant,
+        definitions.Currency,
+        definitions.ChannelDailyCosts ?? new Dictionary<string, decimal>());
+
+    /// <summary>The oracle's whole report for one processing day of a data set, as JSON in the contract's shape.</summary>
+    public static JsonObject Oracle(SortedDictionary<DateOnly, List<ProductEvent>> data, string zone, DateOnly day) =>
+        new NaiveOracle(ForOracle(Definitions), zone).Report(
+            data.ToDictionary(p => p.Key, p => (IReadOnlyList<ProductEvent>)p.Value),
+            day,
+            new ReportIdentity(GeneratedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), Definitions.Hash, ReportAssembler.EngineVersion));
+
+    /// <summary>The report as written to <c>report.json</c>, parsed back.</summary>
+    public static JsonNode Parsed(DailyReport report) => JsonNode.Parse(ReportJson.Serialize(report))!;
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public static string Json(DailyReport report) => JsonSerializer.Serialize(report, Indented);
 
-    /// <summary>The report without its events block and manifest, for comparing runs whose processing days differ.</summary>
-    public static string Metrics(DailyReport report) => JsonSerializer.Serialize(new { report.Funnels, report.Retention, report.Activity });
+    /// <summary>Every metric block of the report: all but <c>events</c>, <c>manifest</c> and <c>generatedAt</c>, for comparing runs whose processing days differ.</summary>
+    public static string Metrics(DailyReport report)
+    {
+        var json = (JsonObject)Parsed(report);
+        json.Remove("events");
+        json.Remove("manifest");
+        json.Remove("generatedAt");
+        return json.ToJsonString();
+    }
 }

@@ -1,0 +1,47 @@
+using System.Text.Json.Nodes;
+
+namespace Funnel.Domain.Tests.Aggregation;
+
+public class OracleTests
+{
+    [Theory]
+    [InlineData("Asia/Shanghai", 11, 60, 30)]
+    [InlineData("America/New_York", 12, 60, 30)]
+    [InlineData("UTC", 13, 130, 6)]
+    public void Every_report_of_a_long_run_with_late_duplicate_and_shuffled_events_equals_the_naive_oracle_field_by_field(string zone, int seed, int days, int signupsPerDay)
+    {
+        var data = EngineHarness.DataSet(seed, days, signupsPerDay, zone);
+        var reports = EngineHarness.Run(data, zone, shards: 4);
+        Assert.True(reports.Count >= days);
+        if (days > 120)
+        {
+            Assert.Contains(reports, r => r.Money.Channels.Any(c => c.Ltv90 > 0));
+        }
+        Assert.True(reports.Sum(r => r.Events.Late) > 0 && reports.Sum(r => r.Events.DuplicatesDropped) > 0);
+        // Every block has figures to compare, not only empty lists and zeros.
+        Assert.Contains(reports, r => r.Funnels[0].Cohorts.Any(c => c.SecondsToConvert[2] is not null && c.Steps[2].Mature && c.SecondsToConvert[^1] is not null));
+        Assert.Contains(reports, r => r.Retention.Cohorts.Any(c => c.Rolling.D7 > 0));
+        Assert.Contains(reports, r => r.Activity.Resurrected > 0);
+        Assert.Contains(reports, r => r.Layers.HighValue > 0 && r.Rfm.Groups.Count(g => g.Persons > 0) >= 4);
+        Assert.Contains(reports, r => r.Experiments.Any(e => e.SampleRatio.PValue is not null && e.Variants.Any(v => v.PValue is not null && v.Lift is not null)));
+
+        var differences = new List<string>();
+        foreach (var (day, report) in data.Keys.Zip(reports))
+        {
+            var expected = EngineHarness.Oracle(data, zone, day);
+            differences.AddRange(JsonComparison.Differences(expected, EngineHarness.Parsed(report)).Select(d => $"{day:yyyy-MM-dd} {d}"));
+        }
+        Assert.True(differences.Count == 0,
+            $"{differences.Count} fields differ from the oracle (expected = oracle, actual = engine); the first {Math.Min(20, differences.Count)}:\n{string.Join("\n", differences.Take(20))}");
+    }
+
+    [Fact]
+    public void The_comparison_names_every_differing_path_with_both_values()
+    {
+        var expected = JsonNode.Parse("""{"a": 1.50, "b": [1, 2, 3], "c": {"d": null, "e": "x"}, "f": 0.1}""");
+        var actual = JsonNode.Parse("""{"a": 1.5, "b": [1, 5], "c": {"d": 0, "g": "x"}, "f": 0.10000000000000002}""");
+        Assert.Equal(
+            ["$.b[1]: expected 2, actual 5", "$.b[2]: expected 3, actual (missing)", "$.c.d: expected null, actual 0", "$.c.e: expected \"x\", actual (missing)", "$.c.g: expected (missing), actual \"x\"", "$.f: expected 0.1, actual 0.10000000000000002"],
+            JsonComparison.Differences(expected, actual).Select(d => d.ToString()));
+    }
+}

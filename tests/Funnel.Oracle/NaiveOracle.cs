@@ -1,0 +1,59 @@
+using System.Text.Json.Nodes;
+using Funnel.Domain.Events;
+
+namespace Funnel.Oracle;
+
+/// <summary>
+/// A deliberately naive implementation of the whole daily report (docs/report.md, schema version 1): every
+/// report day is recomputed from the full list of events processed so far with plain LINQ, no state, no fold,
+/// and nothing of the engine but the event record. The engine's reports must equal it field by field.
+/// </summary>
+public sealed class NaiveOracle(OracleDefinitions definitions, string timeZone)
+{
+    private readonly ZoneCalendar _calendar = new(timeZone);
+
+    public JsonObject Report(IReadOnlyDictionary<DateOnly, IReadOnlyList<ProductEvent>> byProcessingDay, DateOnly reportDay, ReportIdentity identity, long malformed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(byProcessingDay);
+        ArgumentNullException.ThrowIfNull(identity);
+        var d = reportDay.DayNumber;
+        var ledger = new ProcessingLedger(byProcessingDay, d, _calendar);
+        var persons = ledger.Events.GroupBy(k => k.Event.PersonKey, StringComparer.Ordinal)
+            .Select(g => new Person(g.ToList(), definitions))
+            .ToList();
+        return new JsonObject
+        {
+            ["schemaVersion"] = 1,
+            ["day"] = ZoneCalendar.DayText(d),
+            ["timeZone"] = timeZone,
+            ["generatedAt"] = identity.GeneratedAt,
+            ["currency"] = definitions.Currency,
+            ["manifest"] = new JsonObject
+            {
+                ["definitionsHash"] = identity.DefinitionsHash,
+                ["dataThrough"] = _calendar.LocalText(_calendar.StartOf(d + 1) - 1),
+                ["rawDays"] = new JsonObject
+                {
+                    ["first"] = ZoneCalendar.DayText(byProcessingDay.Keys.Min().DayNumber),
+                    ["last"] = ZoneCalendar.DayText(d),
+                },
+                ["engineVersion"] = identity.EngineVersion,
+                ["provisional"] = identity.Provisional,
+            },
+            ["events"] = new JsonObject
+            {
+                ["folded"] = ledger.Folded,
+                ["duplicatesDropped"] = ledger.DuplicatesDropped,
+                ["late"] = ledger.Late,
+                ["malformed"] = malformed,
+            },
+            ["funnels"] = new JsonArray(definitions.Funnels.Select(f => (JsonNode)FunnelBlock.Build(persons, f, d, _calendar)).ToArray()),
+            ["retention"] = RetentionBlock.Build(persons, d, _calendar),
+            ["activity"] = ActivityBlock.Build(persons, d),
+            ["layers"] = LayersBlock.Build(persons, d),
+            ["rfm"] = RfmBlock.Build(persons, d),
+            ["money"] = MoneyBlock.Build(persons, d, definitions),
+            ["experiments"] = ExperimentsBlock.Build(persons, d, definitions, _calendar),
+        };
+    }
+}

@@ -1,0 +1,20 @@
+namespace Funnel.Oracle;
+
+/// <summary>A funnel step as the oracle reads it: track events named <paramref name="Event"/>, optionally with a property equal to a value.</summary>
+public sealed record OracleStep(string Event, int? WindowDays, string? Label = null, string? Property = null, string? EqualsValue = null);
+
+public sealed record OracleFunnel(string Name, IReadOnlyList<OracleStep> Steps);
+
+/// <summary>The oracle's own copy of the metric definitions; tests map the engine's definitions onto it.</summary>
+public sealed record OracleDefinitions(
+    IReadOnlyList<OracleFunnel> Funnels,
+    string SignupEvent,
+    string PurchaseEvent,
+    string ExperimentEvent,
+    int ExperimentConversionStep,
+    string ControlVariant,
+    string Currency,
+    IReadOnlyDictionary<string, decimal> ChannelDailyCosts);
+
+/// <summary>What identifies a report rather than measures anything: passed in, copied to the report as is.</summary>
+public sealed record ReportIdentity(string GeneratedAt, string DefinitionsHash, string EngineVersion, bool Provisional = false);

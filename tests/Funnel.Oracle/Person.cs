@@ -1,0 +1,43 @@
+using Funnel.Domain.Events;
+
+namespace Funnel.Oracle;
+
+/// <summary>One person (userId, else anonymousId) with every folded event of theirs; each fact is a query over them.</summary>
+public sealed class Person(IReadOnlyList<KnownEvent> events, OracleDefinitions definitions)
+{
+    public IReadOnlyList<KnownEvent> Events => events;
+
+    public long FirstSeenAt => events.Min(k => k.Event.Timestamp);
+
+    public int FirstSeenDay => events.MinBy(k => k.Event.Timestamp)!.Day;
+
+    public IEnumerable<int> ActiveDays => events.Select(k => k.Day).Distinct();
+
+    public bool ActiveOn(int day) => events.Any(k => k.Day == day);
+
+    /// <summary>First touch: the earliest event naming a channel (on a tie the ordinally smallest), else direct.</summary>
+    public string Channel => FirstTouch(e => e.Channel) ?? "direct";
+
+    public string Platform => FirstTouch(e => e.Platform) ?? "unknown";
+
+    public IEnumerable<KnownEvent> Tracks(string name) => events.Where(k => k.Event.Type == EventType.Track && k.Event.Name == name);
+
+    public KnownEvent? Signup => Tracks(definitions.SignupEvent).MinBy(k => k.Event.Timestamp);
+
+    public IEnumerable<KnownEvent> Purchases => Tracks(definitions.PurchaseEvent);
+
+    /// <summary>Per experiment, the variant of the earliest exposure (on a tie the ordinally smallest variant).</summary>
+    public IEnumerable<(string Experiment, string Variant)> Exposures =>
+        Tracks(definitions.ExperimentEvent)
+            .Where(k => k.Event.Experiment is not null && k.Event.Variant is not null)
+            .GroupBy(k => k.Event.Experiment!, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.OrderBy(k => k.Event.Timestamp).ThenBy(k => k.Event.Variant, StringComparer.Ordinal).First().Event.Variant!));
+
+    public static decimal Revenue(IEnumerable<KnownEvent> purchases) => purchases.Sum(k => k.Event.Revenue ?? 0);
+
+    private string? FirstTouch(Func<ProductEvent, string?> value) =>
+        events.Where(k => value(k.Event) is not null)
+            .OrderBy(k => k.Event.Timestamp).ThenBy(k => value(k.Event), StringComparer.Ordinal)
+            .Select(k => value(k.Event))
+            .FirstOrDefault();
+}

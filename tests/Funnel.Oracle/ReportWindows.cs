@@ -1,0 +1,34 @@
+namespace Funnel.Oracle;
+
+/// <summary>Every window of the report contract (docs/report.md), in days unless named otherwise.</summary>
+public static class ReportWindows
+{
+    public const int FunnelCohortDays = 40;
+    public const int RetentionCohortDays = 31;
+    public const int RetentionLastDay = 30;
+    public static readonly IReadOnlyList<int> RollingRetentionDays = [1, 7, 30];
+    public const int DedupProcessingDays = 7;
+    public const int WeekDays = 7;
+    public const int MonthDays = 30;
+
+    /// <summary>Resurrected: active today after this many days or more without activity.</summary>
+    public const int ResurrectionQuietDays = 30;
+
+    public const int NewLayerDays = 7;
+    public const int HighValueRevenueDays = 90;
+
+    /// <summary>High value: the top fifth (in percent) of payers by revenue.</summary>
+    public const int HighValueTopPercent = 20;
+
+    public const int AcquisitionDays = 30;
+    public const int LtvDays = 90;
+
+    /// <summary>LTV is measured on persons first seen from 90 to 119 days before the report day.</summary>
+    public const int LtvCohortFirstDay = 90;
+    public const int LtvCohortLastDay = 119;
+
+    public const int RfmScores = 5;
+    public const int RateDecimals = 6;
+    public const int MoneyDecimals = 2;
+    public const long DayMs = 86_400_000;
+}
