@@ -13,13 +13,15 @@ public static class ActivityBlock
         long wau = days.Count(d => d.Max() > reportDay - ReportWindows.WeekDays);
         long mau = days.Count(d => d.Max() > reportDay - ReportWindows.MonthDays);
         var before = today.Select(d => d.Where(x => x < reportDay).ToList()).ToList();
+        long newPersons = before.Count(b => b.Count == 0);
         return new JsonObject
         {
             ["dau"] = dau,
             ["wau"] = wau,
             ["mau"] = mau,
             ["stickiness"] = Figures.Share(dau, mau),
-            ["newPersons"] = before.Count(b => b.Count == 0),
+            ["newPersons"] = newPersons,
+            ["newPersonsRate"] = Figures.Share(newPersons, dau),
             ["returning"] = before.Count(b => b.Count > 0),
             ["resurrected"] = before.Count(b => b.Count > 0 && reportDay - b.Max() > ReportWindows.ResurrectionQuietDays),
         };

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Funnel.Domain.Metrics;
 
-/// <summary>活跃 activity on the report day: DAU/WAU/MAU, stickiness, new, returning and resurrected persons.</summary>
+/// <summary>活跃 activity on the report day: DAU/WAU/MAU, stickiness, new persons and their share of DAU, returning and resurrected persons.</summary>
 public static class ActivityMetric
 {
     /// <summary>WAU: active in the 7 days ending on the report day.</summary>
@@ -52,7 +52,8 @@ public static class ActivityMetric
     public static ActivityReport Report(ActivityFigures figures)
     {
         ArgumentNullException.ThrowIfNull(figures);
-        return new ActivityReport(figures.Dau, figures.Wau, figures.Mau, ReportNumbers.Rate(figures.Dau, figures.Mau), figures.New, figures.Returning, figures.Resurrected);
+        return new ActivityReport(figures.Dau, figures.Wau, figures.Mau, ReportNumbers.Rate(figures.Dau, figures.Mau),
+            figures.New, ReportNumbers.Rate(figures.New, figures.Dau), figures.Returning, figures.Resurrected);
     }
 }
 

@@ -8,5 +8,6 @@ public sealed record ActivityReport(
     [property: JsonPropertyName("mau")] long Mau,
     [property: JsonPropertyName("stickiness")] double Stickiness,
     [property: JsonPropertyName("newPersons")] long NewPersons,
+    [property: JsonPropertyName("newPersonsRate")] double NewPersonsRate,
     [property: JsonPropertyName("returning")] long Returning,
     [property: JsonPropertyName("resurrected")] long Resurrected);
