@@ -3,9 +3,9 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
-using Funnel.Domain.Simulation;
 using Funnel.Domain.Metrics;
 using Funnel.Domain.Processing;
+using Funnel.Domain.Simulation;
 
 namespace Funnel.Engine.Benchmarks;
 

@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using DuckDB.NET.Data;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
-using Funnel.Domain.Simulation;
 using Funnel.Domain.Metrics;
 using Funnel.Domain.Processing;
+using Funnel.Domain.Simulation;
 
 namespace Funnel.Engine.Benchmarks;
 

@@ -1,13 +1,13 @@
 using System.IO.Compression;
-using System.Text.Json.Nodes;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
-using Funnel.Domain.Simulation;
 using Funnel.Domain.Metrics;
 using Funnel.Domain.Processing;
 using Funnel.Domain.Reports;
+using Funnel.Domain.Simulation;
 using Funnel.Storage.Raw;
 
 namespace Funnel.Testing;

@@ -1,14 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
 using System.IO.Compression;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
-using Funnel.Domain.Simulation;
 using Funnel.Domain.Metrics;
 using Funnel.Domain.Processing;
 using Funnel.Domain.Reports;
+using Funnel.Domain.Simulation;
 using Spectre.Console;
 
 namespace Funnel.Cli;

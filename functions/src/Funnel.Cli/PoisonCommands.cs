@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.CommandLine;
+using System.Globalization;
 using Funnel.Storage;
 using Funnel.Storage.Queues;
 using Spectre.Console;

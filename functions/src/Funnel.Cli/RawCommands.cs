@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Funnel.Domain.Events;
+using Funnel.Domain.Processing;
 using Funnel.Storage.Raw;
 using Spectre.Console;
-using Funnel.Domain.Processing;
 
 namespace Funnel.Cli;
 

@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Azure;
+using Funnel.Domain.Processing;
 using Funnel.Storage;
 using Spectre.Console;
-using Funnel.Domain.Processing;
 
 namespace Funnel.Cli;
 

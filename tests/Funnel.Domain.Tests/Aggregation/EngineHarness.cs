@@ -4,8 +4,8 @@ using System.Text.Json.Nodes;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
 using Funnel.Domain.Metrics;
-using Funnel.Domain.Simulation;
 using Funnel.Domain.Reports;
+using Funnel.Domain.Simulation;
 using Funnel.Oracle;
 
 namespace Funnel.Domain.Tests.Aggregation;

@@ -1,6 +1,6 @@
-using Funnel.Domain.Simulation;
 using Funnel.Domain.Reports;
 using Funnel.Domain.Reports.Rendering;
+using Funnel.Domain.Simulation;
 using Funnel.Domain.Tests.Aggregation;
 
 namespace Funnel.Domain.Tests.Reports;

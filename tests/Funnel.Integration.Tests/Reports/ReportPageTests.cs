@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using Funnel.Domain.Aggregation;
-using Funnel.Domain.Simulation;
 using Funnel.Domain.Metrics;
-using Funnel.Domain.Reports.Rendering;
 using Funnel.Domain.Reports;
+using Funnel.Domain.Reports.Rendering;
+using Funnel.Domain.Simulation;
 
 namespace Funnel.Integration.Tests.Reports;
 

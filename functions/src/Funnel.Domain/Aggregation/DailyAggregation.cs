@@ -1,7 +1,6 @@
 using Funnel.Domain.Events;
-using Funnel.Domain.Reports;
-
 using Funnel.Domain.Metrics;
+using Funnel.Domain.Reports;
 
 namespace Funnel.Domain.Aggregation;
 

@@ -1,8 +1,7 @@
 using Funnel.Domain.Events;
+using Funnel.Domain.Metrics;
 using Funnel.Domain.Processing;
 using Funnel.Domain.Reports;
-
-using Funnel.Domain.Metrics;
 
 namespace Funnel.Domain.Aggregation;
 

@@ -23,8 +23,6 @@ public sealed class EventFold(MetricDefinitions definitions, ReportingClock cloc
 
     public StepSlots Slots => _slots;
 
-    public ReportingClock Clock => clock;
-
     public FoldCounts FoldDay(ShardState state, DateOnly processingDay, IEnumerable<ProductEvent> events, long malformed = 0)
     {
         ArgumentNullException.ThrowIfNull(state);

@@ -1,6 +1,6 @@
+using Funnel.Domain.Processing;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
-using Funnel.Domain.Processing;
 
 namespace Funnel.Functions.Aggregation;
 

@@ -1,8 +1,8 @@
+using Funnel.Domain.Processing;
 using Funnel.Functions.Configuration;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Options;
-using Funnel.Domain.Processing;
 
 namespace Funnel.Functions.Aggregation;
 
