@@ -4,7 +4,7 @@ using Funnel.Domain.Events;
 namespace Funnel.Oracle;
 
 /// <summary>
-/// A deliberately naive implementation of the whole daily report (docs/report.md, schema version 1): every
+/// A deliberately naive implementation of the whole daily report (docs/report.md, schema version 2): every
 /// report day is recomputed from the full list of events processed so far with plain LINQ, no state, no fold,
 /// and nothing of the engine but the event record. The engine's reports must equal it field by field.
 /// </summary>
@@ -23,7 +23,7 @@ public sealed class NaiveOracle(OracleDefinitions definitions, string timeZone)
             .ToList();
         return new JsonObject
         {
-            ["schemaVersion"] = 1,
+            ["schemaVersion"] = 2,
             ["day"] = ZoneCalendar.DayText(d),
             ["timeZone"] = timeZone,
             ["generatedAt"] = identity.GeneratedAt,
@@ -54,6 +54,10 @@ public sealed class NaiveOracle(OracleDefinitions definitions, string timeZone)
             ["rfm"] = RfmBlock.Build(persons, d),
             ["money"] = MoneyBlock.Build(persons, d, definitions),
             ["experiments"] = ExperimentsBlock.Build(persons, d, definitions, _calendar),
+            ["lifecycle"] = LifecycleBlock.Build(persons, d),
+            ["winBack"] = WinBackBlock.Build(persons, d),
+            ["highIntent"] = HighIntentBlock.Build(persons, d),
+            ["dataQuality"] = DataQualityBlock.Build(ledger, d, definitions),
         };
     }
 }

@@ -14,7 +14,8 @@ public sealed record OracleDefinitions(
     int ExperimentConversionStep,
     string ControlVariant,
     string Currency,
-    IReadOnlyDictionary<string, decimal> ChannelDailyCosts);
+    IReadOnlyDictionary<string, decimal> ChannelDailyCosts,
+    IReadOnlyList<string>? TrackingPlan = null);
 
 /// <summary>What identifies a report rather than measures anything: passed in, copied to the report as is.</summary>
 public sealed record ReportIdentity(string GeneratedAt, string DefinitionsHash, string EngineVersion, bool Provisional = false);

@@ -35,6 +35,7 @@ public sealed class ProcessingLedger
             {
                 Folded = folded.Count;
                 DuplicatesDropped = copies.Count - folded.Count;
+                Copies = copies.Count;
                 Late = folded.Count(k => k.Day < day);
             }
         }
@@ -48,4 +49,7 @@ public sealed class ProcessingLedger
     public long DuplicatesDropped { get; }
 
     public long Late { get; }
+
+    /// <summary>Every copy received on the report day, duplicates included.</summary>
+    public long Copies { get; }
 }

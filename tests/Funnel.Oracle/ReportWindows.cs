@@ -31,4 +31,20 @@ public static class ReportWindows
     public const int RateDecimals = 6;
     public const int MoneyDecimals = 2;
     public const long DayMs = 86_400_000;
+
+    /// <summary>Lifecycle: new within 7 days of signup, churn warning after 14 quiet days, churned after 30, mature from 2 purchases.</summary>
+    public const int LifecycleNewDays = 7;
+    public const int LifecycleWarningQuietDays = 14;
+    public const int LifecycleChurnedQuietDays = 30;
+    public const int LifecycleMaturePurchases = 2;
+    public const int LifecycleKpiDaysBack = 7;
+    public const int LifecycleRevenueDays = 90;
+
+    /// <summary>Win-back: back after 31+ days, cohorts of the last 30 return days, active again within 7.</summary>
+    public const int WinBackQuietDays = 31;
+    public const int WinBackCohortDays = 30;
+    public const int WinBackFollowDays = 7;
+
+    public const int HighIntentDays = 7;
+    public const int UnknownEventsTop = 20;
 }

@@ -19,7 +19,45 @@ internal static class EngineHarness
     public static readonly MetricDefinitions Definitions = MetricDefinitions.Default with
     {
         ChannelDailyCosts = new Dictionary<string, decimal> { ["wechat"] = 1200m, ["douyin"] = 950.5m, ["baidu"] = 400m, ["appstore"] = 300m },
+        TrackingPlan = ["Activated", "Search Performed"],
     };
+
+    /// <summary>
+    /// The data set with the defects data quality looks for, added as extra events: every 40th event copied as a
+    /// planned search without platform, every 70th as an unplanned coupon event, every 90th purchase copied with
+    /// no revenue and every 110th with a negative one.
+    /// </summary>
+    public static SortedDictionary<DateOnly, List<ProductEvent>> WithDefects(SortedDictionary<DateOnly, List<ProductEvent>> data)
+    {
+        var defective = new SortedDictionary<DateOnly, List<ProductEvent>>();
+        var n = 0;
+        foreach (var (day, events) in data)
+        {
+            var list = new List<ProductEvent>(events);
+            foreach (var e in events)
+            {
+                n++;
+                if (n % 40 == 0)
+                {
+                    list.Add(e with { MessageId = e.MessageId + "-search", Type = EventType.Track, Name = "Search Performed", Platform = null, Revenue = null });
+                }
+                if (n % 70 == 0)
+                {
+                    list.Add(e with { MessageId = e.MessageId + "-coupon", Type = EventType.Track, Name = n % 140 == 0 ? "Coupon Claimed" : "Coupon Viewed", Revenue = null });
+                }
+                if (e.Name == Definitions.PurchaseEvent && n % 90 < 3)
+                {
+                    list.Add(e with { MessageId = e.MessageId + "-norev", Revenue = null });
+                }
+                if (e.Name == Definitions.PurchaseEvent && n % 110 < 3)
+                {
+                    list.Add(e with { MessageId = e.MessageId + "-negative", Revenue = -5m });
+                }
+            }
+            defective[day] = list;
+        }
+        return defective;
+    }
 
     public static SortedDictionary<DateOnly, List<ProductEvent>> DataSet(int seed, int days = 60, int signupsPerDay = 30, string zone = "Asia/Shanghai") =>
         new JourneySimulator(new SimulationSettings
@@ -48,7 +86,8 @@ internal static class EngineHarness
         definitions.ExperimentConversionStep,
         definitions.ControlVariant,
         definitions.Currency,
-        definitions.ChannelDailyCosts ?? new Dictionary<string, decimal>());
+        definitions.ChannelDailyCosts ?? new Dictionary<string, decimal>(),
+        definitions.TrackingPlan);
 
     /// <summary>The oracle's whole report for one processing day of a data set, as JSON in the contract's shape.</summary>
     public static JsonObject Oracle(SortedDictionary<DateOnly, List<ProductEvent>> data, string zone, DateOnly day) =>
@@ -64,11 +103,12 @@ internal static class EngineHarness
 
     public static string Json(DailyReport report) => JsonSerializer.Serialize(report, Indented);
 
-    /// <summary>Every metric block of the report: all but <c>events</c>, <c>manifest</c> and <c>generatedAt</c>, for comparing runs whose processing days differ.</summary>
+    /// <summary>Every metric block of the report: all but <c>events</c>, <c>dataQuality</c> (both describe the day's processing), <c>manifest</c> and <c>generatedAt</c>, for comparing runs whose processing days differ.</summary>
     public static string Metrics(DailyReport report)
     {
         var json = (JsonObject)Parsed(report);
         json.Remove("events");
+        json.Remove("dataQuality");
         json.Remove("manifest");
         json.Remove("generatedAt");
         return json.ToJsonString();

@@ -10,7 +10,7 @@ public class OracleTests
     [InlineData("UTC", 13, 130, 6)]
     public void Every_report_of_a_long_run_with_late_duplicate_and_shuffled_events_equals_the_naive_oracle_field_by_field(string zone, int seed, int days, int signupsPerDay)
     {
-        var data = EngineHarness.DataSet(seed, days, signupsPerDay, zone);
+        var data = EngineHarness.WithDefects(EngineHarness.DataSet(seed, days, signupsPerDay, zone));
         var reports = EngineHarness.Run(data, zone, shards: 4);
         Assert.True(reports.Count >= days);
         if (days > 120)
@@ -33,6 +33,13 @@ public class OracleTests
         }
         Assert.True(differences.Count == 0,
             $"{differences.Count} fields differ from the oracle (expected = oracle, actual = engine); the first {Math.Min(20, differences.Count)}:\n{string.Join("\n", differences.Take(20))}");
+        Assert.Contains(reports, r => r.Lifecycle.Stages.Churned > 0 && r.Lifecycle.Stages.ChurnWarning > 0 && r.Lifecycle.Stages.Mature > 0 && r.Lifecycle.Kpis.SaveRate7 > 0);
+        Assert.Contains(reports, r => r.Lifecycle.Kpis.ReactivationRate7 > 0);
+        Assert.Contains(reports, r => r.Lifecycle.Kpis.NewD1 > 0);
+        Assert.Contains(reports, r => r.WinBack.Cohorts.Any(c => c.Mature && c.ActiveWithin7 > 0));
+        Assert.Contains(reports, r => r.HighIntent.ByChannel.Count >= 2);
+        Assert.Contains(reports, r => r.DataQuality.Accuracy.InvalidRevenue > 0 && r.DataQuality.Completeness.MissingPlatform > 0
+            && r.DataQuality.Consistency.UnknownEvents.Count == 2 && r.DataQuality.Timeliness.LagSeconds.P99 > 0);
     }
 
     [Fact]

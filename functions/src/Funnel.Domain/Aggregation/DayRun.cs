@@ -29,8 +29,11 @@ public sealed class DayRun
     /// <summary>Folds one shard's events of <paramref name="day"/> into <paramref name="state"/> (the previous day's, changed in place) and returns the shard's partial figures.</summary>
     public ReportFigures FoldShard(ShardState state, DateOnly day, IEnumerable<ProductEvent> events, long malformed = 0)
     {
-        var counts = Fold.FoldDay(state, day, events, malformed);
-        return ShardFigures.Compute(state, Fold, day, counts);
+        var quality = new DataQualityFigures();
+        var counts = Fold.FoldDay(state, day, events, malformed, quality);
+        var figures = ShardFigures.Compute(state, Fold, day, counts);
+        figures.DataQuality = quality;
+        return figures;
     }
 
     /// <summary>Merges the partials of every shard (in shard order) into the day's report.</summary>

@@ -15,6 +15,7 @@ public sealed class EventFold(MetricDefinitions definitions, ReportingClock cloc
     public const int DedupWindowDays = 7;
 
     private readonly StepSlots _slots = new(definitions);
+    private readonly HashSet<string> _knownEvents = DataQualityMetric.KnownEvents(definitions);
 
     /// <summary>Reporting-zone days of instants, shared by every family.</summary>
     public ZoneDays Days { get; } = new(clock.Zone);
@@ -23,7 +24,8 @@ public sealed class EventFold(MetricDefinitions definitions, ReportingClock cloc
 
     public StepSlots Slots => _slots;
 
-    public FoldCounts FoldDay(ShardState state, DateOnly processingDay, IEnumerable<ProductEvent> events, long malformed = 0)
+    /// <summary>Folds one processing day; <paramref name="quality"/>, when given, receives the data-quality counts of the events folded.</summary>
+    public FoldCounts FoldDay(ShardState state, DateOnly processingDay, IEnumerable<ProductEvent> events, long malformed = 0, DataQualityFigures? quality = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         if (state.ThroughDay is { } through && processingDay <= through)
@@ -69,6 +71,10 @@ public sealed class EventFold(MetricDefinitions definitions, ReportingClock cloc
                 late++;
             }
             Apply(person, e, eventDay);
+            if (quality is not null)
+            {
+                DataQualityMetric.Observe(e, quality, definitions, _knownEvents);
+            }
             folded++;
         }
         var oldestKeptDay = day - DedupWindowDays + 1;

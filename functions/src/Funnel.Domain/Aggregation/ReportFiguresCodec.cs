@@ -14,7 +14,7 @@ public static class ReportFiguresCodec
 {
     private static ReadOnlySpan<byte> Magic => "FNLP"u8;
 
-    public const byte CurrentVersion = 2;
+    public const byte CurrentVersion = 3;
 
     public static void Write(ReportFigures figures, Stream output)
     {

@@ -13,7 +13,8 @@ namespace Funnel.Domain.Aggregation;
 /// </summary>
 public static class StateSnapshot
 {
-    public const byte CurrentVersion = 1;
+    /// <summary>2: persons keep their recent cart and checkout times (high intent).</summary>
+    public const byte CurrentVersion = 2;
     private static readonly byte[] Magic = "FNLS"u8.ToArray();
 
     public static void Write(ShardState state, int stepSlots, Stream output)
@@ -120,6 +121,7 @@ public static class StateSnapshot
         }
         WriteSorted(writer, p.ActiveDays.Select(d => (long)d).ToList());
         WriteSorted(writer, p.RecentInstants);
+        WriteSorted(writer, p.IntentInstants);
         WriteSorted(writer, p.Purchases.Select(x => x.At).ToList());
         foreach (var (_, revenue) in p.Purchases)
         {
@@ -161,6 +163,7 @@ public static class StateSnapshot
         }
         p.ActiveDays.AddRange(ReadSorted(reader).Select(d => (int)d));
         p.RecentInstants.AddRange(ReadSorted(reader));
+        p.IntentInstants.AddRange(ReadSorted(reader));
         foreach (var at in ReadSorted(reader))
         {
             p.Purchases.Add((at, reader.Read7BitEncodedInt64()));

@@ -32,7 +32,8 @@ public sealed record MetricDefinitions(
     [property: JsonPropertyName("controlVariant")] string ControlVariant = "control",
     [property: JsonPropertyName("purchaseEvent")] string PurchaseEvent = "Order Completed",
     [property: JsonPropertyName("currency")] string Currency = "CNY",
-    [property: JsonPropertyName("channelDailyCosts")] IReadOnlyDictionary<string, decimal>? ChannelDailyCosts = null)
+    [property: JsonPropertyName("channelDailyCosts")] IReadOnlyDictionary<string, decimal>? ChannelDailyCosts = null,
+    [property: JsonPropertyName("trackingPlan"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? TrackingPlan = null)
 {
     /// <summary>The funnels of the operations reports this project comes from: 注册→激活→首购→复购 and the purchase path.</summary>
     public static MetricDefinitions Default { get; } = new(
@@ -104,6 +105,10 @@ public sealed record MetricDefinitions(
         if (Funnels.Count == 0)
         {
             throw new ArgumentException("definitions: at least one funnel is required");
+        }
+        if (TrackingPlan is not null && TrackingPlan.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("definitions: trackingPlan: every entry must be a non-empty event name");
         }
         foreach (var funnel in Funnels)
         {

@@ -20,6 +20,7 @@ public static class MetricFamilies
         RetentionMetric.Observe(person, e);
         ExperimentMetric.Observe(person, e, definitions);
         FunnelMetric.Observe(person, e, slots);
+        HighIntentMetric.Observe(person, e);
     }
 
     /// <summary>Drops what no report from processing day <paramref name="day"/> on can need again.</summary>
@@ -30,6 +31,7 @@ public static class MetricFamilies
         foreach (var person in persons)
         {
             forget(person);
+            HighIntentMetric.Forget(person, day);
         }
     }
 
@@ -45,6 +47,9 @@ public static class MetricFamilies
         MoneyMetric.Count(person, day, figures.Money);
         LayerMetric.Count(person, day, figures.Layers);
         RfmMetric.Count(person, day, figures.Rfm);
+        LifecycleMetric.Count(person, day, figures.Lifecycle);
+        WinBackMetric.Count(person, day, figures.WinBack);
+        HighIntentMetric.Count(person, day, figures.HighIntent);
     }
 }
 
@@ -77,6 +82,19 @@ public sealed class ReportFigures
     [JsonPropertyName("rfm")]
     public RfmFigures Rfm { get; init; } = new();
 
+    [JsonPropertyName("lifecycle")]
+    public LifecycleFigures Lifecycle { get; init; } = new();
+
+    [JsonPropertyName("winBack")]
+    public WinBackFigures WinBack { get; init; } = new();
+
+    [JsonPropertyName("highIntent")]
+    public HighIntentFigures HighIntent { get; init; } = new();
+
+    /// <summary>Filled by the fold from the day's events rather than per person.</summary>
+    [JsonPropertyName("dataQuality")]
+    public DataQualityFigures DataQuality { get; set; } = new();
+
     public static ReportFigures Merge(IEnumerable<ReportFigures> parts)
     {
         ArgumentNullException.ThrowIfNull(parts);
@@ -90,6 +108,10 @@ public sealed class ReportFigures
             merged.Money.Merge(part.Money);
             merged.Layers.Merge(part.Layers);
             merged.Rfm.Merge(part.Rfm);
+            merged.Lifecycle.Merge(part.Lifecycle);
+            merged.WinBack.Merge(part.WinBack);
+            merged.HighIntent.Merge(part.HighIntent);
+            merged.DataQuality.Merge(part.DataQuality);
         }
         return merged;
     }

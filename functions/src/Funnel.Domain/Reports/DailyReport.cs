@@ -19,7 +19,11 @@ public sealed record DailyReport(
     [property: JsonPropertyName("layers")] LayersReport Layers,
     [property: JsonPropertyName("rfm")] RfmReport Rfm,
     [property: JsonPropertyName("money")] MoneyReport Money,
-    [property: JsonPropertyName("experiments")] IReadOnlyList<ExperimentReport> Experiments);
+    [property: JsonPropertyName("experiments")] IReadOnlyList<ExperimentReport> Experiments,
+    [property: JsonPropertyName("lifecycle")] LifecycleReport Lifecycle,
+    [property: JsonPropertyName("winBack")] WinBackReport WinBack,
+    [property: JsonPropertyName("highIntent")] HighIntentReport HighIntent,
+    [property: JsonPropertyName("dataQuality")] DataQualityReport DataQuality);
 
 public sealed record ReportManifest(
     [property: JsonPropertyName("definitionsHash")] string DefinitionsHash,

@@ -15,6 +15,9 @@ public static class ReportAssembler
 {
     public const string EngineVersion = "0.1.0";
 
+    /// <summary>2 added lifecycle, winBack, highIntent and dataQuality.</summary>
+    public const int SchemaVersion = 2;
+
     public static DailyReport Assemble(ReportFigures figures, ReportContext context)
     {
         ArgumentNullException.ThrowIfNull(figures);
@@ -24,7 +27,7 @@ public static class ReportAssembler
         var definitions = context.Definitions;
         var events = figures.Events;
         return new DailyReport(
-            1,
+            SchemaVersion,
             ReportNumbers.Day(d),
             context.TimeZone,
             context.GeneratedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
@@ -42,7 +45,11 @@ public static class ReportAssembler
             LayerMetric.Report(figures.Layers),
             RfmMetric.Report(figures.Rfm),
             MoneyMetric.Report(figures.Money, figures.Activity, definitions),
-            ExperimentMetric.Report(figures.Funnels, definitions));
+            ExperimentMetric.Report(figures.Funnels, definitions),
+            LifecycleMetric.Report(figures.Lifecycle),
+            WinBackMetric.Report(figures.WinBack, d),
+            HighIntentMetric.Report(figures.HighIntent),
+            DataQualityMetric.Report(figures.DataQuality, events));
     }
 
     /// <summary>An instant in the report's zone, with the zone's offset.</summary>

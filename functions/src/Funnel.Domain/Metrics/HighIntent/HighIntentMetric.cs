@@ -1,0 +1,93 @@
+using System.Text.Json.Serialization;
+using Funnel.Domain.Events;
+
+namespace Funnel.Domain.Metrics;
+
+public sealed partial class PersonState
+{
+    /// <summary>Times of cart and checkout events of the last week, sorted: all high intent needs beyond purchases.</summary>
+    public List<long> IntentInstants { get; } = [];
+}
+
+/// <summary>
+/// 高意向: persons with a <c>Product Added</c> or <c>Checkout Started</c> on D-6..D and no purchase at or after it
+/// (to the millisecond) up to the end of D, by first-touch channel.
+/// </summary>
+public static class HighIntentMetric
+{
+    /// <summary>The events that show intent.</summary>
+    public static readonly string[] IntentEvents = ["Product Added", "Checkout Started"];
+
+    /// <summary>Intent counts on the 7 days ending on the report day.</summary>
+    public const int IntentDays = 7;
+
+    private const long ZoneSlackMs = 14 * 3_600_000L;
+
+    internal static void Observe(PersonState person, ProductEvent e)
+    {
+        if (e.Type == EventType.Track && IntentEvents.Contains(e.Name, StringComparer.Ordinal))
+        {
+            PersonState.InsertSorted(person.IntentInstants, e.Timestamp);
+        }
+    }
+
+    /// <summary>Intent older than the window of processing day <paramref name="day"/>'s report (with a zone's slack) is not needed again.</summary>
+    internal static void Forget(PersonState person, int day)
+    {
+        var cutoff = ZoneDays.UtcStartOf(day - IntentDays) - ZoneSlackMs;
+        var old = 0;
+        while (old < person.IntentInstants.Count && person.IntentInstants[old] < cutoff)
+        {
+            old++;
+        }
+        person.IntentInstants.RemoveRange(0, old);
+    }
+
+    internal static void Count(PersonState person, CountingDay day, HighIntentFigures figures)
+    {
+        var d = day.Day;
+        for (var i = person.IntentInstants.Count - 1; i >= 0; i--)
+        {
+            var at = person.IntentInstants[i];
+            var intentDay = day.DayOf(at);
+            if (intentDay > d)
+            {
+                continue;
+            }
+            // The latest intent by D decides: a purchase after it would also follow every earlier one.
+            if (intentDay > d - IntentDays && !person.Purchases.Any(p => p.At >= at && day.DayOf(p.At) <= d))
+            {
+                figures.Persons++;
+                var channel = figures.ByChannel.GetValueOrDefault(person.ChannelOrDirect);
+                figures.ByChannel[person.ChannelOrDirect] = channel + 1;
+            }
+            return;
+        }
+    }
+
+    public static HighIntentReport Report(HighIntentFigures figures)
+    {
+        ArgumentNullException.ThrowIfNull(figures);
+        return new HighIntentReport(figures.Persons,
+            figures.ByChannel.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal)
+                .Select(c => new HighIntentChannel(c.Key, c.Value)).ToList());
+    }
+}
+
+public sealed class HighIntentFigures
+{
+    [JsonPropertyName("persons")]
+    public long Persons { get; set; }
+
+    [JsonPropertyName("byChannel")]
+    public SortedDictionary<string, long> ByChannel { get; init; } = new(StringComparer.Ordinal);
+
+    internal void Merge(HighIntentFigures other)
+    {
+        Persons += other.Persons;
+        foreach (var (channel, persons) in other.ByChannel)
+        {
+            ByChannel[channel] = ByChannel.GetValueOrDefault(channel) + persons;
+        }
+    }
+}
