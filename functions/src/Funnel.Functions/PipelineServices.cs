@@ -5,6 +5,7 @@ using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
 using Funnel.Domain.Ingest;
 using Funnel.Domain.Notifications;
+using Funnel.Domain.Privacy;
 using Funnel.Domain.Processing;
 using Funnel.Functions.Configuration;
 using Funnel.Functions.Ingest;
@@ -13,6 +14,7 @@ using Funnel.Storage.Aggregation;
 using Funnel.Storage.Configuration;
 using Funnel.Storage.Keys;
 using Funnel.Storage.Notifications;
+using Funnel.Storage.Privacy;
 using Funnel.Storage.Queues;
 using Funnel.Storage.Raw;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,6 +36,8 @@ public static class PipelineServices
         services.AddOptions<ReportsApiOptions>().BindConfiguration(ReportsApiOptions.Section);
         services.AddOptions<ServiceBusOptions>().BindConfiguration(ServiceBusOptions.Section);
         services.AddOptions<AggregationOptions>().BindConfiguration(AggregationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PrivacyOptions>, PrivacyOptionsValidation>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -74,6 +78,9 @@ public static class PipelineServices
         services.AddSingleton<BlobAggregationStore>();
         services.AddSingleton<IAggregationStore>(sp => sp.GetRequiredService<BlobAggregationStore>());
         services.AddSingleton<IDailyMetricsTable, TableDailyMetrics>();
+        services.AddSingleton(sp => new EventMasking(sp.GetRequiredService<IOptions<PrivacyOptions>>().Value.ToRules()));
+        services.AddSingleton<IErasureLog, TableErasureLog>();
+        services.AddSingleton<ErasedPersonsCache>();
         services.AddSingleton<EventIntake>();
         services.AddSingleton<EventBatchProcessor>();
         services.AddSingleton<IngestBackpressure>();
