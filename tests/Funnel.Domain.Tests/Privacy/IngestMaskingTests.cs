@@ -114,6 +114,8 @@ public class IngestMaskingTests
         Assert.Throws<ArgumentException>(() => new EventMasking(new MaskingRules(IpMasking.Truncate, ["traits.email"], [], null)));
         Assert.Contains("at least 32", new MaskingRules(IpMasking.Truncate, ["traits.email"], [], [1, 2, 3]).Problem(), StringComparison.Ordinal);
         Assert.Null(new MaskingRules(IpMasking.Truncate, [], ["traits.email"], null).Problem());
+        var unresolved = System.Text.Encoding.UTF8.GetBytes("@Microsoft.KeyVault(VaultName=funnelkv;SecretName=privacy-hash-secret)");
+        Assert.Contains("could not resolve", new MaskingRules(IpMasking.Truncate, ["traits.email"], [], unresolved).Problem(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -31,6 +31,11 @@ public sealed record MaskingRules(IpMasking Ip, IReadOnlyList<string> HashKeys, 
         {
             return $"{HashSecretSetting} is required: {HashKeys.Count} keys are hashed (Privacy__HashKeys__N) and there is no secret to hash them with; set it (a Key Vault reference in Azure) or clear the hash keys";
         }
+        // App Service passes a Key Vault reference it could not resolve on as its own text: a public string, not a secret.
+        if (HashSecret is not null && System.Text.Encoding.UTF8.GetString(HashSecret).StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"{HashSecretSetting} is a Key Vault reference the platform could not resolve: check that the secret exists and the app's identity may read it (Key Vault Secrets User)";
+        }
         if (HashKeys.Count > 0 && HashSecret!.Length < MinSecretBytes)
         {
             return $"{HashSecretSetting} is {HashSecret.Length} bytes; use at least {MinSecretBytes} random bytes";
