@@ -60,7 +60,7 @@ public static class PipelineServices
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Funnel.Domain.Reports.IReportArchive>(sp => sp.GetRequiredService<BlobAggregationStore>());
         services.AddSingleton<IRawEventStore, BlobRawEventStore>();
-        services.AddSingleton<IIdentityLinks, TableIdentityLinks>();
+        services.AddSingleton<IIdentityLinks>(sp => sp.GetRequiredService<TableIdentityLinks>());
         services.AddSingleton<IEventBatchMessages>(sp => new EventBatchEnvelope(
             sp.GetRequiredService<BlobServiceClient>(),
             sp.GetRequiredService<IOptions<PipelineOptions>>().Value.QueueMessageLimitBytes));
@@ -81,6 +81,11 @@ public static class PipelineServices
         services.AddSingleton(sp => new EventMasking(sp.GetRequiredService<IOptions<PrivacyOptions>>().Value.ToRules()));
         services.AddSingleton<IErasureLog, TableErasureLog>();
         services.AddSingleton<ErasedPersonsCache>();
+        services.AddSingleton<TableIdentityLinks>();
+        services.AddSingleton<IPersonDevices>(sp => sp.GetRequiredService<TableIdentityLinks>());
+        services.AddSingleton<IErasureStore, BlobErasureStore>();
+        services.AddSingleton<ErasureIntake>();
+        services.AddSingleton<PersonEraser>();
         services.AddSingleton<EventIntake>();
         services.AddSingleton<EventBatchProcessor>();
         services.AddSingleton<IngestBackpressure>();

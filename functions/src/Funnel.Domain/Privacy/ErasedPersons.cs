@@ -14,6 +14,7 @@ public sealed class ErasedPersons
         ArgumentNullException.ThrowIfNull(requests);
         foreach (var request in requests)
         {
+            RequestCount++;
             foreach (var digest in request.Digests)
             {
                 if (!_requestsByDigest.TryGetValue(digest, out var ids))
@@ -28,6 +29,9 @@ public sealed class ErasedPersons
     public static ErasedPersons None { get; } = new([]);
 
     public bool IsEmpty => _requestsByDigest.Count == 0;
+
+    /// <summary>How many requests (pending and completed) there are; only ever grows.</summary>
+    public int RequestCount { get; }
 
     /// <summary>The requests that erased this id (empty when none did).</summary>
     public IReadOnlyList<string> RequestsOf(string? id) =>
