@@ -20,7 +20,7 @@ public static class PersonFileEraser
         var gzip = content.Length >= 2 && content[0] == 0x1f && content[1] == 0x8b;
         var text = Encoding.UTF8.GetString(gzip ? RawSliceEraser.Gunzip(content) : content);
         var removed = new Dictionary<string, int>(StringComparer.Ordinal);
-        var kept = new StringBuilder(text.Length);
+        var kept = new List<string>();
         foreach (var line in text.Split('\n'))
         {
             var requests = Mentions(line, erased);
@@ -30,14 +30,14 @@ public static class PersonFileEraser
             }
             if (requests.Count == 0)
             {
-                kept.Append(line).Append('\n');
+                kept.Add(line);
             }
         }
         if (removed.Count == 0)
         {
             return FileErasure.Unchanged;
         }
-        var bytes = Encoding.UTF8.GetBytes(text.EndsWith('\n') ? kept.ToString() : kept.ToString().TrimEnd('\n'));
+        var bytes = Encoding.UTF8.GetBytes(string.Join('\n', kept));
         return new FileErasure(gzip ? RawSliceEraser.Gzip(bytes) : bytes, removed);
     }
 
