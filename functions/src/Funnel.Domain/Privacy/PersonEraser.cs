@@ -11,25 +11,24 @@ namespace Funnel.Domain.Privacy;
 public sealed class PersonEraser(DayRun run, IAggregationStore aggregation, IErasureStore store)
 {
     /// <summary>Erases the persons from the shard; the result counts what was removed and what a second look still found.</summary>
-    public async Task<ErasureTally> EraseShardAsync(int shard, ErasedPersons erased, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(erased);
-        var removed = await ScanShardAsync(shard, erased, rewrite: true, cancellationToken);
-        var remaining = await ScanShardAsync(shard, erased, rewrite: false, cancellationToken);
-        return new ErasureTally(removed, remaining.ToDictionary(r => r.Key, r => Describe(r.Value, $"shard {shard}"), StringComparer.Ordinal));
-    }
+    public Task<ErasureTally> EraseShardAsync(int shard, ErasedPersons erased, CancellationToken cancellationToken) =>
+        EraseThenLookAgainAsync(rewrite => ScanShardAsync(shard, erased, rewrite, cancellationToken), $"shard {shard}");
 
     /// <summary>Erases the persons from the reports container's other files (audience lists), then looks again.</summary>
-    public async Task<ErasureTally> ErasePersonFilesAsync(ErasedPersons erased, CancellationToken cancellationToken)
+    public Task<ErasureTally> ErasePersonFilesAsync(ErasedPersons erased, CancellationToken cancellationToken) =>
+        EraseThenLookAgainAsync(rewrite => ScanPersonFilesAsync(erased, rewrite, cancellationToken), "the reports container");
+
+    /// <summary>A rewriting pass, then a reading one: what the second still finds was written meanwhile and keeps the request pending.</summary>
+    private static async Task<ErasureTally> EraseThenLookAgainAsync(Func<bool, Task<Dictionary<string, ErasureCounts>>> scan, string where)
     {
-        ArgumentNullException.ThrowIfNull(erased);
-        var removed = await ScanPersonFilesAsync(erased, rewrite: true, cancellationToken);
-        var remaining = await ScanPersonFilesAsync(erased, rewrite: false, cancellationToken);
-        return new ErasureTally(removed, remaining.ToDictionary(r => r.Key, r => Describe(r.Value, "the reports container"), StringComparer.Ordinal));
+        var removed = await scan(true);
+        var remaining = await scan(false);
+        return new ErasureTally(removed, remaining.ToDictionary(r => r.Key, r => Describe(r.Value, where), StringComparer.Ordinal));
     }
 
     private async Task<Dictionary<string, ErasureCounts>> ScanShardAsync(int shard, ErasedPersons erased, bool rewrite, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(erased);
         var counts = new Dictionary<string, ErasureCounts>(StringComparer.Ordinal);
         var rewrittenDays = new HashSet<DateOnly>();
         await foreach (var name in store.RawSlicesAsync(shard, cancellationToken))
@@ -113,6 +112,7 @@ public sealed class PersonEraser(DayRun run, IAggregationStore aggregation, IEra
 
     private async Task<Dictionary<string, ErasureCounts>> ScanPersonFilesAsync(ErasedPersons erased, bool rewrite, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(erased);
         var counts = new Dictionary<string, ErasureCounts>(StringComparer.Ordinal);
         await foreach (var name in store.PersonFilesAsync(cancellationToken))
         {
