@@ -43,6 +43,10 @@ public sealed class EventIngestion(
             kind, http.ContentType, http.Headers.ContentEncoding.ToString(),
             WriteKeyCredential.FromAuthorizationHeader(http.Headers.Authorization.ToString()), body);
         var result = await intake.ReceiveAsync(request, cancellationToken);
+        if (result.Erased > 0)
+        {
+            logger.LogInformation("Left out {Events} events of erased persons", result.Erased);
+        }
         if (result.Batch is null)
         {
             return result;

@@ -18,6 +18,7 @@ public sealed class PipelineMetrics
     private readonly Counter<long> _messagesProcessed;
     private readonly Counter<long> _messagesParked;
     private readonly Counter<long> _eventsStored;
+    private readonly Counter<long> _eventsErased;
 
     public PipelineMetrics(IMeterFactory meters)
     {
@@ -29,6 +30,7 @@ public sealed class PipelineMetrics
         _messagesProcessed = meter.CreateCounter<long>("funnel.queue.messages.processed", "{message}", "Queue messages processed, by queue");
         _messagesParked = meter.CreateCounter<long>("funnel.queue.messages.parked", "{message}", "Queue messages moved to the poison queue, by queue");
         _eventsStored = meter.CreateCounter<long>("funnel.raw.events.stored", "{event}", "Events written to raw storage");
+        _eventsErased = meter.CreateCounter<long>("funnel.ingest.events.erased", "{event}", "Events of erased persons acknowledged and not stored");
     }
 
     public void Ingested(IngestResult result)
@@ -40,7 +42,8 @@ public sealed class PipelineMetrics
         }
         else
         {
-            _eventsAccepted.Add(result.Answer.Accepted);
+            _eventsAccepted.Add(result.Answer.Accepted - result.Erased);
+            _eventsErased.Add(result.Erased);
         }
         foreach (var error in result.Answer.Errors)
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
 using Funnel.Domain.Ingest;
+using Funnel.Domain.Privacy;
 using Funnel.Domain.Processing;
 
 namespace Funnel.Storage.Keys;
@@ -11,7 +12,7 @@ namespace Funnel.Storage.Keys;
 /// whole hash (anonymous ids may hold characters row keys refuse). Links never change once written,
 /// so found ones are cached for the life of the process.
 /// </summary>
-public sealed class TableIdentityLinks(TableServiceClient tables) : IIdentityLinks
+public sealed class TableIdentityLinks(TableServiceClient tables) : IIdentityLinks, IPersonDevices
 {
     private readonly TableClient _table = tables.GetTableClient(StorageNames.IdentityLinksTable);
     private const int MaxCachedLinks = 200_000;
@@ -63,5 +64,36 @@ public sealed class TableIdentityLinks(TableServiceClient tables) : IIdentityLin
                 // Another batch linked this device first; the first link wins.
             }
         }
+    }
+
+    public async Task<string?> UserOfAsync(string anonymousId, CancellationToken cancellationToken) =>
+        (await FindAsync([anonymousId], cancellationToken)).GetValueOrDefault(anonymousId)?.UserId;
+
+    /// <summary>A scan of the table filtered on UserId: rare (one per erasure request), so no index is kept for it.</summary>
+    public async Task<IReadOnlyList<string>> DevicesOfAsync(string userId, CancellationToken cancellationToken)
+    {
+        var devices = new List<string>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"UserId eq {userId}"), select: ["AnonymousId"], cancellationToken: cancellationToken))
+        {
+            if (row.GetString("AnonymousId") is { } device)
+            {
+                devices.Add(device);
+            }
+        }
+        return devices;
+    }
+
+    public async Task<int> ForgetAsync(IReadOnlyCollection<string> digests, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(digests);
+        // The row key is the same SHA-256 digest the erasure log keeps.
+        var forgotten = 0;
+        foreach (var digest in digests)
+        {
+            var response = await _table.DeleteEntityAsync(HashedKey.PartitionOf(digest), digest, ETag.All, cancellationToken);
+            forgotten += response.Status == 204 ? 1 : 0;
+        }
+        _known.Clear();
+        return forgotten;
     }
 }
