@@ -31,5 +31,19 @@ public class FaultTests(ITestOutputHelper output)
         Assert.DoesNotContain("Unhandled exception", report.AppLog, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task With_a_backlog_bound_excess_load_gets_429s_the_backlog_stays_under_it_and_drains_faster_than_it_filled()
+    {
+        const int bound = 40;
+        var report = await FaultScenario.RunAsync(new ScenarioSettings(Fault.None, Clients: 4, LoadSeconds: 12, MaxDrainSeconds: 60,
+            AppSettings: new Dictionary<string, string> { ["Ingest__MaxBacklog"] = $"{bound}", ["Pipeline__PollerConcurrency"] = "2" }), output.WriteLine);
+        output.WriteLine(report.ToString());
+
+        Assert.True(report.Load.Answers.GetValueOrDefault("429") > 0, $"no 429 answers: {report.Load.AnswerSummary}");
+        Assert.True(report.LargestBacklog <= bound, $"the backlog reached {report.LargestBacklog} messages, over the bound of {bound}");
+        Assert.True(report.Drained && report.DrainTime < report.Load.Ended - report.Load.Started, $"drained {report.Drained} in {report.DrainTime}");
+        Assert.True(report.Ledger.Missing == 0 && report.Ledger.Duplicated == 0 && report.Ledger.FoundOnce > 0, report.Ledger.ToString());
+    }
+
     private static string Tail(string log) => log.Length <= 4000 ? log : log[^4000..];
 }

@@ -64,19 +64,24 @@ public sealed class EventIngestion(
         {
             return result;
         }
-        if (settings.MaxBacklog > 0 && backlog.Latest.Messages > settings.MaxBacklog)
-        {
-            return IngestResult.Refuse(IngestRefusal.Busy, "queue", $"processing is behind ({backlog.Latest.Messages} queued messages, bound {settings.MaxBacklog}); retry later");
-        }
-
         if (!await backpressure.TryEnterAsync(cancellationToken))
         {
             return IngestResult.Refuse(IngestRefusal.Busy, "queue", "too many requests are being queued; retry later");
         }
+        var reserved = 0;
         try
         {
             var queued = await messages.ToMessagesAsync(result.Batch, storageTime.Token);
+            if (settings.MaxBacklog > 0)
+            {
+                if (!backlog.TryReserve(queued.Count, settings.MaxBacklog))
+                {
+                    return IngestResult.Refuse(IngestRefusal.Busy, "queue", $"processing is behind (about {backlog.Latest.Messages} queued messages, bound {settings.MaxBacklog}); retry later");
+                }
+                reserved = queued.Count;
+            }
             await sender.SendAsync(StorageNames.EventsQueue, queued, storageTime.Token);
+            reserved = 0;
         }
         catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
         {
@@ -87,6 +92,7 @@ public sealed class EventIngestion(
         }
         finally
         {
+            backlog.Release(reserved);
             backpressure.Exit();
         }
         return result;

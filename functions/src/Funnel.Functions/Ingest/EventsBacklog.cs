@@ -17,9 +17,28 @@ public sealed class EventsBacklog(QueueServiceClient queues, TimeProvider time, 
     private static readonly TimeSpan SampleEvery = TimeSpan.FromSeconds(2);
     private readonly StorageQueueChannel _events = new(queues, StorageNames.EventsQueue);
     private QueueBacklog _latest;
+    private int _sentSinceSample;
 
     /// <summary>The last sample; zero until the first one, and kept while storage does not answer.</summary>
     public QueueBacklog Latest => _latest;
+
+    /// <summary>
+    /// Counts <paramref name="messages"/> about to be queued, unless the last sample plus what this instance
+    /// queued since would pass <paramref name="bound"/>: the bound holds between samples too.
+    /// </summary>
+    public bool TryReserve(int messages, int bound)
+    {
+        var pending = Interlocked.Add(ref _sentSinceSample, messages);
+        if (_latest.Messages + pending <= bound)
+        {
+            return true;
+        }
+        Release(messages);
+        return false;
+    }
+
+    /// <summary>Gives back a reservation whose messages were not queued.</summary>
+    public void Release(int messages) => Interlocked.Add(ref _sentSinceSample, -messages);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -29,7 +48,10 @@ public sealed class EventsBacklog(QueueServiceClient queues, TimeProvider time, 
         {
             try
             {
+                // Messages queued while the sample is taken may be counted twice, never missed: the estimate errs high.
+                var counted = Volatile.Read(ref _sentSinceSample);
                 _latest = await _events.BacklogAsync(time.GetUtcNow(), stoppingToken);
+                Interlocked.Add(ref _sentSinceSample, -counted);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
