@@ -90,6 +90,8 @@ public static class PipelineServices
         services.AddSingleton<EventIntake>();
         services.AddSingleton<EventBatchProcessor>();
         services.AddSingleton<IngestBackpressure>();
+        services.AddSingleton<EventsBacklog>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventsBacklog>());
         services.AddSingleton<EventIngestion>();
         return services;
     }

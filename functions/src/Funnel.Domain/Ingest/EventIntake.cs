@@ -59,7 +59,7 @@ public sealed class EventIntake
 
         if (!System.Text.Unicode.Utf8.IsValid(json.Span))
         {
-            return Refused(IngestRefusal.Malformed, "body", "body is not valid UTF-8");
+            return NotJson(request, "body is not valid UTF-8");
         }
 
         var receivedAt = _time.GetUtcNow();
@@ -70,11 +70,11 @@ public sealed class EventIntake
         }
         catch (JsonException ex)
         {
-            return Refused(IngestRefusal.Malformed, "body", DescribeJsonProblem(ex));
+            return NotJson(request, DescribeJsonProblem(ex));
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or DecoderFallbackException)
         {
-            return Refused(IngestRefusal.Malformed, "body", "body is not valid UTF-8 text");
+            return NotJson(request, "body is not valid UTF-8 text");
         }
 
         using (document)
@@ -276,6 +276,11 @@ public sealed class EventIntake
             }
         }
 
+        if (NonFiniteNumber(e, null) is { } numberField)
+        {
+            return (default, Fail(numberField, "is a number beyond the range of a 64-bit float (such as 1e400); send a finite number"));
+        }
+
         if (ReadInstant(e, "timestamp", out var clientTimestamp) is { } timestampProblem)
         {
             return (default, Fail("timestamp", timestampProblem));
@@ -300,6 +305,37 @@ public sealed class EventIntake
         }
 
         return (new ValidEvent(e, index, type, messageId, timestamp, clientTimestamp, sentAt, userId, anonymousId), null);
+    }
+
+    /// <summary>The path of the first number no double can hold (JSON allows 1e400; reports would turn it into infinity), or null.</summary>
+    private static string? NonFiniteNumber(JsonElement value, string? path)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Number:
+                return value.TryGetDouble(out var number) && double.IsFinite(number) ? null : path ?? "$";
+            case JsonValueKind.Object:
+                foreach (var property in value.EnumerateObject())
+                {
+                    if (NonFiniteNumber(property.Value, path is null ? property.Name : $"{path}.{property.Name}") is { } found)
+                    {
+                        return found;
+                    }
+                }
+                return null;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in value.EnumerateArray())
+                {
+                    if (NonFiniteNumber(item, $"{path ?? "$"}[{index++}]") is { } found)
+                    {
+                        return found;
+                    }
+                }
+                return null;
+            default:
+                return null;
+        }
     }
 
     private static readonly string[] ObjectFields = ["properties", "traits", "context", "integrations"];
@@ -377,6 +413,12 @@ public sealed class EventIntake
         }
         return $"body is not valid JSON{where}";
     }
+
+    /// <summary>A body that is not UTF-8 JSON: 400 naming the body when it claimed to be JSON, 415 naming the label otherwise.</summary>
+    private static IngestResult NotJson(IngestRequest request, string problem) =>
+        RequestBodyDecoder.IsLabelledAsJson(request.ContentType)
+            ? Refused(IngestRefusal.Malformed, "body", problem)
+            : Refused(IngestRefusal.UnsupportedContent, "Content-Type", $"'{Truncate(request.ContentType)}' body is not JSON ({problem}); this API reads UTF-8 JSON bodies only, whatever the label");
 
     private static string Describe(JsonValueKind kind) => kind switch
     {

@@ -18,19 +18,27 @@ public sealed class TableIdentityLinks(TableServiceClient tables) : IIdentityLin
     private const int MaxCachedLinks = 200_000;
     private readonly ConcurrentDictionary<string, IdentityLink> _known = new(StringComparer.Ordinal);
 
+    /// <summary>Looks the ids up concurrently: a message's anonymous ids are independent rows, and one after another they were most of ProcessEvents' time.</summary>
     public async Task<IReadOnlyDictionary<string, IdentityLink>> FindAsync(IReadOnlyCollection<string> anonymousIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(anonymousIds);
-        var found = new Dictionary<string, IdentityLink>(StringComparer.Ordinal);
+        var found = new ConcurrentDictionary<string, IdentityLink>(StringComparer.Ordinal);
+        var unknown = new List<string>();
         foreach (var id in anonymousIds)
         {
             if (_known.TryGetValue(id, out var cached))
             {
                 found[id] = cached;
-                continue;
             }
+            else
+            {
+                unknown.Add(id);
+            }
+        }
+        await Parallel.ForEachAsync(unknown, Lookups(cancellationToken), async (id, ct) =>
+        {
             var hash = HashedKey.Of(id);
-            var row = await _table.GetEntityIfExistsAsync<TableEntity>(HashedKey.PartitionOf(hash), hash, cancellationToken: cancellationToken);
+            var row = await _table.GetEntityIfExistsAsync<TableEntity>(HashedKey.PartitionOf(hash), hash, cancellationToken: ct);
             if (row.HasValue && row.Value!.GetString("UserId") is { } userId && row.Value.GetDateTimeOffset("LinkedAt") is { } linkedAt)
             {
                 if (_known.Count >= MaxCachedLinks)
@@ -39,14 +47,16 @@ public sealed class TableIdentityLinks(TableServiceClient tables) : IIdentityLin
                 }
                 found[id] = _known[id] = new IdentityLink(id, userId, linkedAt);
             }
-        }
-        return found;
+        });
+        return new Dictionary<string, IdentityLink>(found, StringComparer.Ordinal);
     }
+
+    private static ParallelOptions Lookups(CancellationToken cancellationToken) => new() { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken };
 
     public async Task AddAsync(IReadOnlyCollection<IdentityLink> links, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(links);
-        foreach (var link in links)
+        await Parallel.ForEachAsync(links, Lookups(cancellationToken), async (link, ct) =>
         {
             var hash = HashedKey.Of(link.AnonymousId);
             var entity = new TableEntity(HashedKey.PartitionOf(hash), hash)
@@ -57,13 +67,13 @@ public sealed class TableIdentityLinks(TableServiceClient tables) : IIdentityLin
             };
             try
             {
-                await _table.AddEntityAsync(entity, cancellationToken);
+                await _table.AddEntityAsync(entity, ct);
             }
             catch (RequestFailedException ex) when (ex.Status == 409)
             {
                 // Another batch linked this device first; the first link wins.
             }
-        }
+        });
     }
 
     public async Task<string?> UserOfAsync(string anonymousId, CancellationToken cancellationToken) =>
