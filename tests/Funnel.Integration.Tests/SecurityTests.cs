@@ -6,6 +6,7 @@ using Funnel.Standalone;
 using Funnel.Standalone.Functions;
 using Funnel.Storage;
 using Funnel.Storage.Queues;
+using Funnel.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -112,6 +113,7 @@ public class SecurityTests(PipelineFixture pipeline)
         {
             builder.Configuration["Storage:ConnectionString"] = connection;
             builder.Configuration["Ingest:WriteKeys:0"] = PipelineFixture.WriteKey;
+            builder.Configuration["Privacy:HashSecret"] = TestSecrets.HashSecret;
             builder.Configuration["Pipeline:RunQueuePollers"] = "false";
             builder.Configuration["Pipeline:RunTimers"] = "false";
             builder.Logging.SetMinimumLevel(LogLevel.Critical);

@@ -91,6 +91,7 @@ public static class FaultScenario
         {
             ["Storage__ConnectionString"] = azurite.ConnectionString,
             ["Ingest__WriteKeys__0"] = WriteKey,
+            ["Privacy__HashSecret"] = TestSecrets.HashSecret,
             ["Pipeline__RetryBaseDelay"] = "00:00:00.500",
             ["Pipeline__IdlePollDelay"] = "00:00:00.200",
             ["Logging__LogLevel__Default"] = "Warning",
