@@ -36,8 +36,10 @@ public class SegmentClientTests(PipelineFixture pipeline)
         var raw = await pipeline.SettledRawEventsAsync(runId, sent.Count);
         var stored = raw.Select(r => r.Event.GetProperty("messageId").GetString()!).ToList();
 
-        Assert.Equal(sent.Count, stored.Count);
-        Assert.Equal(sent.Order(StringComparer.Ordinal), stored.Order(StringComparer.Ordinal));
+        // A client that re-sends a batch it timed out on may leave a second raw copy of a message; the fold drops it
+        // by message id. What must hold: every sent event is stored, nothing else is, and no message more than twice.
+        Assert.Equal(sent.Order(StringComparer.Ordinal), stored.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+        Assert.All(stored.GroupBy(id => id, StringComparer.Ordinal), g => Assert.InRange(g.Count(), 1, 2));
         Assert.All(raw, r =>
         {
             Assert.True(r.Event.TryGetProperty("receivedAt", out _));
