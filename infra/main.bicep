@@ -48,10 +48,15 @@ param lockDuration string = 'PT5M'
 @minValue(30)
 param logRetentionDays int = 30
 
+@description('The HMAC key ingest hashes personal data with (at least 32 characters, e.g. openssl rand -hex 32). Pass it on the first deployment only; empty keeps the stored one.')
+@secure()
+param privacyHashSecret string = ''
+
 var names = loadJsonContent('../functions/settings.json')
 var suffix = uniqueString(resourceGroup().id, environmentName)
 var baseName = 'funnel-${environmentName}'
 var deploymentContainer = 'deployments'
+var hashKeyName = 'privacy-hash-secret'
 var tags = {
   application: 'funnel-pipeline'
   environment: environmentName
@@ -104,6 +109,18 @@ module monitoring 'modules/monitoring.bicep' = {
   }
 }
 
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    location: location
+    name: take('funnelkv${environmentName}${suffix}', 24)
+    tags: tags
+    principalId: identity.outputs.principalId
+    hashSecretName: hashKeyName
+    hashSecret: privacyHashSecret
+  }
+}
+
 module functionApp 'modules/functionapp.bicep' = {
   name: 'functionapp'
   params: {
@@ -124,6 +141,8 @@ module functionApp 'modules/functionapp.bicep' = {
     shards: shards
     maxDeliveryCount: names.maxDeliveryCount
     reportingTimeZone: reportingTimeZone
+    keyVaultName: keyVault.outputs.name
+    hashKeyName: hashKeyName
   }
 }
 
@@ -132,3 +151,4 @@ output appUrl string = functionApp.outputs.url
 output storageAccountName string = storage.outputs.name
 output serviceBusNamespace string = serviceBus.outputs.name
 output deploymentContainer string = deploymentContainer
+output keyVaultName string = keyVault.outputs.name

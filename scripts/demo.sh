@@ -20,9 +20,12 @@ port=$(free_port)
 write_key="demo-$(node -e 'console.log(require("crypto").randomBytes(12).toString("hex"))')"
 admin_key="ops-$(node -e 'console.log(require("crypto").randomBytes(12).toString("hex"))')"
 read_key="rk-$(node -e 'console.log(require("crypto").randomBytes(12).toString("hex"))')"
+# A local hash key for this run only (never written down): the app refuses to hash personal data without one.
+hash_secret="$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')"
 zone="${REPORTING_TZ:-UTC}"
 say "Starting the function app in the standalone host on http://127.0.0.1:$port"
 Storage__ConnectionString="$AZURITE_CONNECTION" Ingest__WriteKeys__0="$write_key" Admin__Keys__0="$admin_key" Reports__ReadKeys__0="$read_key" Reporting__TimeZone="$zone" \
+  Privacy__HashSecret="$hash_secret" \
   Reporting__Language="${REPORTING_LANGUAGE:-en}" \
   dotnet "$REPO_ROOT/functions/src/Funnel.Standalone/bin/${CONFIGURATION:-Debug}/net10.0/Funnel.Standalone.dll" \
   --urls "http://127.0.0.1:$port" --contentRoot "$REPO_ROOT/functions/src/Funnel.Standalone" >"$out/app.log" 2>&1 &

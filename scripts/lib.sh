@@ -12,12 +12,16 @@ require() {
   command -v "$1" >/dev/null 2>&1 || { echo "error: '$1' is required but not on PATH ($2)" >&2; exit 1; }
 }
 
-# Installs Azurite and the Segment Node client from the lock file, once.
+# Installs Azurite and the client SDKs the tests post with (tools/node/package.json) from the lock file, once.
 ensure_node_tools() {
   require node "install Node.js 20 or later"
   require npm "install npm"
-  if [ ! -x "$NODE_TOOLS/node_modules/.bin/azurite" ] || [ ! -d "$NODE_TOOLS/node_modules/@segment/analytics-node" ]; then
-    say "Installing Azurite and @segment/analytics-node (npm ci in tools/node)"
+  local package missing=""
+  for package in @segment/analytics-node @segment/analytics-next @rudderstack/rudder-sdk-node; do
+    [ -d "$NODE_TOOLS/node_modules/$package" ] || missing=1
+  done
+  if [ ! -x "$NODE_TOOLS/node_modules/.bin/azurite" ] || [ -n "$missing" ]; then
+    say "Installing Azurite and the client SDKs (npm ci in tools/node)"
     (cd "$NODE_TOOLS" && npm ci --no-audit --no-fund --loglevel=error >&2)
   fi
 }

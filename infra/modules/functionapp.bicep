@@ -18,6 +18,12 @@ param shards int
 param maxDeliveryCount int
 param reportingTimeZone string
 
+@description('The vault holding the hash key; the app resolves its Key Vault reference as its identity (keyVaultReferenceIdentity).')
+param keyVaultName string
+
+@description('Name of the hash key in the vault.')
+param hashKeyName string
+
 var names = loadJsonContent('../../functions/settings.json')
 var host = names.functionsHost
 var suffix = names.identityConnectionSuffixes
@@ -45,6 +51,8 @@ var appSettings = [
   { name: names.app.shards, value: string(shards) }
   { name: names.app.maxDeliveryCount, value: string(maxDeliveryCount) }
   { name: names.app.timeZone, value: reportingTimeZone }
+  // A Key Vault reference without a version: the app always reads the secret's current version.
+  { name: names.app.privacyHashSecret, value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${hashKeyName})' }
 ]
 
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {

@@ -9,4 +9,6 @@ var roleIds = {
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+  // Reads secret values (the app's Key Vault references); cannot list keys or change anything.
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
 }

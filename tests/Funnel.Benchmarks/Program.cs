@@ -28,6 +28,7 @@ var ingest = StandaloneApp.Build(["--urls", $"http://127.0.0.1:{ingestPort}"], b
 {
     builder.Logging.SetMinimumLevel(LogLevel.Warning);
     builder.Configuration["Ingest:WriteKeys:0"] = WriteKey;
+    builder.Configuration["Privacy:HashSecret"] = TestSecrets.HashSecret;
     // The pollers would compete for the two cores; the benchmark measures the HTTP side only.
     builder.Configuration["Pipeline:RunQueuePollers"] = "false";
     if (azurite is not null)
@@ -37,6 +38,7 @@ var ingest = StandaloneApp.Build(["--urls", $"http://127.0.0.1:{ingestPort}"], b
     else
     {
         builder.Services.AddSingleton<IQueueSender, DiscardingQueueSender>();
+        builder.Services.AddSingleton<Funnel.Domain.Privacy.IErasureLog>(new InMemoryErasureLog());
         builder.Services.AddSingleton<Funnel.Domain.Ingest.IWriteKeyDirectory>(new ConfiguredKeysOnly(WriteKey));
         builder.Services.Where(d => d.ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService)).ToList().ForEach(d => builder.Services.Remove(d));
     }

@@ -23,6 +23,7 @@ internal sealed class StandaloneHost : IAsyncDisposable
     public Mock<IRawEventStore> Raw { get; } = new();
     public Mock<IQueueSender> Sender { get; } = new();
     public Mock<IIdentityLinks> Links { get; } = new();
+    public Funnel.Testing.InMemoryErasureLog ErasureLog { get; } = new();
     public List<(RawBlobName Name, byte[] Bytes)> Written { get; } = [];
     public List<(string Queue, IReadOnlyList<string> Messages)> Sent { get; } = [];
     public List<(string Queue, string Message, string Reason)> Parked { get; } = [];
@@ -62,6 +63,8 @@ internal sealed class StandaloneHost : IAsyncDisposable
             }
             builder.Configuration["Pipeline:RunQueuePollers"] ??= "false";
             builder.Configuration["Pipeline:RunTimers"] = "false";
+            builder.Configuration["Privacy:HashSecret"] ??= Funnel.Testing.TestSecrets.HashSecret;
+            builder.Services.AddSingleton<Funnel.Domain.Privacy.IErasureLog>(ErasureLog);
             builder.Services.AddSingleton(Keys.Object);
             builder.Services.AddSingleton(Raw.Object);
             builder.Services.AddSingleton(Links.Object);

@@ -40,6 +40,49 @@ public class BicepTests
         Assert.Equal("TLS1_2", account["minimumTlsVersion"]!.ToString());
         var blobService = Bicep.Resource(template, "Microsoft.Storage/storageAccounts/blobServices")["properties"]!;
         Assert.True(blobService["deleteRetentionPolicy"]!["enabled"]!.GetValue<bool>());
+        Assert.InRange(blobService["deleteRetentionPolicy"]!["days"]!.GetValue<int>(), 7, 30);
+        Assert.True(blobService["containerDeleteRetentionPolicy"]!["enabled"]!.GetValue<bool>());
+        // Soft delete is a property of the blob service: it covers raw and reports (and every other container); none opts out.
+        var containers = Bicep.Resources(template).Where(r => r["type"]!.ToString() == "Microsoft.Storage/storageAccounts/blobServices/containers" && r["existing"]?.GetValue<bool>() != true);
+        Assert.All(containers, c => Assert.Equal("None", c["properties"]!["publicAccess"]!.ToString()));
+        Assert.True(account["defaultToOAuthAuthentication"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public void The_key_vault_uses_RBAC_keeps_deleted_secrets_and_writes_the_hash_key_only_when_one_is_passed()
+    {
+        var template = Bicep.Module("keyvault");
+        var vault = Bicep.Resource(template, "Microsoft.KeyVault/vaults")["properties"]!;
+        Assert.True(vault["enableRbacAuthorization"]!.GetValue<bool>());
+        Assert.Null(vault["accessPolicies"]);
+        Assert.True(vault["enableSoftDelete"]!.GetValue<bool>());
+        Assert.True(vault["enablePurgeProtection"]!.GetValue<bool>());
+        Assert.Equal("[subscription().tenantId]", vault["tenantId"]!.ToString());
+
+        var secret = Bicep.Resource(template, "Microsoft.KeyVault/vaults/secrets");
+        Assert.Equal("[not(empty(parameters('hashSecret')))]", secret["condition"]!.ToString());
+        Assert.Equal("[parameters('hashSecret')]", secret["properties"]!["value"]!.ToString());
+        Assert.Equal("securestring", template["parameters"]!["hashSecret"]!["type"]!.ToString());
+
+        var parameter = Bicep.MainTemplate["parameters"]!["privacyHashSecret"]!;
+        Assert.Equal("securestring", parameter["type"]!.ToString());
+        Assert.Equal("", parameter["defaultValue"]!.ToString());
+        Assert.Equal("[parameters('privacyHashSecret')]", ModuleParameter("keyvault", "hashSecret"));
+        Assert.Equal("[parameters('principalId')]", Bicep.Resources(template).Single(r => r["type"]!.ToString() == "Microsoft.Authorization/roleAssignments")["properties"]!["principalId"]!.ToString());
+        Assert.Contains("identity", ModuleParameter("keyvault", "principalId"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_hash_secret_setting_is_a_Key_Vault_reference_resolved_as_the_apps_identity()
+    {
+        var settings = AppSettings();
+        Assert.Equal("@Microsoft.KeyVault(VaultName={parameters:keyVaultName};SecretName={parameters:hashKeyName})", settings["Privacy__HashSecret"]);
+        Assert.Equal("Privacy__HashSecret", Settings["app"]!["privacyHashSecret"]!.ToString());
+        Assert.Contains("outputs.name", ModuleParameter("functionapp", "keyVaultName"), StringComparison.Ordinal);
+        Assert.Contains("keyvault", ModuleParameter("functionapp", "keyVaultName"), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(ModuleParameter("keyvault", "hashSecretName"), ModuleParameter("functionapp", "hashKeyName"));
+        var site = Bicep.Resource(Bicep.Module("functionapp"), "Microsoft.Web/sites");
+        Assert.Equal("[parameters('identityId')]", site["properties"]!["keyVaultReferenceIdentity"]!.ToString());
     }
 
     [Fact]
@@ -275,6 +318,8 @@ public class BicepTests
         // Data Sender on the topic only: the app publishes, it never receives.
         { "servicebus", "Microsoft.ServiceBus/namespaces/topics", ["69a216fc-b8fb-44d8-bc22-1f3c2cd27a39"] },
         { "monitoring", "Microsoft.Insights/components", ["3913510d-42f4-4e42-8a64-420c390055eb"] },
+        // Key Vault Secrets User on the vault only: the app reads its hash key, it cannot change or list keys.
+        { "keyvault", "Microsoft.KeyVault/vaults", ["4633458b-17de-408a-b874-0445c86b69e6"] },
     };
 
     [Fact]

@@ -23,6 +23,7 @@ public class SettingNamesTests
         [ReportsApiOptions.Section] = typeof(ReportsApiOptions),
         [StorageOptions.Section] = typeof(StorageOptions),
         [ServiceBusOptions.Section] = typeof(ServiceBusOptions),
+        [PrivacyOptions.Section] = typeof(PrivacyOptions),
     };
 
     /// <summary>The identity-based connections: the host's storage and the app's own storage.</summary>

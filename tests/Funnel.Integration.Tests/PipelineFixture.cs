@@ -33,6 +33,7 @@ public sealed class PipelineFixture : IAsyncLifetime
         {
             builder.Configuration["Storage:ConnectionString"] = Azurite.ConnectionString;
             builder.Configuration["Ingest:WriteKeys:0"] = WriteKey;
+            builder.Configuration["Privacy:HashSecret"] = TestSecrets.HashSecret;
             builder.Configuration["Pipeline:QueueMessageLimitBytes"] = QueueMessageLimitBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
             builder.Configuration["Pipeline:RetryBaseDelay"] = "00:00:00.200";
             builder.Configuration["Pipeline:IdlePollDelay"] = "00:00:00.100";

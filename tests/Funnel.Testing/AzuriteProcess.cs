@@ -5,28 +5,83 @@ using Funnel.Storage.Configuration;
 
 namespace Funnel.Testing;
 
-/// <summary>A real Azurite (from tools/node, installed by the test command) on free loopback ports, in memory, stopped on dispose.</summary>
+/// <summary>
+/// A real Azurite (from tools/node, installed by the test command) on free loopback ports, in memory or on
+/// disk, stopped on dispose. Fault tests kill it, freeze it, and start it again on the same ports.
+/// </summary>
 public sealed class AzuriteProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly int _blob, _queue, _table;
+    private readonly string? _location;
+    private Process _process;
 
-    private AzuriteProcess(Process process, int blob, int queue, int table)
+    private AzuriteProcess(Process process, int blob, int queue, int table, string? location)
     {
         _process = process;
+        (_blob, _queue, _table, _location) = (blob, queue, table, location);
         ConnectionString = AzuriteAccount.ConnectionString(blob, queue, table);
     }
 
     public string ConnectionString { get; }
 
-    public static async Task<AzuriteProcess> StartAsync()
+    /// <summary>Where an on-disk Azurite keeps its data; null in memory.</summary>
+    public string? Location => _location;
+
+    /// <summary>How long an on-disk Azurite may hold changes in memory before saving them (its database's autosave interval): what a kill can lose.</summary>
+    public static TimeSpan AutosaveWindow { get; } = TimeSpan.FromSeconds(5);
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>Starts Azurite in memory, or on disk under <paramref name="location"/>.</summary>
+    public static async Task<AzuriteProcess> StartAsync(string? location = null)
+    {
+        int blob = FreePort(), queue = FreePort(), table = FreePort();
+        var process = await LaunchAsync(blob, queue, table, location);
+        return new AzuriteProcess(process, blob, queue, table, location);
+    }
+
+    /// <summary>Kills the emulator at once (no save), as a crash would.</summary>
+    public async Task KillAsync()
+    {
+        Thaw();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Starts it again on the same ports (and the same folder when on disk).</summary>
+    public async Task RestartAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+        _process = await LaunchAsync(_blob, _queue, _table, _location);
+    }
+
+    /// <summary>Stops the process without closing its sockets (SIGSTOP): connections open, nothing answers.</summary>
+    public void Freeze() => Signal("STOP");
+
+    public void Thaw() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill.WaitForExit();
+        }
+    }
+
+    private static async Task<Process> LaunchAsync(int blob, int queue, int table, string? location)
     {
         var azurite = RepoPaths.Of("tools", "node", "node_modules", ".bin", "azurite");
         if (!File.Exists(azurite))
         {
             throw new InvalidOperationException($"Azurite is not installed at {azurite}; run scripts/test.sh, which runs 'npm ci' in tools/node");
         }
-        int blob = FreePort(), queue = FreePort(), table = FreePort();
-        var workDir = Directory.CreateTempSubdirectory("azurite-").FullName;
+        var workDir = location ?? Directory.CreateTempSubdirectory("azurite-").FullName;
+        Directory.CreateDirectory(workDir);
         var start = new ProcessStartInfo(azurite)
         {
             WorkingDirectory = workDir,
@@ -34,9 +89,10 @@ public sealed class AzuriteProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--inMemoryPersistence", "--skipApiVersionCheck", "--silent",
+        string[] persistence = location is null ? ["--inMemoryPersistence"] : ["--location", location];
+        foreach (var arg in persistence.Concat(["--skipApiVersionCheck", "--silent",
             "--blobHost", "127.0.0.1", "--blobPort", $"{blob}", "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
-            "--tableHost", "127.0.0.1", "--tablePort", $"{table}" })
+            "--tableHost", "127.0.0.1", "--tablePort", $"{table}"]))
         {
             start.ArgumentList.Add(arg);
         }
@@ -45,12 +101,11 @@ public sealed class AzuriteProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var started = new AzuriteProcess(process, blob, queue, table);
         foreach (var port in new[] { blob, queue, table })
         {
             await WaitForPortAsync(port, process);
         }
-        return started;
+        return process;
     }
 
     public static int FreePort()
@@ -81,6 +136,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // Azurite holds nothing worth a graceful stop, and on SIGTERM it waits for idle keep-alive connections.
+        Thaw();
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

@@ -1,7 +1,10 @@
-// Sends Segment calls from an NDJSON file through the real @segment/analytics-node client.
-// Usage: node send-events.mjs --host http://127.0.0.1:PORT --write-key KEY --in calls.ndjson [--ids-out ids.txt] [--run-id ID] [--flush-at N]
+// Sends Segment calls from an NDJSON file through a real client SDK: @segment/analytics-node (default) or,
+// with --sdk rudderstack, @rudderstack/rudder-sdk-node (gzip bodies labelled by axios as form data).
+// Usage: node send-events.mjs --host http://127.0.0.1:PORT --write-key KEY --in calls.ndjson [--sdk segment|rudderstack]
+//        [--ids-out ids.txt] [--run-id ID] [--flush-at N]
 // Prints one JSON line: {"sent":N,"persons":P,"failed":F,"seconds":S}.
 import { Analytics } from '@segment/analytics-node';
+import RudderAnalytics from '@rudderstack/rudder-sdk-node';
 import { createReadStream, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
@@ -16,19 +19,44 @@ for (const required of ['host', 'write-key', 'in']) {
   }
 }
 const runId = args['run-id'] ?? `run${Date.now()}`;
-const analytics = new Analytics({
-  writeKey: args['write-key'],
-  host: args.host,
-  flushAt: Number(args['flush-at'] ?? 200),
-  flushInterval: 500,
-  maxRetries: 5,
-  httpRequestTimeout: 30000,
-});
 let failed = 0;
-analytics.on('error', (err) => {
+const reportFailure = (err) => {
   failed += 1;
-  if (failed <= 5) console.error(`delivery failed: ${err?.reason ?? err?.message ?? err}`);
-});
+  if (failed <= 5) console.error(`delivery failed: ${err?.reason ?? err?.response?.status ?? err?.message ?? err}`);
+};
+const flushAt = Number(args['flush-at'] ?? 200);
+const analytics = args.sdk === 'rudderstack' ? rudderStack() : segment();
+
+function segment() {
+  const client = new Analytics({
+    writeKey: args['write-key'],
+    host: args.host,
+    flushAt,
+    flushInterval: 500,
+    maxRetries: 5,
+    httpRequestTimeout: 30000,
+  });
+  client.on('error', reportFailure);
+  return client;
+}
+
+// The same calls as the Segment client's; closeAndFlush drains the SDK's in-memory queue.
+function rudderStack() {
+  const client = new RudderAnalytics(args['write-key'], {
+    dataPlaneUrl: args.host,
+    flushAt,
+    flushInterval: 500,
+    retryCount: 5,
+    timeout: 30000,
+    logLevel: 'error',
+    errorHandler: reportFailure,
+  });
+  client.closeAndFlush = async () => {
+    while (client.queue.length > 0) await client.flush();
+    await client.pendingFlush;
+  };
+  return client;
+}
 
 const started = Date.now();
 const persons = new Set();

@@ -6,6 +6,7 @@ using Funnel.Domain.Events;
 using Funnel.Domain.Ingest;
 using Funnel.Domain.Metrics;
 using Funnel.Domain.Notifications;
+using Funnel.Domain.Privacy;
 using Funnel.Domain.Processing;
 using Funnel.Functions.Configuration;
 using Funnel.Functions.Ingest;
@@ -14,6 +15,7 @@ using Funnel.Storage.Aggregation;
 using Funnel.Storage.Configuration;
 using Funnel.Storage.Keys;
 using Funnel.Storage.Notifications;
+using Funnel.Storage.Privacy;
 using Funnel.Storage.Queues;
 using Funnel.Storage.Raw;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +37,8 @@ public static class PipelineServices
         services.AddOptions<ReportsApiOptions>().BindConfiguration(ReportsApiOptions.Section);
         services.AddOptions<ServiceBusOptions>().BindConfiguration(ServiceBusOptions.Section);
         services.AddOptions<AggregationOptions>().BindConfiguration(AggregationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PrivacyOptions>, PrivacyOptionsValidation>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -57,7 +61,7 @@ public static class PipelineServices
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Funnel.Domain.Reports.IReportArchive>(sp => sp.GetRequiredService<BlobAggregationStore>());
         services.AddSingleton<IRawEventStore, BlobRawEventStore>();
-        services.AddSingleton<IIdentityLinks, TableIdentityLinks>();
+        services.AddSingleton<IIdentityLinks>(sp => sp.GetRequiredService<TableIdentityLinks>());
         services.AddSingleton<IEventBatchMessages>(sp => new EventBatchEnvelope(
             sp.GetRequiredService<BlobServiceClient>(),
             sp.GetRequiredService<IOptions<PipelineOptions>>().Value.QueueMessageLimitBytes));
@@ -75,9 +79,19 @@ public static class PipelineServices
         services.AddSingleton<BlobAggregationStore>();
         services.AddSingleton<IAggregationStore>(sp => sp.GetRequiredService<BlobAggregationStore>());
         services.AddSingleton<IDailyMetricsTable, TableDailyMetrics>();
+        services.AddSingleton(sp => new EventMasking(sp.GetRequiredService<IOptions<PrivacyOptions>>().Value.ToRules()));
+        services.AddSingleton<IErasureLog, TableErasureLog>();
+        services.AddSingleton<ErasedPersonsCache>();
+        services.AddSingleton<TableIdentityLinks>();
+        services.AddSingleton<IPersonDevices>(sp => sp.GetRequiredService<TableIdentityLinks>());
+        services.AddSingleton<IErasureStore, BlobErasureStore>();
+        services.AddSingleton<ErasureIntake>();
+        services.AddSingleton<PersonEraser>();
         services.AddSingleton<EventIntake>();
         services.AddSingleton<EventBatchProcessor>();
         services.AddSingleton<IngestBackpressure>();
+        services.AddSingleton<EventsBacklog>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventsBacklog>());
         services.AddSingleton<EventIngestion>();
         return services;
     }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 // The function app under the Azure Functions host (isolated worker, ASP.NET Core integration for HTTP).
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<Funnel.Functions.Http.SecurityHeaders>();
 builder.Services.AddPipeline();
 builder.Services.AddPipelineTelemetry(builder.Configuration, underFunctionsHost: true);
 builder.Build().Run();

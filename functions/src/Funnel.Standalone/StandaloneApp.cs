@@ -1,4 +1,5 @@
 using Funnel.Functions;
+using Funnel.Functions.Http;
 using Funnel.Functions.Ingest;
 using Funnel.Functions.Telemetry;
 using Funnel.Standalone.Functions;
@@ -18,6 +19,7 @@ public static class StandaloneApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         var functions = AppFunction.In(FunctionApp);
         var served = new ServedFunctions();
         builder.Services.AddSingleton(served);
@@ -34,6 +36,11 @@ public static class StandaloneApp
 
         var app = builder.Build();
         app.Services.UseDurableFunctions();
+        app.Use((context, next) =>
+        {
+            SecurityHeaders.Apply(context.Response);
+            return next(context);
+        });
         app.UseCors();
         app.MapGet("/", () => Results.Text("Funnel pipeline (standalone host) is running"));
         app.MapHttpFunctions(functions);

@@ -78,16 +78,7 @@ internal static class EngineHarness
     }
 
     /// <summary>The engine's definitions in the oracle's own terms: the one place the two meet, and test code.</summary>
-    public static OracleDefinitions ForOracle(MetricDefinitions definitions) => new(
-        definitions.Funnels.Select(f => new OracleFunnel(f.Name, f.Steps.Select(s => new OracleStep(s.Event, s.WindowDays, s.Label, s.Property, s.EqualsValue)).ToList())).ToList(),
-        definitions.SignupEvent,
-        definitions.PurchaseEvent,
-        definitions.ExperimentEvent,
-        definitions.ExperimentConversionStep,
-        definitions.ControlVariant,
-        definitions.Currency,
-        definitions.ChannelDailyCosts ?? new Dictionary<string, decimal>(),
-        definitions.TrackingPlan);
+    public static OracleDefinitions ForOracle(MetricDefinitions definitions) => Funnel.Testing.OracleMapping.For(definitions);
 
     /// <summary>The oracle's whole report for one processing day of a data set, as JSON in the contract's shape.</summary>
     public static JsonObject Oracle(SortedDictionary<DateOnly, List<ProductEvent>> data, string zone, DateOnly day) =>

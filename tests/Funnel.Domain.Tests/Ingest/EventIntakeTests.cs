@@ -79,6 +79,36 @@ public class EventIntakeTests
     }
 
     [Theory]
+    [InlineData("application/x-www-form-urlencoded", "gzip")]
+    [InlineData("application/octet-stream", null)]
+    [InlineData("text/plain; charset=iso-8859-1", null)]
+    [InlineData("application/xml", "gzip")]
+    [InlineData("application/vnd.segment+json", null)]
+    public async Task A_JSON_body_is_accepted_whatever_its_Content_Type_says(string contentType, string? contentEncoding)
+    {
+        const string json = """{"batch":[{"type":"track","event":"A","userId":"u1","messageId":"m1"}]}""";
+        var body = contentEncoding is null ? System.Text.Encoding.UTF8.GetBytes(json) : IntakeHarness.Gzip(json);
+
+        var result = await _harness.PostBytesAsync("batch", body, "good-key", contentType, contentEncoding);
+
+        Assert.Null(result.Refusal);
+        Assert.Equal("m1", Assert.Single(IntakeHarness.Events(result)).GetProperty("messageId").GetString());
+    }
+
+    [Theory]
+    [InlineData("application/json", IngestRefusal.Malformed, "body")]
+    [InlineData("text/plain", IngestRefusal.Malformed, "body")]
+    [InlineData("application/x-www-form-urlencoded", IngestRefusal.UnsupportedContent, "Content-Type")]
+    public async Task A_body_that_is_not_JSON_is_refused_naming_the_body_or_its_label(string contentType, IngestRefusal refusal, string field)
+    {
+        var result = await _harness.PostBytesAsync("track", "event=A&userId=u1"u8.ToArray(), "good-key", contentType, null);
+
+        Assert.Equal(refusal, result.Refusal);
+        Assert.Equal(field, Assert.Single(result.Answer.Errors).Field);
+        Assert.Contains("not valid JSON", result.Answer.Errors[0].Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("t", "track")]
     [InlineData("identify", "identify")]
     [InlineData("p", "page")]

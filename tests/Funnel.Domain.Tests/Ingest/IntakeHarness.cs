@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Funnel.Domain.Ingest;
+using Funnel.Domain.Privacy;
 using Moq;
 
 namespace Funnel.Domain.Tests.Ingest;
@@ -15,11 +16,20 @@ internal sealed class IntakeHarness
 
     public EventIntake Intake { get; }
 
-    public IntakeHarness()
+    /// <summary>The erasure requests the intake sees.</summary>
+    public List<ErasureRequest> Erasures { get; } = [];
+
+    public IntakeHarness(MaskingRules? masking = null)
     {
         Keys.Setup(k => k.IsKnownAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync((string key, CancellationToken _) => key == "good-key");
-        Intake = new EventIntake(Keys.Object, new IngestLimits(), new FixedClock(ReceivedAt));
+        var log = new Mock<IErasureLog>();
+        log.Setup(l => l.ListAsync(It.IsAny<CancellationToken>())).ReturnsAsync(() => Erasures.ToList());
+        var clock = new FixedClock(ReceivedAt);
+        Intake = new EventIntake(Keys.Object, new IngestLimits(), clock, new EventMasking(masking ?? DefaultMasking), new ErasedPersonsCache(log.Object, clock));
     }
+
+    /// <summary>The default hash keys with a secret made for this test run.</summary>
+    public static MaskingRules DefaultMasking { get; } = new(IpMasking.Truncate, MaskingRules.DefaultHashKeys, [], System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     public Task<IngestResult> PostAsync(string route, string json, string? writeKey = null, string contentType = "application/json") =>
         PostBytesAsync(route, Encoding.UTF8.GetBytes(json), writeKey ?? "good-key", contentType, null);

@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Funnel.Domain.Events;
+using Funnel.Domain.Privacy;
 using Funnel.Domain.Processing;
 using Moq;
 
@@ -12,6 +14,7 @@ public class EventBatchProcessorTests
     private readonly Mock<IRawEventStore> _raw = new();
     private readonly List<(RawBlobName Name, byte[] Bytes)> _written = [];
     private readonly Mock<IIdentityLinks> _links = new();
+    private readonly List<ErasureRequest> _erasures = [];
 
     public EventBatchProcessorTests() =>
         _raw.Setup(r => r.WriteAsync(It.IsAny<RawBlobName>(), It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<CancellationToken>()))
@@ -21,7 +24,9 @@ public class EventBatchProcessorTests
     private EventBatchProcessor Processor(ShardRouter router, string zone = "UTC")
     {
         _links.Setup(l => l.FindAsync(It.IsAny<IReadOnlyCollection<string>>(), It.IsAny<CancellationToken>())).ReturnsAsync(new Dictionary<string, IdentityLink>());
-        return new EventBatchProcessor(_raw.Object, _links.Object, router, new ReportingClock(zone));
+        var log = new Mock<IErasureLog>();
+        log.Setup(l => l.ListAsync(It.IsAny<CancellationToken>())).ReturnsAsync(() => _erasures.ToList());
+        return new EventBatchProcessor(_raw.Object, _links.Object, router, new ReportingClock(zone), new ErasedPersonsCache(log.Object, TimeProvider.System));
     }
 
     private static RawEventBatch Batch(DateTimeOffset receivedAt, params string[] persons) => new(
@@ -88,4 +93,18 @@ public class EventBatchProcessorTests
     [Fact]
     public void An_unknown_reporting_zone_is_refused_by_name() =>
         Assert.Contains("Mars/Olympus", Assert.Throws<ArgumentException>(() => new ReportingClock("Mars/Olympus")).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public async Task An_erased_persons_events_still_queued_are_left_out_and_everyone_elses_are_written()
+    {
+        _erasures.Add(new ErasureRequest("e1", "userId", [PersonDigest.Of("u2")], [0], DateTimeOffset.UnixEpoch, ErasureStatus.Pending, ErasureCounts.Zero));
+        var processor = Processor(new ShardRouter(1));
+
+        var stored = await processor.ProcessAsync(Batch(DateTimeOffset.Parse("2026-11-24T10:00:00Z", CultureInfo.InvariantCulture), "u1", "u2", "anon-3"), CancellationToken.None);
+
+        Assert.Equal(2, stored);
+        var lines = _written.SelectMany(w => Lines(w.Bytes)).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.DoesNotContain(lines, l => l.Contains("u2", StringComparison.Ordinal));
+    }
 }

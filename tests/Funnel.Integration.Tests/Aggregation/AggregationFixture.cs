@@ -50,6 +50,7 @@ public sealed class AggregationFixture : IAsyncLifetime
         ["Admin__Keys__0"] = AdminKey,
         ["Reports__ReadKeys__0"] = ReadKey,
         ["Ingest__WriteKeys__0"] = WriteKey,
+        ["Privacy__HashSecret"] = TestSecrets.HashSecret,
         ["Pipeline__Shards"] = Shards.ToString(CultureInfo.InvariantCulture),
         ["Pipeline__RunTimers"] = "false",
         ["Reporting__TimeZone"] = GeneratedRawData.TimeZone,

@@ -81,8 +81,8 @@ public sealed class EventFold(MetricDefinitions definitions, ReportingClock cloc
         foreach (var person in state.Persons.Values)
         {
             ForgetIdsBefore(person.RecentIds, oldestKeptDay);
+            MetricFamilies.EndOfDay(person, day);
         }
-        MetricFamilies.EndOfDay(state.Persons.Values, day);
         state.FirstDay ??= processingDay;
         state.ThroughDay = processingDay;
         return new FoldCounts(folded, duplicates, late, malformed);

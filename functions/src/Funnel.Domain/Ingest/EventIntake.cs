@@ -3,13 +3,15 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Funnel.Domain.Events;
+using Funnel.Domain.Privacy;
 using Funnel.Domain.Processing;
 
 namespace Funnel.Domain.Ingest;
 
 /// <summary>
 /// The ingest use case: authenticate, validate every event, correct client
-/// clock skew, stamp <c>receivedAt</c>, and hand back the batch to enqueue with the answer to give.
+/// clock skew, stamp <c>receivedAt</c>, mask personal data, leave out events of erased persons, and hand
+/// back the batch to enqueue with the answer to give.
 /// </summary>
 public sealed class EventIntake
 {
@@ -17,12 +19,16 @@ public sealed class EventIntake
     private readonly IngestLimits _limits;
     private readonly TimeProvider _time;
     private readonly JsonDocumentOptions _jsonOptions;
+    private readonly EventMasking _masking;
+    private readonly ErasedPersonsCache _erased;
 
-    public EventIntake(IWriteKeyDirectory writeKeys, IngestLimits limits, TimeProvider time)
+    public EventIntake(IWriteKeyDirectory writeKeys, IngestLimits limits, TimeProvider time, EventMasking masking, ErasedPersonsCache erased)
     {
         _writeKeys = writeKeys;
         _limits = limits;
         _time = time;
+        _masking = masking;
+        _erased = erased;
         _jsonOptions = new JsonDocumentOptions
         {
             MaxDepth = limits.MaxJsonDepth,
@@ -53,7 +59,7 @@ public sealed class EventIntake
 
         if (!System.Text.Unicode.Utf8.IsValid(json.Span))
         {
-            return Refused(IngestRefusal.Malformed, "body", "body is not valid UTF-8");
+            return NotJson(request, "body is not valid UTF-8");
         }
 
         var receivedAt = _time.GetUtcNow();
@@ -64,11 +70,11 @@ public sealed class EventIntake
         }
         catch (JsonException ex)
         {
-            return Refused(IngestRefusal.Malformed, "body", DescribeJsonProblem(ex));
+            return NotJson(request, DescribeJsonProblem(ex));
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or DecoderFallbackException)
         {
-            return Refused(IngestRefusal.Malformed, "body", "body is not valid UTF-8 text");
+            return NotJson(request, "body is not valid UTF-8 text");
         }
 
         using (document)
@@ -90,11 +96,12 @@ public sealed class EventIntake
                     return Refused(IngestRefusal.Unauthenticated, "writeKey", "unknown write key");
                 }
             }
-            return routeType is null ? ReceiveBatch(root, receivedAt) : ReceiveOne(root, routeType.Value, receivedAt);
+            var erased = await _erased.CurrentAsync(cancellationToken);
+            return routeType is null ? ReceiveBatch(root, receivedAt, erased) : ReceiveOne(root, routeType.Value, receivedAt, erased);
         }
     }
 
-    private IngestResult ReceiveBatch(JsonElement root, DateTimeOffset receivedAt)
+    private IngestResult ReceiveBatch(JsonElement root, DateTimeOffset receivedAt, ErasedPersons erased)
     {
         if (!root.TryGetProperty("batch", out var batch) || batch.ValueKind != JsonValueKind.Array)
         {
@@ -119,13 +126,13 @@ public sealed class EventIntake
             return Refused(IngestRefusal.Malformed, "sentAt", sentAtProblem);
         }
         var shared = new BatchDefaults(hasContext && context.ValueKind == JsonValueKind.Object ? context : null, sentAt);
-        return Accept(batch.EnumerateArray().ToList(), routeType: null, shared, receivedAt);
+        return Accept(batch.EnumerateArray().ToList(), routeType: null, shared, receivedAt, erased);
     }
 
-    private IngestResult ReceiveOne(JsonElement root, EventType routeType, DateTimeOffset receivedAt) =>
-        Accept([root], routeType, new BatchDefaults(null, null), receivedAt);
+    private IngestResult ReceiveOne(JsonElement root, EventType routeType, DateTimeOffset receivedAt, ErasedPersons erased) =>
+        Accept([root], routeType, new BatchDefaults(null, null), receivedAt, erased);
 
-    private IngestResult Accept(List<JsonElement> elements, EventType? routeType, BatchDefaults shared, DateTimeOffset receivedAt)
+    private IngestResult Accept(List<JsonElement> elements, EventType? routeType, BatchDefaults shared, DateTimeOffset receivedAt, ErasedPersons erased)
     {
         var errors = new List<IngestError>();
         var valid = new List<ValidEvent>(elements.Count);
@@ -151,13 +158,20 @@ public sealed class EventIntake
             return new IngestResult(IngestRefusal.Malformed, new IngestAnswer(false, 0, errors.Count, errors), null);
         }
 
+        // An erased person's events are acknowledged (the client must not retry them) and counted, never stored.
+        var erasedCount = valid.RemoveAll(e => erased.Contains(e.UserId ?? e.AnonymousId));
+        if (valid.Count == 0)
+        {
+            errors.Sort((a, b) => (a.Index ?? -1).CompareTo(b.Index ?? -1));
+            return new IngestResult(null, new IngestAnswer(true, erasedCount, errors.Count, errors), null) { Erased = erasedCount };
+        }
         var batchId = BatchIdOf(valid);
         var events = new List<ReadOnlyMemory<byte>>(valid.Count);
         for (var i = 0; i < valid.Count; i++)
         {
             try
             {
-                events.Add(StoredEvent.Write(valid[i].Element, valid[i].Type, valid[i].MessageId ?? $"{batchId}-{i}", valid[i].Timestamp, valid[i].ClientTimestamp, valid[i].SentAt, shared.Context, receivedAt));
+                events.Add(StoredEvent.Write(valid[i].Element, valid[i].Type, valid[i].MessageId ?? $"{batchId}-{i}", valid[i].Timestamp, valid[i].ClientTimestamp, valid[i].SentAt, shared.Context, receivedAt, _masking));
             }
             catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
             {
@@ -169,8 +183,8 @@ public sealed class EventIntake
             return new IngestResult(IngestRefusal.Malformed, new IngestAnswer(false, 0, errors.Count, errors), null);
         }
         errors.Sort((a, b) => (a.Index ?? -1).CompareTo(b.Index ?? -1));
-        var answer = new IngestAnswer(true, events.Count, errors.Count, errors);
-        return new IngestResult(null, answer, new RawEventBatch(batchId, receivedAt, events));
+        var answer = new IngestAnswer(true, events.Count + erasedCount, errors.Count, errors);
+        return new IngestResult(null, answer, new RawEventBatch(batchId, receivedAt, events)) { Erased = erasedCount };
     }
 
     /// <summary>JSON allows escapes such as a lone "\ud800" that no .NET string can hold; such an event is rejected, not a crash.</summary>
@@ -262,6 +276,11 @@ public sealed class EventIntake
             }
         }
 
+        if (NonFiniteNumber(e, null) is { } numberField)
+        {
+            return (default, Fail(numberField, "is a number beyond the range of a 64-bit float (such as 1e400); send a finite number"));
+        }
+
         if (ReadInstant(e, "timestamp", out var clientTimestamp) is { } timestampProblem)
         {
             return (default, Fail("timestamp", timestampProblem));
@@ -285,7 +304,38 @@ public sealed class EventIntake
             return (default, Fail("timestamp", $"{Iso8601.Format(timestamp)} (after clock-skew correction) is more than 2 years in the past"));
         }
 
-        return (new ValidEvent(e, index, type, messageId, timestamp, clientTimestamp, sentAt), null);
+        return (new ValidEvent(e, index, type, messageId, timestamp, clientTimestamp, sentAt, userId, anonymousId), null);
+    }
+
+    /// <summary>The path of the first number no double can hold (JSON allows 1e400; reports would turn it into infinity), or null.</summary>
+    private static string? NonFiniteNumber(JsonElement value, string? path)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Number:
+                return value.TryGetDouble(out var number) && double.IsFinite(number) ? null : path ?? "$";
+            case JsonValueKind.Object:
+                foreach (var property in value.EnumerateObject())
+                {
+                    if (NonFiniteNumber(property.Value, path is null ? property.Name : $"{path}.{property.Name}") is { } found)
+                    {
+                        return found;
+                    }
+                }
+                return null;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in value.EnumerateArray())
+                {
+                    if (NonFiniteNumber(item, $"{path ?? "$"}[{index++}]") is { } found)
+                    {
+                        return found;
+                    }
+                }
+                return null;
+            default:
+                return null;
+        }
     }
 
     private static readonly string[] ObjectFields = ["properties", "traits", "context", "integrations"];
@@ -364,6 +414,12 @@ public sealed class EventIntake
         return $"body is not valid JSON{where}";
     }
 
+    /// <summary>A body that is not UTF-8 JSON: 400 naming the body when it claimed to be JSON, 415 naming the label otherwise.</summary>
+    private static IngestResult NotJson(IngestRequest request, string problem) =>
+        RequestBodyDecoder.IsLabelledAsJson(request.ContentType)
+            ? Refused(IngestRefusal.Malformed, "body", problem)
+            : Refused(IngestRefusal.UnsupportedContent, "Content-Type", $"'{Truncate(request.ContentType)}' body is not JSON ({problem}); this API reads UTF-8 JSON bodies only, whatever the label");
+
     private static string Describe(JsonValueKind kind) => kind switch
     {
         JsonValueKind.Array => "an array",
@@ -382,5 +438,6 @@ public sealed class EventIntake
     private readonly record struct BatchDefaults(JsonElement? Context, DateTimeOffset? SentAt);
 
     private readonly record struct ValidEvent(
-        JsonElement Element, int Index, EventType Type, string? MessageId, DateTimeOffset Timestamp, DateTimeOffset? ClientTimestamp, DateTimeOffset? SentAt);
+        JsonElement Element, int Index, EventType Type, string? MessageId, DateTimeOffset Timestamp, DateTimeOffset? ClientTimestamp, DateTimeOffset? SentAt,
+        string? UserId, string? AnonymousId);
 }

@@ -18,9 +18,9 @@ public enum IngestRefusal
     /// <summary>A content type, charset or encoding we cannot read.</summary>
     UnsupportedContent,
 
-    /// <summary>Too many requests are being queued at once; the client should retry later.</summary>
+    /// <summary>Too many requests are being queued at once, or processing is too far behind; the client should retry later.</summary>
     Busy,
 
-    /// <summary>The queue could not take the accepted events; nothing was acknowledged.</summary>
-    QueueUnavailable,
+    /// <summary>Storage did not answer in time or failed (key check or enqueue); nothing was acknowledged, the client should retry later.</summary>
+    StorageUnavailable,
 }

@@ -8,6 +8,9 @@ namespace Funnel.Domain.Ingest;
 /// </summary>
 public sealed record IngestResult(IngestRefusal? Refusal, IngestAnswer Answer, RawEventBatch? Batch)
 {
+    /// <summary>Events of erased persons: acknowledged to the client, counted, not stored (not in <see cref="Batch"/>).</summary>
+    public int Erased { get; init; }
+
     public static IngestResult Refuse(IngestRefusal refusal, string field, string reason) =>
         new(refusal, new IngestAnswer(false, 0, 0, [new IngestError(null, field, reason)]), null);
 }

@@ -2,7 +2,7 @@ using System.IO.Compression;
 
 namespace Funnel.Domain.Ingest;
 
-/// <summary>Checks content type and encoding and inflates gzip bodies within the configured limit.</summary>
+/// <summary>Checks the encoding and inflates gzip bodies within the configured limit; the body is read as JSON whatever its Content-Type says.</summary>
 public static class RequestBodyDecoder
 {
     /// <summary>Returns the JSON bytes, or the refusal.</summary>
@@ -11,11 +11,6 @@ public static class RequestBodyDecoder
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(limits);
 
-        var contentTypeProblem = CheckContentType(request.ContentType);
-        if (contentTypeProblem is not null)
-        {
-            return (default, IngestResult.Refuse(IngestRefusal.UnsupportedContent, "Content-Type", contentTypeProblem));
-        }
         if (request.Body.Length > limits.MaxBatchBytes)
         {
             return (default, IngestResult.Refuse(IngestRefusal.TooLarge, "body", $"request body is {request.Body.Length} bytes, over the {limits.MaxBatchBytes}-byte limit"));
@@ -33,30 +28,24 @@ public static class RequestBodyDecoder
         }
     }
 
-    private static string? CheckContentType(string? contentType)
+    /// <summary>
+    /// Whether a body that failed to parse was at least labelled as JSON or text. Clients label JSON
+    /// bodies in many ways (browsers send text/plain to skip the CORS preflight, HTTP libraries their
+    /// default form type), so the label never decides acceptance; it only picks the refusal for a body
+    /// that is not JSON: 400 for a JSON label, 415 for any other media type.
+    /// </summary>
+    public static bool IsLabelledAsJson(string? contentType)
     {
-        // Segment's clients always send one; curl users who forget it are not punished.
         if (string.IsNullOrWhiteSpace(contentType))
         {
-            return null;
+            return true;
         }
         var parts = contentType.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var mediaType = parts.Length > 0 ? parts[0].ToLowerInvariant() : string.Empty;
-        if (mediaType is not ("application/json" or "text/plain"))
-        {
-            return $"'{mediaType}' is not accepted; send application/json or text/plain";
-        }
-        foreach (var parameter in parts.Skip(1))
-        {
-            var pair = parameter.Split('=', 2, StringSplitOptions.TrimEntries);
-            if (pair.Length == 2 && pair[0].Equals("charset", StringComparison.OrdinalIgnoreCase)
-                && !pair[1].Trim('"').Equals("utf-8", StringComparison.OrdinalIgnoreCase)
-                && !pair[1].Trim('"').Equals("utf8", StringComparison.OrdinalIgnoreCase))
-            {
-                return $"charset '{pair[1]}' is not accepted; send UTF-8";
-            }
-        }
-        return null;
+        var utf8 = parts.Skip(1).Select(p => p.Split('=', 2, StringSplitOptions.TrimEntries))
+            .Where(pair => pair.Length == 2 && pair[0].Equals("charset", StringComparison.OrdinalIgnoreCase))
+            .All(pair => pair[1].Trim('"').ToLowerInvariant() is "utf-8" or "utf8");
+        return utf8 && (mediaType is "application/json" or "text/plain" || mediaType.EndsWith("+json", StringComparison.Ordinal));
     }
 
     private static (ReadOnlyMemory<byte>, IngestResult?) Inflate(ReadOnlyMemory<byte> body, int limit)

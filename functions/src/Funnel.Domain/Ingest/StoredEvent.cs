@@ -1,12 +1,14 @@
 using System.Buffers;
 using System.Text.Json;
 using Funnel.Domain.Events;
+using Funnel.Domain.Privacy;
 
 namespace Funnel.Domain.Ingest;
 
 /// <summary>
 /// The one writer of the stored-event format (a raw NDJSON line): the call's own fields with <c>type</c> and
-/// <c>messageId</c> first, the context merged with the batch's, and the instants normalised to UTC milliseconds.
+/// <c>messageId</c> first, the context merged with the batch's, personal data masked, and the instants normalised
+/// to UTC milliseconds.
 /// Ingest writes every accepted event with it; the simulator writes its stored events with it too.
 /// </summary>
 public static class StoredEvent
@@ -18,10 +20,11 @@ public static class StoredEvent
 
     /// <summary>
     /// The stored line of <paramref name="call"/> (as the client sent it): <paramref name="timestamp"/> is after clock-skew
-    /// correction, <paramref name="clientTimestamp"/> the client's own (kept as <c>originalTimestamp</c>).
+    /// correction, <paramref name="clientTimestamp"/> the client's own (kept as <c>originalTimestamp</c>); every
+    /// property goes through <paramref name="masking"/> when given.
     /// </summary>
     public static ReadOnlyMemory<byte> Write(JsonElement call, EventType type, string messageId, DateTimeOffset timestamp,
-        DateTimeOffset? clientTimestamp, DateTimeOffset? sentAt, JsonElement? batchContext, DateTimeOffset receivedAt)
+        DateTimeOffset? clientTimestamp, DateTimeOffset? sentAt, JsonElement? batchContext, DateTimeOffset receivedAt, EventMasking? masking = null)
     {
         var buffer = new ArrayBufferWriter<byte>(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(call).Length + 256);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -33,10 +36,10 @@ public static class StoredEvent
             {
                 if (!RewrittenFields.Contains(property.Name))
                 {
-                    property.WriteTo(writer);
+                    Put(writer, masking, null, property);
                 }
             }
-            WriteContext(writer, call, batchContext);
+            WriteContext(writer, call, batchContext, masking);
             writer.WriteString("timestamp", Iso8601.Format(timestamp));
             if (clientTimestamp is { } client)
             {
@@ -53,7 +56,7 @@ public static class StoredEvent
     }
 
     /// <summary>Batch-level context applies to every event; the event's own keys win.</summary>
-    private static void WriteContext(Utf8JsonWriter writer, JsonElement e, JsonElement? batchContext)
+    private static void WriteContext(Utf8JsonWriter writer, JsonElement e, JsonElement? batchContext, EventMasking? masking)
     {
         var own = e.TryGetProperty("context", out var c) && c.ValueKind == JsonValueKind.Object ? c : (JsonElement?)null;
         if (own is null && batchContext is null)
@@ -66,7 +69,7 @@ public static class StoredEvent
         {
             foreach (var p in ownContext.EnumerateObject())
             {
-                p.WriteTo(writer);
+                Put(writer, masking, "context", p);
                 written.Add(p.Name);
             }
         }
@@ -74,9 +77,21 @@ public static class StoredEvent
         {
             foreach (var p in shared.EnumerateObject().Where(p => !written.Contains(p.Name)))
             {
-                p.WriteTo(writer);
+                Put(writer, masking, "context", p);
             }
         }
         writer.WriteEndObject();
+    }
+
+    private static void Put(Utf8JsonWriter writer, EventMasking? masking, string? parentPath, JsonProperty property)
+    {
+        if (masking is null)
+        {
+            property.WriteTo(writer);
+        }
+        else
+        {
+            masking.WriteProperty(writer, parentPath, property);
+        }
     }
 }

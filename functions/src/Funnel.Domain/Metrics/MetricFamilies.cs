@@ -23,16 +23,12 @@ public static class MetricFamilies
         HighIntentMetric.Observe(person, e);
     }
 
-    /// <summary>Drops what no report from processing day <paramref name="day"/> on can need again.</summary>
-    public static void EndOfDay(IEnumerable<PersonState> persons, int day)
+    /// <summary>Drops from the person what no report from processing day <paramref name="day"/> on can need again.</summary>
+    public static void EndOfDay(PersonState person, int day)
     {
-        ArgumentNullException.ThrowIfNull(persons);
-        var forget = RetentionMetric.ForgetBefore(day);
-        foreach (var person in persons)
-        {
-            forget(person);
-            HighIntentMetric.Forget(person, day);
-        }
+        ArgumentNullException.ThrowIfNull(person);
+        RetentionMetric.Forget(person, day);
+        HighIntentMetric.Forget(person, day);
     }
 
     /// <summary>Adds one person's contribution to a shard's figures for the report day.</summary>
@@ -144,6 +140,16 @@ internal static class FigureCounts
         if (!map.TryGetValue(key, out var value))
         {
             map[key] = value = create();
+        }
+        return value;
+    }
+
+    /// <summary>As above with the factory's argument passed in, so a static lambda allocates nothing per call on the counting path.</summary>
+    public static TValue GetOrAdd<TKey, TValue, TArg>(this SortedDictionary<TKey, TValue> map, TKey key, Func<TArg, TValue> create, TArg arg) where TKey : notnull
+    {
+        if (!map.TryGetValue(key, out var value))
+        {
+            map[key] = value = create(arg);
         }
         return value;
     }

@@ -22,6 +22,7 @@ public sealed class AggregationActivities(
     IOptions<PipelineOptions> pipeline,
     IOptions<ReportingOptions> reporting,
     TimeProvider time,
+    Funnel.Domain.Privacy.ErasedPersonsCache erasedPersons,
     ILogger<AggregationActivities> logger)
 {
     [Function(AggregationFunctionNames.PlanDay)]
@@ -71,7 +72,10 @@ public sealed class AggregationActivities(
             logger.LogWarning("Skipped malformed raw line {File}:{Line}: {Reason}", line.File, line.Line, line.Reason);
         }
 
+        var erased = await erasedPersons.ReadAsync(cancellationToken);
+        events = Funnel.Domain.Privacy.FoldErasure.Apply(erased, state, events);
         var figures = run.FoldShard(state, day, events, malformed.Count);
+        Funnel.Domain.Privacy.FoldErasure.ThrowIfMoreErased(erased, await erasedPersons.ReadAsync(cancellationToken));
         using (var snapshot = new MemoryStream())
         {
             run.WriteSnapshot(state, snapshot);

@@ -63,6 +63,7 @@ public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> op
         }
         // Outside the try: the report is out, so a failed announcement must not turn into run.failed.
         await context.CallActivityAsync(AggregationFunctionNames.Notify, new DayOutcome(day, published, null), retry);
+        await Privacy.ErasePersonsOrchestrator.AfterDayAsync(context, day);
         return published;
     }
 

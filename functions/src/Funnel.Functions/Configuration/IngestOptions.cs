@@ -18,4 +18,11 @@ public sealed class IngestOptions
 
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 5;
+
+    /// <summary>How long one request may wait for storage (write-key lookup and enqueue together) before it gets 503 with Retry-After.</summary>
+    public TimeSpan StorageTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Queued messages beyond which ingest answers 429 with Retry-After so clients slow down; 0 turns the bound off.</summary>
+    [Range(0, 100_000_000)]
+    public int MaxBacklog { get; set; }
 }

@@ -22,8 +22,12 @@ public sealed class PipelineOptions
     /// <summary>Standalone only: run the queue pollers in this process (under the Functions host its queue trigger calls the functions).</summary>
     public bool RunQueuePollers { get; set; } = true;
 
+    /// <summary>Standalone only: messages handled at once (the Functions host's <c>queues.batchSize</c> plays this part there).</summary>
     [Range(1, 64)]
-    public int PollerConcurrency { get; set; } = 4;
+    public int PollerConcurrency { get; set; } = 16;
+
+    /// <summary>Standalone only: how long a received message stays hidden; renewed while its function runs, so a message held by a killed process is back this soon.</summary>
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     public TimeSpan IdlePollDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 

@@ -13,13 +13,17 @@ namespace Funnel.Functions.Ingest;
 /// <summary>
 /// One ingest request from HTTP to the queue: reads the body within the limit, takes the write key out of
 /// the Basic credentials, validates through <see cref="EventIntake"/>, and enqueues the accepted events
-/// before the answer is given, so a 200 means the events are durably queued.
+/// before the answer is given, so a 200 means the events are durably queued. Storage gets
+/// <see cref="IngestOptions.StorageTimeout"/> per request: a key that cannot be checked or a batch that
+/// cannot be queued in time is a 503 with Retry-After, never a 500 or a request held for long.
 /// </summary>
 public sealed class EventIngestion(
     EventIntake intake,
     IEventBatchMessages messages,
     IQueueSender sender,
     IngestBackpressure backpressure,
+    EventsBacklog backlog,
+    IOptions<IngestOptions> options,
     IngestLimits limits,
     PipelineMetrics metrics,
     ILogger<EventIngestion> logger)
@@ -42,33 +46,66 @@ public sealed class EventIngestion(
         var request = new IngestRequest(
             kind, http.ContentType, http.Headers.ContentEncoding.ToString(),
             WriteKeyCredential.FromAuthorizationHeader(http.Headers.Authorization.ToString()), body);
-        var result = await intake.ReceiveAsync(request, cancellationToken);
+        var settings = options.Value;
+        using var storageTime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        storageTime.CancelAfter(settings.StorageTimeout);
+
+        IngestResult result;
+        try
+        {
+            result = await intake.ReceiveAsync(request, storageTime.Token);
+        }
+        catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
+        {
+            logger.LogWarning("Checking a write key failed ({Error}); answering 503", StorageError.Describe(ex));
+            return IngestResult.Refuse(IngestRefusal.StorageUnavailable, "writeKey", "the write key could not be checked because storage is not answering; retry later");
+        }
+        if (result.Erased > 0)
+        {
+            logger.LogInformation("Left out {Events} events of erased persons", result.Erased);
+        }
         if (result.Batch is null)
         {
             return result;
         }
-
         if (!await backpressure.TryEnterAsync(cancellationToken))
         {
             return IngestResult.Refuse(IngestRefusal.Busy, "queue", "too many requests are being queued; retry later");
         }
+        var reserved = 0;
         try
         {
-            var queued = await messages.ToMessagesAsync(result.Batch, cancellationToken);
-            await sender.SendAsync(StorageNames.EventsQueue, queued, cancellationToken);
+            var queued = await messages.ToMessagesAsync(result.Batch, storageTime.Token);
+            if (settings.MaxBacklog > 0)
+            {
+                if (!backlog.TryReserve(queued.Count, settings.MaxBacklog))
+                {
+                    return IngestResult.Refuse(IngestRefusal.Busy, "queue", $"processing is behind (about {backlog.Latest.Messages} queued messages, bound {settings.MaxBacklog}); retry later");
+                }
+                reserved = queued.Count;
+            }
+            await sender.SendAsync(StorageNames.EventsQueue, queued, storageTime.Token);
+            reserved = 0;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
         {
-            // Nothing is acknowledged: the client keeps the events and retries the whole batch.
-            logger.LogError(ex, "Enqueueing an accepted batch failed; answering that the queue is unavailable");
-            return IngestResult.Refuse(IngestRefusal.QueueUnavailable, "queue", "the event queue is unavailable; retry later");
+            // Nothing is acknowledged: the client keeps the events and retries the whole batch. A part that
+            // did reach the queue is written again under the same blob names, so the retry adds no duplicate.
+            logger.LogWarning("Enqueueing an accepted batch failed ({Error}); answering 503", StorageError.Describe(ex));
+            return IngestResult.Refuse(IngestRefusal.StorageUnavailable, "queue", "the event queue is not answering; retry later");
         }
         finally
         {
+            backlog.Release(reserved);
             backpressure.Exit();
         }
         return result;
     }
+
+    /// <summary>Any failure of storage, including our own timeout; not the client going away.</summary>
+    private static bool IsStorageFailure(Exception ex, CancellationToken clientGone) =>
+        !clientGone.IsCancellationRequested
+        && ex is Azure.RequestFailedException or OperationCanceledException or HttpRequestException or IOException or AggregateException;
 
     /// <summary>Reads at most <paramref name="limit"/> bytes; null when the body is longer.</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest http, int limit, CancellationToken cancellationToken)

@@ -19,7 +19,7 @@ public sealed class IngestHttpAnswer(IngestResult result, int retryAfterSeconds)
         IngestRefusal.TooLarge => StatusCodes.Status413PayloadTooLarge,
         IngestRefusal.UnsupportedContent => StatusCodes.Status415UnsupportedMediaType,
         IngestRefusal.Busy => StatusCodes.Status429TooManyRequests,
-        IngestRefusal.QueueUnavailable => StatusCodes.Status503ServiceUnavailable,
+        IngestRefusal.StorageUnavailable => StatusCodes.Status503ServiceUnavailable,
         _ => throw new InvalidOperationException($"no HTTP status for refusal {result.Refusal}"),
     };
 
@@ -33,7 +33,7 @@ public sealed class IngestHttpAnswer(IngestResult result, int retryAfterSeconds)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
         httpContext.Response.StatusCode = StatusCode;
-        if (result.Refusal is IngestRefusal.Busy or IngestRefusal.QueueUnavailable)
+        if (result.Refusal is IngestRefusal.Busy or IngestRefusal.StorageUnavailable)
         {
             httpContext.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         }

@@ -28,8 +28,9 @@ public sealed class FunctionInvoker
         var parameters = new List<(ParameterInfo, Source)>();
         foreach (var parameter in function.Method.GetParameters())
         {
+            // By position: hosts started in parallel may each get their own ParameterInfo objects for one method.
             Source? source =
-                parameter == function.TriggerParameter ? Source.Trigger
+                parameter.Position == function.TriggerParameter.Position ? Source.Trigger
                 : parameter.ParameterType == typeof(CancellationToken) ? Source.Cancellation
                 : parameter.GetCustomAttribute<DurableClientAttribute>() is not null ? Source.DurableClient
                 : parameter.ParameterType == typeof(string) && bindingDataNames.Contains(parameter.Name!, StringComparer.OrdinalIgnoreCase) ? Source.BindingData

@@ -1,4 +1,6 @@
+using Azure;
 using Funnel.Functions.Configuration;
+using Funnel.Storage;
 using Funnel.Storage.Queues;
 using Microsoft.Extensions.Options;
 
@@ -8,6 +10,9 @@ namespace Funnel.Standalone.Hosting;
 /// The standalone host's queue trigger: receives from a Storage queue, runs the function, deletes on
 /// success, backs off on failure, and parks a message in <c>{queue}-poison</c> with its reason after
 /// <see cref="PipelineOptions.MaxDeliveryCount"/> deliveries, as the Functions host's queue trigger does.
+/// A message stays hidden for <see cref="PipelineOptions.VisibilityTimeout"/>, renewed while its function
+/// runs, so one held by a killed process is back within that time. No storage error ends the poller:
+/// a failed receive, renew, delete, abandon or poison move is logged and the message comes back later.
 /// </summary>
 public sealed class QueuePoller(
     StorageQueueChannel channel,
@@ -15,8 +20,6 @@ public sealed class QueuePoller(
     IOptions<PipelineOptions> options,
     ILogger<QueuePoller> logger) : BackgroundService
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -26,56 +29,115 @@ public sealed class QueuePoller(
             return;
         }
         logger.LogInformation("Polling queue {Queue} ({Concurrency} at a time)", channel.Name, settings.PollerConcurrency);
-        var idle = settings.IdlePollDelay;
+        using var slots = new SemaphoreSlim(settings.PollerConcurrency);
+        var running = new HashSet<Task>();
         while (!stoppingToken.IsCancellationRequested)
         {
-            IReadOnlyList<QueuedMessage> messages;
             try
             {
-                messages = await channel.ReceiveAsync(Math.Min(32, settings.PollerConcurrency * 4), Lease, stoppingToken);
+                await slots.WaitAsync(stoppingToken);
+                var free = 1;
+                while (free < Math.Min(32, settings.PollerConcurrency) && slots.Wait(0, CancellationToken.None))
+                {
+                    free++;
+                }
+                IReadOnlyList<QueuedMessage> messages;
+                try
+                {
+                    messages = await channel.ReceiveAsync(free, settings.VisibilityTimeout, stoppingToken);
+                }
+                catch
+                {
+                    slots.Release(free);
+                    throw;
+                }
+                if (messages.Count < free)
+                {
+                    slots.Release(free - messages.Count);
+                }
+                if (messages.Count == 0)
+                {
+                    await Delay(settings.IdlePollDelay, stoppingToken);
+                    continue;
+                }
+                foreach (var message in messages)
+                {
+                    var work = HandleAndReleaseAsync(message, settings, slots, stoppingToken);
+                    lock (running)
+                    {
+                        running.Add(work);
+                    }
+                    _ = work.ContinueWith(done => { lock (running) { running.Remove(done); } }, TaskScheduler.Default);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                break;
             }
             catch (Exception ex)
             {
-                logger.LogWarning(ex, "Receiving from {Queue} failed; retrying", channel.Name);
-                await Delay(TimeSpan.FromSeconds(2), stoppingToken);
-                continue;
+                logger.LogWarning("Receiving from {Queue} failed ({Error}); retrying in 1 s", channel.Name, StorageError.Describe(ex));
+                await Delay(TimeSpan.FromSeconds(1), stoppingToken);
             }
-            if (messages.Count == 0)
-            {
-                await Delay(idle, stoppingToken);
-                continue;
-            }
-            await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = settings.PollerConcurrency, CancellationToken = stoppingToken },
-                async (message, ct) => await HandleOneAsync(message, settings, ct));
         }
+        Task[] pending;
+        lock (running)
+        {
+            pending = [.. running];
+        }
+        await Task.WhenAll(pending);
     }
 
-    private async Task HandleOneAsync(QueuedMessage message, PipelineOptions settings, CancellationToken cancellationToken)
+    private async Task HandleAndReleaseAsync(QueuedMessage message, PipelineOptions settings, SemaphoreSlim slots, CancellationToken stoppingToken)
     {
         try
         {
-            await handler(message, cancellationToken);
-            await channel.CompleteAsync(message, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Shutting down: the lease runs out and the message comes back.
+            await HandleOneAsync(message, settings, stoppingToken);
         }
         catch (Exception ex)
         {
-            try
+            // Never reached by design; kept so that no fault can end the poller or the host.
+            logger.LogError(ex, "Unexpected failure handling message {MessageId} of {Queue}", message.MessageId, channel.Name);
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private async Task HandleOneAsync(QueuedMessage message, PipelineOptions settings, CancellationToken stoppingToken)
+    {
+        using var renewal = new LeaseRenewal(channel, message, settings.VisibilityTimeout, logger);
+        Exception? failure = null;
+        try
+        {
+            await handler(message, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return; // Shutting down: the lease runs out and the message comes back.
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+        var current = await renewal.StopAsync();
+        try
+        {
+            if (failure is null)
             {
-                await SettleFailureAsync(message, ex, settings);
+                await channel.CompleteAsync(current, CancellationToken.None);
             }
-            catch (Exception settleError) when (settleError is not OperationCanceledException)
+            else
             {
-                // The message's lease runs out and it comes back: retried, never lost. The poller keeps going.
-                logger.LogWarning(settleError, "Could not settle failed message {MessageId} of {Queue}; it becomes visible again when its lease ends", message.MessageId, channel.Name);
+                await SettleFailureAsync(current, failure, settings);
             }
+        }
+        catch (Exception settleError)
+        {
+            // The message's lease runs out and it comes back: retried, never lost; its work is idempotent.
+            logger.LogWarning("Could not settle message {MessageId} of {Queue} ({Error}); it becomes visible again within {Lease}",
+                message.MessageId, channel.Name, StorageError.Describe(settleError), settings.VisibilityTimeout);
         }
     }
 
@@ -103,6 +165,51 @@ public sealed class QueuePoller(
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>Extends a message's invisibility every third of the timeout while its function runs.</summary>
+    private sealed class LeaseRenewal : IDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task<QueuedMessage> _loop;
+
+        public LeaseRenewal(StorageQueueChannel channel, QueuedMessage message, TimeSpan timeout, ILogger logger) =>
+            _loop = RenewAsync(channel, message, timeout, logger, _stop.Token);
+
+        /// <summary>Stops renewing; returns the message with its latest pop receipt.</summary>
+        public async Task<QueuedMessage> StopAsync()
+        {
+            await _stop.CancelAsync();
+            return await _loop;
+        }
+
+        public void Dispose() => _stop.Dispose();
+
+        private static async Task<QueuedMessage> RenewAsync(StorageQueueChannel channel, QueuedMessage message, TimeSpan timeout, ILogger logger, CancellationToken stop)
+        {
+            var current = message;
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(timeout / 3, stop);
+                    current = await channel.RenewAsync(current, timeout, stop);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (RequestFailedException ex) when (StorageQueueChannel.IsLeaseLost(ex))
+                {
+                    break; // Delivered again elsewhere; the work is idempotent.
+                }
+                catch (Exception ex)
+                {
+                    logger.LogWarning("Renewing the lease of message {MessageId} of {Queue} failed ({Error}); trying again", message.MessageId, channel.Name, StorageError.Describe(ex));
+                }
+            }
+            return current;
         }
     }
 }

@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
@@ -6,13 +7,20 @@ using Azure.Storage.Queues;
 
 namespace Funnel.Storage.Configuration;
 
-/// <summary>The three service clients, built once from <see cref="StorageOptions"/>.</summary>
+/// <summary>
+/// The three service clients, built once from <see cref="StorageOptions"/>. They re-create a missing
+/// container, queue or table on first use (<see cref="MissingResourcePolicy"/>) and give up on a
+/// silent server after <see cref="StorageOptions.NetworkTimeout"/> instead of the SDK's 100 s.
+/// </summary>
 public sealed class StorageClients
 {
     public StorageClients(StorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
+        var recreate = new MissingResourcePolicy(EnsureCreatedAsync);
+        var queueOptions = Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None }, options, recreate);
+        var blobOptions = Configure(new BlobClientOptions(), options, recreate);
+        var tableOptions = Configure(new TableClientOptions(), options, recreate);
         if (options.UsesIdentity)
         {
             if (options.BlobServiceUri is null || options.QueueServiceUri is null || options.TableServiceUri is null)
@@ -22,17 +30,27 @@ public sealed class StorageClients
             TokenCredential credential = string.Equals(options.Credential, "managedidentity", StringComparison.OrdinalIgnoreCase)
                 ? new ManagedIdentityCredential(options.ClientId is { Length: > 0 } id ? ManagedIdentityId.FromUserAssignedClientId(id) : ManagedIdentityId.SystemAssigned)
                 : new DefaultAzureCredential();
-            Blobs = new BlobServiceClient(options.BlobServiceUri, credential);
+            Blobs = new BlobServiceClient(options.BlobServiceUri, credential, blobOptions);
             Queues = new QueueServiceClient(options.QueueServiceUri, credential, queueOptions);
-            Tables = new TableServiceClient(options.TableServiceUri, credential);
+            Tables = new TableServiceClient(options.TableServiceUri, credential, tableOptions);
         }
         else
         {
             var connectionString = string.IsNullOrWhiteSpace(options.ConnectionString) ? StorageOptions.DevelopmentConnectionString : options.ConnectionString;
-            Blobs = new BlobServiceClient(connectionString);
+            Blobs = new BlobServiceClient(connectionString, blobOptions);
             Queues = new QueueServiceClient(connectionString, queueOptions);
-            Tables = new TableServiceClient(connectionString);
+            Tables = new TableServiceClient(connectionString, tableOptions);
         }
+    }
+
+    private static T Configure<T>(T clientOptions, StorageOptions options, HttpPipelinePolicy recreate) where T : ClientOptions
+    {
+        clientOptions.Retry.NetworkTimeout = options.NetworkTimeout;
+        clientOptions.Retry.MaxRetries = 3;
+        clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+        clientOptions.AddPolicy(recreate, HttpPipelinePosition.PerCall);
+        return clientOptions;
     }
 
     public BlobServiceClient Blobs { get; }

@@ -22,5 +22,8 @@ public sealed class StorageOptions
     /// <summary>Client id of the user-assigned managed identity.</summary>
     public string? ClientId { get; set; }
 
+    /// <summary>How long one storage call may stay silent before it is retried; the SDK's default (100 s) holds requests far past any client's patience.</summary>
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     public bool UsesIdentity => BlobServiceUri is not null || QueueServiceUri is not null || TableServiceUri is not null;
 }

@@ -1,12 +1,9 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Funnel.Storage.Keys;
 
 /// <summary>Table keys for secrets and ids we store hashed: SHA-256 hex as the row key, its first two characters as the partition.</summary>
 public static class HashedKey
 {
-    public static string Of(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+    public static string Of(string key) => Funnel.Domain.Privacy.PersonDigest.Of(key);
 
     public static string PartitionOf(string hash) => hash[..2];
 }

@@ -35,6 +35,12 @@ public sealed class EventBatchEnvelope(BlobServiceClient blobs, int maxMessageBy
         return messages;
     }
 
+    /// <summary>Only names this envelope writes: no path separators, dots or escapes can reach another blob or container.</summary>
+    internal static bool IsOverflowBlobName(string name) =>
+        name.EndsWith(".json", StringComparison.Ordinal) && RawEventBatchCodec.IsSafeBlobSegment(name[..^".json".Length]);
+
+    private static string Truncate(string text) => text.Length <= 80 ? text : text[..80] + "…";
+
     public async Task<RawEventBatch> FromMessageAsync(string message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -56,6 +62,10 @@ public sealed class EventBatchEnvelope(BlobServiceClient blobs, int maxMessageBy
         if (payloadBlob is null)
         {
             return RawEventBatchCodec.Deserialize(bytes);
+        }
+        if (!IsOverflowBlobName(payloadBlob))
+        {
+            throw new FormatException($"payloadBlob must name a blob of the {StorageNames.IngestOverflowContainer} container ({{batchId}}.json), not '{Truncate(payloadBlob)}'");
         }
         var content = await _overflow.GetBlobClient(payloadBlob).DownloadContentAsync(cancellationToken);
         return RawEventBatchCodec.Deserialize(content.Value.Content.ToMemory());

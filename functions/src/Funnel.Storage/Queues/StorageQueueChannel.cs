@@ -35,11 +35,23 @@ public sealed class StorageQueueChannel
         {
             await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
         }
-        catch (RequestFailedException ex) when (ex.Status == 404)
+        catch (RequestFailedException ex) when (IsLeaseLost(ex))
         {
-            // Already gone: another poller finished it after our lease ran out. The work is idempotent.
+            // Already gone, or delivered again after our lease ran out: the next delivery redoes idempotent work.
         }
     }
+
+    /// <summary>Keeps a message hidden for <paramref name="visibilityTimeout"/> more while it is worked on; returns it with its new pop receipt.</summary>
+    public async Task<QueuedMessage> RenewAsync(QueuedMessage message, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var receipt = await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: visibilityTimeout, cancellationToken: cancellationToken);
+        return message with { PopReceipt = receipt.Value.PopReceipt };
+    }
+
+    /// <summary>The message is no longer ours to settle: deleted, or received again with a new pop receipt.</summary>
+    public static bool IsLeaseLost(RequestFailedException error) =>
+        error is { Status: 404 } || error.ErrorCode is "PopReceiptMismatch" or "MessageNotFound";
 
     /// <summary>Makes a failed message visible again after <paramref name="delay"/> (backoff before the next try).</summary>
     public async Task AbandonAsync(QueuedMessage message, TimeSpan delay, CancellationToken cancellationToken)
@@ -49,7 +61,7 @@ public sealed class StorageQueueChannel
         {
             await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: delay, cancellationToken: cancellationToken);
         }
-        catch (RequestFailedException ex) when (ex.Status == 404)
+        catch (RequestFailedException ex) when (IsLeaseLost(ex))
         {
         }
     }
@@ -91,6 +103,15 @@ public sealed class StorageQueueChannel
 
     public async Task<int> ApproximateCountAsync(CancellationToken cancellationToken) =>
         (await _queue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
+
+    /// <summary>The queue's length and how long its oldest visible message has waited (zero when empty).</summary>
+    public async Task<QueueBacklog> BacklogAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var count = await ApproximateCountAsync(cancellationToken);
+        var oldest = count == 0 ? [] : (await _queue.PeekMessagesAsync(1, cancellationToken)).Value;
+        var age = oldest.Length > 0 && oldest[0].InsertedOn is { } inserted ? now - inserted : TimeSpan.Zero;
+        return new QueueBacklog(count, age < TimeSpan.Zero ? TimeSpan.Zero : age);
+    }
 
     private static PoisonMessage ToPoison(string id, string popReceipt, string body) =>
         PoisonEnvelope.TryUnwrap(body) is { } envelope

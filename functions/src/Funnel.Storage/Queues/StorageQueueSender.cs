@@ -18,10 +18,7 @@ public sealed class StorageQueueSender(QueueServiceClient queues, TimeProvider t
     {
         ArgumentNullException.ThrowIfNull(messages);
         var queue = queues.GetQueueClient(queueName);
-        foreach (var message in messages)
-        {
-            await queue.SendMessageAsync(message, cancellationToken);
-        }
+        await Task.WhenAll(messages.Select(message => queue.SendMessageAsync(message, cancellationToken)));
     }
 
     public async Task ParkAsync(string queueName, string message, string reason, CancellationToken cancellationToken) =>

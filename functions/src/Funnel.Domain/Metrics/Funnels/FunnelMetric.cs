@@ -76,7 +76,7 @@ public static class FunnelMetric
             return;
         }
         var funnel = FunnelFigures.At(figures, f);
-        var cohort = funnel.Cohorts.GetOrAdd(cohortDay, () => new FunnelCohortFigures(steps.Count));
+        var cohort = funnel.Cohorts.GetOrAdd(cohortDay, static n => new FunnelCohortFigures(n), steps.Count);
         var reached = 1;
         for (var k = 1; k < steps.Count; k++)
         {
@@ -93,12 +93,12 @@ public static class FunnelMetric
         {
             cohort.Reached[k]++;
         }
-        AddReached(funnel.Channel.GetOrAdd(person.ChannelOrDirect, () => new long[steps.Count]), reached);
-        AddReached(funnel.Platform.GetOrAdd(person.PlatformOrUnknown, () => new long[steps.Count]), reached);
+        AddReached(funnel.Channel.GetOrAdd(person.ChannelOrDirect, static n => new long[n], steps.Count), reached);
+        AddReached(funnel.Platform.GetOrAdd(person.PlatformOrUnknown, static n => new long[n], steps.Count), reached);
         foreach (var (experiment, (_, variant)) in person.Exposures)
         {
             var variants = funnel.Variant.GetOrAdd(experiment, () => new SortedDictionary<string, long[]>(StringComparer.Ordinal));
-            AddReached(variants.GetOrAdd(variant, () => new long[steps.Count]), reached);
+            AddReached(variants.GetOrAdd(variant, static n => new long[n], steps.Count), reached);
         }
     }
 
@@ -210,7 +210,7 @@ public sealed class FunnelFigures
     {
         foreach (var (day, cohort) in other.Cohorts)
         {
-            Cohorts.GetOrAdd(day, () => new FunnelCohortFigures(cohort.Reached.Length)).Merge(cohort);
+            Cohorts.GetOrAdd(day, static n => new FunnelCohortFigures(n), cohort.Reached.Length).Merge(cohort);
         }
         FigureCounts.MergeCounts(Channel, other.Channel);
         FigureCounts.MergeCounts(Platform, other.Platform);

@@ -36,20 +36,17 @@ public static class RetentionMetric
     /// Rolling retention of the newest 31 signup cohorts reads events up to 31 days after signup; older instants,
     /// and those of persons who signed up before then, are not needed again.
     /// </summary>
-    internal static Action<PersonState> ForgetBefore(int day)
+    internal static void Forget(PersonState person, int day)
     {
         var cutoff = ZoneDays.UtcStartOf(day - RollingInstantDays) - ZoneSlackMs;
-        return person =>
+        if (person.SignupAt != long.MaxValue && person.SignupAt < cutoff)
         {
-            if (person.SignupAt != long.MaxValue && person.SignupAt < cutoff)
-            {
-                person.RecentInstants.Clear();
-            }
-            else
-            {
-                ForgetInstantsBefore(person.RecentInstants, cutoff);
-            }
-        };
+            person.RecentInstants.Clear();
+        }
+        else
+        {
+            ForgetInstantsBefore(person.RecentInstants, cutoff);
+        }
     }
 
     /// <summary>Instants are sorted, so the old ones are a prefix.</summary>

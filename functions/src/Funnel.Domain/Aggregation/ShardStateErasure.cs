@@ -1,0 +1,18 @@
+namespace Funnel.Domain.Aggregation;
+
+/// <summary>Forgetting persons in a shard's state: their state goes, nobody else's changes.</summary>
+public static class ShardStateErasure
+{
+    /// <summary>Removes every person whose key <paramref name="erased"/> accepts; returns the removed keys.</summary>
+    public static IReadOnlyList<string> RemovePersons(this ShardState state, Func<string, bool> erased)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(erased);
+        var removed = state.Persons.Keys.Where(erased).ToList();
+        foreach (var key in removed)
+        {
+            state.Persons.Remove(key);
+        }
+        return removed;
+    }
+}

@@ -1,0 +1,48 @@
+using Funnel.Domain.Events;
+
+namespace Funnel.Domain.Privacy;
+
+/// <summary>
+/// Accepts an erasure request: finds every id of the person (a user and the devices linked to them; a
+/// device linked to a user stands for that user), logs their digests and shards, forgets their identity
+/// links, and from then on this process drops their events at ingest. The id itself is never stored.
+/// </summary>
+public sealed class ErasureIntake(IErasureLog log, IPersonDevices devices, ShardRouter router, ErasedPersonsCache erased, TimeProvider time)
+{
+    public const string UserIdKind = "userId";
+    public const string AnonymousIdKind = "anonymousId";
+
+    public async Task<ErasureRequest> AcceptAsync(string idKind, string id, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        if (idKind is not (UserIdKind or AnonymousIdKind))
+        {
+            throw new ArgumentException($"'{idKind}' is neither {UserIdKind} nor {AnonymousIdKind}", nameof(idKind));
+        }
+        var user = idKind == UserIdKind ? id : await devices.UserOfAsync(id, cancellationToken);
+        var ids = new HashSet<string>(StringComparer.Ordinal) { id };
+        if (user is not null)
+        {
+            ids.Add(user);
+            ids.UnionWith(await devices.DevicesOfAsync(user, cancellationToken));
+        }
+        var now = time.GetUtcNow();
+        var request = new ErasureRequest(
+            Guid.CreateVersion7(now).ToString("N"),
+            idKind,
+            [.. ids.Select(PersonDigest.Of).Order(StringComparer.Ordinal)],
+            [.. ids.Select(router.ShardOf).Distinct().Order()],
+            now,
+            ErasureStatus.Pending,
+            ErasureCounts.Zero);
+        await log.AddAsync(request, cancellationToken);
+        await erased.ReadAsync(cancellationToken);
+        var links = await devices.ForgetAsync(request.Digests, cancellationToken);
+        if (links > 0)
+        {
+            request = request with { Removed = request.Removed with { IdentityLinks = links } };
+            await log.UpdateAsync(request, cancellationToken);
+        }
+        return request;
+    }
+}

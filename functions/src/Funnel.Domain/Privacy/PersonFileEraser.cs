@@ -1,0 +1,81 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Funnel.Domain.Privacy;
+
+/// <summary>
+/// Rewrites a line-oriented file of the reports container (an audience list: NDJSON, CSV, plain ids;
+/// gzip or not) without the lines that name an erased person. A JSON line names a person when any of
+/// its string values is one of their ids; any other line when one of its comma-, tab- or
+/// semicolon-separated cells is.
+/// </summary>
+public static class PersonFileEraser
+{
+    private static readonly char[] CellSeparators = [',', '\t', ';'];
+
+    public static FileErasure Erase(byte[] content, ErasedPersons erased)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(erased);
+        var gzip = content.Length >= 2 && content[0] == 0x1f && content[1] == 0x8b;
+        var text = Encoding.UTF8.GetString(gzip ? RawSliceEraser.Gunzip(content) : content);
+        var removed = new Dictionary<string, int>(StringComparer.Ordinal);
+        var kept = new List<string>();
+        foreach (var line in text.Split('\n'))
+        {
+            var requests = Mentions(line, erased);
+            foreach (var request in requests)
+            {
+                removed[request] = removed.GetValueOrDefault(request) + 1;
+            }
+            if (requests.Count == 0)
+            {
+                kept.Add(line);
+            }
+        }
+        if (removed.Count == 0)
+        {
+            return FileErasure.Unchanged;
+        }
+        var bytes = Encoding.UTF8.GetBytes(string.Join('\n', kept));
+        return new FileErasure(gzip ? RawSliceEraser.Gzip(bytes) : bytes, removed);
+    }
+
+    private static List<string> Mentions(string line, ErasedPersons erased)
+    {
+        var trimmed = line.Trim();
+        if (trimmed.Length == 0)
+        {
+            return [];
+        }
+        IEnumerable<string> candidates;
+        if (trimmed.StartsWith('{') || trimmed.StartsWith('['))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(trimmed);
+                candidates = Strings(document.RootElement).ToList();
+            }
+            catch (JsonException)
+            {
+                candidates = Cells(trimmed);
+            }
+        }
+        else
+        {
+            candidates = Cells(trimmed);
+        }
+        return candidates.SelectMany(c => erased.RequestsOf(c)).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private static IEnumerable<string> Cells(string line) =>
+        line.Split(CellSeparators).Select(c => c.Trim().Trim('"').Trim()).Where(c => c.Length > 0).Append(line);
+
+    private static IEnumerable<string> Strings(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.String => [e.GetString()!],
+        JsonValueKind.Object => e.EnumerateObject().SelectMany(p => Strings(p.Value)),
+        JsonValueKind.Array => e.EnumerateArray().SelectMany(Strings),
+        _ => [],
+    };
+}

@@ -1,0 +1,75 @@
+using Funnel.Functions.Telemetry;
+using Funnel.Storage;
+using Funnel.Storage.Queues;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Funnel.Functions.Ingest;
+
+/// <summary>
+/// Samples the events queue every two seconds: its length and the age of its oldest message, published
+/// as metrics and read by ingest to answer 429 when processing falls too far behind
+/// (<see cref="Configuration.IngestOptions.MaxBacklog"/>). A request never waits for a sample.
+/// </summary>
+public sealed class EventsBacklog(QueueServiceClient queues, TimeProvider time, PipelineMetrics metrics, ILogger<EventsBacklog> logger) : BackgroundService
+{
+    private static readonly TimeSpan SampleEvery = TimeSpan.FromSeconds(2);
+    private readonly StorageQueueChannel _events = new(queues, StorageNames.EventsQueue);
+    private QueueBacklog _latest;
+    private int _sentSinceSample;
+
+    /// <summary>The last sample; zero until the first one, and kept while storage does not answer.</summary>
+    public QueueBacklog Latest => _latest;
+
+    /// <summary>
+    /// Counts <paramref name="messages"/> about to be queued, unless the last sample plus what this instance
+    /// queued since would pass <paramref name="bound"/>: the bound holds between samples too.
+    /// </summary>
+    public bool TryReserve(int messages, int bound)
+    {
+        var pending = Interlocked.Add(ref _sentSinceSample, messages);
+        if (_latest.Messages + pending <= bound)
+        {
+            return true;
+        }
+        Release(messages);
+        return false;
+    }
+
+    /// <summary>Gives back a reservation whose messages were not queued.</summary>
+    public void Release(int messages) => Interlocked.Add(ref _sentSinceSample, -messages);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        metrics.WatchBacklog(StorageNames.EventsQueue, () => _latest);
+        using var timer = new PeriodicTimer(SampleEvery, time);
+        do
+        {
+            try
+            {
+                // Messages queued while the sample is taken may be counted twice, never missed: the estimate errs high.
+                var counted = Volatile.Read(ref _sentSinceSample);
+                _latest = await _events.BacklogAsync(time.GetUtcNow(), stoppingToken);
+                Interlocked.Add(ref _sentSinceSample, -counted);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogDebug("Sampling the {Queue} backlog failed ({Error})", StorageNames.EventsQueue, StorageError.Describe(ex));
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

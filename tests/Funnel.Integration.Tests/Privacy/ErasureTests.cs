@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Funnel.Integration.Tests.Aggregation;
+using Funnel.Storage;
+
+namespace Funnel.Integration.Tests.Privacy;
+
+/// <summary>An erasure request through the standalone host against Azurite, end to end.</summary>
+public class ErasureTests
+{
+    [Fact]
+    public async Task After_the_request_and_the_next_run_nothing_stored_mentions_the_person_everyone_else_is_intact_and_the_report_equals_the_oracle_without_them()
+    {
+        await using var scenario = await ErasureScenario.StartAsync(days: 12);
+        var days = scenario.Data.Days;
+        var theirDays = scenario.UploadedRawLines().Where(b => b.Value.Any(l => scenario.IsPersons(ErasureScenario.PersonOf(l))))
+            .Select(b => b.Key.Split('/')[1]).Distinct().Count();
+        Assert.True(theirDays >= 10, $"the person has events on {theirDays} days");
+        var theirLines = scenario.UploadedRawLines().Values.SelectMany(l => l).Count(l => scenario.IsPersons(ErasureScenario.PersonOf(l)));
+        var theirBlobs = scenario.UploadedRawLines().Count(b => b.Value.Any(l => scenario.IsPersons(ErasureScenario.PersonOf(l))));
+
+        await scenario.RunDaysAsync(days[0], days[^2]);
+        var published = await scenario.ReadAllBlobsAsync();
+
+        var accepted = await scenario.RequestErasureAsync(new { userId = scenario.Person });
+        var id = accepted.GetProperty("id").GetString()!;
+        Assert.Equal("Pending", accepted.GetProperty("status").GetString());
+        Assert.Equal(1, accepted.GetProperty("removed").GetProperty("identityLinks").GetInt32());
+        Assert.DoesNotContain(scenario.Person, accepted.GetRawText(), StringComparison.Ordinal);
+
+        // From acceptance on, their new events (as the user or from the linked device) are acknowledged and not stored.
+        using (var ingest = new HttpRequestMessage(HttpMethod.Post, "/v1/batch"))
+        {
+            ingest.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(AggregationFixture.WriteKey + ":")));
+            ingest.Content = new StringContent(
+                $$"""{"batch":[{"type":"track","event":"Order Completed","userId":"{{scenario.Person}}"},{"type":"page","anonymousId":"{{ErasureScenario.Device}}"}]}""",
+                Encoding.UTF8, "application/json");
+            using var answer = await scenario.Client.SendAsync(ingest);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            Assert.Equal(2, (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted").GetInt32());
+        }
+
+        await scenario.RunDaysAsync(days[^1], days[^1]);
+
+        var status = await scenario.ErasureAsync(id);
+        Assert.Equal("Completed", status.GetProperty("status").GetString());
+        var removed = status.GetProperty("removed");
+        Assert.Equal(theirLines, removed.GetProperty("rawEvents").GetInt64());
+        Assert.Equal(theirBlobs, removed.GetProperty("rawBlobs").GetInt32());
+        Assert.True(removed.GetProperty("snapshots").GetInt32() >= theirDays, status.GetRawText());
+        Assert.True(removed.GetProperty("partials").GetInt32() >= theirDays, status.GetRawText());
+        Assert.Equal(2, removed.GetProperty("audienceFiles").GetInt32());
+        Assert.Equal(1, removed.GetProperty("identityLinks").GetInt32());
+        Assert.Equal(JsonValueKind.Null, status.GetProperty("remaining").ValueKind);
+
+        await scenario.AssertPersonGoneAndOthersKeptAsync();
+        Assert.True(JsonNode.DeepEquals(scenario.OracleWithoutPerson(days[^1]), await scenario.PublishedReportAsync(days[^1])), "the report after the erasure differs from the oracle over the data without the person");
+
+        // Reports already published stay as published.
+        var after = await scenario.ReadAllBlobsAsync();
+        foreach (var day in days.SkipLast(1))
+        {
+            foreach (var file in new[] { "report.json", "report.csv", "report.html" })
+            {
+                var name = $"{StorageNames.ReportsContainer}/{day:yyyy-MM-dd}/{file}";
+                Assert.Equal(published[name], after[name]);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_request_names_one_id_and_an_unknown_request_is_not_found()
+    {
+        await using var scenario = await ErasureScenario.StartAsync(days: 2);
+        foreach (var (body, field) in new (string, string)[]
+        {
+            ("{}", "userId"),
+            ("""{"userId":"a","anonymousId":"b"}""", "userId"),
+            ("""{"anonymousId":42}""", "anonymousId"),
+            ("""{"userId":"   "}""", "userId"),
+            ("[1]", "body"),
+            ("not json", "body"),
+        })
+        {
+            using var response = await scenario.Client.PostAsync("/ops/privacy/erasures", new StringContent(body, Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal(field, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")[0].GetProperty("field").GetString());
+        }
+        using (var unknown = await scenario.Client.GetAsync("/ops/privacy/erasures/0123456789abcdef0123456789abcdef"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        }
+        using var anonymous = new HttpClient { BaseAddress = scenario.Client.BaseAddress };
+        using var refused = await anonymous.PostAsync("/ops/privacy/erasures", new StringContent("""{"userId":"x"}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+}

@@ -1,0 +1,23 @@
+using Funnel.Domain.Metrics;
+using Funnel.Oracle;
+
+namespace Funnel.Testing;
+
+/// <summary>The engine's definitions in the independent oracle's own terms: the one place the two meet, and test code.</summary>
+public static class OracleMapping
+{
+    public static OracleDefinitions For(MetricDefinitions definitions)
+    {
+        ArgumentNullException.ThrowIfNull(definitions);
+        return new(
+            definitions.Funnels.Select(f => new OracleFunnel(f.Name, f.Steps.Select(s => new OracleStep(s.Event, s.WindowDays, s.Label, s.Property, s.EqualsValue)).ToList())).ToList(),
+            definitions.SignupEvent,
+            definitions.PurchaseEvent,
+            definitions.ExperimentEvent,
+            definitions.ExperimentConversionStep,
+            definitions.ControlVariant,
+            definitions.Currency,
+            definitions.ChannelDailyCosts ?? new Dictionary<string, decimal>(),
+            definitions.TrackingPlan);
+    }
+}
