@@ -13,6 +13,10 @@ public static class HighIntentBlock
             && k.Day <= reportDay && reportDay - k.Day < ReportWindows.HighIntentDays
             && !p.Purchases.Any(o => o.Event.Timestamp >= k.Event.Timestamp && o.Day <= reportDay));
 
+    /// <summary>The time of the latest cart or checkout that happened by the report day.</summary>
+    public static long LatestIntentAt(Person p, int reportDay) =>
+        p.Events.Where(k => k.Event.Type == EventType.Track && IntentNames.Contains(k.Event.Name) && k.Day <= reportDay).Max(k => k.Event.Timestamp);
+
     public static JsonObject Build(IReadOnlyList<Person> persons, int reportDay)
     {
         var intent = persons.Where(p => HasIntent(p, reportDay)).ToList();

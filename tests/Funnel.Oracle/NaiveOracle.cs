@@ -12,6 +12,32 @@ public sealed class NaiveOracle(OracleDefinitions definitions, string timeZone)
 {
     private readonly ZoneCalendar _calendar = new(timeZone);
 
+    /// <summary>
+    /// The audiences beside the report, by file name (<c>audiences/{name}.csv</c>), each as its data lines
+    /// <c>person,fact</c> sorted by person: open carts with the time of the latest cart or checkout by the day,
+    /// churn warning and churned persons with their last active day.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Audiences(IReadOnlyDictionary<DateOnly, IReadOnlyList<ProductEvent>> byProcessingDay, DateOnly reportDay)
+    {
+        ArgumentNullException.ThrowIfNull(byProcessingDay);
+        var d = reportDay.DayNumber;
+        var persons = new ProcessingLedger(byProcessingDay, d, _calendar).Events
+            .GroupBy(k => k.Event.PersonKey, StringComparer.Ordinal)
+            .Select(g => (Key: g.Key, Person: new Person(g.ToList(), definitions)))
+            .OrderBy(p => p.Key, StringComparer.Ordinal)
+            .ToList();
+        List<string> InStage(string stage) => persons.Where(p => LifecycleBlock.Stage(p.Person, d) == stage)
+            .Select(p => $"{p.Key},{ZoneCalendar.DayText(p.Person.Events.Where(k => k.Day <= d).Max(k => k.Day))}").ToList();
+        return new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+        {
+            ["audiences/high-intent.csv"] = persons.Where(p => HighIntentBlock.HasIntent(p.Person, d))
+                .Select(p => $"{p.Key},{DateTimeOffset.FromUnixTimeMilliseconds(HighIntentBlock.LatestIntentAt(p.Person, d)).UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fff'Z'", System.Globalization.CultureInfo.InvariantCulture)}")
+                .ToList(),
+            ["audiences/churn-warning.csv"] = InStage("churnWarning"),
+            ["audiences/win-back.csv"] = InStage("churned"),
+        };
+    }
+
     public JsonObject Report(IReadOnlyDictionary<DateOnly, IReadOnlyList<ProductEvent>> byProcessingDay, DateOnly reportDay, ReportIdentity identity, long malformed = 0)
     {
         ArgumentNullException.ThrowIfNull(byProcessingDay);

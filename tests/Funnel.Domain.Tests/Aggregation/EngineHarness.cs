@@ -71,11 +71,20 @@ internal static class EngineHarness
         }).Generate();
 
     /// <summary>The engine's report for every processing day, folding day by day.</summary>
-    public static List<DailyReport> Run(SortedDictionary<DateOnly, List<ProductEvent>> data, string zone, int shards)
+    public static List<DailyReport> Run(SortedDictionary<DateOnly, List<ProductEvent>> data, string zone, int shards, List<AudienceFigures>? audiences = null)
     {
         var engine = new DailyAggregation(Definitions, zone, shards, new FixedClock(GeneratedAt));
-        return data.Select(day => engine.FoldDay(day.Key, day.Value)).ToList();
+        return data.Select(day =>
+        {
+            var report = engine.FoldDay(day.Key, day.Value);
+            audiences?.Add(engine.LastAudiences);
+            return report;
+        }).ToList();
     }
+
+    /// <summary>The oracle's audience lines for one processing day.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> OracleAudiences(SortedDictionary<DateOnly, List<ProductEvent>> data, string zone, DateOnly day) =>
+        new NaiveOracle(ForOracle(Definitions), zone).Audiences(data.ToDictionary(p => p.Key, p => (IReadOnlyList<ProductEvent>)p.Value), day);
 
     /// <summary>The engine's definitions in the oracle's own terms: the one place the two meet, and test code.</summary>
     public static OracleDefinitions ForOracle(MetricDefinitions definitions) => Funnel.Testing.OracleMapping.For(definitions);

@@ -1,3 +1,6 @@
+using System.Text;
+using Funnel.Domain.Metrics;
+using Funnel.Domain.Reports.Rendering;
 using System.Text.Json.Nodes;
 
 namespace Funnel.Domain.Tests.Aggregation;
@@ -11,7 +14,8 @@ public class OracleTests
     public void Every_report_of_a_long_run_with_late_duplicate_and_shuffled_events_equals_the_naive_oracle_field_by_field(string zone, int seed, int days, int signupsPerDay)
     {
         var data = EngineHarness.WithDefects(EngineHarness.DataSet(seed, days, signupsPerDay, zone));
-        var reports = EngineHarness.Run(data, zone, shards: 4);
+        var audiences = new List<AudienceFigures>();
+        var reports = EngineHarness.Run(data, zone, shards: 4, audiences);
         Assert.True(reports.Count >= days);
         if (days > 120)
         {
@@ -31,6 +35,21 @@ public class OracleTests
             var expected = EngineHarness.Oracle(data, zone, day);
             differences.AddRange(JsonComparison.Differences(expected, EngineHarness.Parsed(report)).Select(d => $"{day:yyyy-MM-dd} {d}"));
         }
+        // Audience files on every 7th day and the last: the same persons with the same facts as the oracle's.
+        foreach (var (day, index) in data.Keys.Select((d, i) => (d, i)).Where(p => p.i % 7 == 6 || p.i == data.Count - 1))
+        {
+            var files = AudienceCsv.Render(audiences[index]);
+            foreach (var (file, lines) in EngineHarness.OracleAudiences(data, zone, day))
+            {
+                var text = Encoding.UTF8.GetString(files[file]);
+                Assert.StartsWith("\uFEFF", text, StringComparison.Ordinal);
+                var rows = text[1..].Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
+                if (!rows.SequenceEqual(lines))
+                {
+                    differences.Add($"{day:yyyy-MM-dd} {file}: {rows.Count} rows, oracle {lines.Count}; first differing: {rows.Except(lines).Concat(lines.Except(rows)).FirstOrDefault()}");
+                }
+            }
+        }
         Assert.True(differences.Count == 0,
             $"{differences.Count} fields differ from the oracle (expected = oracle, actual = engine); the first {Math.Min(20, differences.Count)}:\n{string.Join("\n", differences.Take(20))}");
         Assert.Contains(reports, r => r.Lifecycle.Stages.Churned > 0 && r.Lifecycle.Stages.ChurnWarning > 0 && r.Lifecycle.Stages.Mature > 0 && r.Lifecycle.Kpis.SaveRate7 > 0);
@@ -38,6 +57,7 @@ public class OracleTests
         Assert.Contains(reports, r => r.Lifecycle.Kpis.NewD1 > 0);
         Assert.Contains(reports, r => r.WinBack.Cohorts.Any(c => c.Mature && c.ActiveWithin7 > 0));
         Assert.Contains(reports, r => r.HighIntent.ByChannel.Count >= 2);
+        Assert.Contains(audiences, a => a.HighIntent.Count > 0 && a.ChurnWarning.Count > 0 && a.WinBack.Count > 0);
         Assert.Contains(reports, r => r.DataQuality.Accuracy.InvalidRevenue > 0 && r.DataQuality.Completeness.MissingPlatform > 0
             && r.DataQuality.Consistency.UnknownEvents.Count == 2 && r.DataQuality.Timeliness.LagSeconds.P99 > 0);
     }

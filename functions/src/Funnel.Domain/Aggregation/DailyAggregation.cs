@@ -39,6 +39,9 @@ public sealed class DailyAggregation
 
     public DateOnly? FirstDay { get; private set; }
 
+    /// <summary>The audiences beside the last report <see cref="FoldDay"/> returned.</summary>
+    public AudienceFigures LastAudiences { get; private set; } = new();
+
     /// <summary>Folds one processing day's events (any order, any shard) and returns that day's report.</summary>
     public DailyReport FoldDay(DateOnly day, IEnumerable<ProductEvent> events, long malformed = 0)
     {
@@ -47,6 +50,8 @@ public sealed class DailyAggregation
         var partials = new ReportFigures[_shards.Length];
         Parallel.For(0, _shards.Length, s =>
             partials[s] = _run.FoldShard(_shards[s], day, byShard.GetValueOrDefault(s) ?? [], s == 0 ? malformed : 0));
-        return _run.Assemble(day, partials, FirstDay.Value, _time.GetUtcNow());
+        var published = _run.Publish(day, partials, FirstDay.Value, _time.GetUtcNow());
+        LastAudiences = published.Audiences;
+        return published.Report;
     }
 }

@@ -38,11 +38,20 @@ public sealed class DayRun
 
     /// <summary>Merges the partials of every shard (in shard order) into the day's report.</summary>
     public DailyReport Assemble(DateOnly day, IEnumerable<ReportFigures> partials, DateOnly firstRawDay, DateTimeOffset generatedAt, DateTimeOffset? provisionalThrough = null) =>
-        ReportAssembler.Assemble(
-            ReportFigures.Merge(partials),
-            new ReportContext(day, TimeZone, firstRawDay, generatedAt, Definitions) { ProvisionalThrough = provisionalThrough });
+        Publish(day, partials, firstRawDay, generatedAt, provisionalThrough).Report;
+
+    /// <summary>Merges the partials of every shard into the day's report and the audiences that go beside it.</summary>
+    public PublishedDay Publish(DateOnly day, IEnumerable<ReportFigures> partials, DateOnly firstRawDay, DateTimeOffset generatedAt, DateTimeOffset? provisionalThrough = null)
+    {
+        var merged = ReportFigures.Merge(partials);
+        var report = ReportAssembler.Assemble(merged, new ReportContext(day, TimeZone, firstRawDay, generatedAt, Definitions) { ProvisionalThrough = provisionalThrough });
+        return new PublishedDay(report, merged.Audiences);
+    }
 
     public ShardState ReadSnapshot(Stream input, string source) => StateSnapshot.Read(input, Fold.Slots.Count, source);
 
     public void WriteSnapshot(ShardState state, Stream output) => StateSnapshot.Write(state, Fold.Slots.Count, output);
 }
+
+/// <summary>A day's report and its audiences, from the same merged figures.</summary>
+public sealed record PublishedDay(DailyReport Report, AudienceFigures Audiences);

@@ -17,9 +17,9 @@ public static class ShardFigures
             FunnelCohortDays = funnelCohortDays,
             RetentionCohortDays = retentionCohortDays,
         };
-        foreach (var person in state.Persons.Values)
+        foreach (var (key, person) in state.Persons)
         {
-            MetricFamilies.Count(person, day, figures);
+            MetricFamilies.Count(key, person, day, figures);
         }
         return figures;
     }

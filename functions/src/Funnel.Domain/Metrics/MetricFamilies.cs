@@ -32,8 +32,9 @@ public static class MetricFamilies
     }
 
     /// <summary>Adds one person's contribution to a shard's figures for the report day.</summary>
-    public static void Count(PersonState person, CountingDay day, ReportFigures figures)
+    public static void Count(string personKey, PersonState person, CountingDay day, ReportFigures figures)
     {
+        ArgumentNullException.ThrowIfNull(personKey);
         ArgumentNullException.ThrowIfNull(person);
         ArgumentNullException.ThrowIfNull(day);
         ArgumentNullException.ThrowIfNull(figures);
@@ -46,6 +47,7 @@ public static class MetricFamilies
         LifecycleMetric.Count(person, day, figures.Lifecycle);
         WinBackMetric.Count(person, day, figures.WinBack);
         HighIntentMetric.Count(person, day, figures.HighIntent);
+        AudienceMetric.Count(personKey, person, day, figures.Audiences);
     }
 }
 
@@ -87,6 +89,9 @@ public sealed class ReportFigures
     [JsonPropertyName("highIntent")]
     public HighIntentFigures HighIntent { get; init; } = new();
 
+    [JsonPropertyName("audiences")]
+    public AudienceFigures Audiences { get; init; } = new();
+
     /// <summary>Filled by the fold from the day's events rather than per person.</summary>
     [JsonPropertyName("dataQuality")]
     public DataQualityFigures DataQuality { get; set; } = new();
@@ -107,6 +112,7 @@ public sealed class ReportFigures
             merged.Lifecycle.Merge(part.Lifecycle);
             merged.WinBack.Merge(part.WinBack);
             merged.HighIntent.Merge(part.HighIntent);
+            merged.Audiences.Merge(part.Audiences);
             merged.DataQuality.Merge(part.DataQuality);
         }
         return merged;

@@ -69,7 +69,11 @@ public static class PersonFileEraser
     }
 
     private static IEnumerable<string> Cells(string line) =>
-        line.Split(CellSeparators).Select(c => c.Trim().Trim('"').Trim()).Where(c => c.Length > 0).Append(line);
+        line.Split(CellSeparators).Select(c => c.Trim().Trim('"').Trim()).Where(c => c.Length > 0).SelectMany(Unguarded).Append(line);
+
+    /// <summary>The cell, and without the <c>'</c> our CSV files put before a value a spreadsheet would run as a formula.</summary>
+    private static IEnumerable<string> Unguarded(string cell) =>
+        cell.Length > 1 && cell[0] == '\'' && cell[1] is '=' or '+' or '-' or '@' or '\t' or '\r' ? [cell, cell[1..]] : [cell];
 
     private static IEnumerable<string> Strings(JsonElement e) => e.ValueKind switch
     {

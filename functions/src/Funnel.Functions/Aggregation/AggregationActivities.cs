@@ -100,7 +100,7 @@ public sealed class AggregationActivities(
             using var input = new MemoryStream(await store.ReadPartialAsync(request.Day, s, cancellationToken));
             partials.Add(ReportFiguresCodec.Read(input, $"partials/{BlobAggregationStore.PartialBlob(request.Day, s)}"));
         }
-        var report = run.Assemble(request.Day, partials, request.FirstRawDay, time.GetUtcNow(), request.ProvisionalThrough);
+        var (report, audiences) = run.Publish(request.Day, partials, request.FirstRawDay, time.GetUtcNow(), request.ProvisionalThrough);
         var provisional = request.ProvisionalThrough is not null;
         var headline = HeadlineFigures.Of(report);
         var trend = await TrendAsync(report, cancellationToken);
@@ -110,6 +110,10 @@ public sealed class AggregationActivities(
             ["report.csv"] = ReportCsv.Render(report),
             ["report.html"] = ReportHtml.Render(report, trend, reporting.Value.Language),
         };
+        foreach (var (name, bytes) in AudienceCsv.Render(audiences))
+        {
+            files[name] = bytes;
+        }
         var addresses = await store.WriteReportAsync(request.Day, files, provisional, cancellationToken);
         await dailyMetrics.WriteAsync(request.Day, headline, provisional, cancellationToken);
         logger.LogInformation("Published the {Provisional}report of {Day}: {Events} events folded", provisional ? "provisional " : "", request.Day, report.Events.Folded);

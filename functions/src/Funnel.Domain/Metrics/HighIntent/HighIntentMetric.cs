@@ -45,6 +45,16 @@ public static class HighIntentMetric
 
     internal static void Count(PersonState person, CountingDay day, HighIntentFigures figures)
     {
+        if (OpenIntentAt(person, day) is not null)
+        {
+            figures.Persons++;
+            figures.ByChannel[person.ChannelOrDirect] = figures.ByChannel.GetValueOrDefault(person.ChannelOrDirect) + 1;
+        }
+    }
+
+    /// <summary>The time of the person's latest cart or checkout by the report day when it qualifies them (on D-6..D, no purchase at or after it by the end of D); else null.</summary>
+    internal static long? OpenIntentAt(PersonState person, CountingDay day)
+    {
         var d = day.Day;
         for (var i = person.IntentInstants.Count - 1; i >= 0; i--)
         {
@@ -55,14 +65,9 @@ public static class HighIntentMetric
                 continue;
             }
             // The latest intent by D decides: a purchase after it would also follow every earlier one.
-            if (intentDay > d - IntentDays && !person.Purchases.Any(p => p.At >= at && day.DayOf(p.At) <= d))
-            {
-                figures.Persons++;
-                var channel = figures.ByChannel.GetValueOrDefault(person.ChannelOrDirect);
-                figures.ByChannel[person.ChannelOrDirect] = channel + 1;
-            }
-            return;
+            return intentDay > d - IntentDays && !person.Purchases.Any(p => p.At >= at && day.DayOf(p.At) <= d) ? at : null;
         }
+        return null;
     }
 
     public static HighIntentReport Report(HighIntentFigures figures)

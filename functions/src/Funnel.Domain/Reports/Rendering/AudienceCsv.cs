@@ -1,0 +1,36 @@
+using System.Text;
+using Funnel.Domain.Ingest;
+using Funnel.Domain.Metrics;
+
+namespace Funnel.Domain.Reports.Rendering;
+
+/// <summary>
+/// The audience files beside a report, <c>audiences/{name}.csv</c>: a header and one row per person, the person
+/// key then the fact that qualified them, sorted by person key; UTF-8 with BOM and quoting as <c>report.csv</c>.
+/// </summary>
+public static class AudienceCsv
+{
+    /// <summary>File name (under the report's day) to its bytes, one per audience, also when an audience is empty.</summary>
+    public static IReadOnlyDictionary<string, byte[]> Render(AudienceFigures audiences)
+    {
+        ArgumentNullException.ThrowIfNull(audiences);
+        return new Dictionary<string, byte[]>(StringComparer.Ordinal)
+        {
+            [FileName(AudienceMetric.HighIntent)] = Render("intentAt", audiences.HighIntent, at => Iso8601.Format(DateTimeOffset.FromUnixTimeMilliseconds(at))),
+            [FileName(AudienceMetric.ChurnWarning)] = Render("lastActiveDay", audiences.ChurnWarning, day => ReportNumbers.Day((int)day)),
+            [FileName(AudienceMetric.WinBack)] = Render("lastActiveDay", audiences.WinBack, day => ReportNumbers.Day((int)day)),
+        };
+    }
+
+    public static string FileName(string audience) => $"audiences/{audience}.csv";
+
+    private static byte[] Render(string factColumn, List<AudienceMember> members, Func<long, string> fact)
+    {
+        var csv = new StringBuilder().Append("person,").Append(factColumn).Append("\r\n");
+        foreach (var member in members.OrderBy(m => m.Person, StringComparer.Ordinal))
+        {
+            csv.Append(ReportCsv.Cell(member.Person)).Append(',').Append(fact(member.Fact)).Append("\r\n");
+        }
+        return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv.ToString())];
+    }
+}
