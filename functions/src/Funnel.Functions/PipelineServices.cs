@@ -13,6 +13,7 @@ using Funnel.Functions.Ingest;
 using Funnel.Functions.Telemetry;
 using Funnel.Storage.Aggregation;
 using Funnel.Storage.Configuration;
+using Funnel.Storage.Ingest;
 using Funnel.Storage.Keys;
 using Funnel.Storage.Notifications;
 using Funnel.Storage.Privacy;
@@ -93,6 +94,9 @@ public static class PipelineServices
         services.AddSingleton<EventsBacklog>();
         services.AddHostedService(sp => sp.GetRequiredService<EventsBacklog>());
         services.AddSingleton<EventIngestion>();
+        services.AddSingleton<IngestRefusalTally>();
+        services.AddSingleton<IIngestRefusalCounters, TableIngestRefusalCounters>();
+        services.AddHostedService<IngestRefusalFlush>();
         return services;
     }
 }

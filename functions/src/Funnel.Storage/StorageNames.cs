@@ -27,6 +27,9 @@ public static class StorageNames
     /// <summary>Erasure requests: digests of the person's ids, status and counts.</summary>
     public const string ErasuresTable = "Erasures";
 
+    /// <summary>Daily counts of what ingest refused, by reason.</summary>
+    public const string IngestRefusalsTable = "IngestRefusals";
+
     public static IReadOnlyList<string> Containers { get; } =
         [RawContainer, StateContainer, PartialsContainer, ReportsContainer, IngestOverflowContainer, NotificationsContainer];
 
@@ -34,7 +37,7 @@ public static class StorageNames
     public static IReadOnlyList<string> Queues { get; } = [EventsQueue];
 
     public static IReadOnlyList<string> Tables { get; } =
-        [DailyMetricsTable, WriteKeysTable, ReadKeysTable, IdentityLinksTable, ErasuresTable];
+        [DailyMetricsTable, WriteKeysTable, ReadKeysTable, IdentityLinksTable, ErasuresTable, IngestRefusalsTable];
 
     /// <summary>Where a message that failed too often is parked; the Functions queue trigger uses the same name.</summary>
     public static string PoisonQueueOf(string queue) => $"{queue}-poison";

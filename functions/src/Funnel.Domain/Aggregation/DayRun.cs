@@ -41,10 +41,16 @@ public sealed class DayRun
         Publish(day, partials, firstRawDay, generatedAt, provisionalThrough).Report;
 
     /// <summary>Merges the partials of every shard into the day's report and the audiences that go beside it.</summary>
-    public PublishedDay Publish(DateOnly day, IEnumerable<ReportFigures> partials, DateOnly firstRawDay, DateTimeOffset generatedAt, DateTimeOffset? provisionalThrough = null)
+    public PublishedDay Publish(DateOnly day, IEnumerable<ReportFigures> partials, DateOnly firstRawDay, DateTimeOffset generatedAt,
+        DateTimeOffset? provisionalThrough = null, IReadOnlyList<RejectedAtIngest>? rejectedAtIngest = null)
     {
         var merged = ReportFigures.Merge(partials);
-        var report = ReportAssembler.Assemble(merged, new ReportContext(day, TimeZone, firstRawDay, generatedAt, Definitions) { ProvisionalThrough = provisionalThrough });
+        var context = new ReportContext(day, TimeZone, firstRawDay, generatedAt, Definitions)
+        {
+            ProvisionalThrough = provisionalThrough,
+            RejectedAtIngest = rejectedAtIngest ?? [],
+        };
+        var report = ReportAssembler.Assemble(merged, context);
         return new PublishedDay(report, merged.Audiences);
     }
 

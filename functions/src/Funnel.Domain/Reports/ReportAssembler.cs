@@ -8,6 +8,9 @@ public sealed record ReportContext(DateOnly Day, string TimeZone, DateOnly First
 {
     /// <summary>Set for a run of a day that has not closed yet: the report covers data up to this instant and says it is provisional.</summary>
     public DateTimeOffset? ProvisionalThrough { get; init; }
+
+    /// <summary>The Ingest function's refusal counters of the day, most refused first.</summary>
+    public IReadOnlyList<RejectedAtIngest> RejectedAtIngest { get; init; } = [];
 }
 
 /// <summary>Turns merged figures into the report: each block from its metric family, with the manifest.</summary>
@@ -49,7 +52,7 @@ public static class ReportAssembler
             LifecycleMetric.Report(figures.Lifecycle),
             WinBackMetric.Report(figures.WinBack, d),
             HighIntentMetric.Report(figures.HighIntent),
-            DataQualityMetric.Report(figures.DataQuality, events));
+            DataQualityMetric.Report(figures.DataQuality, events, context.RejectedAtIngest));
     }
 
     /// <summary>An instant in the report's zone, with the zone's offset.</summary>

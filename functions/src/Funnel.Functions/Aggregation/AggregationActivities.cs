@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
+using Funnel.Domain.Ingest;
 using Funnel.Domain.Metrics;
 using Funnel.Domain.Notifications;
 using Funnel.Domain.Reports;
@@ -18,6 +19,7 @@ public sealed class AggregationActivities(
     DayRun run,
     IAggregationStore store,
     IDailyMetricsTable dailyMetrics,
+    IIngestRefusalCounters refusalCounters,
     IPipelineNotifier notifier,
     IOptions<PipelineOptions> pipeline,
     IOptions<ReportingOptions> reporting,
@@ -100,7 +102,8 @@ public sealed class AggregationActivities(
             using var input = new MemoryStream(await store.ReadPartialAsync(request.Day, s, cancellationToken));
             partials.Add(ReportFiguresCodec.Read(input, $"partials/{BlobAggregationStore.PartialBlob(request.Day, s)}"));
         }
-        var (report, audiences) = run.Publish(request.Day, partials, request.FirstRawDay, time.GetUtcNow(), request.ProvisionalThrough);
+        var rejected = await refusalCounters.ReadAsync(request.Day, cancellationToken);
+        var (report, audiences) = run.Publish(request.Day, partials, request.FirstRawDay, time.GetUtcNow(), request.ProvisionalThrough, rejected);
         var provisional = request.ProvisionalThrough is not null;
         var headline = HeadlineFigures.Of(report);
         var trend = await TrendAsync(report, cancellationToken);

@@ -26,6 +26,9 @@ public sealed class EventIngestion(
     IOptions<IngestOptions> options,
     IngestLimits limits,
     PipelineMetrics metrics,
+    IngestRefusalTally refusals,
+    ReportingClock clock,
+    TimeProvider time,
     ILogger<EventIngestion> logger)
 {
     public async Task<IngestResult> ReceiveAsync(string kind, HttpRequest http, CancellationToken cancellationToken)
@@ -33,6 +36,7 @@ public sealed class EventIngestion(
         ArgumentNullException.ThrowIfNull(http);
         var result = await ReceiveUnmeteredAsync(kind, http, cancellationToken);
         metrics.Ingested(result);
+        refusals.Add(clock.DayOf(time.GetUtcNow()), result);
         return result;
     }
 

@@ -53,7 +53,7 @@ public static class DataQualityMetric
         }
     }
 
-    public static DataQualityReport Report(DataQualityFigures figures, FoldCounts events)
+    public static DataQualityReport Report(DataQualityFigures figures, FoldCounts events, IReadOnlyList<RejectedAtIngest> rejectedAtIngest)
     {
         ArgumentNullException.ThrowIfNull(figures);
         ArgumentNullException.ThrowIfNull(events);
@@ -68,7 +68,7 @@ public static class DataQualityMetric
                 .OrderByDescending(u => u.Value).ThenBy(u => u.Key, StringComparer.Ordinal)
                 .Take(UnknownEventsShown)
                 .Select(u => new UnknownEvent(u.Key, u.Value)).ToList()),
-            []);
+            rejectedAtIngest);
     }
 
     /// <summary>Nearest rank over a count per value: the smallest value with at least p% of the values at or below it; null for none.</summary>

@@ -1,0 +1,80 @@
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using Funnel.Domain.Ingest;
+using Funnel.Domain.Metrics;
+using Funnel.Domain.Processing;
+
+namespace Funnel.Storage.Ingest;
+
+/// <summary>
+/// The <c>IngestRefusals</c> table: partition = day, row = reason, one <c>Count</c> per row. An increment reads
+/// the row and replaces it only if nobody changed it since (ETag), else reads again, so concurrent instances
+/// never overwrite each other's increments.
+/// </summary>
+public sealed class TableIngestRefusalCounters(TableServiceClient tables) : IIngestRefusalCounters
+{
+    private const int MaxAttempts = 50;
+    private readonly TableClient _table = tables.GetTableClient(StorageNames.IngestRefusalsTable);
+
+    public async Task AddAsync(DateOnly day, string reason, long count, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        var (partition, row) = (RawBlobName.DayFolder(day), RowKeyOf(reason));
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var existing = await _table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken);
+                if (existing.HasValue && existing.Value is { } entity)
+                {
+                    entity["Count"] = (entity.GetInt64("Count") ?? 0) + count;
+                    await _table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+                }
+                else
+                {
+                    await _table.AddEntityAsync(new TableEntity(partition, row) { ["Reason"] = reason, ["Count"] = count }, cancellationToken);
+                }
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
+            {
+                // Another instance added the row or changed it first: read it again and add on top.
+                await Task.Delay(Random.Shared.Next(5, 20 * Math.Min(attempt, 10)), cancellationToken);
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<RejectedAtIngest>> ReadAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        var counts = new List<RejectedAtIngest>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {RawBlobName.DayFolder(day)}");
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (row.GetString("Reason") is { } reason && row.GetInt64("Count") is { } count and > 0)
+            {
+                counts.Add(new RejectedAtIngest(reason, count));
+            }
+        }
+        return [.. counts.OrderByDescending(c => c.Count).ThenBy(c => c.Reason, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Letters, digits and <c>. _ -</c> as they are; any other character as <c>~XXXX</c> (a row key may not hold / \ # ? or control characters).</summary>
+    public static string RowKeyOf(string reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        var key = new StringBuilder(reason.Length);
+        foreach (var c in reason)
+        {
+            if (char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')
+            {
+                key.Append(c);
+            }
+            else
+            {
+                key.Append('~').Append(((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+        return key.ToString();
+    }
+}
