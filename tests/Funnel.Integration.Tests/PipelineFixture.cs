@@ -26,6 +26,9 @@ public sealed class PipelineFixture : IAsyncLifetime
     public BlobRawEventStore Raw { get; private set; } = null!;
     public StorageQueueChannel Events { get; private set; } = null!;
 
+    /// <summary>The host's services, for what a test waits on inside it.</summary>
+    public IServiceProvider Services => _app!.Services;
+
     public async Task InitializeAsync()
     {
         Azurite = await AzuriteProcess.StartAsync();

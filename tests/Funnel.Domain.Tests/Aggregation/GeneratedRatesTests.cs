@@ -43,5 +43,18 @@ public class GeneratedRatesTests
         var lastDay = ShardFigures.Compute(state, fold, DateOnly.FromDayNumber(d), FoldCounts.Zero);
         var payingConversion = (double)lastDay.Money.Paying / lastDay.Activity.Mau;
         Assert.InRange(payingConversion, 0.051 - 0.015, 0.051 + 0.015);
+
+        // 沉睡用户唤醒: of persons back after 30+ quiet days (mature return days), the share active again within 7 days.
+        var returns = figures.WinBack.Cohorts.Where(c => c.Key + WinBackMetric.AgainWithinDays <= d).Select(c => c.Value).ToList();
+        Assert.True(returns.Sum(c => c[0]) >= 1_500, $"only {returns.Sum(c => c[0])} returns");
+        Assert.InRange((double)returns.Sum(c => c[1]) / returns.Sum(c => c[0]), settings.WinBackActiveWithin7 - 0.035, settings.WinBackActiveWithin7 + 0.035);
+
+        // Abandoned carts, counted straight from the events: a cart with no order by the same person within the hour after it.
+        var events = data.Values.SelectMany(e => e).DistinctBy(e => e.MessageId).ToList();
+        var orders = events.Where(e => e.Name == "Order Completed").ToLookup(e => e.PersonKey, e => e.Timestamp);
+        var carts = events.Where(e => e.Name == "Product Added").ToList();
+        var abandoned = carts.Count(c => !orders[c.PersonKey].Any(o => o >= c.Timestamp && o - c.Timestamp <= 3_600_000));
+        Assert.InRange((double)abandoned / carts.Count, settings.CartAbandonment - 0.015, settings.CartAbandonment + 0.015);
+        Assert.True(lastDay.HighIntent.Persons > 0);
     }
 }

@@ -41,17 +41,24 @@ public sealed class JourneySimulator
         var random = new Random(_settings.Seed);
         var byDay = new SortedDictionary<DateOnly, List<SimulatedEvent>>();
         var person = 0;
+        var signedUp = new List<SignedUp>();
+        var bouncers = new List<List<SimulatedEvent>>();
         for (var day = 0; day < _settings.Days; day++)
         {
             for (var i = 0; i < _settings.SignupsPerDay; i++)
             {
-                Deliver(random, byDay, SignedUpPerson(random, person++, day));
+                signedUp.Add(SignedUpPerson(random, person++, day));
             }
-            var bouncers = (int)Math.Round(_settings.SignupsPerDay * _settings.BouncersPerSignup);
-            for (var i = 0; i < bouncers; i++)
+            var perDay = (int)Math.Round(_settings.SignupsPerDay * _settings.BouncersPerSignup);
+            for (var i = 0; i < perDay; i++)
             {
-                Deliver(random, byDay, Bouncer(random, person++, day));
+                bouncers.Add(Bouncer(random, person++, day));
             }
+        }
+        AbandonNonBuyersCarts(random, signedUp);
+        foreach (var events in signedUp.Select(p => p.Journey.Events).Concat(bouncers))
+        {
+            Deliver(random, byDay, events);
         }
         foreach (var events in byDay.Values)
         {
@@ -60,7 +67,31 @@ public sealed class JourneySimulator
         return byDay;
     }
 
-    private List<SimulatedEvent> SignedUpPerson(Random random, int index, int signupDay)
+    /// <summary>A signed-up person's journey, with the days they were active (index = days since signup).</summary>
+    private sealed record SignedUp(Journey Journey, bool[] Active, int SignupDay);
+
+    /// <summary>
+    /// Buyers leave carts before their purchases; activated persons who never buy leave the rest, so that abandoned
+    /// carts over all carts comes to <see cref="SimulationSettings.CartAbandonment"/>: each such cart goes to a random
+    /// one of them on one of their active days.
+    /// </summary>
+    private static void AbandonNonBuyersCarts(Random random, List<SignedUp> persons)
+    {
+        var purchases = persons.Sum(p => p.Journey.Purchases);
+        var share = persons.Count == 0 ? 0 : persons[0].Journey.Settings.CartAbandonment;
+        var wanted = (long)Math.Round(purchases * share / (1 - share));
+        var left = wanted - persons.Sum(p => p.Journey.AbandonedCarts);
+        var nonBuyers = persons.Where(p => p.Journey.Activated && p.Journey.Purchases == 0).ToList();
+        for (var i = 0; i < left && nonBuyers.Count > 0; i++)
+        {
+            var person = nonBuyers[random.Next(nonBuyers.Count)];
+            var days = Enumerable.Range(0, person.Active.Length).Where(n => person.Active[n]).ToList();
+            var n = days[random.Next(days.Count)];
+            person.Journey.AbandonCart(person.Journey.At(person.SignupDay + n, random.NextInt64(9 * HourMs, 23 * HourMs)));
+        }
+    }
+
+    private SignedUp SignedUpPerson(Random random, int index, int signupDay)
     {
         var journey = new Journey(this, random, $"user-{index:D7}", index, Pick(random, _settings.Channels), Pick(random, _settings.Platforms));
         var active = new bool[_settings.Days - signupDay];
@@ -78,9 +109,21 @@ public sealed class JourneySimulator
             {
                 active[n] = false;
             }
-            if (quietFrom + quietDays < active.Length)
+            var back = quietFrom + quietDays;
+            if (back < active.Length)
             {
-                active[quietFrom + quietDays] = true;
+                active[back] = true;
+                // Woken persons either come again within the week (on at least one of its days) or stay away all of it.
+                var stays = random.NextDouble() < _settings.WinBackActiveWithin7;
+                var week = Enumerable.Range(back + 1, 7).Where(n => n < active.Length).ToList();
+                foreach (var n in week)
+                {
+                    active[n] = stays && active[n];
+                }
+                if (stays && week.Count > 0 && !week.Any(n => active[n]))
+                {
+                    active[week[random.Next(week.Count)]] = true;
+                }
             }
         }
         var signupAt = journey.At(signupDay, random.NextInt64(9 * HourMs, 12 * HourMs));
@@ -95,15 +138,18 @@ public sealed class JourneySimulator
         if (random.NextDouble() < _settings.Activation && journey.PlaceAfter(active, signupDay, last, 0, 6) is { } activatedAt)
         {
             journey.Add(EventType.Track, "Activated", activatedAt);
+            journey.Activated = true;
             var controlRate = _settings.FirstPurchase / (1 + _settings.TreatmentLift / 2);
             var rate = variant == "treatment" ? controlRate * (1 + _settings.TreatmentLift) : controlRate;
             var activatedDay = journey.DayIndexOf(activatedAt) - signupDay;
             if (random.NextDouble() < rate && journey.PlaceAfter(active, signupDay, activatedAt + 15 * MinuteMs, activatedDay, activatedDay + 2) is { } firstAt)
             {
+                journey.AbandonCarts(active, signupDay, firstAt);
                 journey.Purchase(firstAt, 0);
                 var firstDay = journey.DayIndexOf(firstAt) - signupDay;
                 if (random.NextDouble() < _settings.Repurchase && journey.PlaceAfter(active, signupDay, firstAt + 15 * MinuteMs, firstDay, firstDay + 29) is { } secondAt)
                 {
+                    journey.AbandonCarts(active, signupDay, secondAt);
                     journey.Purchase(secondAt, 1);
                 }
                 // Loyal buyers come back later, outside the repurchase window, which is what 90-day LTV sees.
@@ -111,6 +157,7 @@ public sealed class JourneySimulator
                 {
                     if (active[n] && random.NextDouble() < _settings.LaterPurchasePerActiveDay && journey.PlaceAfter(active, signupDay, firstAt + 31L * 24 * 60 * MinuteMs, n, n) is { } laterAt)
                     {
+                        journey.AbandonCarts(active, signupDay, laterAt);
                         journey.Purchase(laterAt, n);
                     }
                 }
@@ -123,7 +170,7 @@ public sealed class JourneySimulator
                 journey.Add(EventType.Screen, "Home", journey.At(signupDay + n, random.NextInt64(8 * HourMs, 9 * HourMs)));
             }
         }
-        return journey.Events;
+        return new SignedUp(journey, active, signupDay);
     }
 
     private List<SimulatedEvent> Bouncer(Random random, int index, int day)
@@ -219,8 +266,41 @@ public sealed class JourneySimulator
             return candidates.Count == 0 ? null : candidates[random.Next(candidates.Count)];
         }
 
+        public SimulationSettings Settings => generator._settings;
+
+        public bool Activated { get; set; }
+
+        public int Purchases { get; private set; }
+
+        public int AbandonedCarts { get; private set; }
+
+        /// <summary>Carts left before the purchase at <paramref name="purchaseAt"/>: as many as a geometric draw with mean 1 gives, each on an active day of the week before it and at least two hours before it.</summary>
+        public void AbandonCarts(bool[] active, int signupDay, long purchaseAt)
+        {
+            var purchaseDay = DayIndexOf(purchaseAt) - signupDay;
+            while (random.NextDouble() < Math.Min(0.5, Settings.CartAbandonment))
+            {
+                if (PlaceAfter(active, signupDay, long.MinValue, Math.Max(0, purchaseDay - 6), purchaseDay) is { } at)
+                {
+                    AbandonCart(Math.Min(at, purchaseAt - 2 * HourMs - random.NextInt64(0, HourMs)));
+                }
+            }
+        }
+
+        public void AbandonCart(long at)
+        {
+            Add(EventType.Track, "Product Viewed", at - 4 * MinuteMs);
+            Add(EventType.Track, "Product Added", at);
+            if (random.NextDouble() < 0.4)
+            {
+                Add(EventType.Track, "Checkout Started", at + 3 * MinuteMs);
+            }
+            AbandonedCarts++;
+        }
+
         public void Purchase(long at, int nth)
         {
+            Purchases++;
             var price = Math.Round((decimal)(29 + random.NextDouble() * 270), 2);
             Add(EventType.Track, "Product Viewed", at - 10 * MinuteMs);
             Add(EventType.Track, "Product Added", at - 6 * MinuteMs);

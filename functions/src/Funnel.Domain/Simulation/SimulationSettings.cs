@@ -42,6 +42,16 @@ public sealed record SimulationSettings
     /// <summary>沉睡 then back: fraction of signed-up persons who go quiet after their first week for 28-45 days, then return.</summary>
     public double DormantThenBack { get; init; } = 0.15;
 
+    /// <summary>沉睡用户唤醒: of the dormant persons who come back, the share active again within 7 days (the operations reports count 52%); the others stay away those 7 days.</summary>
+    public double WinBackActiveWithin7 { get; init; } = 0.52;
+
+    /// <summary>
+    /// Share of cart sessions (a <c>Product Added</c>, sometimes a <c>Checkout Started</c>) that end without an order
+    /// (the commonly cited e-commerce average is about 70%): buyers leave some carts in the week before a purchase,
+    /// activated persons who never buy leave the rest, so abandoned / all carts comes to this share.
+    /// </summary>
+    public double CartAbandonment { get; init; } = 0.70;
+
     /// <summary>Chance, per active day from 31 days after the first purchase on, that a payer buys again (outside the repurchase window).</summary>
     public double LaterPurchasePerActiveDay { get; init; } = 0.02;
 
@@ -61,12 +71,16 @@ public sealed record SimulationSettings
     /// <summary>Checks the settings and names the one that is off.</summary>
     public void Validate()
     {
-        foreach (var (name, value) in new[] { ("activation", Activation), ("firstPurchase", FirstPurchase), ("repurchase", Repurchase), ("d1Retention", D1Retention), ("d7Retention", D7Retention), ("lateFraction", LateFraction), ("dormantThenBack", DormantThenBack), ("duplicateFraction", DuplicateFraction) })
+        foreach (var (name, value) in new[] { ("activation", Activation), ("firstPurchase", FirstPurchase), ("repurchase", Repurchase), ("d1Retention", D1Retention), ("d7Retention", D7Retention), ("lateFraction", LateFraction), ("dormantThenBack", DormantThenBack), ("duplicateFraction", DuplicateFraction), ("winBackActiveWithin7", WinBackActiveWithin7) })
         {
             if (value is < 0 or > 1)
             {
                 throw new ArgumentException($"{name} must be a fraction between 0 and 1, not {value}");
             }
+        }
+        if (CartAbandonment is < 0 or >= 0.95)
+        {
+            throw new ArgumentException($"cartAbandonment must be a fraction from 0 to 0.95 (exclusive), not {CartAbandonment}");
         }
         if (Days < 1 || SignupsPerDay < 0)
         {

@@ -1,0 +1,65 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Funnel.Storage;
+using Funnel.Storage.Ingest;
+
+namespace Funnel.Integration.Tests.Aggregation;
+
+/// <summary>What a day's run publishes beside the report: the ingest refusal counters in <c>dataQuality</c>, and the audience files.</summary>
+[Collection(AggregationOnAzurite.Name)]
+public class PublishedFilesTests(AggregationFixture fixture)
+{
+    [Fact]
+    public async Task The_report_carries_the_days_refusal_counters_and_audience_files_list_exactly_the_persons_it_counts()
+    {
+        var day = fixture.Data.Days[0];
+        var counters = new TableIngestRefusalCounters(fixture.Storage.Tables);
+        await counters.AddAsync(day, "request.malformed", 4, CancellationToken.None);
+        await counters.AddAsync(day, "event.timestamp", 9, CancellationToken.None);
+        await counters.AddAsync(day.AddDays(1), "request.tooLarge", 2, CancellationToken.None);
+        await RunAsync(day);
+
+        var reports = fixture.Storage.Blobs.GetBlobContainerClient(StorageNames.ReportsContainer);
+        async Task<string> TextAsync(string name) => (await reports.GetBlobClient($"{day:yyyy-MM-dd}/{name}").DownloadContentAsync()).Value.Content.ToString();
+        using var report = JsonDocument.Parse(await TextAsync("report.json"));
+        var rejected = report.RootElement.GetProperty("dataQuality").GetProperty("rejectedAtIngest").EnumerateArray()
+            .Select(r => (r.GetProperty("reason").GetString(), r.GetProperty("count").GetInt64())).ToList();
+        Assert.Equal([("event.timestamp", 9L), ("request.malformed", 4L)], rejected);
+
+        var stages = report.RootElement.GetProperty("lifecycle").GetProperty("stages");
+        var audiences = new[]
+        {
+            ("high-intent", "intentAt", report.RootElement.GetProperty("highIntent").GetProperty("persons").GetInt64()),
+            ("churn-warning", "lastActiveDay", stages.GetProperty("churnWarning").GetInt64()),
+            ("win-back", "lastActiveDay", stages.GetProperty("churned").GetInt64()),
+        };
+        Assert.Contains(audiences, a => a.Item3 > 0);
+        foreach (var (name, fact, persons) in audiences)
+        {
+            var bytes = (await reports.GetBlobClient($"{day:yyyy-MM-dd}/audiences/{name}.csv").DownloadContentAsync()).Value.Content.ToArray();
+            Assert.True(bytes.AsSpan().StartsWith(Encoding.UTF8.GetPreamble()), $"{name}.csv starts with a UTF-8 BOM");
+            var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal($"person,{fact}", lines[0]);
+            Assert.Equal(persons, lines.Length - 1);
+            Assert.All(lines.Skip(1), l => Assert.Equal(2, l.Split(',').Length));
+            Assert.Equal(lines.Skip(1).Count(), lines.Skip(1).Select(l => l.Split(',')[0]).Distinct().Count());
+        }
+    }
+
+    /// <summary>Runs the day again, waiting out a run another test started.</summary>
+    private async Task RunAsync(DateOnly day)
+    {
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            using var started = await fixture.Client.PostAsync($"/ops/aggregations/{day:yyyy-MM-dd}", null);
+            await AggregationFixture.WaitForDayAsync(fixture.Client, day, TimeSpan.FromMinutes(2));
+            if (started.StatusCode == HttpStatusCode.Accepted)
+            {
+                return;
+            }
+            Assert.Equal(HttpStatusCode.Conflict, started.StatusCode);
+        }
+        Assert.Fail($"could not start a run of {day:yyyy-MM-dd}");
+    }
+}
