@@ -87,7 +87,7 @@ public static class MoneyMetric
                 var cost = c.Value * AcquisitionDays;
                 decimal? cac = counts.New == 0 ? null : ReportNumbers.PerPerson(cost, counts.New);
                 decimal? ltv = counts.LtvPersons == 0 ? null : ReportNumbers.PerPerson(counts.LtvRevenue4 / ReportNumbers.MoneyUnit, counts.LtvPersons);
-                double? ratio = ltv is { } l && cac is { } k && k != 0 ? Math.Round((double)(l / k), 6) : null;
+                double? ratio = ltv is { } l && cac is { } k && k != 0 ? (double)Math.Round(l / k, 6, MidpointRounding.AwayFromZero) : null;
                 return new ChannelEconomics(c.Key, counts.New, cost, cac, ltv, ratio);
             }).ToList();
         return new MoneyReport(figures.Paying, ReportNumbers.Rate(figures.Paying, activity.Mau), revenue,
