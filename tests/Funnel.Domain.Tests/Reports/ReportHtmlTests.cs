@@ -18,7 +18,7 @@ public partial class ReportHtmlTests
     public void The_page_has_every_section_and_fetches_nothing()
     {
         var html = Html();
-        foreach (var id in new[] { "lifecycle", "purchase", "retention", "activity", "layers", "money", "experiments", "manifest" })
+        foreach (var id in new[] { "lifecycle", "purchase", "retention", "activity", "layers", "money", "experiments", "stages", "win-back", "data-quality", "manifest" })
         {
             Assert.Contains($"<section id=\"{id}\">", html, StringComparison.Ordinal);
         }
@@ -91,6 +91,34 @@ public partial class ReportHtmlTests
         Assert.Contains("class=\"warn srm\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("class=\"warn srm\"", Html(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Lifecycle_flow_bands_are_the_transitions_each_as_wide_as_its_persons_and_stages_as_tall_as_their_counts()
+    {
+        var report = RenderedReports.SixtyDays.Report;
+        var flow = FlowSvg().Match(Html());
+        Assert.True(flow.Success);
+        var bands = Band().Matches(flow.Value).Select(m => (Persons: long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), From: m.Groups[2].Value, To: m.Groups[3].Value, Width: double.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture))).ToList();
+        Assert.Equal(report.Lifecycle.Transitions.Select(t => (t.From, t.To, t.Persons)).Order(), bands.Select(b => (b.From, b.To, b.Persons)).Order());
+        Assert.True(bands.Count >= 6, $"only {bands.Count} bands");
+        var perPerson = bands.Where(b => b.Width > 0.5).Max(b => b.Width / b.Persons);
+        Assert.All(bands.Where(b => b.Width > 0.5), b => Assert.Equal(perPerson, b.Width / b.Persons, 0.01));
+        var stages = report.Lifecycle.Stages;
+        var nodes = Stage().Matches(flow.Value).Select(m => (Value: double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Height: double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))).ToList();
+        Assert.All(nodes, n => Assert.Equal(perPerson, n.Height / n.Value, 0.01));
+        var total = stages.Potential + stages.New + stages.Growing + stages.Mature + stages.ChurnWarning + stages.Churned;
+        Assert.Equal(2 * total, nodes.Sum(n => n.Value));
+        Assert.Contains("流失预警用户", Html("zh-CN"), StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("<svg class=\"chart flow\".*?</svg>", RegexOptions.Singleline)]
+    private static partial Regex FlowSvg();
+
+    [GeneratedRegex("<path class=\"band [a-zA-Z]+\" data-value=\"([0-9]+)\" data-from=\"([a-zA-Z]+)\" data-to=\"([a-zA-Z]+)\" stroke-width=\"([0-9.]+)\"")]
+    private static partial Regex Band();
+
+    [GeneratedRegex("<rect class=\"stage\" data-value=\"([0-9]+)\" x=\"[0-9.]+\" y=\"[0-9.]+\" width=\"[0-9]+\" height=\"([0-9.]+)\"")]
+    private static partial Regex Stage();
 
     [GeneratedRegex("<svg class=\"chart funnel\".*?</svg>", RegexOptions.Singleline)]
     private static partial Regex FunnelSvg();

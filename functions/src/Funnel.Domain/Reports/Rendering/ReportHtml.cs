@@ -65,6 +65,9 @@ public sealed class ReportHtml
         LayersSection(report.Layers, report.Rfm);
         MoneySection(report.Money, report.Currency);
         ExperimentsSection(report.Experiments);
+        StagesSection(report.Lifecycle, report.Currency);
+        WinBackSection(report.WinBack, report.HighIntent);
+        DataQualitySection(report.DataQuality);
         ManifestSection(report);
         Raw("</body></html>");
     }
@@ -322,6 +325,122 @@ public sealed class ReportHtml
         Raw("</section>");
     }
 
+    /// <summary>
+    /// The six lifecycle stages as a flow: the day before's stages (and persons not seen yet) on the left, today's on
+    /// the right, each band as wide as the persons who moved that way; then each stage's count and KPI.
+    /// </summary>
+    private void StagesSection(LifecycleReport lifecycle, string currency)
+    {
+        var l = _labels;
+        Raw($"<section id=\"stages\"><h2>{E(l["stages"])}</h2><p class=\"note\">{E(l["stagesNote"])}</p>");
+        var stages = LifecycleMetric.Stages;
+        var today = new long[] { lifecycle.Stages.Potential, lifecycle.Stages.New, lifecycle.Stages.Growing, lifecycle.Stages.Mature, lifecycle.Stages.ChurnWarning, lifecycle.Stages.Churned };
+        var sources = new[] { LifecycleMetric.NoStage }.Concat(stages).ToList();
+        var before = sources.Select(from => lifecycle.Transitions.Where(t => t.From == from).Sum(t => t.Persons)).ToArray();
+        var total = today.Sum();
+        if (total > 0)
+        {
+            const int height = 330, gap = 8, nodeWidth = 14, left = 150, right = Width - 150;
+            var scale = (height - gap * sources.Count) / (double)total;
+            double[] Tops(long[] counts)
+            {
+                var tops = new double[counts.Length];
+                var y = 4.0;
+                for (var i = 0; i < counts.Length; i++)
+                {
+                    tops[i] = y;
+                    y += counts[i] * scale + (counts[i] > 0 ? gap : 0);
+                }
+                return tops;
+            }
+            var (fromTops, toTops) = (Tops(before), Tops(today));
+            Raw($"<svg class=\"chart flow\" viewBox=\"0 0 {Width} {height + 10}\" role=\"img\" aria-label=\"{E(l["stages"])}\">");
+            var fromUsed = new double[sources.Count];
+            var toUsed = new double[stages.Length];
+            foreach (var t in lifecycle.Transitions.OrderBy(t => sources.IndexOf(t.From)).ThenBy(t => Array.IndexOf(stages, t.To)))
+            {
+                var (f, to) = (sources.IndexOf(t.From), Array.IndexOf(stages, t.To));
+                var width = t.Persons * scale;
+                var y1 = fromTops[f] + fromUsed[f] + width / 2;
+                var y2 = toTops[to] + toUsed[to] + width / 2;
+                fromUsed[f] += width;
+                toUsed[to] += width;
+                var (x1, x2, mid) = (left + nodeWidth, right, (left + nodeWidth + right) / 2.0);
+                Raw($"<path class=\"band {t.To}\" data-value=\"{t.Persons}\" data-from=\"{t.From}\" data-to=\"{t.To}\" stroke-width=\"{N(Math.Max(width, 0.5))}\" d=\"M{x1},{N(y1)} C{N(mid)},{N(y1)} {N(mid)},{N(y2)} {x2},{N(y2)}\"><title>{E(StageName(t.From))} → {E(StageName(t.To))}: {Count(t.Persons)}</title></path>");
+            }
+            for (var i = 0; i < sources.Count; i++)
+            {
+                if (before[i] > 0)
+                {
+                    Raw($"<rect class=\"stage\" data-value=\"{before[i]}\" x=\"{left}\" y=\"{N(fromTops[i])}\" width=\"{nodeWidth}\" height=\"{N(before[i] * scale)}\"/>");
+                    Raw($"<text x=\"{left - 6}\" y=\"{N(fromTops[i] + before[i] * scale / 2 + 4)}\" class=\"label end\">{E(StageName(sources[i]))} {Count(before[i])}</text>");
+                }
+            }
+            for (var i = 0; i < stages.Length; i++)
+            {
+                if (today[i] > 0)
+                {
+                    Raw($"<rect class=\"stage\" data-value=\"{today[i]}\" x=\"{right}\" y=\"{N(toTops[i])}\" width=\"{nodeWidth}\" height=\"{N(today[i] * scale)}\"/>");
+                    Raw($"<text x=\"{right + nodeWidth + 6}\" y=\"{N(toTops[i] + today[i] * scale / 2 + 4)}\" class=\"label\">{E(StageName(stages[i]))} {Count(today[i])}</text>");
+                }
+            }
+            Raw("</svg>");
+        }
+        var k = lifecycle.Kpis;
+        var kpis = new (string Kpi, string Value)[]
+        {
+            (l["kpiPotential"], Percent(k.PotentialSignupRate7)), (l["kpiNew"], Percent(k.NewD1)), ("", "–"),
+            (l["kpiMature"], Money(k.MatureRevenue90, currency)), (l["kpiWarning"], Percent(k.SaveRate7)), (l["kpiChurned"], Percent(k.ReactivationRate7)),
+        };
+        Raw($"<div class=\"scroll\"><table><thead><tr><th>{E(l["stage"])}</th><th>{E(l["persons"])}</th><th>KPI</th><th></th></tr></thead><tbody>");
+        for (var i = 0; i < stages.Length; i++)
+        {
+            Raw($"<tr><td>{E(StageName(stages[i]))}</td><td class=\"num\">{Count(today[i])}</td><td>{E(kpis[i].Kpi)}</td><td class=\"num\">{kpis[i].Value}</td></tr>");
+        }
+        Raw("</tbody></table></div></section>");
+    }
+
+    private string StageName(string stage) => _labels["stage." + stage];
+
+    private void WinBackSection(WinBackReport winBack, HighIntentReport highIntent)
+    {
+        var l = _labels;
+        Raw($"<section id=\"win-back\"><h2>{E(l["winBack"])}</h2><p class=\"note\">{E(l["winBackNote"])}</p>");
+        var cohorts = winBack.Cohorts.TakeLast(14).ToList();
+        if (cohorts.Count == 0)
+        {
+            Raw($"<p>{E(l["none"])}</p>");
+        }
+        else
+        {
+            Raw($"<div class=\"scroll\"><table><thead><tr><th>{E(l["returnDay"])}</th><th>{E(l["returned"])}</th><th>{E(l["activeWithin7"])}</th></tr></thead><tbody>");
+            foreach (var c in cohorts)
+            {
+                Raw($"<tr><td>{E(c.Day)}</td><td class=\"num\">{Count(c.Returned)}</td><td class=\"num{(c.Mature ? "" : " immature")}\">{Count(c.ActiveWithin7)} <small>{Percent(c.Rate)}{(c.Mature ? "" : "*")}</small></td></tr>");
+            }
+            Raw("</tbody></table></div>");
+        }
+        Raw($"<h3>{E(l["highIntent"])} · {Count(highIntent.Persons)}</h3><p class=\"note\">{E(l["highIntentNote"])}</p>");
+        Bars("high-intent", highIntent.ByChannel.Select(c => (c.Value, (double)c.Persons, Count(c.Persons))).ToList());
+        Raw("</section>");
+    }
+
+    private void DataQualitySection(DataQualityReport quality)
+    {
+        var l = _labels;
+        Raw($"<section id=\"data-quality\"><h2>{E(l["dataQuality"])}</h2><div class=\"scroll\"><table><tbody>");
+        Raw($"<tr><th>{E(l["completeness"])}</th><td>{E(l["missingChannel"])} {Percent(quality.Completeness.MissingChannel)} · {E(l["missingPlatform"])} {Percent(quality.Completeness.MissingPlatform)}</td></tr>");
+        Raw($"<tr><th>{E(l["uniqueness"])}</th><td>{E(l["duplicates"])} {Count(quality.Uniqueness.DuplicatesDropped)} ({Percent(quality.Uniqueness.Rate)})</td></tr>");
+        var lag = quality.Timeliness.LagSeconds;
+        Raw($"<tr><th>{E(l["timeliness"])}</th><td>{E(l["late"])} {Count(quality.Timeliness.Late)} ({Percent(quality.Timeliness.LateRate)}) · p50/p95/p99 {Seconds(lag.P50)} / {Seconds(lag.P95)} / {Seconds(lag.P99)}</td></tr>");
+        Raw($"<tr><th>{E(l["accuracy"])}</th><td>{E(l["invalidRevenue"])} {Count(quality.Accuracy.InvalidRevenue)}</td></tr>");
+        Raw($"<tr><th>{E(l["consistency"])}</th><td>{E(l["unknownEvents"])}: {(quality.Consistency.UnknownEvents.Count == 0 ? "–" : string.Join(", ", quality.Consistency.UnknownEvents.Select(u => $"<bdi>{E(u.Event)}</bdi> {Count(u.Count)}")))}</td></tr>");
+        Raw($"<tr><th>{E(l["rejectedAtIngest"])}</th><td>{(quality.RejectedAtIngest.Count == 0 ? "–" : string.Join(", ", quality.RejectedAtIngest.Select(r => $"<bdi>{E(r.Reason)}</bdi> {Count(r.Count)}")))}</td></tr>");
+        Raw("</tbody></table></div></section>");
+    }
+
+    private string Seconds(long? value) => value is { } v ? $"{Count(v)} s" : "–";
+
     private void ManifestSection(DailyReport report)
     {
         var l = _labels;
@@ -388,6 +507,8 @@ public sealed class ReportHtml
         .chart text.dau{fill:#2f6fde}.chart text.wau{fill:#13a07a}.chart text.mau{fill:#c0782b}
         .chart.rfm{max-width:300px}.chart.heatmap{max-width:680px}
         .chart .errorbar{stroke:var(--ink);stroke-width:1.5}
+        .chart.flow path{fill:none;stroke:var(--bar);stroke-opacity:.35}.chart.flow path.churnWarning{stroke:#c0782b}.chart.flow path.churned{stroke:var(--warn)}
+        .chart .stage{fill:var(--ink)}.chart text.end{text-anchor:end}
         .scroll{overflow-x:auto;max-width:100%}
         table{border-collapse:collapse;margin:.4em 0;font-size:.92em}
         th,td{padding:3px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
