@@ -39,4 +39,18 @@ public class ReportSchemaTests
         var json = JsonSerializer.Serialize(report).Replace("\"dau\":", "\"dailyActive\":", StringComparison.Ordinal);
         Assert.NotEmpty(schema.Validate(json));
     }
+
+    [Fact]
+    public async Task The_schema_holds_the_version_and_the_new_blocks_shape()
+    {
+        var schema = await JsonSchema.FromFileAsync(SchemaPath());
+        var report = EngineHarness.Run(EngineHarness.DataSet(9, days: 3, signupsPerDay: 5), "UTC", 1)[^1];
+        var json = JsonSerializer.Serialize(report);
+        Assert.Empty(schema.Validate(json));
+        Assert.NotEmpty(schema.Validate(json.Replace("\"schemaVersion\":2", "\"schemaVersion\":1", StringComparison.Ordinal)));
+        Assert.NotEmpty(schema.Validate(json.Replace("\"churnWarning\":", "\"warning\":", StringComparison.Ordinal)));
+        var withRefusals = JsonSerializer.Serialize(report with { DataQuality = report.DataQuality with { RejectedAtIngest = [new("request.malformed", 3)] } });
+        Assert.Empty(schema.Validate(withRefusals));
+        Assert.NotEmpty(schema.Validate(withRefusals.Replace("\"count\":3", "\"count\":0", StringComparison.Ordinal)));
+    }
 }
