@@ -1,7 +1,9 @@
+using System.Text;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
 using Funnel.Domain.Metrics;
 using Funnel.Domain.Reports;
+using Funnel.Domain.Reports.Rendering;
 using Funnel.Domain.Simulation;
 
 namespace Funnel.Domain.Tests.Aggregation;
@@ -96,6 +98,28 @@ public class SeedMeasureTests
         Assert.Equal([new HighIntentChannel("wechat", 1)], intent.ByChannel);
         Assert.Equal(1, Run(new Given("Product Added", 6))[^1].HighIntent.Persons);
         Assert.Equal(0, Run(new Given("Product Added", 7))[^1].HighIntent.Persons);
+    }
+
+    [Fact]
+    public void Audience_files_list_each_qualifying_person_with_their_fact_and_keys_as_a_spreadsheet_reads_them_safely()
+    {
+        var engine = new DailyAggregation(MetricDefinitions.Default, "UTC", 2, new FixedClock(EngineHarness.GeneratedAt));
+        ProductEvent E(string person, string name, int daysAgo, long ms = 0)
+        {
+            var at = DMidnight - daysAgo * DayMs + DayMs / 2 + ms;
+            return new ProductEvent($"m{Interlocked.Increment(ref _ids)}", person, EventType.Track, name, at, at, null, "ios", name == "Order Completed" ? 10m : null, null, null, null);
+        }
+        var events = new List<ProductEvent>
+        {
+            E("cart, \"quoted\"", "Product Added", 3), E("=HYPERLINK(1)", "Checkout Started", 1), E("=HYPERLINK(1)", "Product Added", 2),
+            E("bought", "Product Added", 2), E("bought", "Order Completed", 2),
+            E("warned", "Signed Up", 40), E("warned", "Page", 20), E("gone", "Signed Up", 60), E("gone", "Page", 45),
+        };
+        engine.FoldDay(D, events);
+        var files = AudienceCsv.Render(engine.LastAudiences).ToDictionary(f => f.Key, f => Encoding.UTF8.GetString(f.Value));
+        Assert.Equal("\uFEFFperson,intentAt\r\n'=HYPERLINK(1),2026-06-29T12:00:00.000Z\r\n\"cart, \"\"quoted\"\"\",2026-06-27T12:00:00.000Z\r\n", files["audiences/high-intent.csv"]);
+        Assert.Equal("\uFEFFperson,lastActiveDay\r\nwarned,2026-06-10\r\n", files["audiences/churn-warning.csv"]);
+        Assert.Equal("\uFEFFperson,lastActiveDay\r\ngone,2026-05-16\r\n", files["audiences/win-back.csv"]);
     }
 
     [Theory]

@@ -3,6 +3,7 @@ using System.Text;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
 using Funnel.Domain.Reports;
+using Funnel.Domain.Reports.Rendering;
 using Funnel.Domain.Simulation;
 using Funnel.Domain.Metrics;
 using Funnel.Domain.Privacy;
@@ -61,6 +62,24 @@ public class PersonErasureTests
         var csv = PersonFileEraser.Erase(Encoding.UTF8.GetBytes("id;segment\r\n\"u9\";vip\r\nu90;vip"), erased);
         Assert.Equal("id;segment\r\nu90;vip", Encoding.UTF8.GetString(csv.Rewritten!));
         Assert.Null(PersonFileEraser.Erase(Encoding.UTF8.GetBytes("u90,u99\n"), erased).Rewritten);
+    }
+
+    [Fact]
+    public void Our_audience_files_lose_a_person_whose_key_is_quoted_or_formula_guarded()
+    {
+        var audiences = new AudienceFigures();
+        audiences.ChurnWarning.AddRange([new("=u9", 20_000), new("a, \"b\"", 20_000), new("u7", 20_000)]);
+        var file = AudienceCsv.Render(audiences)["audiences/churn-warning.csv"];
+        Assert.Contains("'=u9,", Encoding.UTF8.GetString(file), StringComparison.Ordinal);
+
+        var withoutGuarded = PersonFileEraser.Erase(file, new ErasedPersons([Request("r1", "=u9")])).Rewritten!;
+        Assert.Equal(["a, \"b\"", "u7"], Persons(withoutGuarded));
+        var withoutQuoted = PersonFileEraser.Erase(file, new ErasedPersons([Request("r2", "a, \"b\"")])).Rewritten!;
+        Assert.Equal(["=u9", "u7"], Persons(withoutQuoted));
+        Assert.Null(PersonFileEraser.Erase(file, new ErasedPersons([Request("r3", "u9")])).Rewritten);
+
+        static List<string> Persons(byte[] csv) => [.. Encoding.UTF8.GetString(csv).Split("\r\n").Skip(1).Where(l => l.Length > 0)
+            .Select(l => l.StartsWith('"') ? l[1..l.LastIndexOf('"')].Replace("\"\"", "\"", StringComparison.Ordinal) : l.Split(',')[0].TrimStart('\''))];
     }
 
     [Fact]

@@ -44,7 +44,22 @@ public class PublishedFilesTests(AggregationFixture fixture)
             Assert.Equal(persons, lines.Length - 1);
             Assert.All(lines.Skip(1), l => Assert.Equal(2, l.Split(',').Length));
             Assert.Equal(lines.Skip(1).Count(), lines.Skip(1).Select(l => l.Split(',')[0]).Distinct().Count());
+
+            // The reports API serves the same bytes to a read key, and nothing without one.
+            using var reader = new HttpClient { BaseAddress = fixture.Client.BaseAddress };
+            using var anonymous = await reader.GetAsync($"/reports/{day:yyyy-MM-dd}/audiences/{name}.csv");
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            reader.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AggregationFixture.ReadKey);
+            using var served = await reader.GetAsync($"/reports/{day:yyyy-MM-dd}/audiences/{name}.csv");
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+            Assert.Equal("text/csv", served.Content.Headers.ContentType!.MediaType);
+            Assert.Equal(bytes, await served.Content.ReadAsByteArrayAsync());
         }
+        using var api = new HttpClient { BaseAddress = fixture.Client.BaseAddress };
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AggregationFixture.ReadKey);
+        using var unknown = await api.GetAsync($"/reports/{day:yyyy-MM-dd}/audiences/everyone.csv");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("\"file\"", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     /// <summary>Runs the day again, waiting out a run another test started.</summary>

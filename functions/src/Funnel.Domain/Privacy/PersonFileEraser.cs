@@ -69,7 +69,50 @@ public static class PersonFileEraser
     }
 
     private static IEnumerable<string> Cells(string line) =>
-        line.Split(CellSeparators).Select(c => c.Trim().Trim('"').Trim()).Where(c => c.Length > 0).SelectMany(Unguarded).Append(line);
+        SplitCells(line).Select(c => c.Trim()).Where(c => c.Length > 0).SelectMany(Unguarded).Append(line);
+
+    /// <summary>Cells split at <c>, ; tab</c> outside quotes, a quoted cell unquoted (<c>""</c> is a quote), as RFC 4180 writes them.</summary>
+    private static List<string> SplitCells(string line)
+    {
+        var cells = new List<string>();
+        var cell = new System.Text.StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                {
+                    cell.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    cell.Append(c);
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (Array.IndexOf(CellSeparators, c) >= 0)
+            {
+                cells.Add(cell.ToString());
+                cell.Clear();
+            }
+            else
+            {
+                cell.Append(c);
+            }
+        }
+        cells.Add(cell.ToString());
+        return cells;
+    }
 
     /// <summary>The cell, and without the <c>'</c> our CSV files put before a value a spreadsheet would run as a formula.</summary>
     private static IEnumerable<string> Unguarded(string cell) =>

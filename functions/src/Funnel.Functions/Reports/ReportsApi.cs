@@ -1,7 +1,9 @@
 using System.Globalization;
 using Funnel.Domain.Aggregation;
+using Funnel.Domain.Metrics;
 using Funnel.Domain.Processing;
 using Funnel.Domain.Reports;
+using Funnel.Domain.Reports.Rendering;
 using Funnel.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -46,6 +48,33 @@ public sealed class ReportsApi(IReportArchive archive, IReadKeyDirectory readKey
         string file,
         CancellationToken cancellationToken)
     {
+        if (!Files.Contains(file, StringComparer.Ordinal))
+        {
+            return Problem(StatusCodes.Status404NotFound, "file", $"'{file}' is not a report file; ask for {string.Join(", ", Files)}");
+        }
+        return await ServeAsync(request, day, file, cancellationToken);
+    }
+
+    /// <summary>An audience list beside a day's report (<c>high-intent.csv</c>, <c>churn-warning.csv</c>, <c>win-back.csv</c>).</summary>
+    [Function("GetAudience")]
+    public async Task<IResult> GetAudienceAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/{day}/audiences/{file}")] HttpRequest request,
+        string day,
+        string file,
+        CancellationToken cancellationToken)
+    {
+        if (!AudienceFiles.Contains(file, StringComparer.Ordinal))
+        {
+            return Problem(StatusCodes.Status404NotFound, "file", $"'{file}' is not an audience file; ask for {string.Join(", ", AudienceFiles)}");
+        }
+        return await ServeAsync(request, day, AudienceCsv.FileName(file[..^".csv".Length]), cancellationToken);
+    }
+
+    private static readonly string[] AudienceFiles =
+        [.. new[] { AudienceMetric.HighIntent, AudienceMetric.ChurnWarning, AudienceMetric.WinBack }.Select(a => a + ".csv")];
+
+    private async Task<IResult> ServeAsync(HttpRequest request, string day, string file, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(request);
         if (await RefusalAsync(request, cancellationToken) is { } refusal)
         {
@@ -59,10 +88,6 @@ public sealed class ReportsApi(IReportArchive archive, IReadKeyDirectory readKey
                 return Problem(StatusCodes.Status400BadRequest, "day", $"'{day}' is not a day in the form yyyy-MM-dd, nor 'latest'");
             }
             date = parsed;
-        }
-        if (!Files.Contains(file, StringComparer.Ordinal))
-        {
-            return Problem(StatusCodes.Status404NotFound, "file", $"'{file}' is not a report file; ask for {string.Join(", ", Files)}");
         }
         var found = await archive.ReadAsync(date, file, cancellationToken);
         if (found is null)
