@@ -44,6 +44,7 @@ public sealed class DailyRunOrchestrationTests : IAsyncLifetime
             {
                 services.AddSingleton<IAggregationStore>(_store);
                 services.AddSingleton<IDailyMetricsTable>(_store);
+                services.AddSingleton<Funnel.Domain.Ingest.IIngestRefusalCounters>(_store);
                 services.AddSingleton(notifier.Object);
             });
         return Task.CompletedTask;

@@ -4,7 +4,7 @@ using Funnel.Domain.Aggregation;
 namespace Funnel.Functions.Tests.Aggregation;
 
 /// <summary>The daily run's blobs in memory, with a record of what was read and written and faults to inject.</summary>
-internal sealed class InMemoryAggregationStore : IAggregationStore, IDailyMetricsTable
+internal sealed class InMemoryAggregationStore : IAggregationStore, IDailyMetricsTable, Funnel.Domain.Ingest.IIngestRefusalCounters
 {
     private readonly ConcurrentDictionary<(DateOnly Day, int Shard), List<RawSlice>> _raw = new();
     private readonly ConcurrentDictionary<(int Shard, DateOnly Day), (byte[] Bytes, bool Provisional)> _states = new();
@@ -91,4 +91,9 @@ internal sealed class InMemoryAggregationStore : IAggregationStore, IDailyMetric
 
     public Task<bool> HasRawAfterFoldAsync(DateOnly day, int shards, CancellationToken cancellationToken) =>
         Task.FromResult(RawChangedAfterFold.TryRemove(day, out _));
+
+    public Task AddAsync(DateOnly day, string reason, long count, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    Task<IReadOnlyList<Funnel.Domain.Metrics.RejectedAtIngest>> Funnel.Domain.Ingest.IIngestRefusalCounters.ReadAsync(DateOnly day, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Funnel.Domain.Metrics.RejectedAtIngest>>([]);
 }

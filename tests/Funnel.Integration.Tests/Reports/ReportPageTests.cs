@@ -22,11 +22,13 @@ public sealed class ReportPageTests : IAsyncLifetime
           heat: [...document.querySelectorAll('#retention rect.cell')].length,
           trend: [...document.querySelectorAll('#activity polyline')].length,
           errorBars: [...document.querySelectorAll('#experiments line.errorbar')].length,
+          stages: [...document.querySelectorAll('#stages svg rect.stage')].map(r => ({ value: +r.dataset.value, height: r.getBoundingClientRect().height })),
+          bands: [...document.querySelectorAll('#stages svg path.band')].length,
           scripts: document.scripts.length
         })
         """;
 
-    private static readonly string[] Sections = ["lifecycle", "purchase", "retention", "activity", "layers", "money", "experiments", "manifest"];
+    private static readonly string[] Sections = ["lifecycle", "purchase", "retention", "activity", "layers", "money", "experiments", "stages", "win-back", "data-quality", "manifest"];
 
     private string _folder = null!;
     private DailyReport _report = null!;
@@ -84,6 +86,10 @@ public sealed class ReportPageTests : IAsyncLifetime
         Assert.True(result["heat"]!.GetValue<int>() > 100);
         Assert.Equal(3, result["trend"]!.GetValue<int>());
         Assert.True(result["errorBars"]!.GetValue<int>() >= 3);
+        var stages = result["stages"]!.AsArray().Select(b => (Value: b!["value"]!.GetValue<double>(), Height: b["height"]!.GetValue<double>())).ToList();
+        Assert.True(stages.Count >= 6 && result["bands"]!.GetValue<int>() >= 6, $"{stages.Count} stages, {result["bands"]} bands");
+        var tallest = stages.MaxBy(b => b.Value);
+        Assert.All(stages.Where(b => b.Value / tallest.Value > 0.05), b => Assert.Equal(b.Value / tallest.Value, b.Height / tallest.Height, 0.03));
 
         var png = await browser.ScreenshotAsync();
         Assert.Equal([0x89, 0x50, 0x4E, 0x47], png[..4]);

@@ -49,6 +49,11 @@ public sealed class IngestRefusalTally
 
     public void Add(DateOnly day, IngestResult result)
     {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Refusal is null && result.Answer.Errors.Count == 0)
+        {
+            return;
+        }
         foreach (var (reason, count) in IngestRefusalReasons.Of(result))
         {
             _pending.AddOrUpdate((day, reason), count, (_, before) => before + count);

@@ -354,7 +354,7 @@ public sealed class ReportHtml
                 return tops;
             }
             var (fromTops, toTops) = (Tops(before), Tops(today));
-            Raw($"<svg class=\"chart flow\" viewBox=\"0 0 {Width} {height + 10}\" role=\"img\" aria-label=\"{E(l["stages"])}\">");
+            Raw($"<svg class=\"chart flow\" viewBox=\"0 0 {Width} {height + 10 + 14 * sources.Count}\" role=\"img\" aria-label=\"{E(l["stages"])}\">");
             var fromUsed = new double[sources.Count];
             var toUsed = new double[stages.Length];
             foreach (var t in lifecycle.Transitions.OrderBy(t => sources.IndexOf(t.From)).ThenBy(t => Array.IndexOf(stages, t.To)))
@@ -368,22 +368,24 @@ public sealed class ReportHtml
                 var (x1, x2, mid) = (left + nodeWidth, right, (left + nodeWidth + right) / 2.0);
                 Raw($"<path class=\"band {t.To}\" data-value=\"{t.Persons}\" data-from=\"{t.From}\" data-to=\"{t.To}\" stroke-width=\"{N(Math.Max(width, 0.5))}\" d=\"M{x1},{N(y1)} C{N(mid)},{N(y1)} {N(mid)},{N(y2)} {x2},{N(y2)}\"><title>{E(StageName(t.From))} → {E(StageName(t.To))}: {Count(t.Persons)}</title></path>");
             }
-            for (var i = 0; i < sources.Count; i++)
+            // Labels sit beside their stage's middle, pushed down when a thin stage above would make them overlap.
+            void Stages(long[] counts, double[] tops, IReadOnlyList<string> names, double x, double labelX, string labelClass)
             {
-                if (before[i] > 0)
+                var lastLabel = double.MinValue;
+                for (var i = 0; i < counts.Length; i++)
                 {
-                    Raw($"<rect class=\"stage\" data-value=\"{before[i]}\" x=\"{left}\" y=\"{N(fromTops[i])}\" width=\"{nodeWidth}\" height=\"{N(before[i] * scale)}\"/>");
-                    Raw($"<text x=\"{left - 6}\" y=\"{N(fromTops[i] + before[i] * scale / 2 + 4)}\" class=\"label end\">{E(StageName(sources[i]))} {Count(before[i])}</text>");
+                    if (counts[i] == 0)
+                    {
+                        continue;
+                    }
+                    var labelY = Math.Max(tops[i] + counts[i] * scale / 2 + 4, lastLabel + 14);
+                    lastLabel = labelY;
+                    Raw($"<rect class=\"stage\" data-value=\"{counts[i]}\" x=\"{N(x)}\" y=\"{N(tops[i])}\" width=\"{nodeWidth}\" height=\"{N(counts[i] * scale)}\"/>");
+                    Raw($"<text x=\"{N(labelX)}\" y=\"{N(labelY)}\" class=\"{labelClass}\">{E(StageName(names[i]))} {Count(counts[i])}</text>");
                 }
             }
-            for (var i = 0; i < stages.Length; i++)
-            {
-                if (today[i] > 0)
-                {
-                    Raw($"<rect class=\"stage\" data-value=\"{today[i]}\" x=\"{right}\" y=\"{N(toTops[i])}\" width=\"{nodeWidth}\" height=\"{N(today[i] * scale)}\"/>");
-                    Raw($"<text x=\"{right + nodeWidth + 6}\" y=\"{N(toTops[i] + today[i] * scale / 2 + 4)}\" class=\"label\">{E(StageName(stages[i]))} {Count(today[i])}</text>");
-                }
-            }
+            Stages(before, fromTops, sources, left, left - 6, "label end");
+            Stages(today, toTops, stages, right, right + nodeWidth + 6, "label");
             Raw("</svg>");
         }
         var k = lifecycle.Kpis;
