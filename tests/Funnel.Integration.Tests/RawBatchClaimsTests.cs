@@ -1,3 +1,4 @@
+using Funnel.Domain.Processing;
 using Funnel.Storage.Raw;
 using Funnel.Testing;
 
@@ -17,19 +18,21 @@ public sealed class RawBatchClaimsTests : IAsyncLifetime
     {
         var claims = new TableRawBatchClaims(_azurite.Storage.Tables);
         var day = new DateOnly(2026, 11, 24);
+        static RawBatchClaim[] Batches(params string[] ids) => ids.Select(id => new RawBatchClaim(id, [id[0] % 16, 3])).ToArray();
 
-        Assert.Empty(await claims.ClaimAsync(day, "g1", ["a", "b", "c"], CancellationToken.None));
-        var second = await claims.ClaimAsync(day, "g2", ["d", "b", "e", "c"], CancellationToken.None);
-        var third = await claims.ClaimAsync(day, "g3", ["b", "f"], CancellationToken.None);
-        var nextDay = await claims.ClaimAsync(day.AddDays(1), "g4", ["b"], CancellationToken.None);
+        Assert.Empty(await claims.ClaimAsync(day, "g1", Batches("a", "b", "c"), CancellationToken.None));
+        var second = await claims.ClaimAsync(day, "g2", Batches("d", "b", "e", "c"), CancellationToken.None);
+        var third = await claims.ClaimAsync(day, "g3", [new RawBatchClaim("b", [9]), .. Batches("f")], CancellationToken.None);
+        var nextDay = await claims.ClaimAsync(day.AddDays(1), "g4", Batches("b"), CancellationToken.None);
 
         Assert.Equal(["b", "c"], second.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(["g1"], second["b"]);
-        Assert.Equal(["g1"], second["c"]);
+        Assert.Equal(["g1"], second["b"].Groups);
+        Assert.Equal(["g1"], second["c"].Groups);
         Assert.Equal(["b"], third.Keys);
-        Assert.Equal(["g1", "g2"], third["b"]);
+        Assert.Equal(["g1", "g2"], third["b"].Groups);
+        Assert.Equal(['b' % 16, 3], third["b"].Shards);
         Assert.Empty(nextDay);
         // The batches that were new in a transaction that failed at another one were still claimed.
-        Assert.Equal(["d", "e"], (await claims.ClaimAsync(day, "g5", ["d", "e"], CancellationToken.None)).Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["d", "e"], (await claims.ClaimAsync(day, "g5", Batches("d", "e"), CancellationToken.None)).Keys.Order(StringComparer.Ordinal));
     }
 }

@@ -5,27 +5,27 @@ namespace Funnel.Testing;
 /// <summary>Raw batch claims in memory, for hosts whose storage is mocked.</summary>
 public sealed class InMemoryRawBatchClaims : IRawBatchClaims
 {
-    private readonly Dictionary<(DateOnly Day, string BatchId), List<string>> _claims = [];
+    private readonly Dictionary<(DateOnly Day, string BatchId), (List<string> Groups, IReadOnlyList<int> Shards)> _claims = [];
 
-    public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ClaimAsync(DateOnly day, string group, IReadOnlyCollection<string> batchIds, CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<string, EarlierClaim>> ClaimAsync(DateOnly day, string group, IReadOnlyCollection<RawBatchClaim> batches, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(batchIds);
-        var earlier = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(batches);
+        var earlier = new Dictionary<string, EarlierClaim>(StringComparer.Ordinal);
         lock (_claims)
         {
-            foreach (var id in batchIds)
+            foreach (var batch in batches)
             {
-                if (_claims.TryGetValue((day, id), out var groups))
+                if (_claims.TryGetValue((day, batch.BatchId), out var claim))
                 {
-                    earlier[id] = groups.ToList();
-                    groups.Add(group);
+                    earlier[batch.BatchId] = new EarlierClaim(claim.Groups.ToList(), claim.Shards);
+                    claim.Groups.Add(group);
                 }
                 else
                 {
-                    _claims[(day, id)] = [group];
+                    _claims[(day, batch.BatchId)] = ([group], batch.Shards.ToList());
                 }
             }
         }
-        return Task.FromResult<IReadOnlyDictionary<string, IReadOnlyList<string>>>(earlier);
+        return Task.FromResult<IReadOnlyDictionary<string, EarlierClaim>>(earlier);
     }
 }

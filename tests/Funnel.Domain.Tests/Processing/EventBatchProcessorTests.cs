@@ -93,6 +93,24 @@ public class EventBatchProcessorTests
     }
 
     [Fact]
+    public async Task A_batch_sent_again_after_its_device_was_linked_elsewhere_is_not_stored_a_second_time_in_the_users_shard()
+    {
+        var router = new ShardRouter(16);
+        var receivedAt = new DateTimeOffset(2026, 11, 24, 3, 0, 0, TimeSpan.Zero);
+        var user = Enumerable.Range(0, 100).Select(i => $"user-{i}").First(u => router.ShardOf(u) != router.ShardOf("anon-7"));
+        var processor = Processor(router);
+        var batch = Batch(receivedAt, "u1", "anon-7");
+        Assert.Equal(2, await processor.ProcessAsync(batch, CancellationToken.None));
+
+        // Another batch, received before this one's re-send, linked the device meanwhile: the re-send would route it to the user.
+        _links.Setup(l => l.FindAsync(It.IsAny<IReadOnlyCollection<string>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new Dictionary<string, IdentityLink> { ["anon-7"] = new("anon-7", user, receivedAt) });
+        Assert.Equal(0, await processor.ProcessAsync(batch, CancellationToken.None));
+
+        Assert.Equal(2, _written.SelectMany(w => Lines(w.Bytes)).Count());
+    }
+
+    [Fact]
     public async Task A_batch_whose_earlier_group_wrote_some_shards_before_failing_gets_only_the_other_shards()
     {
         var router = new ShardRouter(16);

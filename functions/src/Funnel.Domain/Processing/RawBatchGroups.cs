@@ -83,8 +83,9 @@ public sealed class RawBatchGroups(IRawEventStore raw, IRawBatchClaims claims)
     {
         var day = group[0].Batch.Day;
         var name = "g" + Guid.NewGuid().ToString("N");
-        var ids = group.Select(w => w.Batch.BatchId).Distinct(StringComparer.Ordinal).ToList();
-        var earlier = await claims.ClaimAsync(day, name, ids, CancellationToken.None);
+        var batches = group.Select(w => w.Batch).DistinctBy(b => b.BatchId, StringComparer.Ordinal)
+            .Select(b => new RawBatchClaim(b.BatchId, b.Shards.Select(s => s.Shard).ToList())).ToList();
+        var earlier = await claims.ClaimAsync(day, name, batches, CancellationToken.None);
         var written = new int[group.Count];
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var byShard = new SortedDictionary<int, List<ReadOnlyMemory<byte>>>();
@@ -95,7 +96,7 @@ public sealed class RawBatchGroups(IRawEventStore raw, IRawBatchClaims claims)
             {
                 continue; // The same batch twice in one group (a re-send arriving with the original): written once.
             }
-            var shards = earlier.TryGetValue(batch.BatchId, out var groups) ? await NotYetWrittenAsync(day, batch.Shards, groups) : batch.Shards;
+            var shards = earlier.TryGetValue(batch.BatchId, out var claim) ? await NotYetWrittenAsync(day, batch.Shards, claim) : batch.Shards;
             foreach (var shard in shards)
             {
                 if (!byShard.TryGetValue(shard.Shard, out var lines))
@@ -110,21 +111,26 @@ public sealed class RawBatchGroups(IRawEventStore raw, IRawBatchClaims claims)
         return written;
     }
 
-    /// <summary>The shards of a batch claimed before for which none of its earlier groups has a blob (a blob is written whole or not at all).</summary>
-    private async Task<IReadOnlyList<ShardEvents>> NotYetWrittenAsync(DateOnly day, IReadOnlyList<ShardEvents> shards, IReadOnlyList<string> groups)
+    /// <summary>
+    /// The shards of a batch claimed before that still need writing: none when every shard its first claim named has a
+    /// blob in one of its groups (a blob is written whole or not at all), even if its events would now go elsewhere (a
+    /// device linked meanwhile); otherwise those without one.
+    /// </summary>
+    private async Task<IReadOnlyList<ShardEvents>> NotYetWrittenAsync(DateOnly day, IReadOnlyList<ShardEvents> shards, EarlierClaim claim)
     {
-        var missing = await Task.WhenAll(shards.Select(async shard =>
+        var written = new HashSet<int>();
+        foreach (var shard in claim.Shards.Union(shards.Select(s => s.Shard)))
         {
-            foreach (var group in groups)
+            foreach (var group in claim.Groups)
             {
-                if (await raw.ExistsAsync(new RawBlobName(day, shard.Shard, group), CancellationToken.None))
+                if (await raw.ExistsAsync(new RawBlobName(day, shard, group), CancellationToken.None))
                 {
-                    return null;
+                    written.Add(shard);
+                    break;
                 }
             }
-            return shard;
-        }));
-        return missing.OfType<ShardEvents>().ToList();
+        }
+        return claim.Shards.All(written.Contains) ? [] : shards.Where(s => !written.Contains(s.Shard)).ToList();
     }
 
     private sealed record Waiting(PreparedBatch Batch, TaskCompletionSource<int> Done);
