@@ -36,7 +36,11 @@ internal sealed class StandaloneHost : IAsyncDisposable
         Raw.Setup(r => r.WriteAsync(It.IsAny<RawBlobName>(), It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<CancellationToken>()))
             .Callback((RawBlobName n, ReadOnlyMemory<byte> b, CancellationToken _) => { lock (Written) { Written.Add((n, b.ToArray())); } })
             .Returns(Task.CompletedTask);
+        Raw.Setup(r => r.ExistsAsync(It.IsAny<RawBlobName>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((RawBlobName n, CancellationToken _) => { lock (Written) { return Written.Any(w => w.Name == n); } });
         Links.Setup(l => l.FindAsync(It.IsAny<IReadOnlyCollection<string>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new Dictionary<string, IdentityLink>());
+        Links.Setup(l => l.AddAsync(It.IsAny<IReadOnlyCollection<IdentityLink>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new Dictionary<string, IdentityLink>());
         Sender.Setup(s => s.SendAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
             .Callback((string q, IReadOnlyList<string> m, CancellationToken _) => { lock (Sent) { Sent.Add((q, m)); } })
@@ -68,6 +72,7 @@ internal sealed class StandaloneHost : IAsyncDisposable
             builder.Services.AddSingleton(Keys.Object);
             builder.Services.AddSingleton(Raw.Object);
             builder.Services.AddSingleton(Links.Object);
+            builder.Services.AddSingleton<IRawBatchClaims>(new Funnel.Testing.InMemoryRawBatchClaims());
             builder.Services.AddSingleton(Sender.Object);
             // Messages stay in memory: the claim-check blob path is covered against Azurite.
             builder.Services.AddSingleton<IEventBatchMessages>(new InMemoryBatchMessages());

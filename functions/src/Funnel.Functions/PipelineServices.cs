@@ -62,6 +62,8 @@ public static class PipelineServices
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Funnel.Domain.Reports.IReportArchive>(sp => sp.GetRequiredService<BlobAggregationStore>());
         services.AddSingleton<IRawEventStore, BlobRawEventStore>();
+        services.AddSingleton<IRawBatchClaims, TableRawBatchClaims>();
+        services.AddSingleton<RawBatchGroups>();
         services.AddSingleton<IIdentityLinks>(sp => sp.GetRequiredService<TableIdentityLinks>());
         services.AddSingleton<IEventBatchMessages>(sp => new EventBatchEnvelope(
             sp.GetRequiredService<BlobServiceClient>(),

@@ -24,6 +24,9 @@ public static class StorageNames
     /// <summary>Anonymous device → user links from identify and alias calls.</summary>
     public const string IdentityLinksTable = "IdentityLinks";
 
+    /// <summary>Which raw groups each processed batch was written to, by processing day: a batch that comes again is stored once.</summary>
+    public const string RawBatchesTable = "RawBatches";
+
     /// <summary>Erasure requests: digests of the person's ids, status and counts.</summary>
     public const string ErasuresTable = "Erasures";
 
@@ -37,7 +40,7 @@ public static class StorageNames
     public static IReadOnlyList<string> Queues { get; } = [EventsQueue];
 
     public static IReadOnlyList<string> Tables { get; } =
-        [DailyMetricsTable, WriteKeysTable, ReadKeysTable, IdentityLinksTable, ErasuresTable, IngestRefusalsTable];
+        [DailyMetricsTable, WriteKeysTable, ReadKeysTable, IdentityLinksTable, RawBatchesTable, ErasuresTable, IngestRefusalsTable];
 
     /// <summary>Where a message that failed too often is parked; the Functions queue trigger uses the same name.</summary>
     public static string PoisonQueueOf(string queue) => $"{queue}-poison";

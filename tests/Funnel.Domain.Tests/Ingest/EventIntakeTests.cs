@@ -69,6 +69,18 @@ public class EventIntakeTests
     }
 
     [Fact]
+    public async Task A_batch_context_key_written_with_an_escape_still_yields_to_the_events_own_key()
+    {
+        var result = await _harness.PostAsync("batch", """
+            {"context":{"loc\u0061le":"zh-CN","app":{"name":"shop"}},
+             "batch":[{"type":"track","event":"A","userId":"u1","context":{"locale":"en-US"}}]}
+            """);
+        var context = Assert.Single(IntakeHarness.Events(result)).GetProperty("context");
+        Assert.Equal(["locale", "app"], context.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("en-US", context.GetProperty("locale").GetString());
+    }
+
+    [Fact]
     public async Task The_write_key_in_a_body_authenticates_and_is_never_stored()
     {
         var result = await _harness.PostBytesAsync("t", System.Text.Encoding.UTF8.GetBytes("""{"writeKey":"good-key","event":"A","anonymousId":"a1"}"""), null, "text/plain", null);

@@ -15,18 +15,31 @@ public class EventBatchProcessorTests
     private readonly List<(RawBlobName Name, byte[] Bytes)> _written = [];
     private readonly Mock<IIdentityLinks> _links = new();
     private readonly List<ErasureRequest> _erasures = [];
+    private readonly Funnel.Testing.InMemoryRawBatchClaims _claims = new();
 
-    public EventBatchProcessorTests() =>
+    public EventBatchProcessorTests()
+    {
+        _raw.Setup(r => r.ExistsAsync(It.IsAny<RawBlobName>(), It.IsAny<CancellationToken>())).ReturnsAsync((RawBlobName name, CancellationToken _) => Exists(name));
         _raw.Setup(r => r.WriteAsync(It.IsAny<RawBlobName>(), It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<CancellationToken>()))
             .Callback((RawBlobName name, ReadOnlyMemory<byte> bytes, CancellationToken _) => { lock (_written) { _written.Add((name, bytes.ToArray())); } })
             .Returns(Task.CompletedTask);
+    }
+
+    private bool Exists(RawBlobName name)
+    {
+        lock (_written)
+        {
+            return _written.Any(w => w.Name == name);
+        }
+    }
 
     private EventBatchProcessor Processor(ShardRouter router, string zone = "UTC")
     {
         _links.Setup(l => l.FindAsync(It.IsAny<IReadOnlyCollection<string>>(), It.IsAny<CancellationToken>())).ReturnsAsync(new Dictionary<string, IdentityLink>());
+        _links.Setup(l => l.AddAsync(It.IsAny<IReadOnlyCollection<IdentityLink>>(), It.IsAny<CancellationToken>())).ReturnsAsync(new Dictionary<string, IdentityLink>());
         var log = new Mock<IErasureLog>();
         log.Setup(l => l.ListAsync(It.IsAny<CancellationToken>())).ReturnsAsync(() => _erasures.ToList());
-        return new EventBatchProcessor(_raw.Object, _links.Object, router, new ReportingClock(zone), new ErasedPersonsCache(log.Object, TimeProvider.System));
+        return new EventBatchProcessor(new RawBatchGroups(_raw.Object, _claims), _links.Object, router, new ReportingClock(zone), new ErasedPersonsCache(log.Object, TimeProvider.System));
     }
 
     private static RawEventBatch Batch(DateTimeOffset receivedAt, params string[] persons) => new(
@@ -68,17 +81,103 @@ public class EventBatchProcessorTests
     }
 
     [Fact]
-    public async Task A_redelivered_batch_writes_the_same_blobs_with_the_same_bytes()
+    public async Task A_batch_processed_again_is_not_written_again()
     {
         var processor = Processor(new ShardRouter(16));
         var batch = Batch(new DateTimeOffset(2026, 11, 24, 3, 0, 0, TimeSpan.Zero), "u1", "u2", "u3", "u4");
-        await processor.ProcessAsync(batch, CancellationToken.None);
-        var first = _written.OrderBy(w => w.Name.Path).ToList();
-        _written.Clear();
-        await processor.ProcessAsync(batch, CancellationToken.None);
-        var second = _written.OrderBy(w => w.Name.Path).ToList();
-        Assert.Equal(first.Select(w => w.Name), second.Select(w => w.Name));
-        Assert.Equal(first.Select(w => Convert.ToBase64String(w.Bytes)), second.Select(w => Convert.ToBase64String(w.Bytes)));
+        Assert.Equal(4, await processor.ProcessAsync(batch, CancellationToken.None));
+        var first = _written.Count;
+
+        Assert.Equal(0, await processor.ProcessAsync(batch, CancellationToken.None));
+        Assert.Equal(first, _written.Count);
+    }
+
+    [Fact]
+    public async Task A_batch_sent_again_after_its_device_was_linked_elsewhere_is_not_stored_a_second_time_in_the_users_shard()
+    {
+        var router = new ShardRouter(16);
+        var receivedAt = new DateTimeOffset(2026, 11, 24, 3, 0, 0, TimeSpan.Zero);
+        var user = Enumerable.Range(0, 100).Select(i => $"user-{i}").First(u => router.ShardOf(u) != router.ShardOf("anon-7"));
+        var processor = Processor(router);
+        var batch = Batch(receivedAt, "u1", "anon-7");
+        Assert.Equal(2, await processor.ProcessAsync(batch, CancellationToken.None));
+
+        // Another batch, received before this one's re-send, linked the device meanwhile: the re-send would route it to the user.
+        _links.Setup(l => l.FindAsync(It.IsAny<IReadOnlyCollection<string>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new Dictionary<string, IdentityLink> { ["anon-7"] = new("anon-7", user, receivedAt) });
+        Assert.Equal(0, await processor.ProcessAsync(batch, CancellationToken.None));
+
+        Assert.Equal(2, _written.SelectMany(w => Lines(w.Bytes)).Count());
+    }
+
+    [Fact]
+    public async Task A_batch_whose_earlier_group_wrote_some_shards_before_failing_gets_only_the_other_shards()
+    {
+        var router = new ShardRouter(16);
+        var batch = Batch(new DateTimeOffset(2026, 11, 24, 3, 0, 0, TimeSpan.Zero), Enumerable.Range(0, 40).Select(i => $"user-{i}").ToArray());
+        var failAfter = 3;
+        _raw.Setup(r => r.WriteAsync(It.IsAny<RawBlobName>(), It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<CancellationToken>()))
+            .Returns((RawBlobName name, ReadOnlyMemory<byte> bytes, CancellationToken _) =>
+            {
+                lock (_written)
+                {
+                    if (failAfter-- <= 0)
+                    {
+                        throw new IOException("storage went away");
+                    }
+                    _written.Add((name, bytes.ToArray()));
+                }
+                return Task.CompletedTask;
+            });
+        var processor = Processor(router);
+        await Assert.ThrowsAsync<IOException>(() => processor.ProcessAsync(batch, CancellationToken.None));
+        Assert.Equal(3, _written.Count);
+
+        failAfter = int.MaxValue;
+        var again = await processor.ProcessAsync(batch, CancellationToken.None);
+
+        var ids = _written.SelectMany(w => Lines(w.Bytes)).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("messageId").GetString()).ToList();
+        Assert.Equal(40, ids.Count);
+        Assert.Equal(40, ids.Distinct().Count());
+        Assert.Equal(40 - _written.Take(3).Sum(w => Lines(w.Bytes).Count), again);
+    }
+
+    [Fact]
+    public async Task Batches_processed_together_share_one_blob_per_shard_and_keep_every_event_once()
+    {
+        var router = new ShardRouter(4);
+        var release = new TaskCompletionSource();
+        var calls = 0;
+        _raw.Setup(r => r.WriteAsync(It.IsAny<RawBlobName>(), It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<CancellationToken>()))
+            .Returns(async (RawBlobName name, ReadOnlyMemory<byte> bytes, CancellationToken _) =>
+            {
+                // The first groups are held until every batch is handed in, so the rest must gather in one group.
+                if (Interlocked.Increment(ref calls) <= 8)
+                {
+                    await release.Task;
+                }
+                lock (_written)
+                {
+                    _written.Add((name, bytes.ToArray()));
+                }
+            });
+        var processor = Processor(router);
+        var receivedAt = new DateTimeOffset(2026, 11, 24, 3, 0, 0, TimeSpan.Zero);
+        var batches = Enumerable.Range(0, 20).Select(b => new RawEventBatch($"b{b}", receivedAt,
+            Enumerable.Range(0, 10).Select(i => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes($"{{\"type\":\"track\",\"messageId\":\"b{b}-m{i}\",\"userId\":\"u{i}\",\"event\":\"A\"}}")).ToList())).ToList();
+
+        var processing = batches.Select(b => processor.ProcessAsync(b, CancellationToken.None)).ToList();
+        await Task.Delay(200);
+        release.SetResult();
+        var stored = await Task.WhenAll(processing);
+
+        Assert.All(stored, n => Assert.Equal(10, n));
+        var lines = _written.SelectMany(w => Lines(w.Bytes).Select(l => (w.Name, Event: JsonDocument.Parse(l).RootElement))).ToList();
+        Assert.Equal(200, lines.Select(l => l.Event.GetProperty("messageId").GetString()).Distinct().Count());
+        Assert.Equal(200, lines.Count);
+        Assert.All(lines, l => Assert.Equal(router.ShardOf(PersonKey.Of(l.Event)!), l.Name.Shard));
+        Assert.True(_written.Count < 20, $"20 batches took {_written.Count} blobs");
+        Assert.Equal(_written.Count, _written.Select(w => w.Name).Distinct().Count());
     }
 
     [Fact]

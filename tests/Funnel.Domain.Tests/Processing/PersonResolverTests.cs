@@ -14,14 +14,22 @@ public class PersonResolverTests
 
     public PersonResolverTests()
     {
-        _links.Setup(l => l.AddAsync(It.IsAny<IReadOnlyCollection<IdentityLink>>(), It.IsAny<CancellationToken>()))
-            .Callback((IReadOnlyCollection<IdentityLink> links, CancellationToken _) => _added.AddRange(links)).Returns(Task.CompletedTask);
         Stored();
     }
 
-    private void Stored(params IdentityLink[] links) =>
+    /// <summary>The store holds <paramref name="links"/>: adding a link of a device already linked returns the stored one, as the table does.</summary>
+    private void Stored(params IdentityLink[] links)
+    {
         _links.Setup(l => l.FindAsync(It.IsAny<IReadOnlyCollection<string>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((IReadOnlyCollection<string> ids, CancellationToken _) => links.Where(l => ids.Contains(l.AnonymousId)).ToDictionary(l => l.AnonymousId));
+        _links.Setup(l => l.AddAsync(It.IsAny<IReadOnlyCollection<IdentityLink>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((IReadOnlyCollection<IdentityLink> added, CancellationToken _) =>
+            {
+                var first = links.Where(l => added.Any(a => a.AnonymousId == l.AnonymousId)).ToDictionary(l => l.AnonymousId);
+                _added.AddRange(added.Where(a => !first.ContainsKey(a.AnonymousId)));
+                return first;
+            });
+    }
 
     private static RawEventBatch Batch(params string[] events) =>
         new("b", ReceivedAt, events.Select(e => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(e)).ToList());

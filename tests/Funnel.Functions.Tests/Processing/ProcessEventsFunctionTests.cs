@@ -32,11 +32,16 @@ public class ProcessEventsFunctionTests : IAsyncLifetime
     }.ToJsonString();
 
     [Fact]
-    public async Task A_message_becomes_raw_blobs_named_by_its_batch_under_its_receive_day()
+    public async Task A_message_becomes_raw_blobs_under_its_receive_day_and_the_same_message_again_adds_none()
     {
         await Function().RunAsync(QueuedBatch("u1", "u2", "u3", "u4"), CancellationToken.None);
         Assert.NotEmpty(_host.Written);
-        Assert.All(_host.Written, w => Assert.Equal(("batch-1", "2026-11-24"), (w.Name.BatchId, w.Name.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))));
+        Assert.All(_host.Written, w => Assert.Equal("2026-11-24", w.Name.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.All(_host.Written, w => Assert.StartsWith("g", w.Name.BatchId, StringComparison.Ordinal));
+        var written = _host.Written.Count;
+
+        await Function().RunAsync(QueuedBatch("u1", "u2", "u3", "u4"), CancellationToken.None);
+        Assert.Equal(written, _host.Written.Count);
         Assert.Empty(_host.Parked);
     }
 

@@ -136,7 +136,7 @@ public sealed class EventIntake
     {
         var errors = new List<IngestError>();
         var valid = new List<ValidEvent>(elements.Count);
-        var seenIds = new HashSet<string>(StringComparer.Ordinal);
+        var seenIds = new HashSet<string>(elements.Count, StringComparer.Ordinal);
         for (var i = 0; i < elements.Count; i++)
         {
             var outcome = ValidateSafely(elements[i], i, routeType, shared, receivedAt);
@@ -308,18 +308,51 @@ public sealed class EventIntake
     }
 
     /// <summary>The path of the first number no double can hold (JSON allows 1e400; reports would turn it into infinity), or null.</summary>
-    private static string? NonFiniteNumber(JsonElement value, string? path)
+    private static string? NonFiniteNumber(JsonElement value, string? path) =>
+        HasNonFiniteNumber(value) ? PathOfNonFiniteNumber(value, path) : null;
+
+    /// <summary>The common case, every number finite, without building a path per property.</summary>
+    private static bool HasNonFiniteNumber(JsonElement value)
     {
         switch (value.ValueKind)
         {
             case JsonValueKind.Number:
-                return value.TryGetDouble(out var number) && double.IsFinite(number) ? null : path ?? "$";
+                return !value.TryGetDouble(out var number) || !double.IsFinite(number);
             case JsonValueKind.Object:
                 foreach (var property in value.EnumerateObject())
                 {
-                    if (NonFiniteNumber(property.Value, path is null ? property.Name : $"{path}.{property.Name}") is { } found)
+                    if (HasNonFiniteNumber(property.Value))
                     {
-                        return found;
+                        return true;
+                    }
+                }
+                return false;
+            case JsonValueKind.Array:
+                foreach (var item in value.EnumerateArray())
+                {
+                    if (HasNonFiniteNumber(item))
+                    {
+                        return true;
+                    }
+                }
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private static string? PathOfNonFiniteNumber(JsonElement value, string? path)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Number:
+                return HasNonFiniteNumber(value) ? path ?? "$" : null;
+            case JsonValueKind.Object:
+                foreach (var property in value.EnumerateObject())
+                {
+                    if (HasNonFiniteNumber(property.Value))
+                    {
+                        return PathOfNonFiniteNumber(property.Value, path is null ? property.Name : $"{path}.{property.Name}");
                     }
                 }
                 return null;
@@ -327,10 +360,11 @@ public sealed class EventIntake
                 var index = 0;
                 foreach (var item in value.EnumerateArray())
                 {
-                    if (NonFiniteNumber(item, $"{path ?? "$"}[{index++}]") is { } found)
+                    if (HasNonFiniteNumber(item))
                     {
-                        return found;
+                        return PathOfNonFiniteNumber(item, $"{path ?? "$"}[{index}]");
                     }
+                    index++;
                 }
                 return null;
             default:
@@ -340,23 +374,27 @@ public sealed class EventIntake
 
     private static readonly string[] ObjectFields = ["properties", "traits", "context", "integrations"];
 
-    /// <summary>Deterministic from the events' ids (or bytes), so a re-posted identical batch rewrites the same blobs.</summary>
+    /// <summary>Deterministic from the events' ids (or bytes), so a re-posted identical batch is recognised and stored once.</summary>
     private static string BatchIdOf(List<ValidEvent> events)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        // One SHA-256 over "id\n" per event (the raw JSON for an event without an id), hashed at once: a hash
+        // object per request cost more than the hashing.
+        var input = new ArrayBufferWriter<byte>(events.Count * 40);
         foreach (var e in events)
         {
             if (e.MessageId is { } id)
             {
-                hash.AppendData(Encoding.UTF8.GetBytes(id));
+                input.Advance(Encoding.UTF8.GetBytes(id, input.GetSpan(Encoding.UTF8.GetMaxByteCount(id.Length))));
             }
             else
             {
-                hash.AppendData(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(e.Element));
+                input.Write(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(e.Element));
             }
-            hash.AppendData("\n"u8);
+            input.Write("\n"u8);
         }
-        return Convert.ToHexStringLower(hash.GetHashAndReset().AsSpan(0, 16));
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(input.WrittenSpan, digest);
+        return Convert.ToHexStringLower(digest[..16]);
     }
 
     /// <summary>Reads an optional non-empty string id; returns a reason when present but unusable.</summary>

@@ -18,6 +18,11 @@ public static class StoredEvent
         "type", "messageId", "timestamp", "originalTimestamp", "receivedAt", "sentAt", "context", "writeKey",
     };
 
+    private static readonly JsonEncodedText TimestampName = JsonEncodedText.Encode("timestamp");
+    private static readonly JsonEncodedText OriginalTimestampName = JsonEncodedText.Encode("originalTimestamp");
+    private static readonly JsonEncodedText SentAtName = JsonEncodedText.Encode("sentAt");
+    private static readonly JsonEncodedText ReceivedAtName = JsonEncodedText.Encode("receivedAt");
+
     /// <summary>
     /// The stored line of <paramref name="call"/> (as the client sent it): <paramref name="timestamp"/> is after clock-skew
     /// correction, <paramref name="clientTimestamp"/> the client's own (kept as <c>originalTimestamp</c>); every
@@ -40,16 +45,16 @@ public static class StoredEvent
                 }
             }
             WriteContext(writer, call, batchContext, masking);
-            writer.WriteString("timestamp", Iso8601.Format(timestamp));
+            Iso8601.Write(writer, TimestampName, timestamp);
             if (clientTimestamp is { } client)
             {
-                writer.WriteString("originalTimestamp", Iso8601.Format(client));
+                Iso8601.Write(writer, OriginalTimestampName, client);
             }
             if (sentAt is { } sent)
             {
-                writer.WriteString("sentAt", Iso8601.Format(sent));
+                Iso8601.Write(writer, SentAtName, sent);
             }
-            writer.WriteString("receivedAt", Iso8601.Format(receivedAt));
+            Iso8601.Write(writer, ReceivedAtName, receivedAt);
             writer.WriteEndObject();
         }
         return buffer.WrittenMemory;
@@ -64,23 +69,31 @@ public static class StoredEvent
             return;
         }
         writer.WriteStartObject("context");
-        var written = new HashSet<string>(StringComparer.Ordinal);
         if (own is { } ownContext)
         {
             foreach (var p in ownContext.EnumerateObject())
             {
                 Put(writer, masking, "context", p);
-                written.Add(p.Name);
             }
         }
         if (batchContext is { } shared)
         {
-            foreach (var p in shared.EnumerateObject().Where(p => !written.Contains(p.Name)))
+            foreach (var p in shared.EnumerateObject())
             {
-                Put(writer, masking, "context", p);
+                // Looked up in the event's own context by its raw name: no set of names, no string per key.
+                if (own is not { } mine || !HasProperty(mine, p))
+                {
+                    Put(writer, masking, "context", p);
+                }
             }
         }
         writer.WriteEndObject();
+    }
+
+    private static bool HasProperty(JsonElement obj, JsonProperty property)
+    {
+        var rawName = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(property);
+        return rawName.IndexOf((byte)'\\') < 0 ? obj.TryGetProperty(rawName, out _) : obj.TryGetProperty(property.Name, out _);
     }
 
     private static void Put(Utf8JsonWriter writer, EventMasking? masking, string? parentPath, JsonProperty property)

@@ -22,6 +22,9 @@ public sealed class EventMasking
     private readonly HashSet<string> _drop;
     private readonly HashSet<string> _parents;
 
+    /// <summary>Every path any rule names, and the objects holding them: a path outside it is written as it came.</summary>
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _all;
+
     public EventMasking(MaskingRules rules)
     {
         ArgumentNullException.ThrowIfNull(rules);
@@ -44,6 +47,7 @@ public sealed class EventMasking
                 _parents.Add(path[..dot]);
             }
         }
+        _all = new HashSet<string>(_hash.Concat(_drop).Concat(_parents).Append(IpPath), StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>Masks nothing but the IP's default truncation: for tools and tests that do not hash.</summary>
@@ -53,6 +57,14 @@ public sealed class EventMasking
     public void WriteProperty(Utf8JsonWriter writer, string? parentPath, JsonProperty property)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        // Most properties are masked by no rule: they are looked up by a path built on the stack, and only
+        // a property that a rule names (or an object holding one) gets its path as a string.
+        Span<char> buffer = stackalloc char[256];
+        if (TryPathOf(parentPath, property, buffer, out var length) && !_all.Contains(buffer[..length]))
+        {
+            property.WriteTo(writer);
+            return;
+        }
         var path = parentPath is null ? property.Name : parentPath + "." + property.Name;
         if (_drop.Contains(path))
         {
@@ -85,6 +97,25 @@ public sealed class EventMasking
             return;
         }
         property.WriteTo(writer);
+    }
+
+    /// <summary>Writes the property's path into <paramref name="buffer"/>; false when it does not fit or its name is escaped (then the string path decides).</summary>
+    private static bool TryPathOf(string? parentPath, JsonProperty property, Span<char> buffer, out int length)
+    {
+        length = 0;
+        var name = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(property);
+        var prefix = parentPath is null ? 0 : parentPath.Length + 1;
+        if (name.IndexOf((byte)'\\') >= 0 || prefix + Encoding.UTF8.GetMaxCharCount(name.Length) > buffer.Length)
+        {
+            return false;
+        }
+        if (parentPath is not null)
+        {
+            parentPath.CopyTo(buffer);
+            buffer[parentPath.Length] = '.';
+        }
+        length = prefix + Encoding.UTF8.GetChars(name, buffer[prefix..]);
+        return true;
     }
 
     /// <summary>A string hashes its text; anything else (a number, an address object) its compact JSON.</summary>

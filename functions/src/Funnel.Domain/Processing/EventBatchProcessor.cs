@@ -3,14 +3,15 @@ using Funnel.Domain.Privacy;
 namespace Funnel.Domain.Processing;
 
 /// <summary>
-/// ProcessEvents: writes a queued batch to raw storage, one blob per user shard under the batch's
-/// processing day. The day comes from the batch's <c>receivedAt</c>, not the clock, so a message
-/// redelivered after midnight still rewrites the same blobs instead of duplicating them.
+/// ProcessEvents: writes a queued batch to raw storage under the batch's processing day, split by user shard,
+/// through <see cref="RawBatchGroups"/> (one blob per shard for the batches processed meanwhile; a batch that
+/// comes again is stored once). The day comes from the batch's <c>receivedAt</c>, not the clock, so a message
+/// redelivered after midnight lands in the same day.
 /// Events of a person erased after ingest accepted them (still queued, or a replayed poison message) are left out.
 /// </summary>
-public sealed class EventBatchProcessor(IRawEventStore rawEvents, IIdentityLinks links, Events.ShardRouter router, ReportingClock clock, ErasedPersonsCache erased)
+public sealed class EventBatchProcessor(RawBatchGroups groups, IIdentityLinks links, Events.ShardRouter router, ReportingClock clock, ErasedPersonsCache erased)
 {
-    /// <summary>Returns how many events were written.</summary>
+    /// <summary>Returns how many events were written (0 for a batch stored before).</summary>
     public async Task<int> ProcessAsync(RawEventBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -21,8 +22,6 @@ public sealed class EventBatchProcessor(IRawEventStore rawEvents, IIdentityLinks
             return 0;
         }
         var persons = await new PersonResolver(links).ResolveAsync(batch, cancellationToken);
-        var slices = ShardSlices.Of(batch, persons, router);
-        await Task.WhenAll(slices.Select(slice => rawEvents.WriteAsync(new RawBlobName(day, slice.Shard, batch.BatchId), slice.GzipNdjson, cancellationToken)));
-        return slices.Sum(slice => slice.EventCount);
+        return await groups.StoreAsync(new PreparedBatch(batch.BatchId, day, ShardSlices.Of(batch, persons, router)), cancellationToken);
     }
 }

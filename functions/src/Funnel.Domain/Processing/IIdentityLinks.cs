@@ -9,6 +9,9 @@ public interface IIdentityLinks
     /// <summary>The stored links of the given anonymous ids (absent ones are left out).</summary>
     Task<IReadOnlyDictionary<string, IdentityLink>> FindAsync(IReadOnlyCollection<string> anonymousIds, CancellationToken cancellationToken);
 
-    /// <summary>Stores links whose anonymous id has none yet.</summary>
-    Task AddAsync(IReadOnlyCollection<IdentityLink> links, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores links whose anonymous id has none yet; returns the links already stored for the others (theirs
+    /// win). Adding first and reading only on conflict costs one call per new device instead of two.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, IdentityLink>> AddAsync(IReadOnlyCollection<IdentityLink> links, CancellationToken cancellationToken);
 }

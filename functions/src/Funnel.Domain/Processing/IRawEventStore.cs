@@ -5,4 +5,7 @@ public interface IRawEventStore
 {
     /// <summary>Writes (or overwrites with identical content) one slice.</summary>
     Task WriteAsync(RawBlobName name, ReadOnlyMemory<byte> gzipNdjson, CancellationToken cancellationToken);
+
+    /// <summary>Whether the slice was written.</summary>
+    Task<bool> ExistsAsync(RawBlobName name, CancellationToken cancellationToken);
 }

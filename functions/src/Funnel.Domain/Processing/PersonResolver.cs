@@ -15,6 +15,8 @@ public readonly record struct ResolvedPerson(string Key, bool Linked);
 /// </summary>
 public sealed class PersonResolver(IIdentityLinks links)
 {
+    private static readonly IReadOnlyDictionary<string, IdentityLink> NoLinks = new Dictionary<string, IdentityLink>();
+
     /// <summary>The person of every event of the batch, in order; stores the batch's new links first.</summary>
     public async Task<IReadOnlyList<ResolvedPerson>> ResolveAsync(RawEventBatch batch, CancellationToken cancellationToken)
     {
@@ -28,14 +30,16 @@ public sealed class PersonResolver(IIdentityLinks links)
                 batchLinks[anonymousId] = new IdentityLink(anonymousId, userId, batch.ReceivedAt);
             }
         }
-        var anonymousOnly = ids.Where(i => i.UserId is null && i.AnonymousId is not null).Select(i => i.AnonymousId!).Distinct(StringComparer.Ordinal).ToList();
-        var stored = anonymousOnly.Count == 0 && batchLinks.Count == 0
-            ? new Dictionary<string, IdentityLink>()
-            : await links.FindAsync(anonymousOnly.Union(batchLinks.Keys, StringComparer.Ordinal).ToList(), cancellationToken);
-        var fresh = batchLinks.Values.Where(l => !stored.ContainsKey(l.AnonymousId)).ToList();
-        if (fresh.Count > 0)
+        // Devices linked in this batch are added (read back only where a link was stored first); the others are looked up.
+        var anonymousOnly = ids.Where(i => i.UserId is null && i.AnonymousId is not null && !batchLinks.ContainsKey(i.AnonymousId))
+            .Select(i => i.AnonymousId!).Distinct(StringComparer.Ordinal).ToList();
+        var added = batchLinks.Count == 0 ? Task.FromResult(NoLinks) : links.AddAsync(batchLinks.Values, cancellationToken);
+        var found = anonymousOnly.Count == 0 ? Task.FromResult(NoLinks) : links.FindAsync(anonymousOnly, cancellationToken);
+        await Task.WhenAll(added, found);
+        var stored = new Dictionary<string, IdentityLink>(StringComparer.Ordinal);
+        foreach (var (anonymousId, link) in (await added).Concat(await found))
         {
-            await links.AddAsync(fresh, cancellationToken);
+            stored[anonymousId] = link;
         }
         return ids.Select(i =>
         {
@@ -53,7 +57,7 @@ public sealed class PersonResolver(IIdentityLinks links)
         }).ToList();
     }
 
-    private static string? Linked(string anonymousId, IReadOnlyDictionary<string, IdentityLink> stored, Dictionary<string, IdentityLink> batchLinks, DateTimeOffset receivedAt)
+    private static string? Linked(string anonymousId, Dictionary<string, IdentityLink> stored, Dictionary<string, IdentityLink> batchLinks, DateTimeOffset receivedAt)
     {
         if (stored.TryGetValue(anonymousId, out var link) && link.LinkedAt <= receivedAt)
         {

@@ -3,7 +3,11 @@ using Funnel.Domain.Events;
 
 namespace Funnel.Domain.Processing;
 
-/// <summary>Where one shard's slice of one batch lives in the <c>raw</c> container: <c>{day}/shard-{nn}/{batchId}.ndjson.gz</c>.</summary>
+/// <summary>
+/// Where one shard's slice lives in the <c>raw</c> container: <c>{day}/shard-{nn}/{batchId}.ndjson.gz</c>, where
+/// <see cref="BatchId"/> names the group of batches written together (<c>g…</c>, see <see cref="RawBatchGroups"/>),
+/// or one batch in blobs written before groups or by tools.
+/// </summary>
 public sealed record RawBlobName(DateOnly Day, int Shard, string BatchId)
 {
     public const string Suffix = ".ndjson.gz";

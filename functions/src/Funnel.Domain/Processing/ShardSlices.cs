@@ -3,14 +3,14 @@ using Funnel.Domain.Events;
 
 namespace Funnel.Domain.Processing;
 
-/// <summary>One shard's part of a batch, as gzip NDJSON (one event per line).</summary>
-public sealed record ShardSlice(int Shard, int EventCount, byte[] GzipNdjson);
+/// <summary>One shard's events of a batch, each one NDJSON line (without its newline).</summary>
+public sealed record ShardEvents(int Shard, IReadOnlyList<ReadOnlyMemory<byte>> Events);
 
 /// <summary>Splits a batch's events by user shard.</summary>
 public static class ShardSlices
 {
     /// <summary>Splits by each event's person (<paramref name="persons"/>, in event order); an event linked to a user carries <c>personKey</c>.</summary>
-    public static IReadOnlyList<ShardSlice> Of(RawEventBatch batch, IReadOnlyList<ResolvedPerson> persons, ShardRouter router)
+    public static IReadOnlyList<ShardEvents> Of(RawEventBatch batch, IReadOnlyList<ResolvedPerson> persons, ShardRouter router)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(persons);
@@ -27,11 +27,13 @@ public static class ShardSlices
             }
             list.Add(e);
         }
-        return byShard.Select(pair => new ShardSlice(pair.Key, pair.Value.Count, Compress(pair.Value))).ToList();
+        return byShard.Select(pair => new ShardEvents(pair.Key, pair.Value)).ToList();
     }
 
-    private static byte[] Compress(List<ReadOnlyMemory<byte>> events)
+    /// <summary>The events as one gzip NDJSON slice, in order.</summary>
+    public static byte[] GzipNdjson(IEnumerable<ReadOnlyMemory<byte>> events)
     {
+        ArgumentNullException.ThrowIfNull(events);
         using var output = new MemoryStream();
         using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
         {

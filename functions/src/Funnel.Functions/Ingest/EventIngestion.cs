@@ -111,14 +111,20 @@ public sealed class EventIngestion(
         !clientGone.IsCancellationRequested
         && ex is Azure.RequestFailedException or OperationCanceledException or HttpRequestException or IOException or AggregateException;
 
-    /// <summary>Reads at most <paramref name="limit"/> bytes; null when the body is longer.</summary>
+    /// <summary>Reads at most <paramref name="limit"/> bytes; null when the body is longer. A declared length is read straight into one array.</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest http, int limit, CancellationToken cancellationToken)
     {
         if (http.ContentLength > limit)
         {
             return null;
         }
-        using var buffer = new MemoryStream(http.ContentLength is { } length ? (int)length : 16 * 1024);
+        if (http.ContentLength is { } length)
+        {
+            var body = new byte[length];
+            await http.Body.ReadExactlyAsync(body, cancellationToken);
+            return body;
+        }
+        using var buffer = new MemoryStream(16 * 1024);
         var chunk = new byte[16 * 1024];
         int read;
         while ((read = await http.Body.ReadAsync(chunk, cancellationToken)) > 0)

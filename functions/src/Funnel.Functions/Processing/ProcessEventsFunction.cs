@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Funnel.Functions.Processing;
 
-/// <summary>ProcessEvents: one <c>events</c> queue message in, one raw blob per user shard out.</summary>
+/// <summary>ProcessEvents: one <c>events</c> queue message in, its events in raw storage by user shard, written with the messages processed meanwhile.</summary>
 public sealed class ProcessEventsFunction(
     IEventBatchMessages messages,
     EventBatchProcessor processor,

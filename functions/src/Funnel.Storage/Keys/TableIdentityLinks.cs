@@ -37,15 +37,9 @@ public sealed class TableIdentityLinks(TableServiceClient tables) : IIdentityLin
         }
         await Parallel.ForEachAsync(unknown, Lookups(cancellationToken), async (id, ct) =>
         {
-            var hash = HashedKey.Of(id);
-            var row = await _table.GetEntityIfExistsAsync<TableEntity>(HashedKey.PartitionOf(hash), hash, cancellationToken: ct);
-            if (row.HasValue && row.Value!.GetString("UserId") is { } userId && row.Value.GetDateTimeOffset("LinkedAt") is { } linkedAt)
+            if (await ReadAsync(id, ct) is { } link)
             {
-                if (_known.Count >= MaxCachedLinks)
-                {
-                    _known.Clear();
-                }
-                found[id] = _known[id] = new IdentityLink(id, userId, linkedAt);
+                found[id] = link;
             }
         });
         return new Dictionary<string, IdentityLink>(found, StringComparer.Ordinal);
@@ -53,10 +47,23 @@ public sealed class TableIdentityLinks(TableServiceClient tables) : IIdentityLin
 
     private static ParallelOptions Lookups(CancellationToken cancellationToken) => new() { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken };
 
-    public async Task AddAsync(IReadOnlyCollection<IdentityLink> links, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, IdentityLink>> AddAsync(IReadOnlyCollection<IdentityLink> links, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(links);
-        await Parallel.ForEachAsync(links, Lookups(cancellationToken), async (link, ct) =>
+        var storedFirst = new ConcurrentDictionary<string, IdentityLink>(StringComparer.Ordinal);
+        var unknown = new List<IdentityLink>();
+        foreach (var link in links)
+        {
+            if (_known.TryGetValue(link.AnonymousId, out var cached))
+            {
+                storedFirst[link.AnonymousId] = cached;
+            }
+            else
+            {
+                unknown.Add(link);
+            }
+        }
+        await Parallel.ForEachAsync(unknown, Lookups(cancellationToken), async (link, ct) =>
         {
             var hash = HashedKey.Of(link.AnonymousId);
             var entity = new TableEntity(HashedKey.PartitionOf(hash), hash)
@@ -68,12 +75,41 @@ public sealed class TableIdentityLinks(TableServiceClient tables) : IIdentityLin
             try
             {
                 await _table.AddEntityAsync(entity, ct);
+                Remember(link);
             }
             catch (RequestFailedException ex) when (ex.Status == 409)
             {
                 // Another batch linked this device first; the first link wins.
+                if (await ReadAsync(link.AnonymousId, ct) is { } first)
+                {
+                    storedFirst[link.AnonymousId] = first;
+                }
             }
         });
+        return new Dictionary<string, IdentityLink>(storedFirst, StringComparer.Ordinal);
+    }
+
+    private async Task<IdentityLink?> ReadAsync(string anonymousId, CancellationToken cancellationToken)
+    {
+        var hash = HashedKey.Of(anonymousId);
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(HashedKey.PartitionOf(hash), hash, cancellationToken: cancellationToken);
+        if (row.HasValue && row.Value!.GetString("UserId") is { } userId && row.Value.GetDateTimeOffset("LinkedAt") is { } linkedAt)
+        {
+            var link = new IdentityLink(anonymousId, userId, linkedAt);
+            Remember(link);
+            return link;
+        }
+        return null;
+    }
+
+    /// <summary>Links never change once written, so a stored one is kept for the life of the process (bounded).</summary>
+    private void Remember(IdentityLink link)
+    {
+        if (_known.Count >= MaxCachedLinks)
+        {
+            _known.Clear();
+        }
+        _known[link.AnonymousId] = link;
     }
 
     public async Task<string?> UserOfAsync(string anonymousId, CancellationToken cancellationToken) =>

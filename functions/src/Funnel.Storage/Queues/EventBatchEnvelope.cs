@@ -22,10 +22,10 @@ public sealed class EventBatchEnvelope(BlobServiceClient blobs, int maxMessageBy
         var messages = new List<string>();
         foreach (var part in RawEventBatchCodec.SplitToFit(batch, maxMessageBytes))
         {
-            var body = RawEventBatchCodec.Serialize(part);
+            var body = RawEventBatchCodec.Encode(part);
             if (body.Length <= maxMessageBytes)
             {
-                messages.Add(Encoding.UTF8.GetString(body));
+                messages.Add(Encoding.UTF8.GetString(body.Span));
                 continue;
             }
             var blobName = $"{part.BatchId}.json";

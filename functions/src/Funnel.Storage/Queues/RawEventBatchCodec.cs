@@ -10,7 +10,10 @@ public static class RawEventBatchCodec
 {
     private const int EnvelopeOverheadBytes = 160;
 
-    public static byte[] Serialize(RawEventBatch batch)
+    public static byte[] Serialize(RawEventBatch batch) => Encode(batch).ToArray();
+
+    /// <summary>The message body as UTF-8, without copying it out of the writer's buffer.</summary>
+    internal static ReadOnlyMemory<byte> Encode(RawEventBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var buffer = new ArrayBufferWriter<byte>(EnvelopeOverheadBytes + batch.Events.Sum(e => e.Length + 1));
@@ -27,7 +30,7 @@ public static class RawEventBatchCodec
             writer.WriteEndArray();
             writer.WriteEndObject();
         }
-        return buffer.WrittenSpan.ToArray();
+        return buffer.WrittenMemory;
     }
 
     /// <summary>Parses a queue message; throws <see cref="FormatException"/> naming what is wrong.</summary>

@@ -20,6 +20,12 @@ public sealed class BlobRawEventStore(BlobServiceClient blobs) : IRawEventStore
         await _container.GetBlobClient(name.Path).UploadAsync(BinaryData.FromBytes(gzipNdjson), options, cancellationToken);
     }
 
+    public async Task<bool> ExistsAsync(RawBlobName name, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return (await _container.GetBlobClient(name.Path).ExistsAsync(cancellationToken)).Value;
+    }
+
     /// <summary>Every raw blob name, optionally only under one day.</summary>
     public async IAsyncEnumerable<RawBlobName> ListAsync(DateOnly? day, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
