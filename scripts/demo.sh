@@ -82,6 +82,10 @@ funnel report --day "$today" --out "$out/reports"
 api_url="http://127.0.0.1:$port/reports/$today/report.html"
 curl -fsS -H "Authorization: Bearer $read_key" -o "$out/reports/$today/report.html" "$api_url"
 curl -fsS -H "Authorization: Bearer $read_key" -o "$out/reports/$today/report.csv" "http://127.0.0.1:$port/reports/$today/report.csv"
+mkdir -p "$out/reports/$today/audiences"
+for audience in high-intent churn-warning win-back; do
+  curl -fsS -H "Authorization: Bearer $read_key" -o "$out/reports/$today/audiences/$audience.csv" "http://127.0.0.1:$port/reports/$today/audiences/$audience.csv"
+done
 echo
 echo "sent $sent events for $sent_persons user and device ids with @segment/analytics-node; found $found events of $found_persons persons (devices linked to users) in raw storage; report: $AZURITE_BLOB_URL/reports/$today/report.json (API: $api_url); open $out/reports/$today/report.html"
 [ "$found" -eq "$sent" ] || { echo "error: raw storage holds $found events, expected $sent; see $out/app.log" >&2; exit 1; }
