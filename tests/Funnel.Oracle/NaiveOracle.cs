@@ -21,11 +21,7 @@ public sealed class NaiveOracle(OracleDefinitions definitions, string timeZone)
     {
         ArgumentNullException.ThrowIfNull(byProcessingDay);
         var d = reportDay.DayNumber;
-        var persons = new ProcessingLedger(byProcessingDay, d, _calendar).Events
-            .GroupBy(k => k.Event.PersonKey, StringComparer.Ordinal)
-            .Select(g => (Key: g.Key, Person: new Person(g.ToList(), definitions)))
-            .OrderBy(p => p.Key, StringComparer.Ordinal)
-            .ToList();
+        var persons = PersonsOf(new ProcessingLedger(byProcessingDay, d, _calendar)).OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
         List<string> InStage(string stage) => persons.Where(p => LifecycleBlock.Stage(p.Person, d) == stage)
             .Select(p => $"{p.Key},{ZoneCalendar.DayText(p.Person.Events.Where(k => k.Day <= d).Max(k => k.Day))}").ToList();
         return new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
@@ -44,9 +40,7 @@ public sealed class NaiveOracle(OracleDefinitions definitions, string timeZone)
         ArgumentNullException.ThrowIfNull(identity);
         var d = reportDay.DayNumber;
         var ledger = new ProcessingLedger(byProcessingDay, d, _calendar);
-        var persons = ledger.Events.GroupBy(k => k.Event.PersonKey, StringComparer.Ordinal)
-            .Select(g => new Person(g.ToList(), definitions))
-            .ToList();
+        var persons = PersonsOf(ledger).Select(p => p.Person).ToList();
         return new JsonObject
         {
             ["schemaVersion"] = 2,
@@ -86,4 +80,8 @@ public sealed class NaiveOracle(OracleDefinitions definitions, string timeZone)
             ["dataQuality"] = DataQualityBlock.Build(ledger, d, definitions),
         };
     }
+
+    /// <summary>Every person (userId, else anonymousId) with their folded events.</summary>
+    private IEnumerable<(string Key, Person Person)> PersonsOf(ProcessingLedger ledger) =>
+        ledger.Events.GroupBy(k => k.Event.PersonKey, StringComparer.Ordinal).Select(g => (g.Key, new Person(g.ToList(), definitions)));
 }

@@ -30,7 +30,7 @@ public class PublishedFilesTests(AggregationFixture fixture)
             var table = fixture.Storage.Tables.GetTableClient(StorageNames.IngestRefusalsTable);
             foreach (var (partition, row) in new[] { (day, "request.malformed"), (day, "event.timestamp"), (otherDay, "request.tooLarge") })
             {
-                await table.DeleteEntityAsync(partition.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), row);
+                await table.DeleteEntityAsync(partition.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), TableIngestRefusalCounters.RowKeyOf(row));
             }
             await RunAsync(day);
         }

@@ -17,7 +17,7 @@ public static class IngestRefusalReasons
         {
             if (refusal is not (IngestRefusal.Busy or IngestRefusal.StorageUnavailable))
             {
-                yield return ("request." + char.ToLowerInvariant(refusal.ToString()[0]) + refusal.ToString()[1..], 1);
+                yield return ("request." + System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(refusal.ToString()), 1);
             }
             yield break;
         }

@@ -44,10 +44,10 @@ public static class MetricFamilies
         MoneyMetric.Count(person, day, figures.Money);
         LayerMetric.Count(person, day, figures.Layers);
         RfmMetric.Count(person, day, figures.Rfm);
-        LifecycleMetric.Count(person, day, figures.Lifecycle);
+        var stage = LifecycleMetric.Count(person, day, figures.Lifecycle);
         WinBackMetric.Count(person, day, figures.WinBack);
-        HighIntentMetric.Count(person, day, figures.HighIntent);
-        AudienceMetric.Count(personKey, person, day, figures.Audiences);
+        var intentAt = HighIntentMetric.Count(person, day, figures.HighIntent);
+        AudienceMetric.Count(personKey, person, day, stage, intentAt, figures.Audiences);
     }
 }
 

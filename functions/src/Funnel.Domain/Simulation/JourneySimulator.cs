@@ -75,10 +75,10 @@ public sealed class JourneySimulator
     /// carts over all carts comes to <see cref="SimulationSettings.CartAbandonment"/>: each such cart goes to a random
     /// one of them on one of their active days.
     /// </summary>
-    private static void AbandonNonBuyersCarts(Random random, List<SignedUp> persons)
+    private void AbandonNonBuyersCarts(Random random, List<SignedUp> persons)
     {
         var purchases = persons.Sum(p => p.Journey.Purchases);
-        var share = persons.Count == 0 ? 0 : persons[0].Journey.Settings.CartAbandonment;
+        var share = _settings.CartAbandonment;
         var wanted = (long)Math.Round(purchases * share / (1 - share));
         var left = wanted - persons.Sum(p => p.Journey.AbandonedCarts);
         var nonBuyers = persons.Where(p => p.Journey.Activated && p.Journey.Purchases == 0).ToList();
@@ -266,8 +266,6 @@ public sealed class JourneySimulator
             return candidates.Count == 0 ? null : candidates[random.Next(candidates.Count)];
         }
 
-        public SimulationSettings Settings => generator._settings;
-
         public bool Activated { get; set; }
 
         public int Purchases { get; private set; }
@@ -278,7 +276,7 @@ public sealed class JourneySimulator
         public void AbandonCarts(bool[] active, int signupDay, long purchaseAt)
         {
             var purchaseDay = DayIndexOf(purchaseAt) - signupDay;
-            while (random.NextDouble() < Math.Min(0.5, Settings.CartAbandonment))
+            while (random.NextDouble() < Math.Min(0.5, generator._settings.CartAbandonment))
             {
                 if (PlaceAfter(active, signupDay, long.MinValue, Math.Max(0, purchaseDay - 6), purchaseDay) is { } at)
                 {

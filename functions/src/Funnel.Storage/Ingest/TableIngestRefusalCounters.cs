@@ -1,14 +1,14 @@
-using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Funnel.Domain.Ingest;
 using Funnel.Domain.Metrics;
 using Funnel.Domain.Processing;
+using Funnel.Storage.Keys;
 
 namespace Funnel.Storage.Ingest;
 
 /// <summary>
-/// The <c>IngestRefusals</c> table: partition = day, row = reason, one <c>Count</c> per row. An increment reads
+/// The <c>IngestRefusals</c> table: partition = day, row = the reason's digest, with the reason and its <c>Count</c>. An increment reads
 /// the row and replaces it only if nobody changed it since (ETag), else reads again, so concurrent instances
 /// never overwrite each other's increments.
 /// </summary>
@@ -59,22 +59,6 @@ public sealed class TableIngestRefusalCounters(TableServiceClient tables) : IIng
         return [.. counts.OrderByDescending(c => c.Count).ThenBy(c => c.Reason, StringComparer.Ordinal)];
     }
 
-    /// <summary>Letters, digits and <c>. _ -</c> as they are; any other character as <c>~XXXX</c> (a row key may not hold / \ # ? or control characters).</summary>
-    public static string RowKeyOf(string reason)
-    {
-        ArgumentNullException.ThrowIfNull(reason);
-        var key = new StringBuilder(reason.Length);
-        foreach (var c in reason)
-        {
-            if (char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')
-            {
-                key.Append(c);
-            }
-            else
-            {
-                key.Append('~').Append(((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture));
-            }
-        }
-        return key.ToString();
-    }
+    /// <summary>The reason's row key: its digest (<see cref="HashedKey"/>), as any text may be a reason; the reason itself is kept in the row.</summary>
+    public static string RowKeyOf(string reason) => HashedKey.Of(reason);
 }

@@ -14,13 +14,13 @@ public static class AudienceMetric
     public const string ChurnWarning = "churn-warning";
     public const string WinBack = "win-back";
 
-    internal static void Count(string personKey, PersonState person, CountingDay day, AudienceFigures figures)
+    /// <summary>Adds the person to the audiences their stage (<see cref="LifecycleMetric"/>) and open intent (<see cref="HighIntentMetric"/>) as counted for the report day put them in.</summary>
+    internal static void Count(string personKey, PersonState person, CountingDay day, int stage, long? intentAt, AudienceFigures figures)
     {
-        if (HighIntentMetric.OpenIntentAt(person, day) is { } intentAt)
+        if (intentAt is { } at)
         {
-            figures.HighIntent.Add(new AudienceMember(personKey, intentAt));
+            figures.HighIntent.Add(new AudienceMember(personKey, at));
         }
-        var stage = LifecycleMetric.StageOf(person, day.Day, day.DayOf);
         if (stage is LifecycleMetric.ChurnWarning or LifecycleMetric.Churned && person.LatestActiveDayBy(day.Day) is { } lastActive)
         {
             (stage == LifecycleMetric.ChurnWarning ? figures.ChurnWarning : figures.WinBack).Add(new AudienceMember(personKey, lastActive));

@@ -43,17 +43,20 @@ public static class HighIntentMetric
         person.IntentInstants.RemoveRange(0, old);
     }
 
-    internal static void Count(PersonState person, CountingDay day, HighIntentFigures figures)
+    /// <summary>Counts the person when they show high intent, and returns the time of the intent that qualified them (else null).</summary>
+    internal static long? Count(PersonState person, CountingDay day, HighIntentFigures figures)
     {
-        if (OpenIntentAt(person, day) is not null)
+        var intentAt = OpenIntentAt(person, day);
+        if (intentAt is not null)
         {
             figures.Persons++;
             figures.ByChannel[person.ChannelOrDirect] = figures.ByChannel.GetValueOrDefault(person.ChannelOrDirect) + 1;
         }
+        return intentAt;
     }
 
     /// <summary>The time of the person's latest cart or checkout by the report day when it qualifies them (on D-6..D, no purchase at or after it by the end of D); else null.</summary>
-    internal static long? OpenIntentAt(PersonState person, CountingDay day)
+    private static long? OpenIntentAt(PersonState person, CountingDay day)
     {
         var d = day.Day;
         for (var i = person.IntentInstants.Count - 1; i >= 0; i--)

@@ -71,13 +71,14 @@ public static class LifecycleMetric
         return Growing;
     }
 
-    internal static void Count(PersonState person, CountingDay day, LifecycleFigures figures)
+    /// <summary>Counts the person and returns their stage as of the report day (-1 when not seen by then).</summary>
+    internal static int Count(PersonState person, CountingDay day, LifecycleFigures figures)
     {
         var d = day.Day;
         var today = StageOf(person, d, day.DayOf);
         if (today < 0)
         {
-            return;
+            return today;
         }
         figures.Stages[today]++;
         figures.Transitions[(StageOf(person, d - 1, day.DayOf) + 1) * Stages.Length + today]++;
@@ -115,6 +116,7 @@ public static class LifecycleMetric
             figures.ChurnedWeekAgo++;
             figures.ChurnedReactivated += person.LatestActiveDayBy(d) > d - KpiLookbackDays ? 1 : 0;
         }
+        return today;
     }
 
     public static LifecycleReport Report(LifecycleFigures figures)
