@@ -1,4 +1,5 @@
 using System.Text;
+using Funnel.Domain.Identity;
 using Funnel.Domain.Ingest;
 using Funnel.Domain.Processing;
 using Funnel.Standalone;
@@ -41,7 +42,7 @@ internal sealed class StandaloneHost : IAsyncDisposable
         Links.Setup(l => l.FindAsync(It.IsAny<IReadOnlyCollection<string>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new Dictionary<string, IdentityLink>());
         Links.Setup(l => l.AddAsync(It.IsAny<IReadOnlyCollection<IdentityLink>>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new Dictionary<string, IdentityLink>());
+            .Returns(Task.CompletedTask);
         Sender.Setup(s => s.SendAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
             .Callback((string q, IReadOnlyList<string> m, CancellationToken _) => { lock (Sent) { Sent.Add((q, m)); } })
             .Returns(Task.CompletedTask);
@@ -104,10 +105,11 @@ internal sealed class StandaloneHost : IAsyncDisposable
 
     private sealed class InMemoryBatchMessages : IEventBatchMessages
     {
-        public Task<IReadOnlyList<string>> ToMessagesAsync(RawEventBatch batch, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<string>>([Encoding.UTF8.GetString(RawEventBatchCodec.Serialize(batch))]);
+        /// <summary>One plain message per batch, so tests read what each request queued.</summary>
+        public Task<IReadOnlyList<string>> ToMessagesAsync(IReadOnlyList<RawEventBatch> batches, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<string>>([.. batches.Select(b => Encoding.UTF8.GetString(RawEventBatchCodec.Serialize(b)))]);
 
-        public Task<RawEventBatch> FromMessageAsync(string message, CancellationToken cancellationToken) =>
-            Task.FromResult(RawEventBatchCodec.Deserialize(Encoding.UTF8.GetBytes(message)));
+        public Task<IReadOnlyList<RawEventBatch>> FromMessageAsync(string message, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<RawEventBatch>>([RawEventBatchCodec.Deserialize(Encoding.UTF8.GetBytes(message))]);
     }
 }

@@ -4,7 +4,7 @@ using Funnel.Testing.Load;
 // Load and fault scenarios against the standalone host and Azurite, loopback only, bounded in time and count.
 // Usage: dotnet run -c Release --project tests/Funnel.Load -- [--fault none|kill-storage-disk|kill-storage-memory|freeze-storage|kill-app]
 //        [--clients 16] [--seconds 60] [--batch 50] [--max-batches 100000] [--fault-at 10] [--fault-for 10]
-//        [--max-backlog 0] [--max-drain 600] [--set Name=Value ...]
+//        [--max-backlog 0] [--max-drain 600] [--app-log FILE] [--set Name=Value ...]
 // Prints the run's figures and the ledger; exits 1 when an event answered 200 is missing or duplicated, or the app exited by itself.
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 var appSettings = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -49,6 +49,11 @@ var settings = new ScenarioSettings(
 
 var report = await FaultScenario.RunAsync(settings, line => Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {line}"));
 Console.WriteLine(report);
+if (options.TryGetValue("app-log", out var appLog))
+{
+    await File.WriteAllTextAsync(appLog, report.AppLog);
+    Console.WriteLine($"app log (warnings and errors): {appLog}");
+}
 if (maxBacklog > 0)
 {
     Console.WriteLine($"backlog bound {maxBacklog}: largest sampled backlog {report.LargestBacklog}, 429 answers {report.Load.Answers.GetValueOrDefault("429")}");

@@ -64,7 +64,6 @@ public static class PipelineServices
         services.AddSingleton<IRawEventStore, BlobRawEventStore>();
         services.AddSingleton<IRawBatchClaims, TableRawBatchClaims>();
         services.AddSingleton<RawBatchGroups>();
-        services.AddSingleton<IIdentityLinks>(sp => sp.GetRequiredService<TableIdentityLinks>());
         services.AddSingleton<IEventBatchMessages>(sp => new EventBatchEnvelope(
             sp.GetRequiredService<BlobServiceClient>(),
             sp.GetRequiredService<IOptions<PipelineOptions>>().Value.QueueMessageLimitBytes));
@@ -87,12 +86,14 @@ public static class PipelineServices
         services.AddSingleton<ErasedPersonsCache>();
         services.AddSingleton<TableIdentityLinks>();
         services.AddSingleton<IPersonDevices>(sp => sp.GetRequiredService<TableIdentityLinks>());
+        services.AddSingleton<Funnel.Domain.Identity.IIdentityLinks>(sp => sp.GetRequiredService<TableIdentityLinks>());
         services.AddSingleton<IErasureStore, BlobErasureStore>();
         services.AddSingleton<ErasureIntake>();
         services.AddSingleton<PersonEraser>();
         services.AddSingleton<EventIntake>();
         services.AddSingleton<EventBatchProcessor>();
         services.AddSingleton<IngestBackpressure>();
+        services.AddSingleton<QueuedBatchGroups>();
         services.AddSingleton<EventsBacklog>();
         services.AddHostedService(sp => sp.GetRequiredService<EventsBacklog>());
         services.AddSingleton<EventIngestion>();

@@ -13,7 +13,6 @@ public class EventBatchProcessorTests
 {
     private readonly Mock<IRawEventStore> _raw = new();
     private readonly List<(RawBlobName Name, byte[] Bytes)> _written = [];
-    private readonly Mock<IIdentityLinks> _links = new();
     private readonly List<ErasureRequest> _erasures = [];
     private readonly Funnel.Testing.InMemoryRawBatchClaims _claims = new();
 
@@ -35,11 +34,9 @@ public class EventBatchProcessorTests
 
     private EventBatchProcessor Processor(ShardRouter router, string zone = "UTC")
     {
-        _links.Setup(l => l.FindAsync(It.IsAny<IReadOnlyCollection<string>>(), It.IsAny<CancellationToken>())).ReturnsAsync(new Dictionary<string, IdentityLink>());
-        _links.Setup(l => l.AddAsync(It.IsAny<IReadOnlyCollection<IdentityLink>>(), It.IsAny<CancellationToken>())).ReturnsAsync(new Dictionary<string, IdentityLink>());
         var log = new Mock<IErasureLog>();
         log.Setup(l => l.ListAsync(It.IsAny<CancellationToken>())).ReturnsAsync(() => _erasures.ToList());
-        return new EventBatchProcessor(new RawBatchGroups(_raw.Object, _claims), _links.Object, router, new ReportingClock(zone), new ErasedPersonsCache(log.Object, TimeProvider.System));
+        return new EventBatchProcessor(new RawBatchGroups(_raw.Object, _claims), router, new ReportingClock(zone), new ErasedPersonsCache(log.Object, TimeProvider.System));
     }
 
     private static RawEventBatch Batch(DateTimeOffset receivedAt, params string[] persons) => new(
@@ -90,24 +87,6 @@ public class EventBatchProcessorTests
 
         Assert.Equal(0, await processor.ProcessAsync(batch, CancellationToken.None));
         Assert.Equal(first, _written.Count);
-    }
-
-    [Fact]
-    public async Task A_batch_sent_again_after_its_device_was_linked_elsewhere_is_not_stored_a_second_time_in_the_users_shard()
-    {
-        var router = new ShardRouter(16);
-        var receivedAt = new DateTimeOffset(2026, 11, 24, 3, 0, 0, TimeSpan.Zero);
-        var user = Enumerable.Range(0, 100).Select(i => $"user-{i}").First(u => router.ShardOf(u) != router.ShardOf("anon-7"));
-        var processor = Processor(router);
-        var batch = Batch(receivedAt, "u1", "anon-7");
-        Assert.Equal(2, await processor.ProcessAsync(batch, CancellationToken.None));
-
-        // Another batch, received before this one's re-send, linked the device meanwhile: the re-send would route it to the user.
-        _links.Setup(l => l.FindAsync(It.IsAny<IReadOnlyCollection<string>>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new Dictionary<string, IdentityLink> { ["anon-7"] = new("anon-7", user, receivedAt) });
-        Assert.Equal(0, await processor.ProcessAsync(batch, CancellationToken.None));
-
-        Assert.Equal(2, _written.SelectMany(w => Lines(w.Bytes)).Count());
     }
 
     [Fact]

@@ -60,6 +60,26 @@ internal sealed class InMemoryAggregationStore : IAggregationStore, IDailyMetric
         return Task.CompletedTask;
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(DateOnly, int), byte[]> _moves = new();
+
+    public Task WriteMovesAsync(DateOnly day, int shard, byte[] gzip, CancellationToken cancellationToken)
+    {
+        _moves[(day, shard)] = gzip;
+        return Task.CompletedTask;
+    }
+
+    public Task<byte[]> ReadMovesAsync(DateOnly day, int shard, CancellationToken cancellationToken) =>
+        _moves.TryGetValue((day, shard), out var bytes) ? Task.FromResult(bytes) : throw new FileNotFoundException($"partials/{day:yyyy-MM-dd}/moves-{shard:00}.ndjson.gz");
+
+    public Task DeleteMovesAsync(DateOnly day, int shards, CancellationToken cancellationToken)
+    {
+        for (var s = 0; s < shards; s++)
+        {
+            _moves.TryRemove((day, s), out _);
+        }
+        return Task.CompletedTask;
+    }
+
     public Task<byte[]> ReadPartialAsync(DateOnly day, int shard, CancellationToken cancellationToken) =>
         _partials.TryGetValue((day, shard), out var bytes) ? Task.FromResult(bytes) : throw new FileNotFoundException($"partials/{day:yyyy-MM-dd}/shard-{shard:00}.bin");
 

@@ -88,7 +88,7 @@ internal sealed class ErasureScenario : IAsyncDisposable
             e["anonymousId"] = Device;
             e["messageId"] = messageId;
             var line = e.ToJsonString();
-            return linked ? Encoding.UTF8.GetString(PersonResolver.WithPersonKey(Encoding.UTF8.GetBytes(line), person.Key).Span) : line;
+            return linked ? Encoding.UTF8.GetString(Funnel.Domain.Identity.DeviceLinks.WithPersonKey(Encoding.UTF8.GetBytes(line), person.Key).Span) : line;
         }
         blobs.Add((new RawBlobName(data.Days[1], router.ShardOf(Device), "device-before-link"), Gzip([DeviceLine(own[0].Event, "device-m1", false), DeviceLine(own[0].Event, "device-m2", false)])));
         blobs.Add((new RawBlobName(data.Days[^2], router.ShardOf(person.Key), "device-after-link"), Gzip([DeviceLine(own[^1].Event, "device-m3", true)])));
@@ -99,7 +99,7 @@ internal sealed class ErasureScenario : IAsyncDisposable
         {
             await raw.WriteAsync(name, bytes, CancellationToken.None);
         }
-        await new TableIdentityLinks(azurite.Storage.Tables).AddAsync([new IdentityLink(Device, person.Key, DateTimeOffset.Parse("2026-08-03T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture))], CancellationToken.None);
+        await new TableIdentityLinks(azurite.Storage.Tables).AddAsync([new Funnel.Domain.Identity.IdentityLink(Device, person.Key, DateTimeOffset.Parse("2026-08-03T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture))], CancellationToken.None);
         var reports = azurite.Storage.Blobs.GetBlobContainerClient(StorageNames.ReportsContainer);
         await reports.GetBlobClient(AudienceFile).UploadAsync(BinaryData.FromString(
             $"{{\"userId\":\"u-someone-else\",\"segment\":\"buyers\"}}\n{{\"userId\":\"{person.Key}\",\"segment\":\"buyers\"}}\n{{\"anonymousId\":\"{Device}\",\"segment\":\"buyers\"}}\n"));

@@ -159,7 +159,7 @@ public static class FaultScenario
         say($"load ended: {load.Accepted.Count} events accepted; waiting for the backlog to drain");
 
         var drain = Stopwatch.StartNew();
-        var drained = await WaitForDrainAsync(events, TimeSpan.FromSeconds(settings.MaxDrainSeconds), cancellationToken);
+        var drained = await WaitForDrainAsync(events, TimeSpan.FromSeconds(settings.MaxDrainSeconds), say, cancellationToken);
         drain.Stop();
         await stopSampling.CancelAsync();
         await sampling;
@@ -213,20 +213,29 @@ public static class FaultScenario
         }
     }
 
-    private static async Task<bool> WaitForDrainAsync(StorageQueueChannel events, TimeSpan limit, CancellationToken cancellationToken)
+    /// <summary>Waits until the queue is empty, saying every 10 s how many messages are left; a slow or failed count is tried again.</summary>
+    private static async Task<bool> WaitForDrainAsync(StorageQueueChannel events, TimeSpan limit, Action<string> say, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + limit;
-        while (DateTime.UtcNow < deadline)
+        var started = DateTime.UtcNow;
+        var nextSay = started.AddSeconds(10);
+        while (DateTime.UtcNow < started + limit)
         {
             try
             {
-                if (await events.ApproximateCountAsync(cancellationToken) == 0)
+                var left = await events.ApproximateCountAsync(cancellationToken);
+                if (left == 0)
                 {
                     return true;
                 }
+                if (DateTime.UtcNow >= nextSay)
+                {
+                    say($"draining: {left} messages left after {(DateTime.UtcNow - started).TotalSeconds:0} s");
+                    nextSay = nextSay.AddSeconds(10);
+                }
             }
-            catch (Azure.RequestFailedException)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is Azure.RequestFailedException or OperationCanceledException or AggregateException)
             {
+                say($"draining: the queue length could not be read ({ex.GetType().Name}); trying again");
             }
             await Task.Delay(200, cancellationToken);
         }

@@ -27,6 +27,15 @@ public interface IAggregationStore
     /// <summary>Throws <see cref="FileNotFoundException"/> naming the blob when the shard's partial is missing.</summary>
     Task<byte[]> ReadPartialAsync(DateOnly day, int shard, CancellationToken cancellationToken);
 
+    /// <summary>Writes the shard's device moves of the day (<see cref="Identity.DeviceMoves"/>), for every shard's fold to read.</summary>
+    Task WriteMovesAsync(DateOnly day, int shard, byte[] gzip, CancellationToken cancellationToken);
+
+    /// <summary>Throws <see cref="FileNotFoundException"/> naming the blob when the shard's linking step has not run for the day.</summary>
+    Task<byte[]> ReadMovesAsync(DateOnly day, int shard, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the day's device moves once its report is out: they hold copies of events, which only raw storage keeps.</summary>
+    Task DeleteMovesAsync(DateOnly day, int shards, CancellationToken cancellationToken);
+
     /// <summary>Writes <c>reports/{day}/{file}</c> for each file, and <c>reports/latest/{file}</c> unless a newer day is already there; returns each file's address.</summary>
     Task<IReadOnlyDictionary<string, Uri>> WriteReportAsync(DateOnly day, IReadOnlyDictionary<string, byte[]> files, bool provisional, CancellationToken cancellationToken);
 

@@ -109,7 +109,8 @@ public static class ProductEventReader
             fields.CampaignSource ?? fields.PropertyChannel,
             fields.OsName ?? fields.LibraryName,
             fields.Revenue ?? fields.Total,
-            fields.Experiment, fields.Variant, fields.Properties);
+            fields.Experiment, fields.Variant, fields.Properties,
+            AnonymousOnly: fields.PersonKey is null && fields.UserId is null);
         reason = string.Empty;
         return true;
     }

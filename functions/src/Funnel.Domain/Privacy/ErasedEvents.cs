@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Funnel.Domain.Processing;
 
 namespace Funnel.Domain.Privacy;
@@ -14,45 +13,8 @@ public static class ErasedEvents
         {
             return [];
         }
-        var reader = new Utf8JsonReader(json);
-        string? personKey = null, userId = null, anonymousId = null;
-        try
-        {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return [];
-            }
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var name = reader.GetString();
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.String && name is "personKey" or "userId" or "anonymousId")
-                {
-                    var value = reader.GetString() is { } text && !string.IsNullOrWhiteSpace(text) ? text : null;
-                    if (name == "personKey")
-                    {
-                        personKey = value;
-                    }
-                    else if (name == "userId")
-                    {
-                        userId = value;
-                    }
-                    else
-                    {
-                        anonymousId = value;
-                    }
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
-        }
-        catch (JsonException)
-        {
-            return [];
-        }
-        return erased.RequestsOf(personKey, userId, anonymousId);
+        var ids = Events.PersonKey.Read(json);
+        return erased.RequestsOf(ids.PersonKey, ids.UserId, ids.AnonymousId);
     }
 
     /// <summary>The batch without the erased persons' events (the same batch when there are none).</summary>

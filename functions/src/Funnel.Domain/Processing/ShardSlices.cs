@@ -9,18 +9,25 @@ public sealed record ShardEvents(int Shard, IReadOnlyList<ReadOnlyMemory<byte>> 
 /// <summary>Splits a batch's events by user shard.</summary>
 public static class ShardSlices
 {
-    /// <summary>Splits by each event's person (<paramref name="persons"/>, in event order); an event linked to a user carries <c>personKey</c>.</summary>
-    public static IReadOnlyList<ShardEvents> Of(RawEventBatch batch, IReadOnlyList<ResolvedPerson> persons, ShardRouter router)
+    /// <summary>Splits by each event's own ids (userId, else anonymousId); an event that names its person (<c>personKey</c>) goes to that person's shard.</summary>
+    public static IReadOnlyList<ShardEvents> Of(RawEventBatch batch, ShardRouter router)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        ArgumentNullException.ThrowIfNull(persons);
+        ArgumentNullException.ThrowIfNull(router);
+        return Of(batch.Events, e => PersonKey.Read(e.Span).Person
+            ?? throw new FormatException($"an event of batch {batch.BatchId} has neither userId nor anonymousId"), router);
+    }
+
+    /// <summary>Splits events by the shard of the person <paramref name="personOf"/> gives, keeping their order within each shard.</summary>
+    public static IReadOnlyList<ShardEvents> Of(IEnumerable<ReadOnlyMemory<byte>> events, Func<ReadOnlyMemory<byte>, string> personOf, ShardRouter router)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(personOf);
         ArgumentNullException.ThrowIfNull(router);
         var byShard = new SortedDictionary<int, List<ReadOnlyMemory<byte>>>();
-        for (var i = 0; i < batch.Events.Count; i++)
+        foreach (var e in events)
         {
-            var (key, linked) = persons[i];
-            var e = linked ? PersonResolver.WithPersonKey(batch.Events[i], key) : batch.Events[i];
-            var shard = router.ShardOf(key);
+            var shard = router.ShardOf(personOf(e));
             if (!byShard.TryGetValue(shard, out var list))
             {
                 byShard[shard] = list = [];

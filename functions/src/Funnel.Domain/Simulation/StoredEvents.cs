@@ -1,12 +1,11 @@
 using System.Text.Json;
 using Funnel.Domain.Ingest;
-using Funnel.Domain.Processing;
 
 namespace Funnel.Domain.Simulation;
 
 /// <summary>
 /// Simulated events rendered as raw storage holds them: the Segment call through ingest's own stored-event
-/// writer, received at the simulated time, with <c>personKey</c> added where processing would have linked a
+/// writer, received at the simulated time, with <c>personKey</c> added where the daily run would have linked a
 /// device to its user (the calls before signup).
 /// </summary>
 public static class StoredEvents
@@ -20,7 +19,7 @@ public static class StoredEvents
         var stored = StoredEvent.Write(call.RootElement, e.Type, e.MessageId, timestamp, timestamp, sentAt: null, batchContext: null,
             DateTimeOffset.FromUnixTimeMilliseconds(e.ReceivedAt));
         var ownKey = simulated.UserId ?? simulated.AnonymousId;
-        return ownKey == e.PersonKey ? stored : PersonResolver.WithPersonKey(stored, e.PersonKey);
+        return ownKey == e.PersonKey ? stored : Identity.DeviceLinks.WithPersonKey(stored, e.PersonKey);
     }
 
     /// <summary>Writes the events as NDJSON lines (the raw blob format before gzip); returns how many.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Events;
+using Funnel.Domain.Identity;
 using Funnel.Domain.Ingest;
 using Funnel.Domain.Metrics;
 using Funnel.Domain.Notifications;
@@ -69,6 +70,7 @@ public sealed class AggregationActivities(
             using var input = new MemoryStream(slice.GzipNdjson);
             events.AddRange(ProductEventReader.Read(input, slice.Name, gzip: true, malformed, run.Definitions.FiltersOnProperties));
         }
+        events.AddRange(await DeviceMovesAsync(request, events, malformed, cancellationToken));
         foreach (var line in malformed.Take(10))
         {
             logger.LogWarning("Skipped malformed raw line {File}:{Line}: {Reason}", line.File, line.Line, line.Reason);
@@ -90,6 +92,39 @@ public sealed class AggregationActivities(
         }
         var counts = figures.Events;
         return new FoldShardResult(shard, counts.Folded, counts.DuplicatesDropped, counts.Late, counts.Malformed);
+    }
+
+    /// <summary>
+    /// Leaves out the shard's events that moved to their devices' users and returns the events every shard moved to
+    /// this shard's persons.
+    /// </summary>
+    private async Task<List<ProductEvent>> DeviceMovesAsync(FoldShardRequest request, List<ProductEvent> events, List<MalformedLine> malformed, CancellationToken cancellationToken)
+    {
+        var router = new ShardRouter(request.Shards);
+        var movedIn = new List<ProductEvent>();
+        for (var s = 0; s < request.Shards; s++)
+        {
+            var name = $"partials/{BlobAggregationStore.MovesBlob(request.Day, s)}";
+            var moves = DeviceMoves.FromGzip(await store.ReadMovesAsync(request.Day, s, cancellationToken), name);
+            if (s == request.Shard)
+            {
+                events.RemoveAll(moves.MovedAway);
+            }
+            var line = 1;
+            foreach (var moved in moves.Moved)
+            {
+                line++;
+                if (!ProductEventReader.TryParse(moved.Span, out var e, out var reason, run.Definitions.FiltersOnProperties))
+                {
+                    malformed.Add(new MalformedLine(name, line, reason));
+                }
+                else if (router.ShardOf(e.PersonKey) == request.Shard)
+                {
+                    movedIn.Add(e);
+                }
+            }
+        }
+        return movedIn;
     }
 
     [Function(AggregationFunctionNames.PublishReport)]
@@ -118,6 +153,7 @@ public sealed class AggregationActivities(
             files[name] = bytes;
         }
         var addresses = await store.WriteReportAsync(request.Day, files, provisional, cancellationToken);
+        await store.DeleteMovesAsync(request.Day, request.Shards, cancellationToken);
         await dailyMetrics.WriteAsync(request.Day, headline, provisional, cancellationToken);
         logger.LogInformation("Published the {Provisional}report of {Day}: {Events} events folded", provisional ? "provisional " : "", request.Day, report.Events.Folded);
         return new PublishedReport(request.Day, addresses, headline, provisional);

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 namespace Funnel.Functions.Aggregation;
 
 /// <summary>
-/// One reporting day: plan, run the previous day first if its state is missing, fold every shard in
-/// parallel, publish the report, announce it. Deterministic: no clock, no I/O, only activities.
+/// One reporting day: plan, run the previous day first if its state is missing, link devices to users (store
+/// the day's links, move linked devices' events), fold every shard in parallel, publish the report, announce it. Deterministic: no clock, no I/O, only activities.
 /// A day that still fails after the retries ends <c>Failed</c> with the reason and sends <c>run.failed</c>.
 /// </summary>
 public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> options, Funnel.Domain.Processing.ReportingClock clock)
@@ -38,19 +38,15 @@ public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> op
                     AggregationFunctionNames.DailyAggregation, new DayRunRequest(previous, PreviousDayProvisionalThrough(request, previous)), new SubOrchestrationOptions { InstanceId = AggregationInstances.ForDay(previous) + "-for-" + RawBlobName.DayFolder(day) });
             }
 
+            // Devices are linked to users here, not at ingest: every shard's links are stored before any shard moves
+            // its devices' events, and every shard has moved before any shard folds.
             var provisional = request.ProvisionalThrough is not null;
-            var pending = Enumerable.Range(0, plan.Shards)
-                .Select(s => context.CallActivityAsync<FoldShardResult>(AggregationFunctionNames.FoldShard, new FoldShardRequest(day, s, firstRawDay, provisional), retry))
-                .ToList();
-            context.SetCustomStatus(new AggregationProgress(0, plan.Shards));
-            var done = 0;
-            while (pending.Count > 0)
-            {
-                var finished = await Task.WhenAny(pending);
-                pending.Remove(finished);
-                await finished;
-                context.SetCustomStatus(new AggregationProgress(++done, plan.Shards));
-            }
+            await EveryShardAsync(context, plan.Shards, AggregationProgress.LinkStep,
+                s => context.CallActivityAsync<int>(AggregationFunctionNames.StoreDeviceLinks, new ShardDayRequest(day, s), retry));
+            await EveryShardAsync(context, plan.Shards, AggregationProgress.MoveStep,
+                s => context.CallActivityAsync<int>(AggregationFunctionNames.MoveLinkedDevices, new ShardDayRequest(day, s), retry));
+            await EveryShardAsync(context, plan.Shards, AggregationProgress.FoldStep,
+                s => context.CallActivityAsync<FoldShardResult>(AggregationFunctionNames.FoldShard, new FoldShardRequest(day, s, firstRawDay, provisional, plan.Shards), retry));
 
             published = await context.CallActivityAsync<PublishedReport>(
                 AggregationFunctionNames.PublishReport, new PublishReportRequest(day, plan.Shards, firstRawDay, request.ProvisionalThrough), retry);
@@ -65,6 +61,21 @@ public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> op
         await context.CallActivityAsync(AggregationFunctionNames.Notify, new DayOutcome(day, published, null), retry);
         await Privacy.ErasePersonsOrchestrator.AfterDayAsync(context, day);
         return published;
+    }
+
+    /// <summary>Runs one step on every shard at once and reports in the custom status how many have finished.</summary>
+    private static async Task EveryShardAsync(TaskOrchestrationContext context, int shards, string step, Func<int, Task> activity)
+    {
+        var pending = Enumerable.Range(0, shards).Select(activity).ToList();
+        context.SetCustomStatus(new AggregationProgress(0, shards, step));
+        var done = 0;
+        while (pending.Count > 0)
+        {
+            var finished = await Task.WhenAny(pending);
+            pending.Remove(finished);
+            await finished;
+            context.SetCustomStatus(new AggregationProgress(++done, shards, step));
+        }
     }
 
     /// <summary>A provisional run's prerequisite is provisional too while that day is inside the grace period (from the run's own instant, so replays agree).</summary>

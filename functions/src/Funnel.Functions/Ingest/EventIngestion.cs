@@ -19,8 +19,7 @@ namespace Funnel.Functions.Ingest;
 /// </summary>
 public sealed class EventIngestion(
     EventIntake intake,
-    IEventBatchMessages messages,
-    IQueueSender sender,
+    QueuedBatchGroups queue,
     IngestBackpressure backpressure,
     EventsBacklog backlog,
     IOptions<IngestOptions> options,
@@ -79,16 +78,16 @@ public sealed class EventIngestion(
         var reserved = 0;
         try
         {
-            var queued = await messages.ToMessagesAsync(result.Batch, storageTime.Token);
             if (settings.MaxBacklog > 0)
             {
-                if (!backlog.TryReserve(queued.Count, settings.MaxBacklog))
+                // One message per request is an upper bound: grouped requests share messages.
+                if (!backlog.TryReserve(1, settings.MaxBacklog))
                 {
                     return IngestResult.Refuse(IngestRefusal.Busy, "queue", $"processing is behind (about {backlog.Latest.Messages} queued messages, bound {settings.MaxBacklog}); retry later");
                 }
-                reserved = queued.Count;
+                reserved = 1;
             }
-            await sender.SendAsync(StorageNames.EventsQueue, queued, storageTime.Token);
+            await queue.SendAsync(result.Batch, storageTime.Token);
             reserved = 0;
         }
         catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))

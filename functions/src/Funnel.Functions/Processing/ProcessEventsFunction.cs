@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Funnel.Functions.Processing;
 
-/// <summary>ProcessEvents: one <c>events</c> queue message in, its events in raw storage by user shard, written with the messages processed meanwhile.</summary>
+/// <summary>ProcessEvents: one <c>events</c> queue message in (one or more batches), their events in raw storage by user shard, written with the messages processed meanwhile.</summary>
 public sealed class ProcessEventsFunction(
     IEventBatchMessages messages,
     EventBatchProcessor processor,
@@ -21,10 +21,10 @@ public sealed class ProcessEventsFunction(
         [QueueTrigger(StorageNames.EventsQueue, Connection = FunctionNames.StorageConnection)] string message,
         CancellationToken cancellationToken)
     {
-        RawEventBatch batch;
+        IReadOnlyList<RawEventBatch> batches;
         try
         {
-            batch = await messages.FromMessageAsync(message, cancellationToken);
+            batches = await messages.FromMessageAsync(message, cancellationToken);
         }
         catch (FormatException ex)
         {
@@ -34,8 +34,9 @@ public sealed class ProcessEventsFunction(
             metrics.Parked(StorageNames.EventsQueue);
             return;
         }
-        var stored = await processor.ProcessAsync(batch, cancellationToken);
-        metrics.Processed(StorageNames.EventsQueue, stored);
-        logger.LogInformation("Stored {Events} events of batch {BatchId}", stored, batch.BatchId);
+        // The batches of one message are stored together: RawBatchGroups writes them in the same blobs.
+        var stored = await Task.WhenAll(batches.Select(batch => processor.ProcessAsync(batch, cancellationToken)));
+        metrics.Processed(StorageNames.EventsQueue, stored.Sum());
+        logger.LogInformation("Stored {Events} events of {Batches} batches ({First}…)", stored.Sum(), batches.Count, batches[0].BatchId);
     }
 }

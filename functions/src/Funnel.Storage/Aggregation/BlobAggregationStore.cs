@@ -82,6 +82,33 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
     public async Task WritePartialAsync(DateOnly day, int shard, ReadOnlyMemory<byte> figures, CancellationToken cancellationToken) =>
         await UploadAsync(_partials.GetBlobClient(PartialBlob(day, shard)), figures, "application/octet-stream", Metadata(day, provisional: false), cancellationToken);
 
+    /// <summary><c>partials/{day}/moves-{nn}.ndjson.gz</c>: beside the partials, as another hand-over between a day's steps.</summary>
+    public static string MovesBlob(DateOnly day, int shard) => $"{RawBlobName.DayFolder(day)}/moves-{shard:D2}.ndjson.gz";
+
+    public async Task WriteMovesAsync(DateOnly day, int shard, byte[] gzip, CancellationToken cancellationToken) =>
+        await UploadAsync(_partials.GetBlobClient(MovesBlob(day, shard)), gzip, "application/x-ndjson", Metadata(day, provisional: false), cancellationToken);
+
+    public async Task<byte[]> ReadMovesAsync(DateOnly day, int shard, CancellationToken cancellationToken)
+    {
+        var blob = _partials.GetBlobClient(MovesBlob(day, shard));
+        try
+        {
+            return (await blob.DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            throw new FileNotFoundException($"{StorageNames.PartialsContainer}/{blob.Name} is missing: devices of shard {shard} have not been linked for {day:yyyy-MM-dd}", blob.Name, ex);
+        }
+    }
+
+    public async Task DeleteMovesAsync(DateOnly day, int shards, CancellationToken cancellationToken)
+    {
+        for (var s = 0; s < shards; s++)
+        {
+            await _partials.GetBlobClient(MovesBlob(day, s)).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+        }
+    }
+
     public async Task<byte[]> ReadPartialAsync(DateOnly day, int shard, CancellationToken cancellationToken)
     {
         var blob = _partials.GetBlobClient(PartialBlob(day, shard));

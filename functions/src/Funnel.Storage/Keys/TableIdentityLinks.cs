@@ -3,43 +3,31 @@ using Azure;
 using Azure.Data.Tables;
 using Funnel.Domain.Ingest;
 using Funnel.Domain.Privacy;
-using Funnel.Domain.Processing;
+using Funnel.Domain.Identity;
 
 namespace Funnel.Storage.Keys;
 
 /// <summary>
 /// The <c>IdentityLinks</c> table: PK the first two hex characters of SHA-256(anonymousId), RK the
-/// whole hash (anonymous ids may hold characters row keys refuse). Links never change once written,
-/// so found ones are cached for the life of the process.
+/// whole hash (anonymous ids may hold characters row keys refuse). Written and read by the daily run's
+/// linking steps, concurrently from every shard, so a device's winner is decided by <see cref="IdentityLink.First"/>
+/// with ETag-checked replaces, never by which shard wrote first. Nothing is cached: a link may be replaced by an
+/// earlier one of the same day.
 /// </summary>
 public sealed class TableIdentityLinks(TableServiceClient tables) : IIdentityLinks, IPersonDevices
 {
     private readonly TableClient _table = tables.GetTableClient(StorageNames.IdentityLinksTable);
-    private const int MaxCachedLinks = 200_000;
-    private readonly ConcurrentDictionary<string, IdentityLink> _known = new(StringComparer.Ordinal);
 
-    /// <summary>Looks the ids up concurrently: a message's anonymous ids are independent rows, and one after another they were most of ProcessEvents' time.</summary>
+    /// <summary>Point reads, 16 at a time: a shard's day has one per device seen only anonymously.</summary>
     public async Task<IReadOnlyDictionary<string, IdentityLink>> FindAsync(IReadOnlyCollection<string> anonymousIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(anonymousIds);
         var found = new ConcurrentDictionary<string, IdentityLink>(StringComparer.Ordinal);
-        var unknown = new List<string>();
-        foreach (var id in anonymousIds)
+        await Parallel.ForEachAsync(anonymousIds, Lookups(cancellationToken), async (id, ct) =>
         {
-            if (_known.TryGetValue(id, out var cached))
+            if (await ReadAsync(id, ct) is { } stored)
             {
-                found[id] = cached;
-            }
-            else
-            {
-                unknown.Add(id);
-            }
-        }
-        await Parallel.ForEachAsync(unknown, Lookups(cancellationToken), async (id, ct) =>
-        {
-            if (await ReadAsync(id, ct) is { } link)
-            {
-                found[id] = link;
+                found[id] = stored.Link;
             }
         });
         return new Dictionary<string, IdentityLink>(found, StringComparer.Ordinal);
@@ -47,69 +35,60 @@ public sealed class TableIdentityLinks(TableServiceClient tables) : IIdentityLin
 
     private static ParallelOptions Lookups(CancellationToken cancellationToken) => new() { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken };
 
-    public async Task<IReadOnlyDictionary<string, IdentityLink>> AddAsync(IReadOnlyCollection<IdentityLink> links, CancellationToken cancellationToken)
+    public async Task AddAsync(IReadOnlyCollection<IdentityLink> links, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(links);
-        var storedFirst = new ConcurrentDictionary<string, IdentityLink>(StringComparer.Ordinal);
-        var unknown = new List<IdentityLink>();
-        foreach (var link in links)
+        await Parallel.ForEachAsync(links, Lookups(cancellationToken), async (link, ct) =>
         {
-            if (_known.TryGetValue(link.AnonymousId, out var cached))
+            while (true)
             {
-                storedFirst[link.AnonymousId] = cached;
-            }
-            else
-            {
-                unknown.Add(link);
-            }
-        }
-        await Parallel.ForEachAsync(unknown, Lookups(cancellationToken), async (link, ct) =>
-        {
-            var hash = HashedKey.Of(link.AnonymousId);
-            var entity = new TableEntity(HashedKey.PartitionOf(hash), hash)
-            {
-                ["AnonymousId"] = link.AnonymousId,
-                ["UserId"] = link.UserId,
-                ["LinkedAt"] = link.LinkedAt,
-            };
-            try
-            {
-                await _table.AddEntityAsync(entity, ct);
-                Remember(link);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 409)
-            {
-                // Another batch linked this device first; the first link wins.
-                if (await ReadAsync(link.AnonymousId, ct) is { } first)
+                try
                 {
-                    storedFirst[link.AnonymousId] = first;
+                    await _table.AddEntityAsync(Row(link), ct);
+                    return;
+                }
+                catch (RequestFailedException ex) when (ex.Status == 409)
+                {
+                }
+                if (await ReadAsync(link.AnonymousId, ct) is not { } stored)
+                {
+                    continue;
+                }
+                if (IdentityLink.First(stored.Link, link) == stored.Link)
+                {
+                    return;
+                }
+                try
+                {
+                    await _table.UpdateEntityAsync(Row(link), stored.ETag, TableUpdateMode.Replace, ct);
+                    return;
+                }
+                catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+                {
+                    // Another shard changed or erased the row meanwhile: decide again against what is there now.
                 }
             }
         });
-        return new Dictionary<string, IdentityLink>(storedFirst, StringComparer.Ordinal);
     }
 
-    private async Task<IdentityLink?> ReadAsync(string anonymousId, CancellationToken cancellationToken)
+    private static TableEntity Row(IdentityLink link)
+    {
+        var hash = HashedKey.Of(link.AnonymousId);
+        return new TableEntity(HashedKey.PartitionOf(hash), hash)
+        {
+            ["AnonymousId"] = link.AnonymousId,
+            ["UserId"] = link.UserId,
+            ["LinkedAt"] = link.LinkedAt,
+        };
+    }
+
+    private async Task<(IdentityLink Link, ETag ETag)?> ReadAsync(string anonymousId, CancellationToken cancellationToken)
     {
         var hash = HashedKey.Of(anonymousId);
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(HashedKey.PartitionOf(hash), hash, cancellationToken: cancellationToken);
-        if (row.HasValue && row.Value!.GetString("UserId") is { } userId && row.Value.GetDateTimeOffset("LinkedAt") is { } linkedAt)
-        {
-            var link = new IdentityLink(anonymousId, userId, linkedAt);
-            Remember(link);
-            return link;
-        }
-        return null;
-    }
-
-    /// <summary>Links never change once written, so a stored one is kept for the life of the process (bounded).</summary>
-    private void Remember(IdentityLink link)
-    {
-        if (_known.Count >= MaxCachedLinks)
-        {
-            _known.Clear();
-        }
-        _known[link.AnonymousId] = link;
+        return row.HasValue && row.Value!.GetString("UserId") is { } userId && row.Value.GetDateTimeOffset("LinkedAt") is { } linkedAt
+            ? (new IdentityLink(anonymousId, userId, linkedAt), row.Value.ETag)
+            : null;
     }
 
     public async Task<string?> UserOfAsync(string anonymousId, CancellationToken cancellationToken) =>
@@ -139,7 +118,6 @@ public sealed class TableIdentityLinks(TableServiceClient tables) : IIdentityLin
             var response = await _table.DeleteEntityAsync(HashedKey.PartitionOf(digest), digest, ETag.All, cancellationToken);
             forgotten += response.Status == 204 ? 1 : 0;
         }
-        _known.Clear();
         return forgotten;
     }
 }

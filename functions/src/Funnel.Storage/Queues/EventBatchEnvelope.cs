@@ -6,10 +6,11 @@ using Funnel.Domain.Processing;
 namespace Funnel.Storage.Queues;
 
 /// <summary>
-/// Turns a batch into queue messages and back. A batch over the queue's message size is split into
-/// parts; a part still too large (one huge event on a small queue) goes to a blob and the message
-/// carries only its name (claim check). Used by both hosts, so Service Bus and Storage queues carry
-/// the same messages.
+/// Turns batches into queue messages and back. Batches go gzip-compressed, as many to a message as fit
+/// (a group message): every message is a queue transaction to pay for and, on the emulator, a delete
+/// that costs more the longer the queue. A batch too large to fit compressed is split into plain parts;
+/// a part still too large (one huge event on a small queue) goes to a blob and the message carries only
+/// its name (claim check). Plain messages of earlier versions are still read.
 /// </summary>
 public sealed class EventBatchEnvelope(BlobServiceClient blobs, int maxMessageBytes) : IEventBatchMessages
 {
@@ -17,7 +18,37 @@ public sealed class EventBatchEnvelope(BlobServiceClient blobs, int maxMessageBy
 
     public int MaxMessageBytes => maxMessageBytes;
 
-    public async Task<IReadOnlyList<string>> ToMessagesAsync(RawEventBatch batch, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> ToMessagesAsync(IReadOnlyList<RawEventBatch> batches, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        var messages = new List<string>();
+        var group = new List<byte[]>();
+        long groupBytes = 0;
+        foreach (var batch in batches)
+        {
+            var member = RawEventBatchCodec.GroupMember(batch);
+            if (RawEventBatchCodec.GroupMessageLength(member.Length) > maxMessageBytes)
+            {
+                messages.AddRange(await PlainMessagesAsync(batch, cancellationToken));
+                continue;
+            }
+            if (RawEventBatchCodec.GroupMessageLength(groupBytes + member.Length) > maxMessageBytes)
+            {
+                messages.Add(RawEventBatchCodec.GroupMessage(group));
+                group.Clear();
+                groupBytes = 0;
+            }
+            group.Add(member);
+            groupBytes += member.Length;
+        }
+        if (group.Count > 0)
+        {
+            messages.Add(RawEventBatchCodec.GroupMessage(group));
+        }
+        return messages;
+    }
+
+    private async Task<IReadOnlyList<string>> PlainMessagesAsync(RawEventBatch batch, CancellationToken cancellationToken)
     {
         var messages = new List<string>();
         foreach (var part in RawEventBatchCodec.SplitToFit(batch, maxMessageBytes))
@@ -41,9 +72,13 @@ public sealed class EventBatchEnvelope(BlobServiceClient blobs, int maxMessageBy
 
     private static string Truncate(string text) => text.Length <= 80 ? text : text[..80] + "…";
 
-    public async Task<RawEventBatch> FromMessageAsync(string message, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RawEventBatch>> FromMessageAsync(string message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (message.StartsWith(RawEventBatchCodec.GroupPrefix, StringComparison.Ordinal))
+        {
+            return RawEventBatchCodec.DeserializeGroup(message);
+        }
         var bytes = Encoding.UTF8.GetBytes(message);
         string? payloadBlob = null;
         try
@@ -61,13 +96,13 @@ public sealed class EventBatchEnvelope(BlobServiceClient blobs, int maxMessageBy
         }
         if (payloadBlob is null)
         {
-            return RawEventBatchCodec.Deserialize(bytes);
+            return [RawEventBatchCodec.Deserialize(bytes)];
         }
         if (!IsOverflowBlobName(payloadBlob))
         {
             throw new FormatException($"payloadBlob must name a blob of the {StorageNames.IngestOverflowContainer} container ({{batchId}}.json), not '{Truncate(payloadBlob)}'");
         }
         var content = await _overflow.GetBlobClient(payloadBlob).DownloadContentAsync(cancellationToken);
-        return RawEventBatchCodec.Deserialize(content.Value.Content.ToMemory());
+        return [RawEventBatchCodec.Deserialize(content.Value.Content.ToMemory())];
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Compression;
 using System.Text.Json;
 using Funnel.Domain.Ingest;
 using Funnel.Domain.Processing;
@@ -102,6 +103,87 @@ public static class RawEventBatchCodec
         }
         parts.Add(current);
         return parts.Select((events, i) => new RawEventBatch($"{batch.BatchId}-p{i}", batch.ReceivedAt, events)).ToList();
+    }
+
+    /// <summary>Marks a message that carries several batches: base64 of gzip members, one batch object per line once decompressed.</summary>
+    internal const string GroupPrefix = "gz:";
+
+    /// <summary>A forged or corrupt group message cannot make a reader inflate more than this.</summary>
+    private const int MaxGroupBytes = 32 * 1024 * 1024;
+
+    /// <summary>One batch as a gzip member; members concatenated are one gzip stream, so a group grows without compressing again.</summary>
+    internal static byte[] GroupMember(RawEventBatch batch)
+    {
+        var json = Encode(batch);
+        using var output = new MemoryStream(json.Length / 4 + 64);
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(json.Span);
+            gzip.WriteByte((byte)'\n');
+        }
+        return output.ToArray();
+    }
+
+    /// <summary>The length of the group message holding members of <paramref name="memberBytes"/> bytes in all.</summary>
+    internal static int GroupMessageLength(long memberBytes) => GroupPrefix.Length + (int)(4 * ((memberBytes + 2) / 3));
+
+    internal static string GroupMessage(IReadOnlyList<byte[]> members)
+    {
+        var joined = new byte[members.Sum(m => m.Length)];
+        var at = 0;
+        foreach (var member in members)
+        {
+            member.CopyTo(joined, at);
+            at += member.Length;
+        }
+        return GroupPrefix + Convert.ToBase64String(joined);
+    }
+
+    /// <summary>The batches of a group message; throws <see cref="FormatException"/> naming what is wrong.</summary>
+    public static IReadOnlyList<RawEventBatch> DeserializeGroup(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        byte[] compressed;
+        try
+        {
+            compressed = Convert.FromBase64String(message[GroupPrefix.Length..]);
+        }
+        catch (FormatException ex)
+        {
+            throw new FormatException($"event group message is not base64 after '{GroupPrefix}': {ex.Message}", ex);
+        }
+        using var content = new MemoryStream();
+        try
+        {
+            using var gzip = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
+            var chunk = new byte[81920];
+            int read;
+            while ((read = gzip.Read(chunk)) > 0)
+            {
+                if (content.Length + read > MaxGroupBytes)
+                {
+                    throw new FormatException($"event group message inflates to more than {MaxGroupBytes} bytes");
+                }
+                content.Write(chunk, 0, read);
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new FormatException($"event group message is not valid gzip: {ex.Message}", ex);
+        }
+        ReadOnlyMemory<byte> bytes = content.GetBuffer().AsMemory(0, (int)content.Length);
+        var batches = new List<RawEventBatch>();
+        while (!bytes.IsEmpty)
+        {
+            var end = bytes.Span.IndexOf((byte)'\n');
+            var line = end < 0 ? bytes : bytes[..end];
+            bytes = end < 0 ? ReadOnlyMemory<byte>.Empty : bytes[(end + 1)..];
+            if (!line.Span.Trim(" \t\r"u8).IsEmpty)
+            {
+                batches.Add(Deserialize(line));
+            }
+        }
+        return batches.Count > 0 ? batches : throw new FormatException("event group message holds no batch");
     }
 
     internal static bool IsSafeBlobSegment(string value) =>
