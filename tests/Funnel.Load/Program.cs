@@ -4,7 +4,7 @@ using Funnel.Testing.Load;
 // Load and fault scenarios against the standalone host and Azurite, loopback only, bounded in time and count.
 // Usage: dotnet run -c Release --project tests/Funnel.Load -- [--fault none|kill-storage-disk|kill-storage-memory|freeze-storage|kill-app]
 //        [--clients 16] [--seconds 60] [--batch 50] [--max-batches 100000] [--fault-at 10] [--fault-for 10]
-//        [--max-backlog 0] [--max-drain 600] [--app-log FILE] [--set Name=Value ...]
+//        [--max-backlog 0] [--max-drain 600] [--storage memory|disk] [--app-log FILE] [--set Name=Value ...]
 // Prints the run's figures and the ledger; exits 1 when an event answered 200 is missing or duplicated, or the app exited by itself.
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 var appSettings = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -45,7 +45,13 @@ var settings = new ScenarioSettings(
     EventsPerBatch: (int)Number("batch", 50),
     MaxBatchesPerClient: (int)Number("max-batches", 100_000),
     MaxDrainSeconds: Math.Min(Number("max-drain", 600), 3600),
-    AppSettings: appSettings);
+    AppSettings: appSettings,
+    StorageOnDisk: options.GetValueOrDefault("storage", "memory") switch
+    {
+        "memory" => false,
+        "disk" => true,
+        var other => throw new ArgumentException($"--storage {other}: use memory or disk"),
+    });
 
 var report = await FaultScenario.RunAsync(settings, line => Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {line}"));
 Console.WriteLine(report);

@@ -40,7 +40,18 @@ public static class PersonKey
                     continue;
                 }
                 var value = reader.GetString() is { } text && !string.IsNullOrWhiteSpace(text) ? text : null;
-                _ = which switch { 1 => userId = value, 2 => anonymousId = value, _ => personKey = value };
+                if (which == 1)
+                {
+                    userId = value;
+                }
+                else if (which == 2)
+                {
+                    anonymousId = value;
+                }
+                else
+                {
+                    personKey = value;
+                }
             }
         }
         catch (JsonException)

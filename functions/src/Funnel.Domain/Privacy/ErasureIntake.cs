@@ -45,4 +45,25 @@ public sealed class ErasureIntake(IErasureLog log, IPersonDevices devices, Shard
         }
         return request;
     }
+
+    /// <summary>
+    /// Takes a device into a pending request whose user it was found linked to after the request was accepted (the
+    /// link came the same day and the daily run stored it later); returns false when there is nothing to add.
+    /// </summary>
+    public async Task<bool> AddLinkedDeviceAsync(string requestId, string anonymousId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(anonymousId);
+        var digest = PersonDigest.Of(anonymousId);
+        if (await log.GetAsync(requestId, cancellationToken) is not { Status: ErasureStatus.Pending } request || request.Digests.Contains(digest))
+        {
+            return false;
+        }
+        await log.UpdateAsync(request with
+        {
+            Digests = [.. request.Digests.Append(digest).Order(StringComparer.Ordinal)],
+            Shards = [.. request.Shards.Append(router.ShardOf(anonymousId)).Distinct().Order()],
+        }, cancellationToken);
+        await erased.ReadAsync(cancellationToken);
+        return true;
+    }
 }

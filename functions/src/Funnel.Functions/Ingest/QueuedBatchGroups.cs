@@ -14,8 +14,12 @@ namespace Funnel.Functions.Ingest;
 /// </summary>
 public sealed class QueuedBatchGroups(IEventBatchMessages messages, IQueueSender sender, IOptions<IngestOptions> options)
 {
-    /// <summary>Sends in flight at once: enough to hide one send's latency, few enough that waiting requests form groups.</summary>
-    private const int MaxSends = 2;
+    /// <summary>
+    /// One send in flight: every request that arrives meanwhile joins the next group, so groups grow with the load (a
+    /// group too large for one message goes as several, sent together). A second sender halved the groups and doubled
+    /// the messages, each one a queue transaction and, on the emulator, a costly delete.
+    /// </summary>
+    private const int MaxSends = 1;
 
     private readonly Lock _gate = new();
     private List<Waiting> _waiting = [];
