@@ -52,9 +52,10 @@ public class DuplicateDeliveryTests(PipelineFixture pipeline)
     public async Task A_batch_larger_than_one_queue_message_is_split_and_a_huge_event_travels_by_claim_check()
     {
         var prefix = "large" + Guid.NewGuid().ToString("N")[..8];
-        var bigNote = new string('x', 20_000);
+        // Random notes: compressed, the batch still does not fit one message, so it is split, and the huge event alone is over the limit.
+        var bigNote = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(15_000));
         var body = "{\"batch\":[" + string.Join(",", Enumerable.Range(0, 300).Select(i =>
-            $"{{\"type\":\"track\",\"event\":\"A\",\"userId\":\"{prefix}-u{i}\",\"messageId\":\"{prefix}-{i}\",\"properties\":{{\"note\":\"{(i == 7 ? bigNote : "short")}\"}}}}")) + "]}";
+            $"{{\"type\":\"track\",\"event\":\"A\",\"userId\":\"{prefix}-u{i}\",\"messageId\":\"{prefix}-{i}\",\"properties\":{{\"note\":\"{(i == 7 ? bigNote : Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(150)))}\"}}}}")) + "]}";
         using var response = await pipeline.Client.SendAsync(Ingest.Batch(body));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 

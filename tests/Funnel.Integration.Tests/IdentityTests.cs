@@ -32,8 +32,8 @@ public class IdentityTests(PipelineFixture pipeline)
 
         var day = DateOnly.ParseExact(raw[0].Blob.Split('/')[0], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var shards = pipeline.Services.GetRequiredService<IOptions<PipelineOptions>>().Value.Shards;
-        var links = pipeline.Services.GetRequiredService<DeviceLinkActivities>();
-        var folds = pipeline.Services.GetRequiredService<AggregationActivities>();
+        var links = ActivatorUtilities.CreateInstance<DeviceLinkActivities>(pipeline.Services);
+        var folds = ActivatorUtilities.CreateInstance<AggregationActivities>(pipeline.Services);
         for (var s = 0; s < shards; s++)
         {
             await links.StoreDeviceLinksAsync(new ShardDayRequest(day, s), CancellationToken.None);
