@@ -85,17 +85,27 @@ public static class DeviceLinks
                 // The fold names and counts an unreadable slice; linking has nothing to take from it.
                 continue;
             }
-            var start = 0;
-            while (start < content.Length)
+            foreach (var line in PlainLines(content))
             {
-                var end = Array.IndexOf(content, (byte)'\n', start);
-                end = end < 0 ? content.Length : end;
-                var line = content.AsMemory(start, end - start);
-                start = end + 1;
-                if (!line.Span.Trim(" \t\r"u8).IsEmpty)
-                {
-                    yield return line;
-                }
+                yield return line;
+            }
+        }
+    }
+
+    /// <summary>The lines of uncompressed NDJSON, without their newlines (blank lines left out).</summary>
+    public static IEnumerable<ReadOnlyMemory<byte>> PlainLines(byte[] content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var start = 0;
+        while (start < content.Length)
+        {
+            var end = Array.IndexOf(content, (byte)'\n', start);
+            end = end < 0 ? content.Length : end;
+            var line = content.AsMemory(start, end - start);
+            start = end + 1;
+            if (!line.Span.Trim(" \t\r"u8).IsEmpty)
+            {
+                yield return line;
             }
         }
     }
