@@ -4,13 +4,16 @@ using Funnel.Domain.Processing;
 using Funnel.Functions.Configuration;
 using Funnel.Functions.Ingest;
 using Funnel.Storage.Queues;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Funnel.Functions.Tests.Ingest;
 
 /// <summary>Requests that arrive while a send is under way share the next messages; each request waits for its own batch; a failed send fails its whole group.</summary>
-public class QueuedBatchGroupsTests
+public sealed class QueuedBatchGroupsTests : IDisposable
 {
+    public void Dispose() => _backlog.Dispose();
+
     private static readonly EventBatchEnvelope Envelope = new(new BlobServiceClient(new Uri("http://127.0.0.1:9/devstoreaccount1")), 65_536);
 
     private static RawEventBatch Batch(int n) => new($"b{n}", DateTimeOffset.UnixEpoch.AddSeconds(n),
@@ -57,7 +60,12 @@ public class QueuedBatchGroupsTests
         return false;
     }
 
-    private static QueuedBatchGroups Groups(SlowQueue queue) => new(Envelope, queue, Options.Create(new IngestOptions()));
+    private readonly EventsBacklog _backlog = new(
+        new Azure.Storage.Queues.QueueServiceClient("UseDevelopmentStorage=true"), TimeProvider.System,
+        new Funnel.Functions.Telemetry.PipelineMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+        Microsoft.Extensions.Logging.Abstractions.NullLogger<EventsBacklog>.Instance);
+
+    private QueuedBatchGroups Groups(SlowQueue queue) => new(Envelope, queue, _backlog, Options.Create(new IngestOptions()));
 
     [Fact]
     public async Task Concurrent_requests_are_queued_in_fewer_messages_each_batch_exactly_once()
@@ -74,6 +82,10 @@ public class QueuedBatchGroupsTests
             queued.AddRange(await Envelope.FromMessageAsync(message, CancellationToken.None));
         }
         Assert.Equal(Enumerable.Range(0, 60).Select(n => $"b{n}").Order(), queued.Select(b => b.BatchId).Order());
+
+        // The backlog bound counts the messages really queued, not one per request.
+        Assert.True(_backlog.HasRoom(queue.Messages.Count + 1));
+        Assert.False(_backlog.HasRoom(queue.Messages.Count));
     }
 
     [Fact]

@@ -75,20 +75,13 @@ public sealed class EventIngestion(
         {
             return IngestResult.Refuse(IngestRefusal.Busy, "queue", "too many requests are being queued; retry later");
         }
-        var reserved = 0;
         try
         {
-            if (settings.MaxBacklog > 0)
+            if (settings.MaxBacklog > 0 && !backlog.HasRoom(settings.MaxBacklog))
             {
-                // One message per request is an upper bound: grouped requests share messages.
-                if (!backlog.TryReserve(1, settings.MaxBacklog))
-                {
-                    return IngestResult.Refuse(IngestRefusal.Busy, "queue", $"processing is behind (about {backlog.Latest.Messages} queued messages, bound {settings.MaxBacklog}); retry later");
-                }
-                reserved = 1;
+                return IngestResult.Refuse(IngestRefusal.Busy, "queue", $"processing is behind (about {backlog.Latest.Messages} queued messages, bound {settings.MaxBacklog}); retry later");
             }
             await queue.SendAsync(result.Batch, storageTime.Token);
-            reserved = 0;
         }
         catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
         {
@@ -99,7 +92,6 @@ public sealed class EventIngestion(
         }
         finally
         {
-            backlog.Release(reserved);
             backpressure.Exit();
         }
         return result;

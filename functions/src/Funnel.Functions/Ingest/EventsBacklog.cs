@@ -23,22 +23,13 @@ public sealed class EventsBacklog(QueueServiceClient queues, TimeProvider time, 
     public QueueBacklog Latest => _latest;
 
     /// <summary>
-    /// Counts <paramref name="messages"/> about to be queued, unless the last sample plus what this instance
-    /// queued since would pass <paramref name="bound"/>: the bound holds between samples too.
+    /// True while the last sample plus the messages this instance queued since leave room under <paramref name="bound"/>
+    /// for one more message: the group send a request joins (requests queued together share their messages).
     /// </summary>
-    public bool TryReserve(int messages, int bound)
-    {
-        var pending = Interlocked.Add(ref _sentSinceSample, messages);
-        if (_latest.Messages + pending <= bound)
-        {
-            return true;
-        }
-        Release(messages);
-        return false;
-    }
+    public bool HasRoom(int bound) => _latest.Messages + Volatile.Read(ref _sentSinceSample) + 1 <= bound;
 
-    /// <summary>Gives back a reservation whose messages were not queued.</summary>
-    public void Release(int messages) => Interlocked.Add(ref _sentSinceSample, -messages);
+    /// <summary>Counts messages this instance put on the queue, so the bound holds between samples too.</summary>
+    public void Queued(int messages) => Interlocked.Add(ref _sentSinceSample, messages);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

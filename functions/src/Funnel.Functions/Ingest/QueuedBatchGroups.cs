@@ -12,7 +12,7 @@ namespace Funnel.Functions.Ingest;
 /// batch is in the queue, so a 200 keeps meaning "durably queued"; a failed send fails every request of its group.
 /// Under load this turns one queue message per request into one per ten or so, for ingest and ProcessEvents alike.
 /// </summary>
-public sealed class QueuedBatchGroups(IEventBatchMessages messages, IQueueSender sender, IOptions<IngestOptions> options)
+public sealed class QueuedBatchGroups(IEventBatchMessages messages, IQueueSender sender, EventsBacklog backlog, IOptions<IngestOptions> options)
 {
     /// <summary>
     /// One send in flight: every request that arrives meanwhile joins the next group, so groups grow with the load (a
@@ -71,6 +71,7 @@ public sealed class QueuedBatchGroups(IEventBatchMessages messages, IQueueSender
                 using var timeout = new CancellationTokenSource(options.Value.StorageTimeout);
                 var queued = await messages.ToMessagesAsync(group.ConvertAll(w => w.Batch), timeout.Token);
                 await sender.SendAsync(StorageNames.EventsQueue, queued, timeout.Token);
+                backlog.Queued(queued.Count);
                 group.ForEach(w => w.Queued.TrySetResult());
             }
             catch (Exception ex)
