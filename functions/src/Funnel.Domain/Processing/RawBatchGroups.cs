@@ -10,88 +10,44 @@ public sealed record PreparedBatch(string BatchId, DateOnly Day, IReadOnlyList<S
 /// (<see cref="IRawBatchClaims"/>); a batch claimed before keeps only the shards whose blob its earlier groups
 /// did not write, so a batch that comes again is stored once, even after a crash half-way through a group.
 /// </summary>
-public sealed class RawBatchGroups(IRawEventStore raw, IRawBatchClaims claims)
+public sealed class RawBatchGroups
 {
     /// <summary>At most this many batches share a group (one claims transaction takes 100).</summary>
     public const int MaxBatchesPerGroup = 64;
 
-    /// <summary>Groups written at once: while one is written, the next batches gather (more writers make smaller groups).</summary>
-    private const int Writers = 1;
+    private readonly GroupCommit<PreparedBatch, int> _groups;
+    private readonly IRawEventStore _raw;
+    private readonly IRawBatchClaims _claims;
 
-    private readonly Lock _gate = new();
-    private readonly List<Waiting> _waiting = [];
-    private int _writing;
+    public RawBatchGroups(IRawEventStore raw, IRawBatchClaims claims)
+    {
+        _raw = raw;
+        _claims = claims;
+        // A group's blobs sit under one processing day.
+        _groups = new GroupCommit<PreparedBatch, int>(WriteGroupAsync, (first, other) => first.Day == other.Day, MaxBatchesPerGroup);
+    }
 
     /// <summary>Stores the batch with whatever batches come meanwhile; returns how many of its events were written now (0 when stored before).</summary>
     public Task<int> StoreAsync(PreparedBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var waiting = new Waiting(batch, new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously));
-        bool startWriter;
-        lock (_gate)
-        {
-            _waiting.Add(waiting);
-            startWriter = _writing < Writers;
-            if (startWriter)
-            {
-                _writing++;
-            }
-        }
-        if (startWriter)
-        {
-            _ = Task.Run(WriteWhileWaitingAsync, CancellationToken.None);
-        }
-        return waiting.Done.Task.WaitAsync(cancellationToken);
+        return _groups.AddAsync(batch, cancellationToken);
     }
 
-    private async Task WriteWhileWaitingAsync()
+    /// <summary>Storage's own timeout bounds it (see <see cref="GroupCommit{TItem, TResult}"/>).</summary>
+    private async Task<IReadOnlyList<int>> WriteGroupAsync(IReadOnlyList<PreparedBatch> group)
     {
-        while (true)
-        {
-            List<Waiting> group;
-            lock (_gate)
-            {
-                if (_waiting.Count == 0)
-                {
-                    _writing--;
-                    return;
-                }
-                var day = _waiting[0].Batch.Day;
-                group = _waiting.Where(w => w.Batch.Day == day).Take(MaxBatchesPerGroup).ToList();
-                _waiting.RemoveAll(group.Contains);
-            }
-            try
-            {
-                var written = await WriteGroupAsync(group);
-                for (var i = 0; i < group.Count; i++)
-                {
-                    group[i].Done.TrySetResult(written[i]);
-                }
-            }
-            catch (Exception ex)
-            {
-                // Every batch of the group fails and comes again; its claim then tells which shards were written.
-                group.ForEach(w => w.Done.TrySetException(ex));
-            }
-        }
-    }
-
-    /// <summary>
-    /// Runs without the callers' cancellation: a group serves several callers, and storage's own timeout bounds it.
-    /// </summary>
-    private async Task<int[]> WriteGroupAsync(List<Waiting> group)
-    {
-        var day = group[0].Batch.Day;
+        var day = group[0].Day;
         var name = "g" + Guid.NewGuid().ToString("N");
-        var batches = group.Select(w => w.Batch).DistinctBy(b => b.BatchId, StringComparer.Ordinal)
+        var batches = group.DistinctBy(b => b.BatchId, StringComparer.Ordinal)
             .Select(b => new RawBatchClaim(b.BatchId, b.Shards.Select(s => s.Shard).ToList())).ToList();
-        var earlier = await claims.ClaimAsync(day, name, batches, CancellationToken.None);
+        var earlier = await _claims.ClaimAsync(day, name, batches, CancellationToken.None);
         var written = new int[group.Count];
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var byShard = new SortedDictionary<int, List<ReadOnlyMemory<byte>>>();
         for (var i = 0; i < group.Count; i++)
         {
-            var batch = group[i].Batch;
+            var batch = group[i];
             if (!seen.Add(batch.BatchId))
             {
                 continue; // The same batch twice in one group (a re-send arriving with the original): written once.
@@ -107,7 +63,7 @@ public sealed class RawBatchGroups(IRawEventStore raw, IRawBatchClaims claims)
                 written[i] += shard.Events.Count;
             }
         }
-        await Task.WhenAll(byShard.Select(pair => raw.WriteAsync(new RawBlobName(day, pair.Key, name), ShardSlices.GzipNdjson(pair.Value), CancellationToken.None)));
+        await Task.WhenAll(byShard.Select(pair => _raw.WriteAsync(new RawBlobName(day, pair.Key, name), ShardSlices.GzipNdjson(pair.Value), CancellationToken.None)));
         return written;
     }
 
@@ -123,7 +79,7 @@ public sealed class RawBatchGroups(IRawEventStore raw, IRawBatchClaims claims)
         {
             foreach (var group in claim.Groups)
             {
-                if (await raw.ExistsAsync(new RawBlobName(day, shard, group), CancellationToken.None))
+                if (await _raw.ExistsAsync(new RawBlobName(day, shard, group), CancellationToken.None))
                 {
                     written.Add(shard);
                     break;
@@ -132,6 +88,4 @@ public sealed class RawBatchGroups(IRawEventStore raw, IRawBatchClaims claims)
         }
         return claim.Shards.All(written.Contains) ? [] : shards.Where(s => !written.Contains(s.Shard)).ToList();
     }
-
-    private sealed record Waiting(PreparedBatch Batch, TaskCompletionSource<int> Done);
 }

@@ -88,18 +88,8 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
     public async Task WriteMovesAsync(DateOnly day, int shard, byte[] gzip, CancellationToken cancellationToken) =>
         await UploadAsync(_partials.GetBlobClient(MovesBlob(day, shard)), gzip, "application/x-ndjson", Metadata(day, provisional: false), cancellationToken);
 
-    public async Task<byte[]> ReadMovesAsync(DateOnly day, int shard, CancellationToken cancellationToken)
-    {
-        var blob = _partials.GetBlobClient(MovesBlob(day, shard));
-        try
-        {
-            return (await blob.DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            throw new FileNotFoundException($"{StorageNames.PartialsContainer}/{blob.Name} is missing: devices of shard {shard} have not been linked for {day:yyyy-MM-dd}", blob.Name, ex);
-        }
-    }
+    public Task<byte[]> ReadMovesAsync(DateOnly day, int shard, CancellationToken cancellationToken) =>
+        ReadHandOverAsync(MovesBlob(day, shard), $"devices of shard {shard} have not been linked for {day:yyyy-MM-dd}", cancellationToken);
 
     public async Task DeleteMovesAsync(DateOnly day, int shards, CancellationToken cancellationToken)
     {
@@ -109,16 +99,20 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
         }
     }
 
-    public async Task<byte[]> ReadPartialAsync(DateOnly day, int shard, CancellationToken cancellationToken)
+    public Task<byte[]> ReadPartialAsync(DateOnly day, int shard, CancellationToken cancellationToken) =>
+        ReadHandOverAsync(PartialBlob(day, shard), $"shard {shard} of {day:yyyy-MM-dd} has not been folded", cancellationToken);
+
+    /// <summary>A blob of the <c>partials</c> container one step of a day's run left for the next; a missing one names the step that did not run.</summary>
+    private async Task<byte[]> ReadHandOverAsync(string name, string whyMissing, CancellationToken cancellationToken)
     {
-        var blob = _partials.GetBlobClient(PartialBlob(day, shard));
+        var blob = _partials.GetBlobClient(name);
         try
         {
             return (await blob.DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
-            throw new FileNotFoundException($"{StorageNames.PartialsContainer}/{blob.Name} is missing: shard {shard} of {day:yyyy-MM-dd} has not been folded", blob.Name, ex);
+            throw new FileNotFoundException($"{StorageNames.PartialsContainer}/{blob.Name} is missing: {whyMissing}", blob.Name, ex);
         }
     }
 
