@@ -55,7 +55,6 @@ done
 say "Counting raw storage"
 tally=$(funnel raw count --json)
 found=$(node -e 'console.log(JSON.parse(process.argv[1]).Events)' "$tally")
-found_persons=$(node -e 'console.log(JSON.parse(process.argv[1]).Persons)' "$tally")
 poisoned=$(funnel poison list | tail -n 1)
 
 echo "    $poisoned" >&2
@@ -68,13 +67,13 @@ deadline=$((SECONDS + 300))
 while :; do
   status=$(curl -fsS -H "x-functions-key: $admin_key" "http://127.0.0.1:$port/ops/aggregations/$today" || echo '{"status":"Pending"}')
   state=$(node -e 'const s=JSON.parse(process.argv[1]);console.log(s.status)' "$status")
-  progress=$(node -e 'const s=JSON.parse(process.argv[1]);console.log(`${s.shardsDone ?? 0}/${s.shards ?? "?"}`)' "$status")
+  progress=$(node -e 'const s=JSON.parse(process.argv[1]);console.log(`${s.step ?? "fold"}: ${s.shardsDone ?? 0}/${s.shards ?? "?"} shards`)' "$status")
   case "$state" in
     Completed) break ;;
     Failed) echo "error: today's run failed: $status; see $out/app.log" >&2; exit 1 ;;
   esac
   [ $SECONDS -lt $deadline ] || { echo "error: today's run has not finished after 300 s: $status" >&2; exit 1; }
-  printf '    %s, %s shards folded\r' "$state" "$progress" >&2
+  printf '    %s, %s        \r' "$state" "$progress" >&2
   sleep 0.5
 done
 echo >&2
@@ -87,5 +86,6 @@ for audience in high-intent churn-warning win-back; do
   curl -fsS -H "Authorization: Bearer $read_key" -o "$out/reports/$today/audiences/$audience.csv" "http://127.0.0.1:$port/reports/$today/audiences/$audience.csv"
 done
 echo
-echo "sent $sent events for $sent_persons user and device ids with @segment/analytics-node; found $found events of $found_persons persons (devices linked to users) in raw storage; report: $AZURITE_BLOB_URL/reports/$today/report.json (API: $api_url); open $out/reports/$today/report.html"
+persons=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).activity.mau)' "$out/reports/$today/report.json")
+echo "sent $sent events for $sent_persons user and device ids with @segment/analytics-node; found $found events in raw storage; the report counts $persons persons (devices linked to their users); report: $AZURITE_BLOB_URL/reports/$today/report.json (API: $api_url); open $out/reports/$today/report.html"
 [ "$found" -eq "$sent" ] || { echo "error: raw storage holds $found events, expected $sent; see $out/app.log" >&2; exit 1; }

@@ -30,7 +30,7 @@ internal static class RawCommands
             }
             else
             {
-                AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[bold]{tally.Events}[/] events ({tally.DistinctMessageIds} distinct messageIds) from [bold]{tally.Persons}[/] persons (devices linked to users counted once) in {tally.Blobs} blobs over {tally.Days} day(s) at {store.ContainerUri}");
+                AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[bold]{tally.Events}[/] events ({tally.DistinctMessageIds} distinct messageIds) from [bold]{tally.Persons}[/] user and device ids (the daily run links devices to users) in {tally.Blobs} blobs over {tally.Days} day(s) at {store.ContainerUri}");
             }
             return 0;
         });

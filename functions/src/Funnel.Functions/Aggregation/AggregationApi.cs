@@ -116,7 +116,8 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
             latest.CreatedAt,
             terminal ? latest.LastUpdatedAt : null,
             progress?.ShardsDone,
-            progress?.Shards));
+            progress?.Shards,
+            progress?.Step));
     }
 
     private Domain.Scheduling.ReportingSchedule Schedule() => new(clock, TimeSpan.FromMinutes(options.Value.GraceMinutes));
@@ -164,4 +165,4 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
 public sealed record AggregationStarted(string InstanceId, string StatusUrl);
 
 /// <summary>A day's latest run as the status API reports it.</summary>
-public sealed record AggregationStatus(string InstanceId, string Status, string? Reason, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt, int? ShardsDone, int? Shards);
+public sealed record AggregationStatus(string InstanceId, string Status, string? Reason, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt, int? ShardsDone, int? Shards, string? Step = null);
