@@ -90,6 +90,16 @@ public class EventIntakeTests
         Assert.Equal("track", e.GetProperty("type").GetString());
     }
 
+    [Fact]
+    public async Task A_client_cannot_name_the_person_an_event_counts_for()
+    {
+        var result = await _harness.PostBytesAsync("t", System.Text.Encoding.UTF8.GetBytes("""{"writeKey":"good-key","event":"A","anonymousId":"a1","personKey":"someone-else"}"""), null, "text/plain", null);
+        Assert.Null(result.Refusal);
+        var e = Assert.Single(IntakeHarness.Events(result));
+        Assert.False(e.TryGetProperty("personKey", out _));
+        Assert.Equal("a1", Funnel.Domain.Events.PersonKey.Read(System.Text.Encoding.UTF8.GetBytes(e.GetRawText())).Person);
+    }
+
     [Theory]
     [InlineData("application/x-www-form-urlencoded", "gzip")]
     [InlineData("application/octet-stream", null)]

@@ -13,9 +13,13 @@ namespace Funnel.Domain.Ingest;
 /// </summary>
 public static class StoredEvent
 {
+    /// <summary>
+    /// Fields ingest writes itself, or drops: <c>writeKey</c> is a secret, and <c>personKey</c> is the daily run's mark of an
+    /// event moved to its device's user, which a client must not be able to set.
+    /// </summary>
     private static readonly HashSet<string> RewrittenFields = new(StringComparer.Ordinal)
     {
-        "type", "messageId", "timestamp", "originalTimestamp", "receivedAt", "sentAt", "context", "writeKey",
+        "type", "messageId", "timestamp", "originalTimestamp", "receivedAt", "sentAt", "context", "writeKey", "personKey",
     };
 
     private static readonly JsonEncodedText TimestampName = JsonEncodedText.Encode("timestamp");

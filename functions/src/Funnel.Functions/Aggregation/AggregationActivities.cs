@@ -116,7 +116,11 @@ public sealed class AggregationActivities(
                 line++;
                 if (!ProductEventReader.TryParse(moved.Span, out var e, out var reason, run.Definitions.FiltersOnProperties))
                 {
-                    malformed.Add(new MalformedLine(name, line, reason));
+                    // Every shard reads every moves file: the shard that wrote it counts its damage, once.
+                    if (s == request.Shard)
+                    {
+                        malformed.Add(new MalformedLine(name, line, reason));
+                    }
                 }
                 else if (router.ShardOf(e.PersonKey) == request.Shard)
                 {
