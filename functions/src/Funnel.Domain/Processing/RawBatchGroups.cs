@@ -69,8 +69,7 @@ public sealed class RawBatchGroups
 
     /// <summary>
     /// The shards of a batch claimed before that still need writing: none when every shard its first claim named has a
-    /// blob in one of its groups (a blob is written whole or not at all), even if its events would now go elsewhere (a
-    /// device linked meanwhile); otherwise those without one.
+    /// blob in one of its groups (a blob is written whole or not at all); otherwise those without one.
     /// </summary>
     private async Task<IReadOnlyList<ShardEvents>> NotYetWrittenAsync(DateOnly day, IReadOnlyList<ShardEvents> shards, EarlierClaim claim)
     {
