@@ -114,6 +114,12 @@ public sealed class AggregationActivities(
             foreach (var moved in moves.Moved)
             {
                 line++;
+                // Every shard reads every moves file: only its own events (and its own file's damage) are worth a full parse.
+                var target = PersonKey.Read(moved.Span).Person is { } person ? router.ShardOf(person) : -1;
+                if (target != request.Shard && s != request.Shard)
+                {
+                    continue;
+                }
                 if (!ProductEventReader.TryParse(moved.Span, out var e, out var reason, run.Definitions.FiltersOnProperties))
                 {
                     // Every shard reads every moves file: the shard that wrote it counts its damage, once.
@@ -122,7 +128,7 @@ public sealed class AggregationActivities(
                         malformed.Add(new MalformedLine(name, line, reason));
                     }
                 }
-                else if (router.ShardOf(e.PersonKey) == request.Shard)
+                else if (target == request.Shard)
                 {
                     movedIn.Add(e);
                 }
