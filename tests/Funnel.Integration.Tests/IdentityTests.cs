@@ -11,58 +11,53 @@ using Microsoft.Extensions.Options;
 namespace Funnel.Integration.Tests;
 
 /// <summary>
-/// An identify carrying both ids links the device: the daily run's linking steps move its anonymous events received
-/// from then on to the user, and the folds count them as the user's (real table, real blobs).
+/// An identify carrying both ids links the device: the daily run's link step hands the device's whole day (before and
+/// after the identify) to the user's shard, whose fold counts it as the user's (real table, real blobs).
 /// </summary>
 [Collection(PipelineOnAzurite.Name)]
 public class IdentityTests(PipelineFixture pipeline)
 {
     [Fact]
-    public async Task Anonymous_events_after_an_identify_are_folded_as_the_users_and_earlier_ones_stay_with_the_device()
+    public async Task A_linked_devices_events_before_and_after_the_identify_are_folded_as_the_users()
     {
         var prefix = "ident" + Guid.NewGuid().ToString("N")[..8];
         var (device, user, other) = ($"{prefix}-device", $"{prefix}-user", $"{prefix}-other");
-        await SendAsync($$"""{"batch":[{"type":"page","anonymousId":"{{device}}","messageId":"{{prefix}}-0"}]}""");
+        await SendAsync($$$$"""{"batch":[{"type":"page","anonymousId":"{{{{device}}}}","messageId":"{{{{prefix}}}}-0","context":{"campaign":{"source":"douyin"}}}]}""");
         await pipeline.SettledRawEventsAsync(prefix, 1);
         await SendAsync($$"""{"batch":[{"type":"identify","anonymousId":"{{device}}","userId":"{{user}}","messageId":"{{prefix}}-1"}]}""");
         await pipeline.SettledRawEventsAsync(prefix, 2);
         await SendAsync($$"""{"batch":[{"type":"page","anonymousId":"{{device}}","messageId":"{{prefix}}-2"},{"type":"page","anonymousId":"{{other}}","messageId":"{{prefix}}-3"}]}""");
         var raw = await pipeline.SettledRawEventsAsync(prefix, 4);
         Assert.DoesNotContain(raw, r => r.Event.TryGetProperty("personKey", out _));
+        var shards = pipeline.Services.GetRequiredService<IOptions<PipelineOptions>>().Value.Shards;
+        var router = new ShardRouter(shards);
+        // Raw storage keeps an event that names a device in the device's shard, the identify included.
+        Assert.All(raw.Where(r => r.Event.GetProperty("anonymousId").GetString() == device), r => Assert.Contains(ShardRouter.FolderName(router.ShardOf(device)), r.Blob, StringComparison.Ordinal));
 
         var day = DateOnly.ParseExact(raw[0].Blob.Split('/')[0], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        var shards = pipeline.Services.GetRequiredService<IOptions<PipelineOptions>>().Value.Shards;
-        var links = ActivatorUtilities.CreateInstance<DeviceLinkActivities>(pipeline.Services);
-        var folds = ActivatorUtilities.CreateInstance<AggregationActivities>(pipeline.Services);
+        var steps = ActivatorUtilities.CreateInstance<AggregationActivities>(pipeline.Services);
+        var run = Guid.NewGuid().ToString("N");
+        var linked = new List<LinkShardResult>();
         for (var s = 0; s < shards; s++)
         {
-            await links.StoreDeviceLinksAsync(new ShardDayRequest(day, s), CancellationToken.None);
-        }
-        var moved = 0;
-        for (var s = 0; s < shards; s++)
-        {
-            moved += await links.MoveLinkedDevicesAsync(new ShardDayRequest(day, s), CancellationToken.None);
+            linked.Add(await steps.LinkShardAsync(new ShardStepRequest(day, s, shards, day, run, Provisional: true), CancellationToken.None));
         }
         for (var s = 0; s < shards; s++)
         {
-            await folds.FoldShardAsync(new FoldShardRequest(day, s, day, Provisional: true, shards), CancellationToken.None);
+            await steps.FoldShardAsync(new ShardStepRequest(day, s, shards, day, run, Provisional: true), CancellationToken.None);
         }
 
         var stored = await pipeline.Services.GetRequiredService<IIdentityLinks>().FindAsync([device, other], CancellationToken.None);
         Assert.Equal(user, Assert.Single(stored).Value.UserId);
-        Assert.True(moved >= 1);
-        var router = new ShardRouter(shards);
-        var persons = await PersonsAsync(day, router.ShardOf(user));
-        Assert.Contains(user, persons);
-        // The device's page before the identify stays its own; the one after went to the user.
-        Assert.Contains(device, await PersonsAsync(day, router.ShardOf(device)));
+        Assert.True(linked[router.ShardOf(device)].LinksMade >= 1);
+        var dayRun = pipeline.Services.GetRequiredService<DayRun>();
+        var userState = (await StateAsync(day, router.ShardOf(user), dayRun)).Persons[user];
+        Assert.DoesNotContain(device, await PersonsAsync(day, router.ShardOf(device)));
         Assert.Contains(other, await PersonsAsync(day, router.ShardOf(other)));
-        var run = pipeline.Services.GetRequiredService<DayRun>();
-        var userState = (await StateAsync(day, router.ShardOf(user), run)).Persons[user];
-        var deviceState = (await StateAsync(day, router.ShardOf(device), run)).Persons[device];
-        // Message ids the fold remembers against re-sends: the identify and the page after it are the user's.
-        Assert.Equal(2, userState.RecentIds.Count);
-        Assert.Single(deviceState.RecentIds);
+        // The page before the identify is the user's too: its campaign is the user's first touch.
+        Assert.Equal(3, userState.RecentIds.Count);
+        Assert.Equal("douyin", userState.Channel);
+        Assert.Equal(user, (await StateAsync(day, router.ShardOf(device), dayRun)).LinkedDevices[device]);
     }
 
     private async Task SendAsync(string batch)

@@ -21,7 +21,7 @@ public sealed class NaiveOracle(OracleDefinitions definitions, string timeZone)
     {
         ArgumentNullException.ThrowIfNull(byProcessingDay);
         var d = reportDay.DayNumber;
-        var persons = PersonsOf(new ProcessingLedger(byProcessingDay, d, _calendar)).OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+        var persons = PersonsOf(new ProcessingLedger(byProcessingDay, d, _calendar), OracleLinks.Of(byProcessingDay, d)).OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
         List<string> InStage(string stage) => persons.Where(p => LifecycleBlock.Stage(p.Person, d) == stage)
             .Select(p => $"{p.Key},{ZoneCalendar.DayText(p.Person.Events.Where(k => k.Day <= d).Max(k => k.Day))}").ToList();
         return new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
@@ -40,7 +40,7 @@ public sealed class NaiveOracle(OracleDefinitions definitions, string timeZone)
         ArgumentNullException.ThrowIfNull(identity);
         var d = reportDay.DayNumber;
         var ledger = new ProcessingLedger(byProcessingDay, d, _calendar);
-        var persons = PersonsOf(ledger).Select(p => p.Person).ToList();
+        var persons = PersonsOf(ledger, OracleLinks.Of(byProcessingDay, d)).Select(p => p.Person).ToList();
         return new JsonObject
         {
             ["schemaVersion"] = 2,
@@ -81,7 +81,7 @@ public sealed class NaiveOracle(OracleDefinitions definitions, string timeZone)
         };
     }
 
-    /// <summary>Every person (userId, else anonymousId) with their folded events.</summary>
-    private IEnumerable<(string Key, Person Person)> PersonsOf(ProcessingLedger ledger) =>
-        ledger.Events.GroupBy(k => k.Event.PersonKey, StringComparer.Ordinal).Select(g => (g.Key, new Person(g.ToList(), definitions)));
+    /// <summary>Every person (userId, else anonymousId; a linked device's events are its user's) with their folded events.</summary>
+    private IEnumerable<(string Key, Person Person)> PersonsOf(ProcessingLedger ledger, IReadOnlyDictionary<string, string> links) =>
+        ledger.Events.GroupBy(k => OracleLinks.PersonOf(k.Event, links), StringComparer.Ordinal).Select(g => (g.Key, new Person(g.ToList(), definitions)));
 }

@@ -24,7 +24,7 @@ public sealed class GeneratedRawData
         var router = new ShardRouter(shards);
         foreach (var (day, events) in generated)
         {
-            foreach (var shard in events.GroupBy(e => router.ShardOf(e.Event.PersonKey)))
+            foreach (var shard in events.GroupBy(e => router.ShardOf(e.Event.StoredUnder)))
             {
                 using var buffer = new MemoryStream();
                 using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest))

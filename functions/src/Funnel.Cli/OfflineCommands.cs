@@ -117,8 +117,6 @@ internal static class OfflineCommands
             var outRoot = parse.GetValue(output)!.FullName;
             var malformedShown = 0;
             long folded = 0, malformedTotal = 0;
-            // Devices linked so far, first link per device: the daily run keeps them in the IdentityLinks table.
-            var links = new Dictionary<string, Funnel.Domain.Identity.IdentityLink>(StringComparer.Ordinal);
             await AnsiConsole.Progress().StartAsync(async progress =>
             {
                 var task = progress.AddTask("folding days", maxValue: last.DayNumber - first.DayNumber + 1);
@@ -126,7 +124,7 @@ internal static class OfflineCommands
                 {
                     task.Description = $"folding {day:yyyy-MM-dd}";
                     var malformed = new List<MalformedLine>();
-                    var events = ReadDay(rawRoot, day, links, malformed, engine.Fold.Definitions.FiltersOnProperties);
+                    var events = ReadDay(rawRoot, day, malformed, engine.Fold.Definitions.FiltersOnProperties);
                     foreach (var m in malformed.Take(Math.Max(0, 10 - malformedShown)))
                     {
                         AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[yellow]skipped malformed line {m.File}:{m.Line}: {m.Reason}[/]");
@@ -154,8 +152,8 @@ internal static class OfflineCommands
         return command;
     }
 
-    /// <summary>The day's events with devices linked as the daily run links them: the day's links join <paramref name="links"/>, then linked devices' events move to their users.</summary>
-    private static List<ProductEvent> ReadDay(string rawRoot, DateOnly day, Dictionary<string, Funnel.Domain.Identity.IdentityLink> links, List<MalformedLine> malformed, bool keepProperties)
+    /// <summary>The day's raw events as stored; the engine links devices to users as the daily run does.</summary>
+    private static List<ProductEvent> ReadDay(string rawRoot, DateOnly day, List<MalformedLine> malformed, bool keepProperties)
     {
         var folder = Path.Combine(rawRoot, RawBlobName.DayFolder(day));
         if (!Directory.Exists(folder))
@@ -163,29 +161,10 @@ internal static class OfflineCommands
             return [];
         }
         var events = new List<ProductEvent>();
-        var lines = new List<ReadOnlyMemory<byte>>();
         foreach (var path in Directory.EnumerateFiles(folder, "*.ndjson*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            var content = File.ReadAllBytes(path);
-            var gzip = path.EndsWith(".gz", StringComparison.Ordinal);
-            using (var file = new MemoryStream(content))
-            {
-                events.AddRange(ProductEventReader.Read(file, Path.GetRelativePath(rawRoot, path), gzip, malformed, keepProperties));
-            }
-            lines.AddRange(gzip ? Funnel.Domain.Identity.DeviceLinks.Lines([content]) : Funnel.Domain.Identity.DeviceLinks.PlainLines(content));
-        }
-        foreach (var link in Funnel.Domain.Identity.DeviceLinks.Carried(lines))
-        {
-            links[link.AnonymousId] = links.TryGetValue(link.AnonymousId, out var known) ? Funnel.Domain.Identity.IdentityLink.First(known, link) : link;
-        }
-        var moves = Funnel.Domain.Identity.DeviceLinks.Route(lines, links);
-        events.RemoveAll(moves.MovedAway);
-        foreach (var moved in moves.Moved)
-        {
-            if (ProductEventReader.TryParse(moved.Span, out var e, out _, keepProperties))
-            {
-                events.Add(e);
-            }
+            using var file = File.OpenRead(path);
+            events.AddRange(ProductEventReader.Read(file, Path.GetRelativePath(rawRoot, path), path.EndsWith(".gz", StringComparison.Ordinal), malformed, keepProperties));
         }
         return events;
     }

@@ -102,8 +102,7 @@ internal sealed record RawTally(int Blobs, int Days, long Events, long DistinctM
                 {
                     blobIds.Add(messageId);
                 }
-                var linked = document.RootElement.TryGetProperty("personKey", out var key) ? key.GetString() : null;
-                if ((linked ?? PersonKey.Of(document.RootElement)) is { } person)
+                if (PersonKey.Of(document.RootElement) is { } person)
                 {
                     blobPersons.Add(person);
                 }

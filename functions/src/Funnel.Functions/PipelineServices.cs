@@ -90,6 +90,7 @@ public static class PipelineServices
         services.AddSingleton<IErasureStore, BlobErasureStore>();
         services.AddSingleton<ErasureIntake>();
         services.AddSingleton<PersonEraser>();
+        services.AddSingleton<DailyPipeline>();
         services.AddSingleton<EventIntake>();
         services.AddSingleton<EventBatchProcessor>();
         services.AddSingleton<IngestBackpressure>();

@@ -60,25 +60,37 @@ internal sealed class InMemoryAggregationStore : IAggregationStore, IDailyMetric
         return Task.CompletedTask;
     }
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(DateOnly, int), byte[]> _moves = new();
+    private readonly ConcurrentDictionary<(DateOnly Day, string Run, int From, int To), byte[]> _handOvers = new();
 
-    public Task WriteMovesAsync(DateOnly day, int shard, byte[] gzip, CancellationToken cancellationToken)
+    /// <summary>How many times each inbox (day, receiving shard) was read, and by which shard's fold.</summary>
+    public ConcurrentDictionary<(DateOnly Day, int Shard), int> InboxReads { get; } = new();
+
+    public Task WriteHandOverAsync(DateOnly day, string run, int fromShard, int toShard, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
-        _moves[(day, shard)] = gzip;
+        _handOvers[(day, run, fromShard, toShard)] = content.ToArray();
         return Task.CompletedTask;
     }
 
-    public Task<byte[]> ReadMovesAsync(DateOnly day, int shard, CancellationToken cancellationToken) =>
-        _moves.TryGetValue((day, shard), out var bytes) ? Task.FromResult(bytes) : throw new FileNotFoundException($"partials/{day:yyyy-MM-dd}/moves-{shard:00}.ndjson.gz");
-
-    public Task DeleteMovesAsync(DateOnly day, int shards, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<HandOverFile>> ReadHandOversAsync(DateOnly day, string run, int shard, CancellationToken cancellationToken)
     {
-        for (var s = 0; s < shards; s++)
+        InboxReads.AddOrUpdate((day, shard), 1, (_, n) => n + 1);
+        return Task.FromResult<IReadOnlyList<HandOverFile>>([.. _handOvers
+            .Where(h => h.Key.Day == day && h.Key.Run == run && h.Key.To == shard)
+            .OrderBy(h => h.Key.From)
+            .Select(h => new HandOverFile(h.Key.From, $"partials/{day:yyyy-MM-dd}/inbox/shard-{shard:00}/{run}/shard-{h.Key.From:00}.bin", h.Value))]);
+    }
+
+    public Task DeleteHandOversAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        foreach (var key in _handOvers.Keys.Where(k => k.Day == day))
         {
-            _moves.TryRemove((day, s), out _);
+            _handOvers.TryRemove(key, out _);
         }
         return Task.CompletedTask;
     }
+
+    /// <summary>Hand-overs still stored (deleted once the day's report is out).</summary>
+    public int HandOversStored => _handOvers.Count;
 
     public Task<byte[]> ReadPartialAsync(DateOnly day, int shard, CancellationToken cancellationToken) =>
         _partials.TryGetValue((day, shard), out var bytes) ? Task.FromResult(bytes) : throw new FileNotFoundException($"partials/{day:yyyy-MM-dd}/shard-{shard:00}.bin");

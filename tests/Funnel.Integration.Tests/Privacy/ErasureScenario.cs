@@ -80,18 +80,25 @@ internal sealed class ErasureScenario : IAsyncDisposable
         var blobs = new List<(RawBlobName, byte[])>(data.Blobs);
         // A duplicate delivery: a later day's blob holds one of their events again.
         blobs.Add((new RawBlobName(data.Days[^3], router.ShardOf(person.Key), "redelivered"), Gzip([own[0].Line])));
-        // A device used before they signed in (stored as its own person), then linked by an identify (later events carry personKey).
-        string DeviceLine(JsonNode template, string messageId, bool linked)
+        // A device used before they signed in, then linked by an identify naming both: from then on the device's whole
+        // history is the user's. Raw storage keeps every event naming the device in the device's shard.
+        string DeviceLine(JsonNode template, string messageId, bool signedIn)
         {
             var e = JsonNode.Parse(template.ToJsonString())!.AsObject();
             e.Remove("userId");
             e["anonymousId"] = Device;
             e["messageId"] = messageId;
-            var line = e.ToJsonString();
-            return linked ? Encoding.UTF8.GetString(Funnel.Domain.Identity.DeviceLinks.WithPersonKey(Encoding.UTF8.GetBytes(line), person.Key).Span) : line;
+            if (signedIn)
+            {
+                e["type"] = "identify";
+                e.Remove("event");
+                e["userId"] = person.Key;
+            }
+            return e.ToJsonString();
         }
         blobs.Add((new RawBlobName(data.Days[1], router.ShardOf(Device), "device-before-link"), Gzip([DeviceLine(own[0].Event, "device-m1", false), DeviceLine(own[0].Event, "device-m2", false)])));
-        blobs.Add((new RawBlobName(data.Days[^2], router.ShardOf(person.Key), "device-after-link"), Gzip([DeviceLine(own[^1].Event, "device-m3", true)])));
+        blobs.Add((new RawBlobName(data.Days[2], router.ShardOf(Device), "device-link"), Gzip([DeviceLine(own[0].Event, "device-identify", true)])));
+        blobs.Add((new RawBlobName(data.Days[^2], router.ShardOf(Device), "device-after-link"), Gzip([DeviceLine(own[^1].Event, "device-m3", false)])));
 
         var azurite = await AzuriteStorage.StartAsync();
         var raw = new BlobRawEventStore(azurite.Storage.Blobs);
@@ -161,7 +168,7 @@ internal sealed class ErasureScenario : IAsyncDisposable
     public static string? PersonOf(string line)
     {
         var e = JsonNode.Parse(line)!;
-        return (e["personKey"] ?? e["userId"] ?? e["anonymousId"])?.GetValue<string>();
+        return (e["userId"] ?? e["anonymousId"])?.GetValue<string>();
     }
 
     /// <summary>Asserts that nothing stored names the person or holds their events, and that every other event is there, byte for byte.</summary>

@@ -39,17 +39,26 @@ public sealed class DailyAggregation
 
     public DateOnly? FirstDay { get; private set; }
 
+    /// <summary>Persons left out of every fold from now on.</summary>
+    public Privacy.ErasedPersons Erased { get; set; } = Privacy.ErasedPersons.None;
+
     /// <summary>The audiences beside the last report <see cref="FoldDay"/> returned.</summary>
     public AudienceFigures LastAudiences { get; private set; } = new();
 
-    /// <summary>Folds one processing day's events (any order, any shard) and returns that day's report.</summary>
+    /// <summary>
+    /// Folds one processing day's events (any order; each in the shard raw storage keeps it in) and returns that
+    /// day's report: the link step of every shard, then the fold step of every shard, as the daily run does them.
+    /// </summary>
     public DailyReport FoldDay(DateOnly day, IEnumerable<ProductEvent> events, long malformed = 0)
     {
         FirstDay ??= day;
-        var byShard = events.GroupBy(e => _router.ShardOf(e.PersonKey)).ToDictionary(g => g.Key, g => g.ToList());
+        var byShard = events.GroupBy(e => _router.ShardOf(e.StoredUnder)).ToDictionary(g => g.Key, g => g.ToList());
+        var linked = new LinkedShard[_shards.Length];
+        Parallel.For(0, _shards.Length, s =>
+            linked[s] = DayRun.LinkShard(_shards[s], s, _router, byShard.GetValueOrDefault(s) ?? [], s == 0 ? malformed : 0, Erased));
         var partials = new ReportFigures[_shards.Length];
         Parallel.For(0, _shards.Length, s =>
-            partials[s] = _run.FoldShard(_shards[s], day, byShard.GetValueOrDefault(s) ?? [], s == 0 ? malformed : 0));
+            partials[s] = _run.ReceiveShard(_shards[s], day, linked.Select(l => l.HandOvers[s]).OfType<ShardHandOver>(), Erased));
         var published = _run.Publish(day, partials, FirstDay.Value, _time.GetUtcNow());
         LastAudiences = published.Audiences;
         return published.Report;

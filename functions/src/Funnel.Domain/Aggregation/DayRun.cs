@@ -1,14 +1,19 @@
 using Funnel.Domain.Events;
+using Funnel.Domain.Identity;
 using Funnel.Domain.Metrics;
+using Funnel.Domain.Privacy;
 using Funnel.Domain.Processing;
 using Funnel.Domain.Reports;
 
 namespace Funnel.Domain.Aggregation;
 
 /// <summary>
-/// One reporting day's run, in the two halves the daily orchestration fans out and in:
-/// per shard, <c>state(day) = fold(state(day-1), raw(day))</c> and that shard's partial figures;
-/// then the report from every shard's partial. <c>funnel aggregate</c> and the functions both use it.
+/// One reporting day's run, in the steps the daily orchestration fans out and in. Per shard, <see cref="LinkShard"/>
+/// reads the shard's raw events once, links its devices to users (<see cref="DeviceLinking"/>) and hands every event
+/// to the shard of the person it counts for, with the state of each newly linked device; then per shard,
+/// <see cref="ReceiveShard"/> takes in what it was handed: <c>state(day) = fold(state(day-1) + joining devices, events)</c>
+/// and the shard's partial figures; then <see cref="Publish"/> makes the report from every shard's partial.
+/// <c>funnel aggregate</c>, the tests and the functions all use it.
 /// </summary>
 public sealed class DayRun
 {
@@ -25,6 +30,94 @@ public sealed class DayRun
     public string TimeZone { get; }
 
     public MetricDefinitions Definitions => Fold.Definitions;
+
+    /// <summary>
+    /// The link step of one shard's day: links the shard's devices first seen with a user today, and hands each of the
+    /// day's <paramref name="events"/> (the shard's raw events, read once) to the shard of the person it counts for, and each
+    /// newly linked device's state to its user's shard. <paramref name="previous"/> (the shard's state of the day before) is
+    /// only read. Links of erased persons are refused.
+    /// </summary>
+    public static LinkedShard LinkShard(ShardState previous, int shard, ShardRouter router, IEnumerable<ProductEvent> events, long malformed, ErasedPersons erased)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(router);
+        ArgumentNullException.ThrowIfNull(erased);
+        var dayEvents = events as IReadOnlyCollection<ProductEvent> ?? [.. events];
+        var refused = new List<IdentityLink>();
+        // A device stored in another shard can only come from raw written before devices were stored in their own shard: its link is not this shard's to make.
+        var links = DeviceLinking.NewLinks(dayEvents, previous.LinkedDevices, link =>
+        {
+            if (router.ShardOf(link.AnonymousId) != shard)
+            {
+                return false;
+            }
+            if (erased.Contains(link.UserId) || erased.Contains(link.AnonymousId))
+            {
+                refused.Add(link);
+                return false;
+            }
+            return true;
+        });
+        var handOvers = new ShardHandOver?[router.ShardCount];
+        ShardHandOver To(int target) => handOvers[target] ??= new ShardHandOver();
+        var own = To(shard);
+        own.Malformed = malformed;
+        var linked = links.Count == 0 ? previous.LinkedDevices : new Dictionary<string, string>(previous.LinkedDevices, StringComparer.Ordinal);
+        foreach (var link in links)
+        {
+            linked[link.AnonymousId] = link.UserId;
+            own.NewLinks[link.AnonymousId] = link.UserId;
+            if (previous.Persons.TryGetValue(link.AnonymousId, out var device))
+            {
+                own.DepartedDevices.Add(link.AnonymousId);
+                To(router.ShardOf(link.UserId)).JoiningDevices.Add(new JoiningDevice(link.UserId, link.AnonymousId, device));
+            }
+        }
+        foreach (var e in dayEvents)
+        {
+            var person = DeviceLinking.PersonOf(e, linked);
+            To(router.ShardOf(person)).Events.Add(ReferenceEquals(person, e.PersonKey) ? e : e with { PersonKey = person });
+        }
+        return new LinkedShard(handOvers, links, refused);
+    }
+
+    /// <summary>
+    /// The fold step of one shard's day: takes in what every shard's link step handed it (devices that left, links made,
+    /// device states joining their users, the events of its persons) into <paramref name="state"/> (the previous day's,
+    /// changed in place), leaves erased persons out, folds, and returns the shard's partial figures.
+    /// </summary>
+    public ReportFigures ReceiveShard(ShardState state, DateOnly day, IEnumerable<ShardHandOver> handOvers, ErasedPersons erased)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(handOvers);
+        ArgumentNullException.ThrowIfNull(erased);
+        var received = handOvers as IReadOnlyCollection<ShardHandOver> ?? [.. handOvers];
+        var events = new List<ProductEvent>(received.Sum(h => h.Events.Count));
+        long malformed = 0;
+        foreach (var handOver in received)
+        {
+            foreach (var device in handOver.DepartedDevices)
+            {
+                state.Persons.Remove(device);
+            }
+            foreach (var (device, user) in handOver.NewLinks)
+            {
+                state.LinkedDevices[device] = user;
+            }
+            events.AddRange(handOver.Events);
+            malformed += handOver.Malformed;
+        }
+        foreach (var joining in received.SelectMany(h => h.JoiningDevices))
+        {
+            if (!state.Persons.TryGetValue(joining.User, out var person))
+            {
+                state.Persons[joining.User] = person = new PersonState(Fold.Slots.Count);
+            }
+            MetricFamilies.Merge(person, joining.State, Fold.Slots);
+        }
+        events = FoldErasure.Apply(erased, state, events);
+        return FoldShard(state, day, events, malformed);
+    }
 
     /// <summary>Folds one shard's events of <paramref name="day"/> into <paramref name="state"/> (the previous day's, changed in place) and returns the shard's partial figures.</summary>
     public ReportFigures FoldShard(ShardState state, DateOnly day, IEnumerable<ProductEvent> events, long malformed = 0)
@@ -58,6 +151,9 @@ public sealed class DayRun
 
     public void WriteSnapshot(ShardState state, Stream output) => StateSnapshot.Write(state, Fold.Slots.Count, output);
 }
+
+/// <summary>What one shard's link step produced: a hand-over per receiving shard (null where it hands nothing), the links it made and those it refused for erased persons.</summary>
+public sealed record LinkedShard(IReadOnlyList<ShardHandOver?> HandOvers, IReadOnlyList<IdentityLink> Links, IReadOnlyList<IdentityLink> RefusedLinks);
 
 /// <summary>A day's report and its audiences, from the same merged figures.</summary>
 public sealed record PublishedDay(DailyReport Report, AudienceFigures Audiences);

@@ -27,14 +27,14 @@ public interface IAggregationStore
     /// <summary>Throws <see cref="FileNotFoundException"/> naming the blob when the shard's partial is missing.</summary>
     Task<byte[]> ReadPartialAsync(DateOnly day, int shard, CancellationToken cancellationToken);
 
-    /// <summary>Writes the shard's device moves of the day (<see cref="Identity.DeviceMoves"/>), for every shard's fold to read.</summary>
-    Task WriteMovesAsync(DateOnly day, int shard, byte[] gzip, CancellationToken cancellationToken);
+    /// <summary>Writes what shard <paramref name="fromShard"/>'s link step hands to shard <paramref name="toShard"/> (<see cref="ShardHandOver"/>) in one run of the day.</summary>
+    Task WriteHandOverAsync(DateOnly day, string run, int fromShard, int toShard, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
 
-    /// <summary>Throws <see cref="FileNotFoundException"/> naming the blob when the shard's linking step has not run for the day.</summary>
-    Task<byte[]> ReadMovesAsync(DateOnly day, int shard, CancellationToken cancellationToken);
+    /// <summary>Every hand-over to <paramref name="shard"/> in that run of the day (its inbox), in sending-shard order: one listing, one read each.</summary>
+    Task<IReadOnlyList<HandOverFile>> ReadHandOversAsync(DateOnly day, string run, int shard, CancellationToken cancellationToken);
 
-    /// <summary>Deletes the day's device moves once its report is out: they hold copies of events, which only raw storage keeps.</summary>
-    Task DeleteMovesAsync(DateOnly day, int shards, CancellationToken cancellationToken);
+    /// <summary>Deletes the day's hand-overs of every run once its report is out: they hold copies of events, which only raw storage keeps.</summary>
+    Task DeleteHandOversAsync(DateOnly day, CancellationToken cancellationToken);
 
     /// <summary>Writes <c>reports/{day}/{file}</c> for each file, and <c>reports/latest/{file}</c> unless a newer day is already there; returns each file's address.</summary>
     Task<IReadOnlyDictionary<string, Uri>> WriteReportAsync(DateOnly day, IReadOnlyDictionary<string, byte[]> files, bool provisional, CancellationToken cancellationToken);
@@ -45,6 +45,9 @@ public interface IAggregationStore
     /// <summary>True when a raw slice of <paramref name="day"/> was written after the day's final fold (a message that was still queued, a replayed poison message): the day must run again.</summary>
     Task<bool> HasRawAfterFoldAsync(DateOnly day, int shards, CancellationToken cancellationToken);
 }
+
+/// <summary>A hand-over as stored: the shard that sent it, where it is (for errors) and its bytes.</summary>
+public sealed record HandOverFile(int From, string Name, byte[] Content);
 
 /// <summary>One raw blob's content with its name, for naming malformed lines.</summary>
 public sealed record RawSlice(string Name, byte[] GzipNdjson);

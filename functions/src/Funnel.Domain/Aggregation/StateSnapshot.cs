@@ -13,8 +13,8 @@ namespace Funnel.Domain.Aggregation;
 /// </summary>
 public static class StateSnapshot
 {
-    /// <summary>2: persons keep their recent cart and checkout times (high intent).</summary>
-    public const byte CurrentVersion = 2;
+    /// <summary>3: the shard's device links (device → user) follow the persons.</summary>
+    public const byte CurrentVersion = 3;
     private static readonly byte[] Magic = "FNLS"u8.ToArray();
 
     public static void Write(ShardState state, int stepSlots, Stream output)
@@ -33,6 +33,12 @@ public static class StateSnapshot
             {
                 writer.Write(key);
                 WritePerson(writer, person);
+            }
+            writer.Write7BitEncodedInt(state.LinkedDevices.Count);
+            foreach (var (device, user) in state.LinkedDevices.OrderBy(l => l.Key, StringComparer.Ordinal))
+            {
+                writer.Write(device);
+                writer.Write(user);
             }
         }
         using var payload = new MemoryStream();
@@ -99,6 +105,12 @@ public static class StateSnapshot
                 var key = reader.ReadString();
                 state.Persons[key] = ReadPerson(reader, slots);
             }
+            var links = reader.Read7BitEncodedInt();
+            for (var i = 0; i < links; i++)
+            {
+                var device = reader.ReadString();
+                state.LinkedDevices[device] = reader.ReadString();
+            }
             return state;
         }
         catch (Exception ex) when (ex is EndOfStreamException or InvalidDataException or FormatException or IOException)
@@ -107,7 +119,8 @@ public static class StateSnapshot
         }
     }
 
-    private static void WritePerson(BinaryWriter writer, PersonState p)
+    /// <summary>One person's state, as snapshots and the daily run's hand-overs between shards keep it.</summary>
+    internal static void WritePerson(BinaryWriter writer, PersonState p)
     {
         WriteTime(writer, p.FirstSeen);
         WriteTime(writer, p.SignupAt);
@@ -142,7 +155,7 @@ public static class StateSnapshot
         }
     }
 
-    private static PersonState ReadPerson(BinaryReader reader, int slots)
+    internal static PersonState ReadPerson(BinaryReader reader, int slots)
     {
         var p = new PersonState(slots)
         {
@@ -188,7 +201,7 @@ public static class StateSnapshot
 
     private static long ReadTime(BinaryReader reader) => reader.Read7BitEncodedInt64() is var v && v == 0 ? long.MaxValue : v - 1;
 
-    private static void WriteText(BinaryWriter writer, string? text)
+    internal static void WriteText(BinaryWriter writer, string? text)
     {
         writer.Write(text is not null);
         if (text is not null)
@@ -197,7 +210,7 @@ public static class StateSnapshot
         }
     }
 
-    private static string? ReadText(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
+    internal static string? ReadText(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
 
     private static void WriteSorted(BinaryWriter writer, List<long> values)
     {

@@ -17,13 +17,13 @@ public static class PersonKey
         evt.ValueKind == JsonValueKind.Object ? (NonEmpty(evt, "userId"), NonEmpty(evt, "anonymousId")) : (null, null);
 
     /// <summary>
-    /// The top-level <c>personKey</c>, <c>userId</c> and <c>anonymousId</c> of one stored event line (null where
-    /// missing, blank or not a string; all null for a line that is not a JSON object), read without building a document.
+    /// The top-level <c>userId</c> and <c>anonymousId</c> of one stored event line (null where missing, blank or not
+    /// a string; both null for a line that is not a JSON object), read without building a document.
     /// </summary>
     public static EventIds Read(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json);
-        string? personKey = null, userId = null, anonymousId = null;
+        string? userId = null, anonymousId = null;
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -32,7 +32,7 @@ public static class PersonKey
             }
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var which = reader.ValueTextEquals("userId"u8) ? 1 : reader.ValueTextEquals("anonymousId"u8) ? 2 : reader.ValueTextEquals("personKey"u8) ? 3 : 0;
+                var which = reader.ValueTextEquals("userId"u8) ? 1 : reader.ValueTextEquals("anonymousId"u8) ? 2 : 0;
                 reader.Read();
                 if (which == 0 || reader.TokenType != JsonTokenType.String)
                 {
@@ -44,13 +44,9 @@ public static class PersonKey
                 {
                     userId = value;
                 }
-                else if (which == 2)
-                {
-                    anonymousId = value;
-                }
                 else
                 {
-                    personKey = value;
+                    anonymousId = value;
                 }
             }
         }
@@ -58,22 +54,19 @@ public static class PersonKey
         {
             return default;
         }
-        return new EventIds(personKey, userId, anonymousId);
+        return new EventIds(userId, anonymousId);
     }
 
     private static string? NonEmpty(JsonElement evt, string name) =>
         evt.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(p.GetString()) ? p.GetString() : null;
 }
 
-/// <summary>An event's ids as stored: <c>personKey</c> is set only where the daily run linked a device to its user.</summary>
-public readonly record struct EventIds(string? PersonKey, string? UserId, string? AnonymousId)
+/// <summary>An event's ids as stored.</summary>
+public readonly record struct EventIds(string? UserId, string? AnonymousId)
 {
-    /// <summary>Whose event it is: the linked person, else the user, else the device.</summary>
-    public string? Person => PersonKey ?? UserId ?? AnonymousId;
+    /// <summary>The event's own person: the user, else the device (the daily run may count a device's events for its user).</summary>
+    public string? Person => UserId ?? AnonymousId;
 
-    /// <summary>Its own ids' person (userId, else anonymousId), where processing routes it.</summary>
-    public string? Own => UserId ?? AnonymousId;
-
-    /// <summary>A device seen without a user and not yet linked: the events the daily run may move to the device's user.</summary>
-    public bool IsAnonymousOnly => PersonKey is null && UserId is null && AnonymousId is not null;
+    /// <summary>The id raw storage shards the event by: the device when it names one, so that shard decides the device's link.</summary>
+    public string? StoredUnder => AnonymousId ?? UserId;
 }

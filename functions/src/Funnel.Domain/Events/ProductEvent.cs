@@ -2,9 +2,11 @@ namespace Funnel.Domain.Events;
 
 /// <summary>
 /// One stored event reduced to what the metrics read. Times are Unix milliseconds (UTC).
-/// <see cref="Channel"/> and <see cref="Platform"/> are what this event says; the person's
-/// first-touch values are decided in the fold. <see cref="AnonymousOnly"/> marks an event stored with only a
-/// device id (no user, no linked person): the daily run may move it to the device's user.
+/// <see cref="PersonKey"/> is the event's own person (userId, else anonymousId); the daily run may count it for
+/// another (a device's events count for the user it is linked to). <see cref="Channel"/> and <see cref="Platform"/>
+/// are what this event says; the person's first-touch values are decided in the fold. <see cref="AnonymousOnly"/>
+/// marks an event with only a device id; <see cref="LinkedDevice"/> is the device id of an event that names a user
+/// too: the link between the two that it carries.
 /// </summary>
 public sealed record ProductEvent(
     string MessageId,
@@ -19,4 +21,9 @@ public sealed record ProductEvent(
     string? Experiment,
     string? Variant,
     IReadOnlyDictionary<string, string>? Properties,
-    bool AnonymousOnly = false);
+    bool AnonymousOnly = false,
+    string? LinkedDevice = null)
+{
+    /// <summary>The id raw storage shards the event by: its device when it names one (that shard's run decides the device's link), else its user.</summary>
+    public string StoredUnder => LinkedDevice ?? PersonKey;
+}

@@ -92,7 +92,7 @@ public static class ProductEventReader
             reason = $"not valid JSON: {ex.Message}";
             return false;
         }
-        var person = fields.PersonKey ?? fields.UserId ?? fields.AnonymousId;
+        var person = fields.UserId ?? fields.AnonymousId;
         if (person is null || fields.MessageId is null || !EventTypeNames.TryParse(fields.Type, out var type))
         {
             reason = "lacks a person id, messageId or known type";
@@ -110,7 +110,8 @@ public static class ProductEventReader
             fields.OsName ?? fields.LibraryName,
             fields.Revenue ?? fields.Total,
             fields.Experiment, fields.Variant, fields.Properties,
-            AnonymousOnly: fields.PersonKey is null && fields.UserId is null);
+            AnonymousOnly: fields.UserId is null,
+            LinkedDevice: fields.UserId is null ? null : fields.AnonymousId);
         reason = string.Empty;
         return true;
     }
@@ -126,7 +127,6 @@ public static class ProductEventReader
                 case "type": fields.Type = Text(ref reader); break;
                 case "event": fields.Event = Text(ref reader); break;
                 case "name": fields.Name = Text(ref reader); break;
-                case "personKey": fields.PersonKey = Id(ref reader); break;
                 case "userId": fields.UserId = Id(ref reader); break;
                 case "anonymousId": fields.AnonymousId = Id(ref reader); break;
                 case "messageId": fields.MessageId = Text(ref reader); break;
@@ -227,7 +227,7 @@ public static class ProductEventReader
     /// <summary>The fields of one line as they are found.</summary>
     private struct Fields
     {
-        public string? Type, Event, Name, PersonKey, UserId, AnonymousId, MessageId;
+        public string? Type, Event, Name, UserId, AnonymousId, MessageId;
         public long? Timestamp, ReceivedAt;
         public string? CampaignSource, OsName, LibraryName, PropertyChannel, Experiment, Variant;
         public decimal? Revenue, Total;

@@ -13,7 +13,10 @@ public sealed record IdentityLink(string AnonymousId, string UserId, DateTimeOff
     }
 }
 
-/// <summary>The store of anonymous-id → user-id links. A device keeps its first link (<see cref="IdentityLink.First"/>).</summary>
+/// <summary>
+/// The table of anonymous-id → user-id links the daily run made, kept for erasure (which devices are a user's).
+/// A device keeps its first link (<see cref="IdentityLink.First"/>).
+/// </summary>
 public interface IIdentityLinks
 {
     /// <summary>The stored links of the given anonymous ids (absent ones are left out).</summary>

@@ -23,6 +23,22 @@ public static class MetricFamilies
         HighIntentMetric.Observe(person, e);
     }
 
+    /// <summary>
+    /// Takes <paramref name="other"/>'s state into <paramref name="person"/>, as when a device's history joins its
+    /// user: every family keeps mins and sets, so the result is the state of folding both persons' events into one.
+    /// </summary>
+    public static void Merge(PersonState person, PersonState other, StepSlots slots)
+    {
+        ArgumentNullException.ThrowIfNull(person);
+        ArgumentNullException.ThrowIfNull(other);
+        ArgumentNullException.ThrowIfNull(slots);
+        person.MergeFacts(other);
+        RetentionMetric.Merge(person, other);
+        ExperimentMetric.Merge(person, other);
+        FunnelMetric.Merge(person, other, slots);
+        HighIntentMetric.Merge(person, other);
+    }
+
     /// <summary>Drops from the person what no report from processing day <paramref name="day"/> on can need again.</summary>
     public static void EndOfDay(PersonState person, int day)
     {

@@ -64,6 +64,52 @@ public sealed partial class PersonState
         }
     }
 
+    /// <summary>Takes in the shared facts of <paramref name="other"/> (a device's state joining its user's): the same facts as folding both persons' events into one.</summary>
+    internal void MergeFacts(PersonState other)
+    {
+        FirstSeen = Math.Min(FirstSeen, other.FirstSeen);
+        SignupAt = Math.Min(SignupAt, other.SignupAt);
+        if (other.Channel is not null && Earlier(other.ChannelAt, other.Channel, ChannelAt, Channel))
+        {
+            (ChannelAt, Channel) = (other.ChannelAt, other.Channel);
+        }
+        if (other.Platform is not null && Earlier(other.PlatformAt, other.Platform, PlatformAt, Platform))
+        {
+            (PlatformAt, Platform) = (other.PlatformAt, other.Platform);
+        }
+        foreach (var day in other.ActiveDays)
+        {
+            InsertSorted(ActiveDays, day);
+        }
+        foreach (var purchase in other.Purchases)
+        {
+            // Two purchases at the same time and amount are two purchases: inserted, never merged.
+            var at = Purchases.BinarySearch(purchase);
+            Purchases.Insert(at < 0 ? ~at : at, purchase);
+        }
+        foreach (var (id, day) in other.RecentIds)
+        {
+            var known = RecentIds.FindIndex(r => r.Id == id);
+            if (known < 0)
+            {
+                RecentIds.Add((id, day));
+            }
+            else if (RecentIds[known].Day < day)
+            {
+                RecentIds[known] = (id, day);
+            }
+        }
+    }
+
+    /// <summary>Adds the values of a sorted list of distinct values to another, keeping it sorted and distinct.</summary>
+    internal static void UnionSorted(List<long> into, IReadOnlyList<long> from)
+    {
+        foreach (var value in from)
+        {
+            InsertSorted(into, value);
+        }
+    }
+
     /// <summary>The latest active day at or before <paramref name="day"/>, or null when the person had none by then.</summary>
     public int? LatestActiveDayBy(int day)
     {

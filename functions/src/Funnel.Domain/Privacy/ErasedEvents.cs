@@ -13,8 +13,7 @@ public static class ErasedEvents
         {
             return [];
         }
-        var ids = Events.PersonKey.Read(json);
-        return erased.RequestsOf(ids.PersonKey, ids.UserId, ids.AnonymousId);
+        return erased.RequestsOf(Events.PersonKey.Read(json).Person);
     }
 
     /// <summary>The batch without the erased persons' events (the same batch when there are none).</summary>

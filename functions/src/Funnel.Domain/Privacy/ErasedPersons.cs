@@ -2,8 +2,8 @@ namespace Funnel.Domain.Privacy;
 
 /// <summary>
 /// The ids of every accepted erasure, as digests, each with the requests that named it. An event is an
-/// erased person's when the person the pipeline counts it for (its <c>personKey</c>, else <c>userId</c>,
-/// else <c>anonymousId</c>) is among them; another user's event on a shared device stays theirs.
+/// erased person's when its own person (<c>userId</c>, else <c>anonymousId</c>) is among them: a device
+/// linked to an erased user is named in the request itself; another user's event on a shared device stays theirs.
 /// </summary>
 public sealed class ErasedPersons
 {
@@ -38,7 +38,4 @@ public sealed class ErasedPersons
         id is null || IsEmpty ? [] : _requestsByDigest.GetValueOrDefault(PersonDigest.Of(id)) ?? (IReadOnlyList<string>)[];
 
     public bool Contains(string? id) => RequestsOf(id).Count > 0;
-
-    /// <summary>The requests that erased the person an event counts for.</summary>
-    public IReadOnlyList<string> RequestsOf(string? personKey, string? userId, string? anonymousId) => RequestsOf(personKey ?? userId ?? anonymousId);
 }

@@ -9,12 +9,15 @@ public sealed record ShardEvents(int Shard, IReadOnlyList<ReadOnlyMemory<byte>> 
 /// <summary>Splits a batch's events by user shard.</summary>
 public static class ShardSlices
 {
-    /// <summary>Splits by each event's own ids (userId, else anonymousId); an event that names its person (<c>personKey</c>) goes to that person's shard.</summary>
+    /// <summary>
+    /// Splits by <see cref="EventIds.StoredUnder"/>: an event that names a device goes to the device's shard, even when
+    /// it names a user too, so the shard that holds a device's events also holds every link it takes part in.
+    /// </summary>
     public static IReadOnlyList<ShardEvents> Of(RawEventBatch batch, ShardRouter router)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(router);
-        return Of(batch.Events, e => PersonKey.Read(e.Span).Person
+        return Of(batch.Events, e => PersonKey.Read(e.Span).StoredUnder
             ?? throw new FormatException($"an event of batch {batch.BatchId} has neither userId nor anonymousId"), router);
     }
 

@@ -127,6 +127,18 @@ public sealed class JourneySimulator
             }
         }
         var signupAt = journey.At(signupDay, random.NextInt64(9 * HourMs, 12 * HourMs));
+        if (random.NextDouble() < _settings.AnonymousLanding)
+        {
+            // The campaign brought the device days before the signup; the signed-in calls name no campaign.
+            // On the data set's first day, the landing is that morning, before the signup.
+            var landingDay = Math.Max(0, signupDay - random.Next(1, 6));
+            for (var views = random.Next(1, 4); views > 0; views--)
+            {
+                var msOfDay = landingDay < signupDay ? random.NextInt64(8 * HourMs, 23 * HourMs) : random.NextInt64(6 * HourMs, 9 * HourMs);
+                journey.Add(EventType.Page, "Home", journey.At(landingDay, msOfDay));
+            }
+            journey.CampaignOnLandingOnly = true;
+        }
         journey.Add(EventType.Screen, "Home", signupAt - random.NextInt64(MinuteMs, 10 * MinuteMs));
         journey.Identified = true;
         journey.Add(EventType.Track, "Signed Up", signupAt);
@@ -163,12 +175,24 @@ public sealed class JourneySimulator
                 }
             }
         }
+        var secondDeviceDay = random.NextDouble() < _settings.SecondDevice && active.Length > 1 ? random.Next(1, active.Length) : -1;
         for (var n = 1; n < active.Length; n++)
         {
-            if (active[n])
+            if (!active[n])
             {
-                journey.Add(EventType.Screen, "Home", journey.At(signupDay + n, random.NextInt64(8 * HourMs, 9 * HourMs)));
+                continue;
             }
+            var at = journey.At(signupDay + n, random.NextInt64(8 * HourMs, 9 * HourMs));
+            if (n == secondDeviceDay)
+            {
+                // A second device: browsed signed out first, then signed in, which links it to the user.
+                journey.SwitchDevice();
+                journey.Identified = false;
+                journey.Add(EventType.Screen, "Home", at - random.NextInt64(5 * MinuteMs, 30 * MinuteMs));
+                journey.Identified = true;
+                journey.Add(EventType.Identify, null, at - random.NextInt64(MinuteMs, 4 * MinuteMs));
+            }
+            journey.Add(EventType.Screen, "Home", at);
         }
         return new SignedUp(journey, active, signupDay);
     }
@@ -224,9 +248,16 @@ public sealed class JourneySimulator
     /// <summary>One person's events as they are generated.</summary>
     private sealed class Journey(JourneySimulator generator, Random random, string? userId, int index, string channel, string platform)
     {
-        private readonly string _anonymousId = $"anon-{index:D7}";
+        private readonly string _human = userId ?? $"anon-{index:D7}";
+        private string _anonymousId = $"anon-{index:D7}";
 
         public List<SimulatedEvent> Events { get; } = [];
+
+        /// <summary>The campaign came with the anonymous landing only: from signup on, calls name none.</summary>
+        public bool CampaignOnLandingOnly { get; set; }
+
+        /// <summary>From now on the person's calls come from another device.</summary>
+        public void SwitchDevice() => _anonymousId = $"anon-{index:D7}-2";
 
         /// <summary>From signup on, the person's calls carry their user id; before it, only the device's anonymous id.</summary>
         public bool Identified { get; set; }
@@ -309,14 +340,20 @@ public sealed class JourneySimulator
         public void Add(EventType type, string? name, long at, decimal? revenue = null, string? experiment = null, string? variant = null, Dictionary<string, string>? properties = null)
         {
             var messageId = string.Create(CultureInfo.InvariantCulture, $"g{generator._settings.Seed}-{index}-{Events.Count}");
-            var person = userId ?? _anonymousId;
+            var user = Identified ? userId : null;
+            var campaign = channel == "direct" || (CampaignOnLandingOnly && user is not null) ? null : channel;
             Events.Add(new SimulatedEvent(
-                new ProductEvent(messageId, person, type, name, at, at, channel == "direct" ? null : channel, platform, revenue, experiment, variant, properties),
+                new ProductEvent(messageId, user ?? _anonymousId, type, name, at, at, campaign, platform, revenue, experiment, variant, properties,
+                    AnonymousOnly: user is null, LinkedDevice: user is null ? null : _anonymousId),
                 _anonymousId,
-                Identified ? userId : null));
+                user,
+                _human));
         }
     }
 }
 
-/// <summary>One simulated event: the event as the engine reads it, and the ids its Segment call carries (a user id only from signup on).</summary>
-public sealed record SimulatedEvent(ProductEvent Event, string AnonymousId, string? UserId);
+/// <summary>
+/// One simulated event: the event as the engine reads it from raw storage, the ids its Segment call carries (a user id
+/// only from signup on), and the human behind it (the user id, or the device of a person who never signs up).
+/// </summary>
+public sealed record SimulatedEvent(ProductEvent Event, string AnonymousId, string? UserId, string Human);

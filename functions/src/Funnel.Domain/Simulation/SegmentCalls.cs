@@ -37,7 +37,7 @@ public static class SegmentCalls
         var cutoff = until.ToUnixTimeMilliseconds();
         return new JourneySimulator(settings).Deliveries().Values.SelectMany(e => e)
             .Where(e => e.Event.Timestamp <= cutoff)
-            .GroupBy(e => e.Event.PersonKey, StringComparer.Ordinal)
+            .GroupBy(e => e.Human, StringComparer.Ordinal)
             .OrderBy(p => p.Min(e => e.Event.Timestamp))
             .SelectMany(p => p.OrderBy(e => e.Event.Timestamp).ThenBy(e => e.Event.MessageId, StringComparer.Ordinal))
             .Select(Of);

@@ -55,6 +55,16 @@ public sealed record SimulationSettings
     /// <summary>Chance, per active day from 31 days after the first purchase on, that a payer buys again (outside the repurchase window).</summary>
     public double LaterPurchasePerActiveDay { get; init; } = 0.02;
 
+    /// <summary>
+    /// Share of signed-up persons who first land anonymously from their campaign 1 to 5 days before signing up
+    /// (1 to 3 page views on the device they later sign up on); their later calls name no campaign, so only the
+    /// device's history gives them their first touch.
+    /// </summary>
+    public double AnonymousLanding { get; init; } = 0.5;
+
+    /// <summary>Share of signed-up persons who later browse on a second device, first anonymously, then signed in the same day.</summary>
+    public double SecondDevice { get; init; } = 0.1;
+
     public string Experiment { get; init; } = "pay-3-steps";
 
     /// <summary>Relative lift of the treatment's first-purchase rate over control.</summary>
@@ -71,7 +81,7 @@ public sealed record SimulationSettings
     /// <summary>Checks the settings and names the one that is off.</summary>
     public void Validate()
     {
-        foreach (var (name, value) in new[] { ("activation", Activation), ("firstPurchase", FirstPurchase), ("repurchase", Repurchase), ("d1Retention", D1Retention), ("d7Retention", D7Retention), ("lateFraction", LateFraction), ("dormantThenBack", DormantThenBack), ("duplicateFraction", DuplicateFraction), ("winBackActiveWithin7", WinBackActiveWithin7) })
+        foreach (var (name, value) in new[] { ("activation", Activation), ("firstPurchase", FirstPurchase), ("repurchase", Repurchase), ("d1Retention", D1Retention), ("d7Retention", D7Retention), ("lateFraction", LateFraction), ("dormantThenBack", DormantThenBack), ("duplicateFraction", DuplicateFraction), ("winBackActiveWithin7", WinBackActiveWithin7), ("anonymousLanding", AnonymousLanding), ("secondDevice", SecondDevice) })
         {
             if (value is < 0 or > 1)
             {

@@ -5,8 +5,7 @@ namespace Funnel.Domain.Simulation;
 
 /// <summary>
 /// Simulated events rendered as raw storage holds them: the Segment call through ingest's own stored-event
-/// writer, received at the simulated time, with <c>personKey</c> added where the daily run would have linked a
-/// device to its user (the calls before signup).
+/// writer, received at the simulated time, exactly as ingest stores it: the call's own ids, nothing linked in advance.
 /// </summary>
 public static class StoredEvents
 {
@@ -16,10 +15,8 @@ public static class StoredEvents
         var e = simulated.Event;
         using var call = JsonSerializer.SerializeToDocument(SegmentCalls.Of(simulated));
         var timestamp = DateTimeOffset.FromUnixTimeMilliseconds(e.Timestamp);
-        var stored = StoredEvent.Write(call.RootElement, e.Type, e.MessageId, timestamp, timestamp, sentAt: null, batchContext: null,
+        return StoredEvent.Write(call.RootElement, e.Type, e.MessageId, timestamp, timestamp, sentAt: null, batchContext: null,
             DateTimeOffset.FromUnixTimeMilliseconds(e.ReceivedAt));
-        var ownKey = simulated.UserId ?? simulated.AnonymousId;
-        return ownKey == e.PersonKey ? stored : Identity.DeviceLinks.WithPersonKey(stored, e.PersonKey);
     }
 
     /// <summary>Writes the events as NDJSON lines (the raw blob format before gzip); returns how many.</summary>

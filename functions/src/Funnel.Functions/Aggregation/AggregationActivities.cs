@@ -15,9 +15,10 @@ using Microsoft.Extensions.Options;
 
 namespace Funnel.Functions.Aggregation;
 
-/// <summary>The daily run's activities: the I/O around the domain's <see cref="DayRun"/>. Each overwrites by name, so a retry writes the same bytes.</summary>
+/// <summary>The daily run's activities: thin calls into the domain's <see cref="DailyPipeline"/> and <see cref="DayRun"/>. Each overwrites by name, so a retry writes the same bytes.</summary>
 public sealed class AggregationActivities(
     DayRun run,
+    DailyPipeline dailyPipeline,
     IAggregationStore store,
     IDailyMetricsTable dailyMetrics,
     IIngestRefusalCounters refusalCounters,
@@ -25,7 +26,6 @@ public sealed class AggregationActivities(
     IOptions<PipelineOptions> pipeline,
     IOptions<ReportingOptions> reporting,
     TimeProvider time,
-    Funnel.Domain.Privacy.ErasedPersonsCache erasedPersons,
     ILogger<AggregationActivities> logger)
 {
     [Function(AggregationFunctionNames.PlanDay)]
@@ -44,97 +44,28 @@ public sealed class AggregationActivities(
         return new DayPlan(shards, first, ready);
     }
 
-    [Function(AggregationFunctionNames.FoldShard)]
-    public async Task<FoldShardResult> FoldShardAsync([ActivityTrigger] FoldShardRequest request, CancellationToken cancellationToken)
+    /// <summary>The day's link step on one shard (<see cref="DailyPipeline.LinkShardAsync"/>).</summary>
+    [Function(AggregationFunctionNames.LinkShard)]
+    public async Task<LinkShardResult> LinkShardAsync([ActivityTrigger] ShardStepRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (day, shard) = (request.Day, request.Shard);
-        ShardState state;
-        if (day == request.FirstRawDay)
-        {
-            state = new ShardState();
-        }
-        else
-        {
-            var previous = day.AddDays(-1);
-            var bytes = await store.ReadStateAsync(shard, previous, cancellationToken)
-                ?? throw new InvalidOperationException($"state/{BlobAggregationStore.StateBlob(shard, previous)} is missing: run {previous:yyyy-MM-dd} first");
-            using var input = new MemoryStream(bytes);
-            state = run.ReadSnapshot(input, $"state/{BlobAggregationStore.StateBlob(shard, previous)}");
-        }
-
-        var malformed = new List<MalformedLine>();
-        var events = new List<ProductEvent>();
-        foreach (var slice in await store.ReadRawAsync(day, shard, cancellationToken))
-        {
-            using var input = new MemoryStream(slice.GzipNdjson);
-            events.AddRange(ProductEventReader.Read(input, slice.Name, gzip: true, malformed, run.Definitions.FiltersOnProperties));
-        }
-        events.AddRange(await DeviceMovesAsync(request, events, malformed, cancellationToken));
-        foreach (var line in malformed.Take(10))
+        var outcome = await dailyPipeline.LinkShardAsync(request.Step, cancellationToken);
+        foreach (var line in outcome.Malformed.Take(10))
         {
             logger.LogWarning("Skipped malformed raw line {File}:{Line}: {Reason}", line.File, line.Line, line.Reason);
         }
-
-        var erased = await erasedPersons.ReadAsync(cancellationToken);
-        events = Funnel.Domain.Privacy.FoldErasure.Apply(erased, state, events);
-        var figures = run.FoldShard(state, day, events, malformed.Count);
-        Funnel.Domain.Privacy.FoldErasure.ThrowIfMoreErased(erased, await erasedPersons.ReadAsync(cancellationToken));
-        using (var snapshot = new MemoryStream())
-        {
-            run.WriteSnapshot(state, snapshot);
-            await store.WriteStateAsync(shard, day, snapshot.ToArray(), request.Provisional, cancellationToken);
-        }
-        using (var partial = new MemoryStream())
-        {
-            ReportFiguresCodec.Write(figures, partial);
-            await store.WritePartialAsync(day, shard, partial.ToArray(), cancellationToken);
-        }
-        var counts = figures.Events;
-        return new FoldShardResult(shard, counts.Folded, counts.DuplicatesDropped, counts.Late, counts.Malformed);
+        logger.LogInformation("Shard {Shard} of {Day}: {Events} raw events read, {Links} devices linked, {HandedOn} events handed to other shards",
+            request.Shard, request.Day, outcome.EventsRead, outcome.LinksMade, outcome.EventsHandedOn);
+        return new LinkShardResult(request.Shard, outcome.EventsRead, outcome.LinksMade, outcome.EventsHandedOn, outcome.Malformed.Count);
     }
 
-    /// <summary>
-    /// Leaves out the shard's events that moved to their devices' users and returns the events every shard moved to
-    /// this shard's persons.
-    /// </summary>
-    private async Task<List<ProductEvent>> DeviceMovesAsync(FoldShardRequest request, List<ProductEvent> events, List<MalformedLine> malformed, CancellationToken cancellationToken)
+    /// <summary>The day's fold step on one shard (<see cref="DailyPipeline.FoldShardAsync"/>).</summary>
+    [Function(AggregationFunctionNames.FoldShard)]
+    public async Task<FoldShardResult> FoldShardAsync([ActivityTrigger] ShardStepRequest request, CancellationToken cancellationToken)
     {
-        var router = new ShardRouter(request.Shards);
-        var movedIn = new List<ProductEvent>();
-        for (var s = 0; s < request.Shards; s++)
-        {
-            var name = $"partials/{BlobAggregationStore.MovesBlob(request.Day, s)}";
-            var moves = DeviceMoves.FromGzip(await store.ReadMovesAsync(request.Day, s, cancellationToken), name);
-            if (s == request.Shard)
-            {
-                events.RemoveAll(moves.MovedAway);
-            }
-            var line = 1;
-            foreach (var moved in moves.Moved)
-            {
-                line++;
-                // Every shard reads every moves file: only its own events (and its own file's damage) are worth a full parse.
-                var target = PersonKey.Read(moved.Span).Person is { } person ? router.ShardOf(person) : -1;
-                if (target != request.Shard && s != request.Shard)
-                {
-                    continue;
-                }
-                if (!ProductEventReader.TryParse(moved.Span, out var e, out var reason, run.Definitions.FiltersOnProperties))
-                {
-                    // Every shard reads every moves file: the shard that wrote it counts its damage, once.
-                    if (s == request.Shard)
-                    {
-                        malformed.Add(new MalformedLine(name, line, reason));
-                    }
-                }
-                else if (target == request.Shard)
-                {
-                    movedIn.Add(e);
-                }
-            }
-        }
-        return movedIn;
+        ArgumentNullException.ThrowIfNull(request);
+        var counts = await dailyPipeline.FoldShardAsync(request.Step, request.Provisional, cancellationToken);
+        return new FoldShardResult(request.Shard, counts.Folded, counts.DuplicatesDropped, counts.Late, counts.Malformed);
     }
 
     [Function(AggregationFunctionNames.PublishReport)]
@@ -163,7 +94,7 @@ public sealed class AggregationActivities(
             files[name] = bytes;
         }
         var addresses = await store.WriteReportAsync(request.Day, files, provisional, cancellationToken);
-        await store.DeleteMovesAsync(request.Day, request.Shards, cancellationToken);
+        await store.DeleteHandOversAsync(request.Day, cancellationToken);
         await dailyMetrics.WriteAsync(request.Day, headline, provisional, cancellationToken);
         logger.LogInformation("Published the {Provisional}report of {Day}: {Events} events folded", provisional ? "provisional " : "", request.Day, report.Events.Folded);
         return new PublishedReport(request.Day, addresses, headline, provisional);

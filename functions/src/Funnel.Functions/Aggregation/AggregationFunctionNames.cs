@@ -7,8 +7,7 @@ public static class AggregationFunctionNames
     public const string DailyAggregation = "DailyAggregation";
     public const string AggregateDays = "AggregateDays";
     public const string PlanDay = "PlanDay";
-    public const string StoreDeviceLinks = "StoreDeviceLinks";
-    public const string MoveLinkedDevices = "MoveLinkedDevices";
+    public const string LinkShard = "LinkShard";
     public const string FoldShard = "FoldShard";
     public const string PublishReport = "PublishReport";
     public const string Notify = "Notify";

@@ -9,11 +9,14 @@ public sealed record DaysRequest(IReadOnlyList<DateOnly> Days);
 /// <summary>What a day's run needs to know before it fans out.</summary>
 public sealed record DayPlan(int Shards, DateOnly? FirstRawDay, bool PreviousDayReady);
 
-/// <summary>One shard of one day, for the device-linking steps.</summary>
-public sealed record ShardDayRequest(DateOnly Day, int Shard);
+/// <summary>One shard's step of one run of a day (<see cref="Run"/> names the run, so it reads only its own run's hand-overs).</summary>
+public sealed record ShardStepRequest(DateOnly Day, int Shard, int Shards, DateOnly FirstRawDay, string Run, bool Provisional)
+{
+    public Funnel.Domain.Aggregation.ShardDay Step => new(Day, Shard, Shards, FirstRawDay, Run);
+}
 
-/// <summary>Fold one shard; <see cref="Shards"/> says how many shards' device moves to read.</summary>
-public sealed record FoldShardRequest(DateOnly Day, int Shard, DateOnly FirstRawDay, bool Provisional, int Shards);
+/// <summary>What one shard's link step did with the day's raw events.</summary>
+public sealed record LinkShardResult(int Shard, long EventsRead, int LinksMade, long EventsHandedOn, long Malformed);
 
 /// <summary>What one shard's fold did with the day's events.</summary>
 public sealed record FoldShardResult(int Shard, long Folded, long DuplicatesDropped, long Late, long Malformed);
@@ -26,10 +29,9 @@ public sealed record PublishedReport(DateOnly Day, IReadOnlyDictionary<string, U
 /// <summary>A day's outcome to announce: the published report, or why the run failed.</summary>
 public sealed record DayOutcome(DateOnly Day, PublishedReport? Published, string? FailureReason);
 
-/// <summary>The orchestration's custom status while it runs: its step (<c>link</c>, <c>move</c>, <c>fold</c>) and how many shards have done it.</summary>
+/// <summary>The orchestration's custom status while it runs: its step (<c>link</c>, <c>fold</c>) and how many shards have done it.</summary>
 public sealed record AggregationProgress(int ShardsDone, int Shards, string Step = AggregationProgress.FoldStep)
 {
     public const string LinkStep = "link";
-    public const string MoveStep = "move";
     public const string FoldStep = "fold";
 }

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 namespace Funnel.Functions.Aggregation;
 
 /// <summary>
-/// One reporting day: plan, run the previous day first if its state is missing, link devices to users (store
-/// the day's links, move linked devices' events), fold every shard in parallel, publish the report, announce it. Deterministic: no clock, no I/O, only activities.
+/// One reporting day: plan, run the previous day first if its state is missing, link every shard's devices to users
+/// (handing events and joining devices to the shards that fold them), fold every shard, publish the report, announce it. Deterministic: no clock, no I/O, only activities.
 /// A day that still fails after the retries ends <c>Failed</c> with the reason and sends <c>run.failed</c>.
 /// </summary>
 public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> options, Funnel.Domain.Processing.ReportingClock clock)
@@ -38,15 +38,15 @@ public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> op
                     AggregationFunctionNames.DailyAggregation, new DayRunRequest(previous, PreviousDayProvisionalThrough(request, previous)), new SubOrchestrationOptions { InstanceId = AggregationInstances.ForDay(previous) + "-for-" + RawBlobName.DayFolder(day) });
             }
 
-            // Devices are linked to users here, not at ingest: every shard's links are stored before any shard moves
-            // its devices' events, and every shard has moved before any shard folds.
+            // Every shard links (and hands on what it read) before any shard folds. The run id keeps a shard's fold to
+            // this run's hand-overs; NewGuid is replay-safe, and a new run of the day gets a new one.
             var provisional = request.ProvisionalThrough is not null;
+            var run = context.NewGuid().ToString("N");
+            ShardStepRequest Step(int shard) => new(day, shard, plan.Shards, firstRawDay, run, provisional);
             await EveryShardAsync(context, plan.Shards, AggregationProgress.LinkStep,
-                s => context.CallActivityAsync<int>(AggregationFunctionNames.StoreDeviceLinks, new ShardDayRequest(day, s), retry));
-            await EveryShardAsync(context, plan.Shards, AggregationProgress.MoveStep,
-                s => context.CallActivityAsync<int>(AggregationFunctionNames.MoveLinkedDevices, new ShardDayRequest(day, s), retry));
+                s => context.CallActivityAsync<LinkShardResult>(AggregationFunctionNames.LinkShard, Step(s), retry));
             await EveryShardAsync(context, plan.Shards, AggregationProgress.FoldStep,
-                s => context.CallActivityAsync<FoldShardResult>(AggregationFunctionNames.FoldShard, new FoldShardRequest(day, s, firstRawDay, provisional, plan.Shards), retry));
+                s => context.CallActivityAsync<FoldShardResult>(AggregationFunctionNames.FoldShard, Step(s), retry));
 
             published = await context.CallActivityAsync<PublishedReport>(
                 AggregationFunctionNames.PublishReport, new PublishReportRequest(day, plan.Shards, firstRawDay, request.ProvisionalThrough), retry);

@@ -82,20 +82,40 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
     public async Task WritePartialAsync(DateOnly day, int shard, ReadOnlyMemory<byte> figures, CancellationToken cancellationToken) =>
         await UploadAsync(_partials.GetBlobClient(PartialBlob(day, shard)), figures, "application/octet-stream", Metadata(day, provisional: false), cancellationToken);
 
-    /// <summary><c>partials/{day}/moves-{nn}.ndjson.gz</c>: beside the partials, as another hand-over between a day's steps.</summary>
-    public static string MovesBlob(DateOnly day, int shard) => $"{RawBlobName.DayFolder(day)}/moves-{shard:D2}.ndjson.gz";
+    /// <summary><c>partials/{day}/inbox/shard-{to}/{run}/shard-{from}.bin</c>: beside the partials, one inbox per receiving shard and run.</summary>
+    public static string HandOverBlob(DateOnly day, string run, int from, int to) => $"{InboxPrefix(day, run, to)}{ShardRouter.FolderName(from)}.bin";
 
-    public async Task WriteMovesAsync(DateOnly day, int shard, byte[] gzip, CancellationToken cancellationToken) =>
-        await UploadAsync(_partials.GetBlobClient(MovesBlob(day, shard)), gzip, "application/x-ndjson", Metadata(day, provisional: false), cancellationToken);
+    private static string InboxPrefix(DateOnly day, string run, int to) => $"{RawBlobName.DayFolder(day)}/inbox/{ShardRouter.FolderName(to)}/{run}/";
 
-    public Task<byte[]> ReadMovesAsync(DateOnly day, int shard, CancellationToken cancellationToken) =>
-        ReadHandOverAsync(MovesBlob(day, shard), $"devices of shard {shard} have not been linked for {day:yyyy-MM-dd}", cancellationToken);
+    public async Task WriteHandOverAsync(DateOnly day, string run, int fromShard, int toShard, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        await UploadAsync(_partials.GetBlobClient(HandOverBlob(day, run, fromShard, toShard)), content, "application/octet-stream", Metadata(day, provisional: false), cancellationToken);
 
-    public async Task DeleteMovesAsync(DateOnly day, int shards, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<HandOverFile>> ReadHandOversAsync(DateOnly day, string run, int shard, CancellationToken cancellationToken)
     {
-        for (var s = 0; s < shards; s++)
+        var prefix = InboxPrefix(day, run, shard);
+        var senders = new SortedDictionary<int, string>();
+        await foreach (var item in _partials.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
         {
-            await _partials.GetBlobClient(MovesBlob(day, s)).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+            var file = item.Name[prefix.Length..];
+            if (file.StartsWith("shard-", StringComparison.Ordinal) && file.EndsWith(".bin", StringComparison.Ordinal)
+                && int.TryParse(file.AsSpan(6, file.Length - 10), NumberStyles.None, CultureInfo.InvariantCulture, out var from))
+            {
+                senders[from] = item.Name;
+            }
+        }
+        var files = new List<HandOverFile>(senders.Count);
+        foreach (var (from, name) in senders)
+        {
+            files.Add(new HandOverFile(from, $"{StorageNames.PartialsContainer}/{name}", await ReadHandOverAsync(name, "it was listed a moment ago", cancellationToken)));
+        }
+        return files;
+    }
+
+    public async Task DeleteHandOversAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        await foreach (var item in _partials.GetBlobsAsync(new GetBlobsOptions { Prefix = $"{RawBlobName.DayFolder(day)}/inbox/" }, cancellationToken))
+        {
+            await _partials.GetBlobClient(item.Name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
         }
     }
 

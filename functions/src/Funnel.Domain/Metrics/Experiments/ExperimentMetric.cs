@@ -33,6 +33,18 @@ public static class ExperimentMetric
         }
     }
 
+    /// <summary>Per experiment, the earlier of the two first exposures.</summary>
+    internal static void Merge(PersonState person, PersonState other)
+    {
+        foreach (var (experiment, (at, variant)) in other.Exposures)
+        {
+            if (!person.Exposures.TryGetValue(experiment, out var seen) || PersonState.Earlier(at, variant, seen.At, seen.Variant))
+            {
+                person.SetExposure(experiment, at, variant);
+            }
+        }
+    }
+
     public static List<ExperimentReport> Report(IReadOnlyList<FunnelFigures> funnels, MetricDefinitions definitions)
     {
         ArgumentNullException.ThrowIfNull(funnels);

@@ -53,6 +53,31 @@ public static class FunnelMetric
         }
     }
 
+    /// <summary>Entry steps keep the earlier time, the other steps every time of both.</summary>
+    internal static void Merge(PersonState person, PersonState other, StepSlots slots)
+    {
+        for (var slot = 0; slot < person.StepSlots; slot++)
+        {
+            if (other.StepTimesAt(slot) is not { Count: > 0 } times)
+            {
+                continue;
+            }
+            var into = person.StepTimesFor(slot);
+            if (!slots.IsEntry(slot))
+            {
+                PersonState.UnionSorted(into, times);
+            }
+            else if (into.Count == 0)
+            {
+                into.Add(times[0]);
+            }
+            else if (times[0] < into[0])
+            {
+                into[0] = times[0];
+            }
+        }
+    }
+
     internal static void Count(PersonState person, CountingDay day, List<FunnelFigures> figures)
     {
         var funnels = day.Definitions.Funnels;

@@ -31,6 +31,8 @@ public static class HighIntentMetric
         }
     }
 
+    internal static void Merge(PersonState person, PersonState other) => PersonState.UnionSorted(person.IntentInstants, other.IntentInstants);
+
     /// <summary>Intent older than the window of processing day <paramref name="day"/>'s report (with a zone's slack) is not needed again.</summary>
     internal static void Forget(PersonState person, int day)
     {

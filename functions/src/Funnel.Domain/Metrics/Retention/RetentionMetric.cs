@@ -32,6 +32,9 @@ public static class RetentionMetric
 
     internal static void Observe(PersonState person, ProductEvent e) => PersonState.InsertSorted(person.RecentInstants, e.Timestamp);
 
+    /// <summary>Both persons' kept instants; what either forgot, the merged person would have forgotten too (its signup is the earlier one).</summary>
+    internal static void Merge(PersonState person, PersonState other) => PersonState.UnionSorted(person.RecentInstants, other.RecentInstants);
+
     /// <summary>
     /// Rolling retention of the newest 31 signup cohorts reads events up to 31 days after signup; older instants,
     /// and those of persons who signed up before then, are not needed again.

@@ -1,0 +1,99 @@
+using Funnel.Domain.Events;
+using Funnel.Domain.Identity;
+using Funnel.Domain.Metrics;
+using Funnel.Domain.Privacy;
+
+namespace Funnel.Domain.Aggregation;
+
+/// <summary>
+/// The daily run's shard steps over storage, in order: <see cref="LinkShardAsync"/> on every shard, then
+/// <see cref="FoldShardAsync"/> on every shard (then the report from the partials). Each shard's raw events are read
+/// once, by its link step; a shard's fold reads only its own inbox. The Durable activities are thin calls into it.
+/// Every write overwrites by name, so a retry writes the same bytes.
+/// </summary>
+public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPersonsCache erasedPersons, IIdentityLinks linkTable, ErasureIntake erasures)
+{
+    /// <summary>Links the shard's devices and hands the day's events and joining devices to the shards that fold them.</summary>
+    public async Task<LinkOutcome> LinkShardAsync(ShardDay step, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        var erased = await erasedPersons.ReadAsync(cancellationToken);
+        var previous = await PreviousStateAsync(step, cancellationToken);
+        var malformed = new List<MalformedLine>();
+        var events = new List<ProductEvent>();
+        foreach (var slice in await store.ReadRawAsync(step.Day, step.Shard, cancellationToken))
+        {
+            using var input = new MemoryStream(slice.GzipNdjson);
+            events.AddRange(ProductEventReader.Read(input, slice.Name, gzip: true, malformed, run.Definitions.FiltersOnProperties));
+        }
+        var linked = DayRun.LinkShard(previous, step.Shard, new ShardRouter(step.Shards), events, malformed.Count, erased);
+        // A link to a user whose erasure is pending takes the device into that erasure instead.
+        foreach (var link in linked.RefusedLinks.Where(l => erased.Contains(l.UserId) && !erased.Contains(l.AnonymousId)))
+        {
+            foreach (var request in erased.RequestsOf(link.UserId))
+            {
+                await erasures.AddLinkedDeviceAsync(request, link.AnonymousId, cancellationToken);
+            }
+        }
+        // The links table serves erasure (a user's devices); the run itself keeps links in each shard's state.
+        await linkTable.AddAsync(linked.Links, cancellationToken);
+        long handedOn = 0;
+        for (var target = 0; target < linked.HandOvers.Count; target++)
+        {
+            if (linked.HandOvers[target] is { } handOver)
+            {
+                await store.WriteHandOverAsync(step.Day, step.Run, step.Shard, target, ShardHandOverCodec.Write(handOver, run.Fold.Slots.Count), cancellationToken);
+                handedOn += target == step.Shard ? 0 : handOver.Events.Count;
+            }
+        }
+        return new LinkOutcome(events.Count, linked.Links.Count, handedOn, malformed);
+    }
+
+    /// <summary>Takes in the shard's inbox, folds the day into the shard's state and writes the state and the shard's partial figures.</summary>
+    public async Task<FoldCounts> FoldShardAsync(ShardDay step, bool provisional, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        var state = await PreviousStateAsync(step, cancellationToken);
+        var inbox = await store.ReadHandOversAsync(step.Day, step.Run, step.Shard, cancellationToken);
+        if (!inbox.Any(f => f.From == step.Shard))
+        {
+            throw new InvalidOperationException($"shard {step.Shard} of {step.Day:yyyy-MM-dd} has not been linked in run {step.Run}: its link step must run before its fold");
+        }
+        var handOvers = inbox.Select(f => ShardHandOverCodec.Read(f.Content, run.Fold.Slots.Count, f.Name)).ToList();
+        var erased = await erasedPersons.ReadAsync(cancellationToken);
+        var figures = run.ReceiveShard(state, step.Day, handOvers, erased);
+        FoldErasure.ThrowIfMoreErased(erased, await erasedPersons.ReadAsync(cancellationToken));
+        using (var snapshot = new MemoryStream())
+        {
+            run.WriteSnapshot(state, snapshot);
+            await store.WriteStateAsync(step.Shard, step.Day, snapshot.ToArray(), provisional, cancellationToken);
+        }
+        using (var partial = new MemoryStream())
+        {
+            ReportFiguresCodec.Write(figures, partial);
+            await store.WritePartialAsync(step.Day, step.Shard, partial.ToArray(), cancellationToken);
+        }
+        return figures.Events;
+    }
+
+    /// <summary>The shard's state of the day before: empty on the first raw day, an error naming the missing day otherwise.</summary>
+    private async Task<ShardState> PreviousStateAsync(ShardDay step, CancellationToken cancellationToken)
+    {
+        if (step.Day <= step.FirstRawDay)
+        {
+            return new ShardState();
+        }
+        var previous = step.Day.AddDays(-1);
+        var name = $"state/{ShardRouter.FolderName(step.Shard)}/{Processing.RawBlobName.DayFolder(previous)}.bin";
+        var bytes = await store.ReadStateAsync(step.Shard, previous, cancellationToken)
+            ?? throw new InvalidOperationException($"{name} is missing: run {previous:yyyy-MM-dd} first");
+        using var input = new MemoryStream(bytes);
+        return run.ReadSnapshot(input, name);
+    }
+}
+
+/// <summary>One shard's step of one run of a day. <see cref="Run"/> names the run, so a step reads only hand-overs of its own run.</summary>
+public sealed record ShardDay(DateOnly Day, int Shard, int Shards, DateOnly FirstRawDay, string Run);
+
+/// <summary>What a shard's link step did: raw events read, links made, events handed to other shards, and the raw lines it could not read.</summary>
+public sealed record LinkOutcome(long EventsRead, int LinksMade, long EventsHandedOn, IReadOnlyList<MalformedLine> Malformed);
