@@ -14,6 +14,10 @@ public class OracleTests
     public void Every_report_of_a_long_run_with_late_duplicate_and_shuffled_events_equals_the_naive_oracle_field_by_field(string zone, int seed, int days, int signupsPerDay)
     {
         var data = EngineHarness.WithDefects(EngineHarness.DataSet(seed, days, signupsPerDay, zone));
+        // The data hold what the one-person-per-human rule is about (counted from the raw events, not by the engine).
+        var identity = IdentityCoverage.Of(data, zone, shards: 4);
+        Assert.True(identity.HistoriesOverSeveralDaysBeforeTheLink > 0 && identity.LinksDeliveredLate > 0, identity.ToString());
+        Assert.True(identity.LinkedOnSignupDay > 0 && identity.LinkedAfterSignupDay > 0 && identity.DeviceAndUserOnDifferentShards > 0, identity.ToString());
         var audiences = new List<AudienceFigures>();
         var reports = EngineHarness.Run(data, zone, shards: 4, audiences);
         Assert.True(reports.Count >= days);

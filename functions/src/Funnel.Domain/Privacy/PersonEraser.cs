@@ -106,8 +106,11 @@ public sealed class PersonEraser(DayRun run, IAggregationStore aggregation, IEra
         {
             return null;
         }
+        var figures = ShardFigures.Compute(state, run.Fold, day, old.Events);
+        // Data quality describes the day's events as they were processed, like the event counts: kept, not recomputed from state.
+        figures.DataQuality = old.DataQuality;
         using var output = new MemoryStream();
-        ReportFiguresCodec.Write(ShardFigures.Compute(state, run.Fold, day, old.Events), output);
+        ReportFiguresCodec.Write(figures, output);
         return output.ToArray();
     }
 
