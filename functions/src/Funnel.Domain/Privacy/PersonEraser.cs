@@ -64,9 +64,13 @@ public sealed class PersonEraser(DayRun run, IAggregationStore aggregation, IEra
             {
                 state = run.ReadSnapshot(input, $"state of shard {shard} on {day:yyyy-MM-dd}");
             }
+            var links = state.LinkedDevices.ToList();
             var gone = state.RemovePersons(key => erased.Contains(key));
-            var requests = gone.SelectMany(key => erased.RequestsOf(key)).Distinct(StringComparer.Ordinal).ToList();
-            if (rewrite && (gone.Count > 0 || rewrittenDays.Contains(day)))
+            // A device's link names the user even after the device's state joined the user's shard.
+            var goneLinks = links.Where(l => !state.LinkedDevices.ContainsKey(l.Key)).ToList();
+            var requests = gone.Concat(goneLinks.SelectMany(l => new[] { l.Key, l.Value }))
+                .SelectMany(key => erased.RequestsOf(key)).Distinct(StringComparer.Ordinal).ToList();
+            if (rewrite && (gone.Count > 0 || goneLinks.Count > 0 || rewrittenDays.Contains(day)))
             {
                 var partial = gone.Count > 0 && await RecomputedPartialAsync(state, shard, day, cancellationToken) is { } figures ? figures : null;
                 using var snapshot = new MemoryStream();
