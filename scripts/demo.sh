@@ -35,7 +35,9 @@ wait_for_http "http://127.0.0.1:$port/" 60 || { tail -n 20 "$out/app.log" >&2; e
 funnel() { dotnet "$REPO_ROOT/functions/src/Funnel.Cli/bin/${CONFIGURATION:-Debug}/net10.0/funnel.dll" --connection "$AZURITE_CONNECTION" "$@"; }
 
 say "Generating journeys of $persons persons over $days days (seed $seed)"
-funnel sample --persons "$persons" --days "$days" --seed "$seed" --out "$out/calls.ndjson" >&2
+sample=$(funnel sample --persons "$persons" --days "$days" --seed "$seed" --out "$out/calls.ndjson" --json)
+humans=$(node -e 'console.log(JSON.parse(process.argv[1]).humans)' "$sample")
+echo "    $sample" >&2
 
 say "Sending them with @segment/analytics-node"
 summary=$(node "$NODE_TOOLS/send-events.mjs" --host "http://127.0.0.1:$port" --write-key "$write_key" --in "$out/calls.ndjson" --run-id "demo$seed")
@@ -86,6 +88,10 @@ for audience in high-intent churn-warning win-back; do
   curl -fsS -H "Authorization: Bearer $read_key" -o "$out/reports/$today/audiences/$audience.csv" "http://127.0.0.1:$port/reports/$today/audiences/$audience.csv"
 done
 echo
-persons=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).activity.mau)' "$out/reports/$today/report.json")
-echo "sent $sent events for $sent_persons user and device ids with @segment/analytics-node; found $found events in raw storage; the report counts $persons persons (devices linked to their users); report: $AZURITE_BLOB_URL/reports/$today/report.json (API: $api_url); open $out/reports/$today/report.html"
+# Every person seen is in exactly one lifecycle stage: one per human, devices linked to their users.
+persons=$(node -e 'const s=JSON.parse(require("fs").readFileSync(process.argv[1])).lifecycle.stages;console.log(Object.values(s).reduce((a,b)=>a+b,0))' "$out/reports/$today/report.json")
+channels=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1]));console.log(r.funnels[0].breakdowns.channel.map(c=>`${c.value} ${c.steps[0].count}`).join(", "))' "$out/reports/$today/report.json")
+echo "signups by first-touch channel (anonymous landings included): $channels"
+echo "sent $sent events for $sent_persons user and device ids of $humans simulated humans with @segment/analytics-node; found $found events in raw storage; the report counts $persons persons; report: $AZURITE_BLOB_URL/reports/$today/report.json (API: $api_url); open $out/reports/$today/report.html"
+[ "$persons" -eq "$humans" ] || { echo "error: the report counts $persons persons for $humans simulated humans" >&2; exit 1; }
 [ "$found" -eq "$sent" ] || { echo "error: raw storage holds $found events, expected $sent; see $out/app.log" >&2; exit 1; }

@@ -175,7 +175,7 @@ public static class HistoryBenchmark
     /// <summary>Seconds spent in each part of the run, summed over shards (meaningful single-threaded).</summary>
     private sealed class Phases
     {
-        private long _readState, _readRaw, _fold, _write, _report;
+        private long _linkReadState, _readRaw, _link, _readState, _readInbox, _fold, _write, _report;
 
         public static long Time(Action action)
         {
@@ -184,10 +184,17 @@ public static class HistoryBenchmark
             return Stopwatch.GetTimestamp() - start;
         }
 
-        public void Add(long readState, long readRaw, long fold, long write)
+        public void AddLink(long readState, long readRaw, long link)
+        {
+            Interlocked.Add(ref _linkReadState, readState);
+            Interlocked.Add(ref _readRaw, readRaw);
+            Interlocked.Add(ref _link, link);
+        }
+
+        public void Add(long readState, long readInbox, long fold, long write)
         {
             Interlocked.Add(ref _readState, readState);
-            Interlocked.Add(ref _readRaw, readRaw);
+            Interlocked.Add(ref _readInbox, readInbox);
             Interlocked.Add(ref _fold, fold);
             Interlocked.Add(ref _write, write);
         }
@@ -197,28 +204,33 @@ public static class HistoryBenchmark
         public string Describe(int runs)
         {
             static string Ms(long ticks, int runs) => (ticks * 1000.0 / Stopwatch.Frequency / runs).ToString("N0", CultureInfo.InvariantCulture);
-            return $"read state {Ms(_readState, runs)} ms, read raw {Ms(_readRaw, runs)} ms, fold + figures {Ms(_fold, runs)} ms, write state + partial {Ms(_write, runs)} ms, partials -> report.json {Ms(_report, runs)} ms";
+            return $"link step: read state {Ms(_linkReadState, runs)} ms, read raw {Ms(_readRaw, runs)} ms, link + write hand-overs {Ms(_link, runs)} ms; "
+                + $"fold step: read state {Ms(_readState, runs)} ms, read inbox {Ms(_readInbox, runs)} ms, merge + fold + figures {Ms(_fold, runs)} ms, write state + partial {Ms(_write, runs)} ms; "
+                + $"partials -> report.json {Ms(_report, runs)} ms";
         }
     }
 
     /// <summary>
-    /// One day's run as the orchestration does it, on files: per shard read state(d-1) and raw(d), fold, write
-    /// state(d) and the partial; then read every partial, assemble and write report.json.
+    /// One day's run as the orchestration does it, on files: per shard read state(d-1) and raw(d) and link (hand-overs
+    /// written to the receiving shards' inboxes); then per shard read state(d-1) and its inbox, fold, write state(d) and
+    /// the partial; then read every partial, assemble and write report.json.
     /// </summary>
     private static DayResult RunDay(DayRun run, string rawRoot, string stateIn, string output, DateOnly day, int shards, int threads, Phases? phases)
     {
         long persons = 0, snapshotBytes = 0;
-        Parallel.For(0, shards, new ParallelOptions { MaxDegreeOfParallelism = threads }, s =>
+        var router = new ShardRouter(shards);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
+        ShardState ReadState(int s)
+        {
+            var previous = StatePath(stateIn, s, day.AddDays(-1));
+            return day == FirstDay ? new ShardState() : run.ReadSnapshot(new MemoryStream(File.ReadAllBytes(previous)), previous);
+        }
+        Parallel.For(0, shards, options, s =>
         {
             ShardState state = null!;
             var events = new List<ProductEvent>();
             var malformed = new List<MalformedLine>();
-            ReportFigures figures = null!;
-            var readState = Phases.Time(() =>
-            {
-                var previous = StatePath(stateIn, s, day.AddDays(-1));
-                state = day == FirstDay ? new ShardState() : run.ReadSnapshot(new MemoryStream(File.ReadAllBytes(previous)), previous);
-            });
+            var readState = Phases.Time(() => state = ReadState(s));
             var readRaw = Phases.Time(() =>
             {
                 var folder = Path.Combine(rawRoot, RawBlobName.DayFolder(day), ShardRouter.FolderName(s));
@@ -231,7 +243,30 @@ public static class HistoryBenchmark
                     }
                 }
             });
-            var fold = Phases.Time(() => figures = run.FoldShard(state, day, events, malformed.Count));
+            var link = Phases.Time(() =>
+            {
+                var linked = DayRun.LinkShard(state, s, router, events, malformed.Count, Funnel.Domain.Privacy.ErasedPersons.None);
+                for (var target = 0; target < shards; target++)
+                {
+                    if (linked.HandOvers[target] is { } handOver)
+                    {
+                        var path = InboxPath(output, day, target, s);
+                        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                        File.WriteAllBytes(path, ShardHandOverCodec.Write(handOver, run.Fold.Slots.Count));
+                    }
+                }
+            });
+            phases?.AddLink(readState, readRaw, link);
+        });
+        Parallel.For(0, shards, options, s =>
+        {
+            ShardState state = null!;
+            List<ShardHandOver> inbox = null!;
+            ReportFigures figures = null!;
+            var readState = Phases.Time(() => state = ReadState(s));
+            var readInbox = Phases.Time(() => inbox = [.. Directory.EnumerateFiles(Path.GetDirectoryName(InboxPath(output, day, s, 0))!).Order(StringComparer.Ordinal)
+                .Select(path => ShardHandOverCodec.Read(File.ReadAllBytes(path), run.Fold.Slots.Count, path))]);
+            var fold = Phases.Time(() => figures = run.ReceiveShard(state, day, inbox, Funnel.Domain.Privacy.ErasedPersons.None));
             var write = Phases.Time(() =>
             {
                 using var snapshot = new MemoryStream();
@@ -243,7 +278,7 @@ public static class HistoryBenchmark
                 WriteFile(PartialPath(output, day, s), partial);
             });
             Interlocked.Add(ref persons, state.Persons.Count);
-            phases?.Add(readState, readRaw, fold, write);
+            phases?.Add(readState, readInbox, fold, write);
         });
         var reportPath = Path.Combine(output, "reports", RawBlobName.DayFolder(day), "report.json");
         var report = Phases.Time(() =>
@@ -265,6 +300,9 @@ public static class HistoryBenchmark
 
     private static string StatePath(string root, int shard, DateOnly day) =>
         Path.Combine(root, "state", ShardRouter.FolderName(shard), $"{RawBlobName.DayFolder(day)}.bin");
+
+    private static string InboxPath(string root, DateOnly day, int shard, int from) =>
+        Path.Combine(root, "partials", RawBlobName.DayFolder(day), "inbox", ShardRouter.FolderName(shard), $"{ShardRouter.FolderName(from)}.bin");
 
     private static string PartialPath(string root, DateOnly day, int shard) =>
         Path.Combine(root, "partials", RawBlobName.DayFolder(day), $"{ShardRouter.FolderName(shard)}.bin");
@@ -292,7 +330,7 @@ public static class HistoryBenchmark
         var done = 0;
         Parallel.ForEach(days, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, entry =>
         {
-            foreach (var shard in entry.Value.GroupBy(e => router.ShardOf(e.Event.PersonKey)))
+            foreach (var shard in entry.Value.GroupBy(e => router.ShardOf(e.Event.StoredUnder)))
             {
                 var path = Path.Combine(rawRoot, RawBlobName.DayFolder(entry.Key), ShardRouter.FolderName(shard.Key), $"generated-{options.Seed}{RawBlobName.Suffix}");
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -446,7 +484,8 @@ public static class HistoryBenchmark
 
         /// <summary>
         /// The lifecycle funnel (Signed Up → Activated ≤ 7 d → first Order Completed ≤ 3 d → next Order Completed ≤ 30 d)
-        /// as the engine defines it: person = personKey, else userId, else anonymousId; entry = the person's earliest
+        /// as the engine defines it: person = userId, else the user the device is linked to (its first received call naming
+        /// both ids), else anonymousId; entry = the person's earliest
         /// Signed Up; step k = the earliest step-k event strictly after step k-1, within the window; cohort = the
         /// entry's day in the reporting zone, newest 40 cohorts.
         /// </summary>
@@ -460,16 +499,22 @@ public static class HistoryBenchmark
             var last = day.DayNumber - UnixEpochDay;
             var first = last - FunnelMetric.CohortDays + 1;
             return $$"""
-                WITH ev AS MATERIALIZED (
-                    SELECT coalesce(nullif(trim(personKey), ''), nullif(trim(userId), ''), nullif(trim(anonymousId), '')) AS person,
-                           event,
-                           epoch_ms("timestamp") AS ts
+                WITH raw AS MATERIALIZED (
+                    SELECT nullif(trim(userId), '') AS userId, nullif(trim(anonymousId), '') AS anonymousId, type, event, "timestamp", receivedAt
                     FROM read_json([{{string.Join(", ", files)}}],
                         format = 'newline_delimited', compression = 'gzip',
-                        columns = {type: 'VARCHAR', event: 'VARCHAR', personKey: 'VARCHAR', userId: 'VARCHAR', anonymousId: 'VARCHAR',
+                        columns = {type: 'VARCHAR', event: 'VARCHAR', userId: 'VARCHAR', anonymousId: 'VARCHAR',
                                    messageId: 'VARCHAR', "timestamp": 'TIMESTAMP', receivedAt: 'TIMESTAMP'})
-                    WHERE type = 'track' AND event IN ('Signed Up', 'Activated', 'Order Completed')
-                      AND messageId IS NOT NULL AND "timestamp" IS NOT NULL AND receivedAt IS NOT NULL
+                    WHERE messageId IS NOT NULL AND "timestamp" IS NOT NULL AND receivedAt IS NOT NULL
+                ),
+                links AS (
+                    SELECT anonymousId AS device, min({'r': receivedAt, 'u': userId}).u AS userId
+                    FROM raw WHERE userId IS NOT NULL AND anonymousId IS NOT NULL GROUP BY anonymousId
+                ),
+                ev AS MATERIALIZED (
+                    SELECT coalesce(r.userId, l.userId, r.anonymousId) AS person, r.event, epoch_ms(r."timestamp") AS ts
+                    FROM raw r LEFT JOIN links l ON r.userId IS NULL AND l.device = r.anonymousId
+                    WHERE r.type = 'track' AND r.event IN ('Signed Up', 'Activated', 'Order Completed')
                 ),
                 entry AS (
                     SELECT person, t0, CAST(floor((t0 + {{offsetMs}}) / {{DayMs}}) AS INTEGER) AS cohort

@@ -5,6 +5,7 @@ using Funnel.Testing.Load;
 // Usage: dotnet run -c Release --project tests/Funnel.Load -- [--fault none|kill-storage-disk|kill-storage-memory|freeze-storage|kill-app]
 //        [--clients 16] [--seconds 60] [--batch 50] [--max-batches 100000] [--fault-at 10] [--fault-for 10]
 //        [--max-backlog 0] [--max-drain 600] [--storage memory|disk] [--app-log FILE] [--set Name=Value ...]
+//        or: --day-runs DAYS [--signups-per-day 100] [--shards 16] [--seed 7] [--host-dll PATH] (end-to-end seconds per daily run)
 // Prints the run's figures and the ledger; exits 1 when an event answered 200 is missing or duplicated, or the app exited by itself.
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 var appSettings = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -21,6 +22,13 @@ for (var i = 0; i + 1 < args.Length; i += 2)
     }
 }
 double Number(string name, double fallback) => options.TryGetValue(name, out var v) ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+if (options.ContainsKey("day-runs"))
+{
+    // --day-runs DAYS [--signups-per-day 100] [--shards 16] [--seed 7] [--host-dll PATH]: seconds per daily run, end to end.
+    return await Funnel.Load.DayRunTiming.RunAsync((int)Number("day-runs", 10), (int)Number("signups-per-day", 100), (int)Number("shards", 16),
+        (int)Number("seed", 7), options.GetValueOrDefault("host-dll"), line => Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {line}"));
+}
 
 var fault = options.GetValueOrDefault("fault", "none") switch
 {

@@ -14,7 +14,8 @@ internal static class SampleCommands
         var days = new Option<int>("--days") { Description = "Days over which first visits spread, ending now", DefaultValueFactory = _ => 7 };
         var seed = new Option<int>("--seed") { Description = "Random seed; the same seed gives the same calls", DefaultValueFactory = _ => 42 };
         var output = new Option<FileInfo>("--out") { Description = "NDJSON file to write", Required = true };
-        var command = new Command("sample", "Write realistic Segment calls (NDJSON) for the demo and load tests") { persons, days, seed, output };
+        var json = new Option<bool>("--json") { Description = "Print the summary as JSON ({\"calls\",\"humans\"})" };
+        var command = new Command("sample", "Write realistic Segment calls (NDJSON) for the demo and load tests") { persons, days, seed, output, json };
         command.SetAction(async (parse, ct) =>
         {
             var file = parse.GetValue(output)!;
@@ -23,16 +24,28 @@ internal static class SampleCommands
                 await Console.Error.WriteLineAsync("--persons and --days must be at least 1");
                 return 2;
             }
-            var count = 0;
+            int count = 0, humans = 0;
             await using (var writer = new StreamWriter(file.FullName))
             {
-                foreach (var call in SegmentCalls.Journeys(parse.GetValue(persons), parse.GetValue(days), DateTimeOffset.UtcNow.AddMinutes(-5), parse.GetValue(seed)))
+                foreach (var journey in SegmentCalls.ByHuman(parse.GetValue(persons), parse.GetValue(days), DateTimeOffset.UtcNow.AddMinutes(-5), parse.GetValue(seed)))
                 {
-                    await writer.WriteLineAsync(call.ToJsonString().AsMemory(), ct);
-                    count++;
+                    humans++;
+                    foreach (var call in journey.Calls)
+                    {
+                        await writer.WriteLineAsync(call.ToJsonString().AsMemory(), ct);
+                        count++;
+                    }
                 }
             }
-            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"wrote {count} calls for {parse.GetValue(persons)} persons to {file.FullName}");
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"calls\":{count},\"humans\":{humans}}}"));
+            }
+            else
+            {
+                // A human who signed in on two devices is one person, however many ids their calls carry.
+                AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"wrote {count} calls of {humans} humans to {file.FullName}");
+            }
             return 0;
         });
         return command;

@@ -68,8 +68,11 @@ public sealed class AggregationFixture : IAsyncLifetime
         await _azurite.DisposeAsync();
     }
 
-    /// <summary>Polls the status API until the day's latest run has ended, up to <paramref name="timeout"/>.</summary>
-    public static async Task<JsonElement> WaitForDayAsync(HttpClient client, DateOnly day, TimeSpan timeout)
+    /// <summary>
+    /// Polls the status API until the day's latest run has ended, up to <paramref name="timeout"/>; with
+    /// <paramref name="startedAfter"/>, only a run started after that instant counts (not the one before a re-run).
+    /// </summary>
+    public static async Task<JsonElement> WaitForDayAsync(HttpClient client, DateOnly day, TimeSpan timeout, DateTimeOffset? startedAfter = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
@@ -78,7 +81,8 @@ public sealed class AggregationFixture : IAsyncLifetime
             if (response.IsSuccessStatusCode)
             {
                 var status = await response.Content.ReadFromJsonAsync<JsonElement>();
-                if (status.GetProperty("status").GetString() is "Completed" or "Failed")
+                if (status.GetProperty("status").GetString() is "Completed" or "Failed"
+                    && (startedAfter is null || (status.TryGetProperty("startedAt", out var started) && started.GetDateTimeOffset() > startedAfter)))
                 {
                     return status;
                 }

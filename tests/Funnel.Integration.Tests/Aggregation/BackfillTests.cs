@@ -20,6 +20,7 @@ public class BackfillTests(AggregationFixture fixture)
         Assert.EndsWith($"/ops/aggregations/{last:yyyy-MM-dd}", accepted.GetProperty("statusUrl").GetString(), StringComparison.Ordinal);
 
         var status = await AggregationFixture.WaitForDayAsync(fixture.Client, last, TimeSpan.FromMinutes(8));
+        var firstRunStarted = status.GetProperty("startedAt").GetDateTimeOffset();
         Assert.Equal("Completed", status.GetProperty("status").GetString());
         Assert.Equal(AggregationFixture.Shards, status.GetProperty("shardsDone").GetInt32());
 
@@ -37,6 +38,24 @@ public class BackfillTests(AggregationFixture fixture)
         Assert.Empty(differing);
         var latest = await reports.GetBlobClient("latest/report.json").DownloadContentAsync();
         Assert.True(JsonNode.DeepEquals(reference[last], GeneratedRawData.Comparable(latest.Value.Content.ToString())));
+
+        // The last ten days backfilled again (devices linked on them link again, from the states before them): the same reports.
+        var again = fixture.Data.Days[^10];
+        var firstReports = new Dictionary<DateOnly, string>();
+        foreach (var day in fixture.Data.Days.Where(d => d >= again))
+        {
+            firstReports[day] = (await reports.GetBlobClient($"{day:yyyy-MM-dd}/report.json").DownloadContentAsync()).Value.Content.ToString();
+        }
+        using (var rerun = await fixture.Client.PostAsync($"/ops/aggregations?from={again:yyyy-MM-dd}&to={last:yyyy-MM-dd}", null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, rerun.StatusCode);
+        }
+        Assert.Equal("Completed", (await AggregationFixture.WaitForDayAsync(fixture.Client, last, TimeSpan.FromMinutes(4), firstRunStarted)).GetProperty("status").GetString());
+        foreach (var (day, json) in firstReports)
+        {
+            var rerunJson = (await reports.GetBlobClient($"{day:yyyy-MM-dd}/report.json").DownloadContentAsync()).Value.Content.ToString();
+            Assert.True(JsonNode.DeepEquals(GeneratedRawData.Comparable(json), GeneratedRawData.Comparable(rerunJson)), $"the report of {day:yyyy-MM-dd} changed when the day was backfilled again");
+        }
     }
 
     [Fact]

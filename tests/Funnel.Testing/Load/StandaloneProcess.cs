@@ -12,6 +12,7 @@ public sealed class StandaloneProcess : IAsyncDisposable
     private readonly Dictionary<string, string> _settings;
     private readonly StringBuilder _log;
     private Process _process;
+    private string _appPath = string.Empty;
 
     private StandaloneProcess(Process process, Uri address, Dictionary<string, string> settings, StringBuilder log)
     {
@@ -38,12 +39,14 @@ public sealed class StandaloneProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the host with these app settings (<c>Section__Name</c> environment variables) and waits until it answers.</summary>
-    public static async Task<StandaloneProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
+    /// <paramref name="appPath"/> runs another build's <c>Funnel.Standalone.dll</c> (e.g. to time it on the same data); default: this repository's.
+    public static async Task<StandaloneProcess> StartAsync(IReadOnlyDictionary<string, string> settings, string? appPath = null)
     {
         var address = new Uri($"http://127.0.0.1:{AzuriteProcess.FreePort()}");
         var copy = settings.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         var log = new StringBuilder();
-        var host = new StandaloneProcess(Launch(address, copy, log), address, copy, log);
+        var host = new StandaloneProcess(Launch(address, copy, log, appPath ?? AppPath()), address, copy, log);
+        host._appPath = appPath ?? AppPath();
         host.Watch();
         await host.WaitUntilAnsweringAsync(TimeSpan.FromSeconds(60));
         return host;
@@ -54,7 +57,7 @@ public sealed class StandaloneProcess : IAsyncDisposable
     {
         await KillAsync();
         _process.Dispose();
-        _process = Launch(Address, _settings, _log);
+        _process = Launch(Address, _settings, _log, _appPath);
         Watch();
         await WaitUntilAnsweringAsync(TimeSpan.FromSeconds(60));
     }
@@ -94,16 +97,16 @@ public sealed class StandaloneProcess : IAsyncDisposable
         return candidates.Count > 0 ? candidates[0] : throw new InvalidOperationException($"Funnel.Standalone.dll is not built under {bin}; build the solution first");
     }
 
-    private static Process Launch(Uri address, Dictionary<string, string> settings, StringBuilder log)
+    private static Process Launch(Uri address, Dictionary<string, string> settings, StringBuilder log, string appPath)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(AppPath())!,
+            WorkingDirectory = Path.GetDirectoryName(appPath)!,
         };
-        start.ArgumentList.Add(AppPath());
+        start.ArgumentList.Add(appPath);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(address.ToString().TrimEnd('/'));
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";

@@ -18,7 +18,11 @@ public static class SegmentCalls
     /// The calls of about <paramref name="persons"/> people whose first visits fall in the <paramref name="days"/> days
     /// up to <paramref name="until"/>, each person's calls in time order; nothing after <paramref name="until"/>.
     /// </summary>
-    public static IEnumerable<JsonObject> Journeys(int persons, int days, DateTimeOffset until, int seed)
+    public static IEnumerable<JsonObject> Journeys(int persons, int days, DateTimeOffset until, int seed) =>
+        ByHuman(persons, days, until, seed).SelectMany(h => h.Calls);
+
+    /// <summary>The same calls, one journey per human (a person who signs up on two devices is one human), in order of first call.</summary>
+    public static IEnumerable<HumanJourney> ByHuman(int persons, int days, DateTimeOffset until, int seed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(persons, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
@@ -39,8 +43,7 @@ public static class SegmentCalls
             .Where(e => e.Event.Timestamp <= cutoff)
             .GroupBy(e => e.Human, StringComparer.Ordinal)
             .OrderBy(p => p.Min(e => e.Event.Timestamp))
-            .SelectMany(p => p.OrderBy(e => e.Event.Timestamp).ThenBy(e => e.Event.MessageId, StringComparer.Ordinal))
-            .Select(Of);
+            .Select(p => new HumanJourney(p.Key, [.. p.OrderBy(e => e.Event.Timestamp).ThenBy(e => e.Event.MessageId, StringComparer.Ordinal).Select(Of)]));
     }
 
     /// <summary>The Segment call of one simulated event: its ids, time, properties, traits and context.</summary>
@@ -103,3 +106,6 @@ public static class SegmentCalls
         return call;
     }
 }
+
+/// <summary>One human's Segment calls, in time order, from every device they used.</summary>
+public sealed record HumanJourney(string Human, IReadOnlyList<JsonObject> Calls);
