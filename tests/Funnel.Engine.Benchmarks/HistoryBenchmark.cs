@@ -220,17 +220,16 @@ public static class HistoryBenchmark
         long persons = 0, snapshotBytes = 0;
         var router = new ShardRouter(shards);
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
-        ShardState ReadState(int s)
+        ShardState ReadState(int s, Func<string, bool>? keepPerson = null)
         {
             var previous = StatePath(stateIn, s, day.AddDays(-1));
-            return day == FirstDay ? new ShardState() : run.ReadSnapshot(new MemoryStream(File.ReadAllBytes(previous)), previous);
+            return day == FirstDay ? new ShardState() : run.ReadSnapshot(new MemoryStream(File.ReadAllBytes(previous)), previous, keepPerson);
         }
         Parallel.For(0, shards, options, s =>
         {
             ShardState state = null!;
             var events = new List<ProductEvent>();
             var malformed = new List<MalformedLine>();
-            var readState = Phases.Time(() => state = ReadState(s));
             var readRaw = Phases.Time(() =>
             {
                 var folder = Path.Combine(rawRoot, RawBlobName.DayFolder(day), ShardRouter.FolderName(s));
@@ -242,6 +241,12 @@ public static class HistoryBenchmark
                         events.AddRange(ProductEventReader.Read(input, path, gzip: true, malformed, run.Definitions.FiltersOnProperties));
                     }
                 }
+            });
+            // As DailyPipeline does: of the persons in state, only the devices today's calls may link.
+            var readState = Phases.Time(() =>
+            {
+                var mayLink = events.Where(e => e.LinkedDevice is not null).Select(e => e.LinkedDevice!).ToHashSet(StringComparer.Ordinal);
+                state = ReadState(s, mayLink.Contains);
             });
             var link = Phases.Time(() =>
             {

@@ -30,6 +30,34 @@ public class StateSnapshotTests
     }
 
     [Fact]
+    public void A_reader_that_wants_a_few_persons_gets_them_whole_and_every_device_link()
+    {
+        var (bytes, slots, _) = Snapshot();
+        var full = StateSnapshot.Read(new MemoryStream(bytes), slots, "full");
+        Assert.NotEmpty(full.LinkedDevices);
+        var wanted = full.Persons.Keys.Where((_, i) => i % 97 == 0).ToHashSet(StringComparer.Ordinal);
+        var some = StateSnapshot.Read(new MemoryStream(bytes), slots, "some", wanted.Contains);
+        Assert.Equal(wanted.Order(StringComparer.Ordinal), some.Persons.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(full.LinkedDevices, some.LinkedDevices);
+        // The persons read are the same as in a full read: a state of only them writes as the full state's would.
+        var expected = new ShardState { FirstDay = full.FirstDay, ThroughDay = full.ThroughDay };
+        foreach (var key in wanted)
+        {
+            expected.Persons[key] = full.Persons[key];
+        }
+        expected.LinkedDevices.Clear();
+        some.LinkedDevices.Clear();
+        Assert.Equal(Bytes(expected, slots), Bytes(some, slots));
+
+        static byte[] Bytes(ShardState state, int slots)
+        {
+            var output = new MemoryStream();
+            StateSnapshot.Write(state, slots, output);
+            return output.ToArray();
+        }
+    }
+
+    [Fact]
     public void A_truncated_snapshot_is_refused_naming_it()
     {
         var (bytes, slots, _) = Snapshot();

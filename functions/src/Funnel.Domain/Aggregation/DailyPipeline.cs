@@ -18,7 +18,6 @@ public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPer
     {
         ArgumentNullException.ThrowIfNull(step);
         var erased = await erasedPersons.ReadAsync(cancellationToken);
-        var previous = await PreviousStateAsync(step, cancellationToken);
         var malformed = new List<MalformedLine>();
         var events = new List<ProductEvent>();
         foreach (var slice in await store.ReadRawAsync(step.Day, step.Shard, cancellationToken))
@@ -26,6 +25,9 @@ public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPer
             using var input = new MemoryStream(slice.GzipNdjson);
             events.AddRange(ProductEventReader.Read(input, slice.Name, gzip: true, malformed, run.Definitions.FiltersOnProperties));
         }
+        // Of the persons in state, the link step needs only the devices today's calls may link.
+        var mayLink = events.Where(e => e.LinkedDevice is not null).Select(e => e.LinkedDevice!).ToHashSet(StringComparer.Ordinal);
+        var previous = await PreviousStateAsync(step, cancellationToken, mayLink.Contains);
         var linked = DayRun.LinkShard(previous, step.Shard, new ShardRouter(step.Shards), events, malformed.Count, erased);
         // A link to a user whose erasure is pending takes the device into that erasure instead.
         foreach (var link in linked.RefusedLinks.Where(l => erased.Contains(l.UserId) && !erased.Contains(l.AnonymousId)))
@@ -77,7 +79,7 @@ public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPer
     }
 
     /// <summary>The shard's state of the day before: empty on the first raw day, an error naming the missing day otherwise.</summary>
-    private async Task<ShardState> PreviousStateAsync(ShardDay step, CancellationToken cancellationToken)
+    private async Task<ShardState> PreviousStateAsync(ShardDay step, CancellationToken cancellationToken, Func<string, bool>? keepPerson = null)
     {
         if (step.Day <= step.FirstRawDay)
         {
@@ -88,7 +90,7 @@ public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPer
         var bytes = await store.ReadStateAsync(step.Shard, previous, cancellationToken)
             ?? throw new InvalidOperationException($"{name} is missing: run {previous:yyyy-MM-dd} first");
         using var input = new MemoryStream(bytes);
-        return run.ReadSnapshot(input, name);
+        return run.ReadSnapshot(input, name, keepPerson);
     }
 }
 

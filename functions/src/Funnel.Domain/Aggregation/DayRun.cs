@@ -147,7 +147,8 @@ public sealed class DayRun
         return new PublishedDay(report, merged.Audiences);
     }
 
-    public ShardState ReadSnapshot(Stream input, string source) => StateSnapshot.Read(input, Fold.Slots.Count, source);
+    /// <summary>Reads a shard's snapshot; <paramref name="keepPerson"/> limits the persons read (the link step needs only devices it may link).</summary>
+    public ShardState ReadSnapshot(Stream input, string source, Func<string, bool>? keepPerson = null) => StateSnapshot.Read(input, Fold.Slots.Count, source, keepPerson);
 
     public void WriteSnapshot(ShardState state, Stream output) => StateSnapshot.Write(state, Fold.Slots.Count, output);
 }

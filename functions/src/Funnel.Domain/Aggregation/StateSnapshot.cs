@@ -9,7 +9,8 @@ namespace Funnel.Domain.Aggregation;
 /// <summary>
 /// The versioned binary snapshot of a shard's state: "FNLS", a version byte, the payload length,
 /// 8 bytes of SHA-256 over the compressed payload, then the Brotli-compressed payload. Sorted lists
-/// are delta-encoded varints, so a typical person costs tens of bytes.
+/// are delta-encoded varints, so a typical person costs tens of bytes. The device links come before the persons,
+/// and each person's bytes are length-prefixed, so a reader that needs a few persons skips the rest unparsed.
 /// </summary>
 public static class StateSnapshot
 {
@@ -28,17 +29,23 @@ public static class StateSnapshot
             writer.Write(state.FirstDay?.DayNumber ?? -1);
             writer.Write(state.ThroughDay?.DayNumber ?? -1);
             writer.Write7BitEncodedInt(stepSlots);
-            writer.Write7BitEncodedInt(state.Persons.Count);
-            foreach (var (key, person) in state.Persons.OrderBy(p => p.Key, StringComparer.Ordinal))
-            {
-                writer.Write(key);
-                WritePerson(writer, person);
-            }
             writer.Write7BitEncodedInt(state.LinkedDevices.Count);
             foreach (var (device, user) in state.LinkedDevices.OrderBy(l => l.Key, StringComparer.Ordinal))
             {
                 writer.Write(device);
                 writer.Write(user);
+            }
+            writer.Write7BitEncodedInt(state.Persons.Count);
+            using var person = new MemoryStream();
+            using var personWriter = new BinaryWriter(person, Encoding.UTF8, leaveOpen: true);
+            foreach (var (key, p) in state.Persons.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                person.SetLength(0);
+                WritePerson(personWriter, p);
+                personWriter.Flush();
+                writer.Write(key);
+                writer.Write7BitEncodedInt((int)person.Length);
+                writer.Write(person.GetBuffer(), 0, (int)person.Length);
             }
         }
         using var payload = new MemoryStream();
@@ -54,7 +61,8 @@ public static class StateSnapshot
         output.Write(bytes);
     }
 
-    public static ShardState Read(Stream input, int stepSlots, string source)
+    /// <summary>Reads a snapshot; with <paramref name="keepPerson"/>, only the persons it accepts are read (the others are skipped unparsed).</summary>
+    public static ShardState Read(Stream input, int stepSlots, string source, Func<string, bool>? keepPerson = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         var header = new byte[17];
@@ -99,17 +107,27 @@ public static class StateSnapshot
             {
                 throw new SnapshotFormatException(source, $"written for {slots} funnel steps, the definitions have {stepSlots}: rebuild state from raw events");
             }
-            var count = reader.Read7BitEncodedInt();
-            for (var i = 0; i < count; i++)
-            {
-                var key = reader.ReadString();
-                state.Persons[key] = ReadPerson(reader, slots);
-            }
             var links = reader.Read7BitEncodedInt();
             for (var i = 0; i < links; i++)
             {
                 var device = reader.ReadString();
                 state.LinkedDevices[device] = reader.ReadString();
+            }
+            var count = reader.Read7BitEncodedInt();
+            for (var i = 0; i < count; i++)
+            {
+                var key = reader.ReadString();
+                var personLength = reader.Read7BitEncodedInt();
+                var end = decompressed.Position + personLength;
+                if (keepPerson is null || keepPerson(key))
+                {
+                    state.Persons[key] = ReadPerson(reader, slots);
+                    if (decompressed.Position != end)
+                    {
+                        throw new FormatException($"person {i} is {personLength} bytes long but reads as {decompressed.Position - end + personLength}");
+                    }
+                }
+                decompressed.Position = end;
             }
             return state;
         }
