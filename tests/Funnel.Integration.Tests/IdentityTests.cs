@@ -42,9 +42,10 @@ public class IdentityTests(PipelineFixture pipeline)
         {
             linked.Add(await steps.LinkShardAsync(new ShardStepRequest(day, s, shards, day, run, Provisional: true), CancellationToken.None));
         }
+        var attempts = linked.Select(l => l.Attempt).ToList();
         for (var s = 0; s < shards; s++)
         {
-            await steps.FoldShardAsync(new ShardStepRequest(day, s, shards, day, run, Provisional: true), CancellationToken.None);
+            await steps.FoldShardAsync(new ShardStepRequest(day, s, shards, day, run, Provisional: true, attempts), CancellationToken.None);
         }
 
         var stored = await pipeline.Services.GetRequiredService<IIdentityLinks>().FindAsync([device, other], CancellationToken.None);

@@ -114,6 +114,22 @@ public sealed class DailyRunOrchestrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_link_step_that_fails_half_way_through_its_hand_overs_is_retried_and_its_first_attempt_is_never_read()
+    {
+        var day = Data.Days[1];
+        await RunDayAsync(Data.Days[0]);
+        _store.FailHandOverWritesOnce(from: 1, afterWrites: 1);
+        var run = await RunDayAsync(day);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
+        Assert.Equal(1, _store.HandOverWriteFailures);
+        // Each fold read at most one hand-over per sending shard: the failed attempt's file was left out.
+        Assert.All(Enumerable.Range(0, Shards), s => Assert.InRange(_store.InboxFilesRead[(day, s)], 1, Shards));
+        Assert.True(JsonNode.DeepEquals(Reference.Value[day], ReportOf(day)));
+        Assert.Equal(0, _store.HandOversStored);
+    }
+
+    [Fact]
     public async Task An_activity_that_always_fails_ends_the_day_Failed_with_the_reason_and_sends_run_failed()
     {
         var day = Data.Days[0];

@@ -48,7 +48,7 @@ internal sealed class InMemoryAggregationStore : IAggregationStore, IDailyMetric
     public Task<byte[]?> ReadStateAsync(int shard, DateOnly day, CancellationToken cancellationToken) =>
         Task.FromResult(_states.TryGetValue((shard, day), out var s) ? s.Bytes : null);
 
-    public Task WriteStateAsync(int shard, DateOnly day, ReadOnlyMemory<byte> snapshot, bool provisional, CancellationToken cancellationToken)
+    public Task WriteStateAsync(int shard, DateOnly day, ReadOnlyMemory<byte> snapshot, bool provisional, CancellationToken cancellationToken, int? rawSlicesFolded = null)
     {
         _states[(shard, day)] = (snapshot.ToArray(), provisional);
         return Task.CompletedTask;
@@ -60,29 +60,55 @@ internal sealed class InMemoryAggregationStore : IAggregationStore, IDailyMetric
         return Task.CompletedTask;
     }
 
-    private readonly ConcurrentDictionary<(DateOnly Day, string Run, int From, int To), byte[]> _handOvers = new();
+    private readonly ConcurrentDictionary<HandOverName, byte[]> _handOvers = new();
 
     /// <summary>How many times each inbox (day, receiving shard) was read, and by which shard's fold.</summary>
     public ConcurrentDictionary<(DateOnly Day, int Shard), int> InboxReads { get; } = new();
 
-    public Task WriteHandOverAsync(DateOnly day, string run, int fromShard, int toShard, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    private (int From, int WritesLeft)? _failHandOver;
+
+    /// <summary>The link step of shard <paramref name="from"/> fails once, after writing <paramref name="afterWrites"/> of its hand-overs.</summary>
+    public void FailHandOverWritesOnce(int from, int afterWrites) => _failHandOver = (from, afterWrites);
+
+    /// <summary>How many hand-over writes failed as told.</summary>
+    public int HandOverWriteFailures { get; private set; }
+
+    /// <summary>The hand-over files each inbox read returned, by (day, receiving shard).</summary>
+    public ConcurrentDictionary<(DateOnly Day, int Shard), int> InboxFilesRead { get; } = new();
+
+    public Task WriteHandOverAsync(HandOverName name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
-        _handOvers[(day, run, fromShard, toShard)] = content.ToArray();
+        lock (_handOvers)
+        {
+            if (_failHandOver is { } fail && fail.From == name.From)
+            {
+                if (fail.WritesLeft == 0)
+                {
+                    _failHandOver = null;
+                    HandOverWriteFailures++;
+                    throw new IOException($"partials inbox of shard {name.To} is unwritable");
+                }
+                _failHandOver = (fail.From, fail.WritesLeft - 1);
+            }
+        }
+        _handOvers[name] = content.ToArray();
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<HandOverFile>> ReadHandOversAsync(DateOnly day, string run, int shard, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<HandOverFile>> ReadHandOversAsync(DateOnly day, string run, int shard, IReadOnlyList<string> attempts, CancellationToken cancellationToken)
     {
         InboxReads.AddOrUpdate((day, shard), 1, (_, n) => n + 1);
-        return Task.FromResult<IReadOnlyList<HandOverFile>>([.. _handOvers
-            .Where(h => h.Key.Day == day && h.Key.Run == run && h.Key.To == shard)
+        List<HandOverFile> files = [.. _handOvers
+            .Where(h => h.Key.Day == day && h.Key.Run == run && h.Key.To == shard && h.Key.From < attempts.Count && attempts[h.Key.From] == h.Key.Attempt)
             .OrderBy(h => h.Key.From)
-            .Select(h => new HandOverFile(h.Key.From, $"partials/{day:yyyy-MM-dd}/inbox/shard-{shard:00}/{run}/shard-{h.Key.From:00}.bin", h.Value))]);
+            .Select(h => new HandOverFile(h.Key.From, $"partials/{day:yyyy-MM-dd}/inbox/shard-{shard:00}/{run}/shard-{h.Key.From:00}.{h.Key.Attempt}.bin", h.Value))];
+        InboxFilesRead.AddOrUpdate((day, shard), files.Count, (_, n) => n + files.Count);
+        return Task.FromResult<IReadOnlyList<HandOverFile>>(files);
     }
 
-    public Task DeleteHandOversAsync(DateOnly day, CancellationToken cancellationToken)
+    public Task DeleteHandOversAsync(DateOnly day, string run, TimeSpan staleAfter, CancellationToken cancellationToken)
     {
-        foreach (var key in _handOvers.Keys.Where(k => k.Day == day))
+        foreach (var key in _handOvers.Keys.Where(k => k.Day == day && k.Run == run))
         {
             _handOvers.TryRemove(key, out _);
         }

@@ -20,7 +20,8 @@ public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPer
         var erased = await erasedPersons.ReadAsync(cancellationToken);
         var malformed = new List<MalformedLine>();
         var events = new List<ProductEvent>();
-        foreach (var slice in await store.ReadRawAsync(step.Day, step.Shard, cancellationToken))
+        var slices = await store.ReadRawAsync(step.Day, step.Shard, cancellationToken);
+        foreach (var slice in slices)
         {
             using var input = new MemoryStream(slice.GzipNdjson);
             events.AddRange(ProductEventReader.Read(input, slice.Name, gzip: true, malformed, run.Definitions.FiltersOnProperties));
@@ -29,34 +30,40 @@ public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPer
         var mayLink = events.Where(e => e.LinkedDevice is not null).Select(e => e.LinkedDevice!).ToHashSet(StringComparer.Ordinal);
         var previous = await PreviousStateAsync(step, cancellationToken, mayLink.Contains);
         var linked = DayRun.LinkShard(previous, step.Shard, new ShardRouter(step.Shards), events, malformed.Count, erased);
-        // A link to a user whose erasure is pending takes the device into that erasure instead.
-        foreach (var link in linked.RefusedLinks.Where(l => erased.Contains(l.UserId) && !erased.Contains(l.AnonymousId)))
-        {
-            foreach (var request in erased.RequestsOf(link.UserId))
-            {
-                await erasures.AddLinkedDeviceAsync(request, link.AnonymousId, cancellationToken);
-            }
-        }
+        linked.HandOvers[step.Shard]!.RawSlices = slices.Count;
+        await TakeIntoErasuresAsync(linked.RefusedLinks, erased, cancellationToken);
         // The links table serves erasure (a user's devices); the run itself keeps links in each shard's state.
         await linkTable.AddAsync(linked.Links, cancellationToken);
+        // A request accepted since the log was read did not find these links: its user's devices join it, so the
+        // erasure round forgets their rows too (the fold leaves their events out, whichever id the request named).
+        if (await erasedPersons.ReadAsync(cancellationToken) is var now && now.RequestCount != erased.RequestCount)
+        {
+            await TakeIntoErasuresAsync(linked.Links, now, cancellationToken);
+        }
+        // Each attempt writes under its own name: the folds read the attempt that succeeded, never a failed one's leftovers.
+        var attempt = Guid.NewGuid().ToString("N")[..12];
         long handedOn = 0;
         for (var target = 0; target < linked.HandOvers.Count; target++)
         {
             if (linked.HandOvers[target] is { } handOver)
             {
-                await store.WriteHandOverAsync(step.Day, step.Run, step.Shard, target, ShardHandOverCodec.Write(handOver, run.Fold.Slots.Count), cancellationToken);
+                await store.WriteHandOverAsync(new HandOverName(step.Day, step.Run, step.Shard, target, attempt), ShardHandOverCodec.Write(handOver, run.Fold.Slots.Count), cancellationToken);
                 handedOn += target == step.Shard ? 0 : handOver.Events.Count;
             }
         }
-        return new LinkOutcome(events.Count, linked.Links.Count, handedOn, malformed);
+        return new LinkOutcome(attempt, events.Count, linked.Links.Count, handedOn, malformed, linked.ForeignDevices);
     }
 
-    /// <summary>Takes in the shard's inbox, folds the day into the shard's state and writes the state and the shard's partial figures.</summary>
-    public async Task<FoldCounts> FoldShardAsync(ShardDay step, bool provisional, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes in the shard's inbox (from each sender the attempt in <paramref name="linkAttempts"/>, index = sending shard),
+    /// folds the day into the shard's state and writes the state and the shard's partial figures.
+    /// </summary>
+    public async Task<FoldCounts> FoldShardAsync(ShardDay step, IReadOnlyList<string> linkAttempts, bool provisional, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(step);
+        ArgumentNullException.ThrowIfNull(linkAttempts);
         var state = await PreviousStateAsync(step, cancellationToken);
-        var inbox = await store.ReadHandOversAsync(step.Day, step.Run, step.Shard, cancellationToken);
+        var inbox = await store.ReadHandOversAsync(step.Day, step.Run, step.Shard, linkAttempts, cancellationToken);
         if (!inbox.Any(f => f.From == step.Shard))
         {
             throw new InvalidOperationException($"shard {step.Shard} of {step.Day:yyyy-MM-dd} has not been linked in run {step.Run}: its link step must run before its fold");
@@ -68,7 +75,8 @@ public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPer
         using (var snapshot = new MemoryStream())
         {
             run.WriteSnapshot(state, snapshot);
-            await store.WriteStateAsync(step.Shard, step.Day, snapshot.ToArray(), provisional, cancellationToken);
+            var own = handOvers[inbox.ToList().FindIndex(f => f.From == step.Shard)];
+            await store.WriteStateAsync(step.Shard, step.Day, snapshot.ToArray(), provisional, cancellationToken, own.RawSlices);
         }
         using (var partial = new MemoryStream())
         {
@@ -76,6 +84,18 @@ public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPer
             await store.WritePartialAsync(step.Day, step.Shard, partial.ToArray(), cancellationToken);
         }
         return figures.Events;
+    }
+
+    /// <summary>A device linked to a user whose erasure is pending joins that erasure.</summary>
+    private async Task TakeIntoErasuresAsync(IEnumerable<IdentityLink> links, ErasedPersons erased, CancellationToken cancellationToken)
+    {
+        foreach (var link in links.Where(l => erased.Contains(l.UserId) && !erased.Contains(l.AnonymousId)))
+        {
+            foreach (var request in erased.RequestsOf(link.UserId))
+            {
+                await erasures.AddLinkedDeviceAsync(request, link.AnonymousId, cancellationToken);
+            }
+        }
     }
 
     /// <summary>The shard's state of the day before: empty on the first raw day, an error naming the missing day otherwise.</summary>
@@ -97,5 +117,5 @@ public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPer
 /// <summary>One shard's step of one run of a day. <see cref="Run"/> names the run, so a step reads only hand-overs of its own run.</summary>
 public sealed record ShardDay(DateOnly Day, int Shard, int Shards, DateOnly FirstRawDay, string Run);
 
-/// <summary>What a shard's link step did: raw events read, links made, events handed to other shards, and the raw lines it could not read.</summary>
-public sealed record LinkOutcome(long EventsRead, int LinksMade, long EventsHandedOn, IReadOnlyList<MalformedLine> Malformed);
+/// <summary>What a shard's link step did: the attempt its hand-overs are named by, raw events read, links made, events handed to other shards, and the raw lines it could not read.</summary>
+public sealed record LinkOutcome(string Attempt, long EventsRead, int LinksMade, long EventsHandedOn, IReadOnlyList<MalformedLine> Malformed, int ForeignDevices = 0);

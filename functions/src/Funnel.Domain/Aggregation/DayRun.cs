@@ -44,11 +44,13 @@ public sealed class DayRun
         ArgumentNullException.ThrowIfNull(erased);
         var dayEvents = events as IReadOnlyCollection<ProductEvent> ?? [.. events];
         var refused = new List<IdentityLink>();
+        var foreign = 0;
         // A device stored in another shard can only come from raw written before devices were stored in their own shard: its link is not this shard's to make.
         var links = DeviceLinking.NewLinks(dayEvents, previous.LinkedDevices, link =>
         {
             if (router.ShardOf(link.AnonymousId) != shard)
             {
+                foreign++;
                 return false;
             }
             if (erased.Contains(link.UserId) || erased.Contains(link.AnonymousId))
@@ -76,9 +78,10 @@ public sealed class DayRun
         foreach (var e in dayEvents)
         {
             var person = DeviceLinking.PersonOf(e, linked);
-            To(router.ShardOf(person)).Events.Add(ReferenceEquals(person, e.PersonKey) ? e : e with { PersonKey = person });
+            // A linked device's event keeps its device id, so an erasure of the device that arrives before the fold still finds it.
+            To(router.ShardOf(person)).Events.Add(ReferenceEquals(person, e.PersonKey) ? e : e with { PersonKey = person, LinkedDevice = e.PersonKey });
         }
-        return new LinkedShard(handOvers, links, refused);
+        return new LinkedShard(handOvers, links, refused, foreign);
     }
 
     /// <summary>
@@ -107,7 +110,7 @@ public sealed class DayRun
             events.AddRange(handOver.Events);
             malformed += handOver.Malformed;
         }
-        foreach (var joining in received.SelectMany(h => h.JoiningDevices))
+        foreach (var joining in received.SelectMany(h => h.JoiningDevices).Where(j => !erased.Contains(j.Device)))
         {
             if (!state.Persons.TryGetValue(joining.User, out var person))
             {
@@ -153,8 +156,12 @@ public sealed class DayRun
     public void WriteSnapshot(ShardState state, Stream output) => StateSnapshot.Write(state, Fold.Slots.Count, output);
 }
 
-/// <summary>What one shard's link step produced: a hand-over per receiving shard (null where it hands nothing), the links it made and those it refused for erased persons.</summary>
-public sealed record LinkedShard(IReadOnlyList<ShardHandOver?> HandOvers, IReadOnlyList<IdentityLink> Links, IReadOnlyList<IdentityLink> RefusedLinks);
+/// <summary>
+/// What one shard's link step produced: a hand-over per receiving shard (null where it hands nothing), the links it made,
+/// those it refused for erased persons, and how many devices it could not link because their calls are stored in
+/// another shard than the device's (raw written before events naming a device were stored in the device's shard).
+/// </summary>
+public sealed record LinkedShard(IReadOnlyList<ShardHandOver?> HandOvers, IReadOnlyList<IdentityLink> Links, IReadOnlyList<IdentityLink> RefusedLinks, int ForeignDevices = 0);
 
 /// <summary>A day's report and its audiences, from the same merged figures.</summary>
 public sealed record PublishedDay(DailyReport Report, AudienceFigures Audiences);

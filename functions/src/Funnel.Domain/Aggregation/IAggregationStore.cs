@@ -20,21 +20,33 @@ public interface IAggregationStore
     /// <summary>The shard's snapshot of <paramref name="day"/>, or null when there is none.</summary>
     Task<byte[]?> ReadStateAsync(int shard, DateOnly day, CancellationToken cancellationToken);
 
-    Task WriteStateAsync(int shard, DateOnly day, ReadOnlyMemory<byte> snapshot, bool provisional, CancellationToken cancellationToken);
+    /// <summary>
+    /// Writes the shard's snapshot of <paramref name="day"/>; <paramref name="rawSlicesFolded"/> is how many raw slices of the day the
+    /// run read (null: unknown, e.g. an erasure's rewrite), so a slice written since is noticed whatever the clocks say.
+    /// </summary>
+    Task WriteStateAsync(int shard, DateOnly day, ReadOnlyMemory<byte> snapshot, bool provisional, CancellationToken cancellationToken, int? rawSlicesFolded = null);
 
     Task WritePartialAsync(DateOnly day, int shard, ReadOnlyMemory<byte> figures, CancellationToken cancellationToken);
 
     /// <summary>Throws <see cref="FileNotFoundException"/> naming the blob when the shard's partial is missing.</summary>
     Task<byte[]> ReadPartialAsync(DateOnly day, int shard, CancellationToken cancellationToken);
 
-    /// <summary>Writes what shard <paramref name="fromShard"/>'s link step hands to shard <paramref name="toShard"/> (<see cref="ShardHandOver"/>) in one run of the day.</summary>
-    Task WriteHandOverAsync(DateOnly day, string run, int fromShard, int toShard, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
+    /// <summary>Writes what one shard's link step hands to another (<see cref="ShardHandOver"/>), named by run and attempt.</summary>
+    Task WriteHandOverAsync(HandOverName name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
 
-    /// <summary>Every hand-over to <paramref name="shard"/> in that run of the day (its inbox), in sending-shard order: one listing, one read each.</summary>
-    Task<IReadOnlyList<HandOverFile>> ReadHandOversAsync(DateOnly day, string run, int shard, CancellationToken cancellationToken);
+    /// <summary>
+    /// The hand-overs to <paramref name="shard"/> in that run of the day (its inbox), in sending-shard order, each from the
+    /// attempt of its sender named in <paramref name="attempts"/> (index = sending shard; a retried link step's earlier
+    /// attempt is left out): one listing, one read each.
+    /// </summary>
+    Task<IReadOnlyList<HandOverFile>> ReadHandOversAsync(DateOnly day, string run, int shard, IReadOnlyList<string> attempts, CancellationToken cancellationToken);
 
-    /// <summary>Deletes the day's hand-overs of every run once its report is out: they hold copies of events, which only raw storage keeps.</summary>
-    Task DeleteHandOversAsync(DateOnly day, CancellationToken cancellationToken);
+    /// <summary>
+    /// Deletes the run's hand-overs once its report is out (they hold copies of events, which only raw storage keeps),
+    /// and those of any run of that day or the week before that no step has touched for <paramref name="staleAfter"/>
+    /// (left by a run that was cut short).
+    /// </summary>
+    Task DeleteHandOversAsync(DateOnly day, string run, TimeSpan staleAfter, CancellationToken cancellationToken);
 
     /// <summary>Writes <c>reports/{day}/{file}</c> for each file, and <c>reports/latest/{file}</c> unless a newer day is already there; returns each file's address.</summary>
     Task<IReadOnlyDictionary<string, Uri>> WriteReportAsync(DateOnly day, IReadOnlyDictionary<string, byte[]> files, bool provisional, CancellationToken cancellationToken);
@@ -45,6 +57,9 @@ public interface IAggregationStore
     /// <summary>True when a raw slice of <paramref name="day"/> was written after the day's final fold (a message that was still queued, a replayed poison message): the day must run again.</summary>
     Task<bool> HasRawAfterFoldAsync(DateOnly day, int shards, CancellationToken cancellationToken);
 }
+
+/// <summary>Which hand-over: the day, the run, the sending and receiving shards, and the sender's attempt (a retry writes under a new one).</summary>
+public sealed record HandOverName(DateOnly Day, string Run, int From, int To, string Attempt);
 
 /// <summary>A hand-over as stored: the shard that sent it, where it is (for errors) and its bytes.</summary>
 public sealed record HandOverFile(int From, string Name, byte[] Content);

@@ -25,6 +25,9 @@ public sealed class ShardHandOver
     /// <summary>Raw lines the sending shard could not read (only in a shard's hand-over to itself).</summary>
     public long Malformed { get; set; }
 
+    /// <summary>How many raw slices the sending shard read (only in a shard's hand-over to itself; null where unknown).</summary>
+    public int? RawSlices { get; set; }
+
     public bool IsEmpty => NewLinks.Count == 0 && DepartedDevices.Count == 0 && JoiningDevices.Count == 0 && Events.Count == 0 && Malformed == 0;
 }
 

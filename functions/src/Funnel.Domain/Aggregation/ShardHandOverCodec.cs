@@ -24,6 +24,7 @@ public static class ShardHandOverCodec
         {
             writer.Write7BitEncodedInt(stepSlots);
             writer.Write7BitEncodedInt64(handOver.Malformed);
+            writer.Write7BitEncodedInt((handOver.RawSlices ?? -1) + 1);
             writer.Write7BitEncodedInt(handOver.NewLinks.Count);
             foreach (var (device, user) in handOver.NewLinks.OrderBy(l => l.Key, StringComparer.Ordinal))
             {
@@ -73,6 +74,8 @@ public static class ShardHandOverCodec
                 throw new SnapshotFormatException(source, $"written for {slots} funnel steps, the definitions have {stepSlots}: run the day again");
             }
             var handOver = new ShardHandOver { Malformed = reader.Read7BitEncodedInt64() };
+            var rawSlices = reader.Read7BitEncodedInt() - 1;
+            handOver.RawSlices = rawSlices < 0 ? null : rawSlices;
             for (var i = reader.Read7BitEncodedInt(); i > 0; i--)
             {
                 var device = reader.ReadString();
@@ -89,6 +92,10 @@ public static class ShardHandOverCodec
                 handOver.JoiningDevices.Add(new JoiningDevice(user, device, StateSnapshot.ReadPerson(reader, slots)));
             }
             var events = reader.Read7BitEncodedInt();
+            if (events < 0)
+            {
+                throw new FormatException($"a negative event count ({events})");
+            }
             handOver.Events.Capacity = events;
             for (var i = 0; i < events; i++)
             {

@@ -14,7 +14,7 @@ namespace Funnel.Domain.Aggregation;
 /// </summary>
 public static class StateSnapshot
 {
-    /// <summary>3: the shard's device links (device → user) follow the persons.</summary>
+    /// <summary>3: the shard's device links (device → user) come first, and each person is length-prefixed.</summary>
     public const byte CurrentVersion = 3;
     private static readonly byte[] Magic = "FNLS"u8.ToArray();
 
@@ -119,6 +119,10 @@ public static class StateSnapshot
                 var key = reader.ReadString();
                 var personLength = reader.Read7BitEncodedInt();
                 var end = decompressed.Position + personLength;
+                if (personLength < 0 || end > decompressed.Length)
+                {
+                    throw new FormatException($"person {i} claims {personLength} bytes, past the end of the payload");
+                }
                 if (keepPerson is null || keepPerson(key))
                 {
                     state.Persons[key] = ReadPerson(reader, slots);

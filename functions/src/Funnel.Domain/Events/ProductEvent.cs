@@ -6,7 +6,8 @@ namespace Funnel.Domain.Events;
 /// another (a device's events count for the user it is linked to). <see cref="Channel"/> and <see cref="Platform"/>
 /// are what this event says; the person's first-touch values are decided in the fold. <see cref="AnonymousOnly"/>
 /// marks an event with only a device id; <see cref="LinkedDevice"/> is the device id of an event that names a user
-/// too: the link between the two that it carries.
+/// too: the link between the two that it carries (on an anonymous event the daily run counts for the device's user,
+/// the device it came from).
 /// </summary>
 public sealed record ProductEvent(
     string MessageId,

@@ -87,16 +87,24 @@ public sealed partial class PersonState
             var at = Purchases.BinarySearch(purchase);
             Purchases.Insert(at < 0 ? ~at : at, purchase);
         }
-        foreach (var (id, day) in other.RecentIds)
+        if (other.RecentIds.Count > 0)
         {
-            var known = RecentIds.FindIndex(r => r.Id == id);
-            if (known < 0)
+            var known = new Dictionary<ulong, int>(RecentIds.Count);
+            for (var i = 0; i < RecentIds.Count; i++)
             {
-                RecentIds.Add((id, day));
+                known[RecentIds[i].Id] = i;
             }
-            else if (RecentIds[known].Day < day)
+            foreach (var (id, day) in other.RecentIds)
             {
-                RecentIds[known] = (id, day);
+                if (!known.TryGetValue(id, out var at))
+                {
+                    known[id] = RecentIds.Count;
+                    RecentIds.Add((id, day));
+                }
+                else if (RecentIds[at].Day < day)
+                {
+                    RecentIds[at] = (id, day);
+                }
             }
         }
     }

@@ -31,7 +31,8 @@ public sealed class ErasureIntake(IErasureLog log, IPersonDevices devices, Shard
             Guid.CreateVersion7(now).ToString("N"),
             idKind,
             [.. ids.Select(PersonDigest.Of).Order(StringComparer.Ordinal)],
-            [.. ids.Select(router.ShardOf).Distinct().Order()],
+            // Every shard: a user's calls from a device linked to someone else are stored in that device's shard.
+            [.. Enumerable.Range(0, router.ShardCount)],
             now,
             ErasureStatus.Pending,
             ErasureCounts.Zero);

@@ -21,7 +21,8 @@ public static class FoldErasure
             return events;
         }
         state.RemovePersons(erased.Contains);
-        return events.Where(e => !erased.Contains(e.PersonKey)).ToList();
+        // A device's anonymous event counted for its user is the device's too: an erasure of either leaves it out.
+        return events.Where(e => !erased.Contains(e.PersonKey) && !(e.AnonymousOnly && erased.Contains(e.LinkedDevice))).ToList();
     }
 
     /// <summary>Throws when requests were accepted after <paramref name="before"/> was read: the fold's output may still hold their persons.</summary>

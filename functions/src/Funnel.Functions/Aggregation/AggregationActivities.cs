@@ -50,13 +50,18 @@ public sealed class AggregationActivities(
     {
         ArgumentNullException.ThrowIfNull(request);
         var outcome = await dailyPipeline.LinkShardAsync(request.Step, cancellationToken);
+        if (outcome.ForeignDevices > 0)
+        {
+            logger.LogWarning("Shard {Shard} of {Day}: {Devices} devices are named by calls stored outside their own shard (raw written by an earlier version) and were not linked",
+                request.Shard, request.Day, outcome.ForeignDevices);
+        }
         foreach (var line in outcome.Malformed.Take(10))
         {
             logger.LogWarning("Skipped malformed raw line {File}:{Line}: {Reason}", line.File, line.Line, line.Reason);
         }
         logger.LogInformation("Shard {Shard} of {Day}: {Events} raw events read, {Links} devices linked, {HandedOn} events handed to other shards",
             request.Shard, request.Day, outcome.EventsRead, outcome.LinksMade, outcome.EventsHandedOn);
-        return new LinkShardResult(request.Shard, outcome.EventsRead, outcome.LinksMade, outcome.EventsHandedOn, outcome.Malformed.Count);
+        return new LinkShardResult(request.Shard, outcome.Attempt, outcome.EventsRead, outcome.LinksMade, outcome.EventsHandedOn, outcome.Malformed.Count);
     }
 
     /// <summary>The day's fold step on one shard (<see cref="DailyPipeline.FoldShardAsync"/>).</summary>
@@ -64,7 +69,8 @@ public sealed class AggregationActivities(
     public async Task<FoldShardResult> FoldShardAsync([ActivityTrigger] ShardStepRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var counts = await dailyPipeline.FoldShardAsync(request.Step, request.Provisional, cancellationToken);
+        var attempts = request.LinkAttempts ?? throw new ArgumentException($"{nameof(request.LinkAttempts)}: a fold needs every shard's link attempt", nameof(request));
+        var counts = await dailyPipeline.FoldShardAsync(request.Step, attempts, request.Provisional, cancellationToken);
         return new FoldShardResult(request.Shard, counts.Folded, counts.DuplicatesDropped, counts.Late, counts.Malformed);
     }
 
@@ -94,7 +100,7 @@ public sealed class AggregationActivities(
             files[name] = bytes;
         }
         var addresses = await store.WriteReportAsync(request.Day, files, provisional, cancellationToken);
-        await store.DeleteHandOversAsync(request.Day, cancellationToken);
+        await store.DeleteHandOversAsync(request.Day, request.Run, TimeSpan.FromHours(6), cancellationToken);
         await dailyMetrics.WriteAsync(request.Day, headline, provisional, cancellationToken);
         logger.LogInformation("Published the {Provisional}report of {Day}: {Events} events folded", provisional ? "provisional " : "", request.Day, report.Events.Folded);
         return new PublishedReport(request.Day, addresses, headline, provisional);

@@ -9,19 +9,22 @@ public sealed record DaysRequest(IReadOnlyList<DateOnly> Days);
 /// <summary>What a day's run needs to know before it fans out.</summary>
 public sealed record DayPlan(int Shards, DateOnly? FirstRawDay, bool PreviousDayReady);
 
-/// <summary>One shard's step of one run of a day (<see cref="Run"/> names the run, so it reads only its own run's hand-overs).</summary>
-public sealed record ShardStepRequest(DateOnly Day, int Shard, int Shards, DateOnly FirstRawDay, string Run, bool Provisional)
+/// <summary>
+/// One shard's step of one run of a day (<see cref="Run"/> names the run, so it reads only its own run's hand-overs; a fold
+/// also gets every shard's successful link attempt, index = shard).
+/// </summary>
+public sealed record ShardStepRequest(DateOnly Day, int Shard, int Shards, DateOnly FirstRawDay, string Run, bool Provisional, IReadOnlyList<string>? LinkAttempts = null)
 {
     public Funnel.Domain.Aggregation.ShardDay Step => new(Day, Shard, Shards, FirstRawDay, Run);
 }
 
-/// <summary>What one shard's link step did with the day's raw events.</summary>
-public sealed record LinkShardResult(int Shard, long EventsRead, int LinksMade, long EventsHandedOn, long Malformed);
+/// <summary>What one shard's link step did with the day's raw events, and the attempt its hand-overs are named by.</summary>
+public sealed record LinkShardResult(int Shard, string Attempt, long EventsRead, int LinksMade, long EventsHandedOn, long Malformed);
 
 /// <summary>What one shard's fold did with the day's events.</summary>
 public sealed record FoldShardResult(int Shard, long Folded, long DuplicatesDropped, long Late, long Malformed);
 
-public sealed record PublishReportRequest(DateOnly Day, int Shards, DateOnly FirstRawDay, DateTimeOffset? ProvisionalThrough);
+public sealed record PublishReportRequest(DateOnly Day, int Shards, DateOnly FirstRawDay, DateTimeOffset? ProvisionalThrough, string Run = "");
 
 /// <summary>Where the day's report went and its headline figures.</summary>
 public sealed record PublishedReport(DateOnly Day, IReadOnlyDictionary<string, Uri> Reports, IReadOnlyDictionary<string, double> Headline, bool Provisional);

@@ -43,13 +43,14 @@ public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> op
             var provisional = request.ProvisionalThrough is not null;
             var run = context.NewGuid().ToString("N");
             ShardStepRequest Step(int shard) => new(day, shard, plan.Shards, firstRawDay, run, provisional);
-            await EveryShardAsync(context, plan.Shards, AggregationProgress.LinkStep,
+            var linked = await EveryShardAsync(context, plan.Shards, AggregationProgress.LinkStep,
                 s => context.CallActivityAsync<LinkShardResult>(AggregationFunctionNames.LinkShard, Step(s), retry));
+            var attempts = linked.Select(l => l.Attempt).ToList();
             await EveryShardAsync(context, plan.Shards, AggregationProgress.FoldStep,
-                s => context.CallActivityAsync<FoldShardResult>(AggregationFunctionNames.FoldShard, Step(s), retry));
+                s => context.CallActivityAsync<FoldShardResult>(AggregationFunctionNames.FoldShard, Step(s) with { LinkAttempts = attempts }, retry));
 
             published = await context.CallActivityAsync<PublishedReport>(
-                AggregationFunctionNames.PublishReport, new PublishReportRequest(day, plan.Shards, firstRawDay, request.ProvisionalThrough), retry);
+                AggregationFunctionNames.PublishReport, new PublishReportRequest(day, plan.Shards, firstRawDay, request.ProvisionalThrough, run), retry);
         }
         catch (Exception ex) when (ex is TaskFailedException or AggregationRefusedException)
         {
@@ -63,10 +64,11 @@ public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> op
         return published;
     }
 
-    /// <summary>Runs one step on every shard at once and reports in the custom status how many have finished.</summary>
-    private static async Task EveryShardAsync(TaskOrchestrationContext context, int shards, string step, Func<int, Task> activity)
+    /// <summary>Runs one step on every shard at once, reports in the custom status how many have finished, and returns the results in shard order.</summary>
+    private static async Task<TResult[]> EveryShardAsync<TResult>(TaskOrchestrationContext context, int shards, string step, Func<int, Task<TResult>> activity)
     {
-        var pending = Enumerable.Range(0, shards).Select(activity).ToList();
+        var all = Enumerable.Range(0, shards).Select(activity).ToList();
+        var pending = new List<Task<TResult>>(all);
         context.SetCustomStatus(new AggregationProgress(0, shards, step));
         var done = 0;
         while (pending.Count > 0)
@@ -76,6 +78,7 @@ public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> op
             await finished;
             context.SetCustomStatus(new AggregationProgress(++done, shards, step));
         }
+        return [.. all.Select(t => t.Result)];
     }
 
     /// <summary>A provisional run's prerequisite is provisional too while that day is inside the grace period (from the run's own instant, so replays agree).</summary>

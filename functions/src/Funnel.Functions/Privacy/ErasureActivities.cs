@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Funnel.Functions.Privacy;
 
 /// <summary>The erasure round's activities: the I/O around the domain's <see cref="PersonEraser"/>. Each can run again: what is gone stays gone.</summary>
-public sealed class ErasureActivities(IErasureLog log, PersonEraser eraser, TimeProvider time, ILogger<ErasureActivities> logger)
+public sealed class ErasureActivities(IErasureLog log, PersonEraser eraser, IPersonDevices devices, TimeProvider time, ILogger<ErasureActivities> logger)
 {
     [Function(PrivacyFunctionNames.ListPendingErasures)]
     public async Task<List<ErasureRequest>> ListPendingAsync([ActivityTrigger] DateOnly afterDay, CancellationToken cancellationToken) =>
@@ -34,6 +34,8 @@ public sealed class ErasureActivities(IErasureLog log, PersonEraser eraser, Time
                 continue;
             }
             var removed = round.Tallies.Aggregate(request.Removed, (sum, t) => sum + t.Removed.GetValueOrDefault(id, ErasureCounts.Zero));
+            // A daily run's link step that read the erasure log before the request came may have stored a link of theirs since.
+            removed = removed with { IdentityLinks = removed.IdentityLinks + await devices.ForgetAsync(request.Digests, cancellationToken) };
             var remaining = round.Tallies.Select(t => t.Remaining.GetValueOrDefault(id)).OfType<string>().ToList();
             var updated = remaining.Count == 0
                 ? request with { Status = ErasureStatus.Completed, Removed = removed, CompletedAt = time.GetUtcNow(), Remaining = null }

@@ -18,6 +18,7 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
 {
     private const string ProvisionalKey = "provisional";
     private const string DayKey = "day";
+    private const string RawSlicesKey = "rawslices";
     private const string LatestFolder = "latest";
 
     private readonly BlobContainerClient _raw = blobs.GetBlobContainerClient(StorageNames.RawContainer);
@@ -76,29 +77,44 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
         }
     }
 
-    public async Task WriteStateAsync(int shard, DateOnly day, ReadOnlyMemory<byte> snapshot, bool provisional, CancellationToken cancellationToken) =>
-        await UploadAsync(_state.GetBlobClient(StateBlob(shard, day)), snapshot, "application/octet-stream", Metadata(day, provisional), cancellationToken);
+    public async Task WriteStateAsync(int shard, DateOnly day, ReadOnlyMemory<byte> snapshot, bool provisional, CancellationToken cancellationToken, int? rawSlicesFolded = null)
+    {
+        var metadata = Metadata(day, provisional);
+        if (rawSlicesFolded is { } slices)
+        {
+            metadata[RawSlicesKey] = slices.ToString(CultureInfo.InvariantCulture);
+        }
+        await UploadAsync(_state.GetBlobClient(StateBlob(shard, day)), snapshot, "application/octet-stream", metadata, cancellationToken);
+    }
 
     public async Task WritePartialAsync(DateOnly day, int shard, ReadOnlyMemory<byte> figures, CancellationToken cancellationToken) =>
         await UploadAsync(_partials.GetBlobClient(PartialBlob(day, shard)), figures, "application/octet-stream", Metadata(day, provisional: false), cancellationToken);
 
-    /// <summary><c>partials/{day}/inbox/shard-{to}/{run}/shard-{from}.bin</c>: beside the partials, one inbox per receiving shard and run.</summary>
-    public static string HandOverBlob(DateOnly day, string run, int from, int to) => $"{InboxPrefix(day, run, to)}{ShardRouter.FolderName(from)}.bin";
-
-    private static string InboxPrefix(DateOnly day, string run, int to) => $"{RawBlobName.DayFolder(day)}/inbox/{ShardRouter.FolderName(to)}/{run}/";
-
-    public async Task WriteHandOverAsync(DateOnly day, string run, int fromShard, int toShard, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
-        await UploadAsync(_partials.GetBlobClient(HandOverBlob(day, run, fromShard, toShard)), content, "application/octet-stream", Metadata(day, provisional: false), cancellationToken);
-
-    public async Task<IReadOnlyList<HandOverFile>> ReadHandOversAsync(DateOnly day, string run, int shard, CancellationToken cancellationToken)
+    /// <summary><c>partials/{day}/inbox/shard-{to}/{run}/shard-{from}.{attempt}.bin</c>: beside the partials, one inbox per receiving shard and run.</summary>
+    public static string HandOverBlob(HandOverName name)
     {
+        ArgumentNullException.ThrowIfNull(name);
+        return $"{InboxPrefix(name.Day, name.Run, name.To)}{ShardRouter.FolderName(name.From)}.{name.Attempt}.bin";
+    }
+
+    private static string InboxPrefix(DateOnly day, string run, int to) => $"{InboxFolder(day)}{ShardRouter.FolderName(to)}/{run}/";
+
+    private static string InboxFolder(DateOnly day) => $"{RawBlobName.DayFolder(day)}/inbox/";
+
+    public async Task WriteHandOverAsync(HandOverName name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        await UploadAsync(_partials.GetBlobClient(HandOverBlob(name)), content, "application/octet-stream", Metadata(name.Day, provisional: false), cancellationToken);
+
+    public async Task<IReadOnlyList<HandOverFile>> ReadHandOversAsync(DateOnly day, string run, int shard, IReadOnlyList<string> attempts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(attempts);
         var prefix = InboxPrefix(day, run, shard);
         var senders = new SortedDictionary<int, string>();
         await foreach (var item in _partials.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
         {
-            var file = item.Name[prefix.Length..];
-            if (file.StartsWith("shard-", StringComparison.Ordinal) && file.EndsWith(".bin", StringComparison.Ordinal)
-                && int.TryParse(file.AsSpan(6, file.Length - 10), NumberStyles.None, CultureInfo.InvariantCulture, out var from))
+            var file = item.Name[prefix.Length..].Split('.');
+            if (file.Length == 3 && file[0].StartsWith("shard-", StringComparison.Ordinal) && file[2] == "bin"
+                && int.TryParse(file[0].AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var from)
+                && from < attempts.Count && file[1] == attempts[from])
             {
                 senders[from] = item.Name;
             }
@@ -111,11 +127,19 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
         return files;
     }
 
-    public async Task DeleteHandOversAsync(DateOnly day, CancellationToken cancellationToken)
+    public async Task DeleteHandOversAsync(DateOnly day, string run, TimeSpan staleAfter, CancellationToken cancellationToken)
     {
-        await foreach (var item in _partials.GetBlobsAsync(new GetBlobsOptions { Prefix = $"{RawBlobName.DayFolder(day)}/inbox/" }, cancellationToken))
+        var staleBefore = DateTimeOffset.UtcNow - staleAfter;
+        for (var d = day.AddDays(-7); d <= day; d = d.AddDays(1))
         {
-            await _partials.GetBlobClient(item.Name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+            await foreach (var item in _partials.GetBlobsAsync(new GetBlobsOptions { Prefix = InboxFolder(d) }, cancellationToken))
+            {
+                var ours = d == day && item.Name.Split('/') is { Length: 5 } parts && parts[3] == run;
+                if (ours || item.Properties.LastModified < staleBefore)
+                {
+                    await _partials.GetBlobClient(item.Name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+                }
+            }
         }
     }
 
@@ -200,22 +224,31 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
     {
         for (var shard = 0; shard < shards; shard++)
         {
-            DateTimeOffset folded;
+            BlobProperties state;
             try
             {
-                folded = (await _state.GetBlobClient(StateBlob(shard, day)).GetPropertiesAsync(cancellationToken: cancellationToken)).Value.LastModified;
+                state = (await _state.GetBlobClient(StateBlob(shard, day)).GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
                 continue;
             }
+            // The run's link step read raw before its fold wrote the state: the number of slices it read is the sure
+            // test (slices are never deleted); a state without it (an erasure's rewrite) falls back to the times.
+            var folded = state.Metadata.TryGetValue(RawSlicesKey, out var text) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var read) ? read : (int?)null;
             var prefix = $"{RawBlobName.DayFolder(day)}/{ShardRouter.FolderName(shard)}/";
+            var slices = 0;
             await foreach (var item in _raw.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
             {
-                if (item.Properties.LastModified > folded)
+                slices++;
+                if (folded is null && item.Properties.LastModified > state.LastModified)
                 {
                     return true;
                 }
+            }
+            if (slices > folded)
+            {
+                return true;
             }
         }
         return false;
