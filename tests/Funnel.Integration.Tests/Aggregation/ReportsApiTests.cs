@@ -109,4 +109,16 @@ public class ReportsApiTests(AggregationFixture fixture)
         using var metric = await reader.GetAsync("/metrics/nonsense");
         Assert.Equal(HttpStatusCode.NotFound, metric.StatusCode);
     }
+
+    [Fact]
+    public async Task A_series_ending_on_the_calendars_first_day_is_empty_not_an_error()
+    {
+        using var reader = Reader(AggregationFixture.ReadKey);
+        using var series = await reader.GetAsync("/metrics/activity.dau?to=0001-01-01");
+        Assert.Equal(HttpStatusCode.OK, series.StatusCode);
+        var body = await series.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("0001-01-01", body.GetProperty("from").GetString());
+        using var reversed = await reader.GetAsync("/metrics/activity.dau?from=9999-12-31&to=0001-01-01");
+        Assert.Equal(HttpStatusCode.BadRequest, reversed.StatusCode);
+    }
 }

@@ -291,10 +291,18 @@ public sealed class EventIntake
         }
         var sentAt = eventSentAt ?? shared.SentAt;
 
-        // Segment's skew correction: the client's clock is off by (sentAt - receivedAt).
-        var timestamp = clientTimestamp is { } client
-            ? (sentAt is { } sent ? client + (receivedAt - sent) : client)
-            : receivedAt;
+        // Segment's skew correction: the client's clock is off by (sentAt - receivedAt). Worked in ticks, because a
+        // timestamp and sentAt at opposite ends of the calendar correct to an instant no DateTimeOffset can hold.
+        var timestamp = receivedAt;
+        if (clientTimestamp is { } client)
+        {
+            var corrected = sentAt is { } sent ? (Int128)client.UtcTicks + (receivedAt.UtcTicks - sent.UtcTicks) : client.UtcTicks;
+            if (corrected < DateTimeOffset.MinValue.UtcTicks || corrected > DateTimeOffset.MaxValue.UtcTicks)
+            {
+                return (default, Fail("timestamp", $"{Iso8601.Format(client)} corrected by sentAt {Iso8601.Format(sentAt!.Value)} (clock-skew correction) falls outside the calendar; send the event's time and the send time from the same clock"));
+            }
+            timestamp = new DateTimeOffset((long)corrected, TimeSpan.Zero);
+        }
         if (timestamp > receivedAt + _limits.MaxFutureSkew)
         {
             return (default, Fail("timestamp", $"{Iso8601.Format(timestamp)} (after clock-skew correction) is more than {_limits.MaxFutureSkew.TotalDays:0} day in the future"));

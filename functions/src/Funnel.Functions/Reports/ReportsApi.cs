@@ -124,7 +124,8 @@ public sealed class ReportsApi(IReportArchive archive, IReadKeyDirectory readKey
         {
             return Problem(StatusCodes.Status400BadRequest, "to", $"'{toText}' is not a day in the form yyyy-MM-dd");
         }
-        var from = to.AddDays(-89);
+        // The default range reaches 89 days back; a 'to' in the calendar's first days starts it on the calendar's first day.
+        var from = DateOnly.FromDayNumber(Math.Max(DateOnly.MinValue.DayNumber, to.DayNumber - 89));
         if (request.Query["from"] is { Count: > 0 } fromText && !RawBlobName.TryParseDay(fromText, out from))
         {
             return Problem(StatusCodes.Status400BadRequest, "from", $"'{fromText}' is not a day in the form yyyy-MM-dd");
