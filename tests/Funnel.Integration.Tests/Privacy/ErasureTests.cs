@@ -38,6 +38,9 @@ public class ErasureTests
         Assert.Equal("Pending", accepted.GetProperty("status").GetString());
         Assert.Equal(theirLinks, accepted.GetProperty("removed").GetProperty("identityLinks").GetInt32());
         Assert.DoesNotContain(scenario.Person, accepted.GetRawText(), StringComparison.Ordinal);
+        // The same person asked again while the request is pending: the same request, so nothing is counted twice.
+        Assert.Equal(id, (await scenario.RequestErasureAsync(new { userId = scenario.Person })).GetProperty("id").GetString());
+        Assert.Equal(id, (await scenario.RequestErasureAsync(new { anonymousId = ErasureScenario.Device })).GetProperty("id").GetString());
 
         // From acceptance on, their new events (as the user or from the linked device) are acknowledged and not stored.
         using (var ingest = new HttpRequestMessage(HttpMethod.Post, "/v1/batch"))
@@ -97,11 +100,20 @@ public class ErasureTests
             ("""{"userId":"   "}""", "userId"),
             ("[1]", "body"),
             ("not json", "body"),
+            ("""{"userId":"a","userId":"b"}""", "body"),
         })
         {
             using var response = await scenario.Client.PostAsync("/ops/privacy/erasures", new StringContent(body, Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.Equal(field, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")[0].GetProperty("field").GetString());
+        }
+        // A body over the limit is refused by the bytes read, also when it comes chunked, without a Content-Length.
+        var large = new string(' ', 200_000) + """{"userId":"x"}""";
+        using (var chunked = new HttpRequestMessage(HttpMethod.Post, "/ops/privacy/erasures") { Content = new ChunkedContent(Encoding.UTF8.GetBytes(large)) })
+        {
+            using var tooLarge = await scenario.Client.SendAsync(chunked);
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+            Assert.Equal("body", (await tooLarge.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")[0].GetProperty("field").GetString());
         }
         using (var unknown = await scenario.Client.GetAsync("/ops/privacy/erasures/0123456789abcdef0123456789abcdef"))
         {
@@ -110,5 +122,17 @@ public class ErasureTests
         using var anonymous = new HttpClient { BaseAddress = scenario.Client.BaseAddress };
         using var refused = await anonymous.PostAsync("/ops/privacy/erasures", new StringContent("""{"userId":"x"}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+}
+
+/// <summary>A request body sent chunked: no Content-Length header, as a client streaming its body would send it.</summary>
+internal sealed class ChunkedContent(byte[] bytes) : HttpContent
+{
+    protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(bytes).AsTask();
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = 0;
+        return false;
     }
 }

@@ -19,6 +19,12 @@ public sealed class ErasureIntake(IErasureLog log, IPersonDevices devices, Shard
         {
             throw new ArgumentException($"'{idKind}' is neither {UserIdKind} nor {AnonymousIdKind}", nameof(idKind));
         }
+        // One request per person at a time: the same id asked again while a request naming it is pending answers with that request.
+        var digest = PersonDigest.Of(id);
+        if ((await log.ListAsync(cancellationToken)).FirstOrDefault(r => r.Status == ErasureStatus.Pending && r.Digests.Contains(digest)) is { } pending)
+        {
+            return pending;
+        }
         var user = idKind == UserIdKind ? id : await devices.UserOfAsync(id, cancellationToken);
         var ids = new HashSet<string>(StringComparer.Ordinal) { id };
         if (user is not null)

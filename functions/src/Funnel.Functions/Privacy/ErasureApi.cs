@@ -25,19 +25,24 @@ public sealed class ErasureApi(ErasureIntake intake, IErasureLog log, IngestLimi
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.ContentLength > MaxBodyBytes)
+        // The limit holds for the bytes read, not only for what Content-Length claims: a chunked body has none.
+        var bytes = new byte[MaxBodyBytes + 1];
+        var length = request.ContentLength > MaxBodyBytes ? bytes.Length : await request.Body.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, cancellationToken);
+        if (length > MaxBodyBytes)
         {
             return ApiProblem.Of(StatusCodes.Status413PayloadTooLarge, "body", $"is over {MaxBodyBytes} bytes; send only {{\"userId\": …}} or {{\"anonymousId\": …}}");
         }
         JsonElement body;
         try
         {
-            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            using var document = JsonDocument.Parse(bytes.AsMemory(0, length), new JsonDocumentOptions { AllowDuplicateProperties = false });
             body = document.RootElement.Clone();
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
-            return ApiProblem.Of(StatusCodes.Status400BadRequest, "body", "is not JSON; send {\"userId\": …} or {\"anonymousId\": …}");
+            return ApiProblem.Of(StatusCodes.Status400BadRequest, "body", ex.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase)
+                ? "repeats a property name; send each of userId or anonymousId once"
+                : "is not JSON; send {\"userId\": …} or {\"anonymousId\": …}");
         }
         if (body.ValueKind != JsonValueKind.Object)
         {
