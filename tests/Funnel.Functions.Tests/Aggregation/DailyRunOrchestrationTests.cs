@@ -143,6 +143,12 @@ public sealed class DailyRunOrchestrationTests : IAsyncLifetime
         var failed = Assert.IsType<RunFailed>(Assert.Single(_notified));
         Assert.Equal(day, failed.Day);
         Assert.Contains("shard-02 is unreadable", failed.Reason, StringComparison.Ordinal);
+
+        // The status API says why, with the same text as run.failed.
+        var answer = await AggregationApi.GetDayAsync(new Microsoft.AspNetCore.Http.DefaultHttpContext().Request, $"{day:yyyy-MM-dd}", Client, CancellationToken.None);
+        var status = Assert.IsType<Microsoft.AspNetCore.Http.HttpResults.Ok<AggregationStatus>>(answer).Value!;
+        Assert.Equal("Failed", status.Status);
+        Assert.Equal(failed.Reason, status.Reason);
     }
 
     [Fact]

@@ -50,6 +50,9 @@ public class BackfillTests(AggregationFixture fixture)
         {
             Assert.Equal(HttpStatusCode.Accepted, rerun.StatusCode);
         }
+        // The status of the range's last day shows the new run at once, not the first run's Completed.
+        var atOnce = await fixture.Client.GetFromJsonAsync<JsonElement>($"/ops/aggregations/{last:yyyy-MM-dd}");
+        Assert.Contains(atOnce.GetProperty("status").GetString(), new[] { "Pending", "Running" });
         Assert.Equal("Completed", (await AggregationFixture.WaitForDayAsync(fixture.Client, last, TimeSpan.FromMinutes(4), firstRunStarted)).GetProperty("status").GetString());
         foreach (var (day, json) in firstReports)
         {

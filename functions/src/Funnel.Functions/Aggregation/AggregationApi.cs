@@ -103,21 +103,27 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
             return Problem(StatusCodes.Status400BadRequest, "day", $"'{day}' is not a day in the form yyyy-MM-dd");
         }
         var latest = await LatestRunAsync(client, date, cancellationToken);
+        // A backfill started since the day's last run has not reached the day yet: the day is pending in it.
+        if (await PendingRangeAsync(client, date, latest?.CreatedAt, cancellationToken) is { } range)
+        {
+            return TypedResults.Ok(new AggregationStatus(range.InstanceId, "Pending", null, range.CreatedAt, null, null, null, null));
+        }
         if (latest is null)
         {
             return Problem(StatusCodes.Status404NotFound, "day", $"no run of {day} is known to this app (runs are kept by the Durable Task hub)");
         }
         var progress = latest.SerializedCustomStatus is null ? null : latest.ReadCustomStatusAs<AggregationProgress>();
         var terminal = latest.RuntimeStatus is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated;
+        var failed = latest.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated;
         return TypedResults.Ok(new AggregationStatus(
             latest.InstanceId,
             StatusName(latest.RuntimeStatus),
-            latest.FailureDetails?.ErrorMessage,
+            failed ? progress?.Reason ?? latest.FailureDetails?.ErrorMessage ?? "the run ended without saying why (terminated)" : null,
             latest.CreatedAt,
             terminal ? latest.LastUpdatedAt : null,
-            progress?.ShardsDone,
-            progress?.Shards,
-            progress?.Step));
+            failed ? null : progress?.ShardsDone,
+            failed ? null : progress?.Shards,
+            failed ? null : progress?.Step));
     }
 
     private Domain.Scheduling.ReportingSchedule Schedule() => new(clock, TimeSpan.FromMinutes(options.Value.GraceMinutes));
@@ -136,6 +142,26 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
             }
         }
         return latest;
+    }
+
+    /// <summary>A backfill (<c>days-{from}-{to}</c>) covering <paramref name="day"/>, still going, started after <paramref name="after"/>.</summary>
+    private static async Task<OrchestrationMetadata?> PendingRangeAsync(DurableTaskClient client, DateOnly day, DateTimeOffset? after, CancellationToken cancellationToken)
+    {
+        var query = new OrchestrationQuery
+        {
+            InstanceIdPrefix = "days-",
+            Statuses = [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running],
+        };
+        await foreach (var range in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
+        {
+            var parts = range.InstanceId["days-".Length..];
+            if (parts.Length == 21 && RawBlobName.TryParseDay(parts[..10], out var from) && RawBlobName.TryParseDay(parts[11..], out var to)
+                && from <= day && day <= to && (after is null || range.CreatedAt > after))
+            {
+                return range;
+            }
+        }
+        return null;
     }
 
     private static async Task<bool> IsRunningAsync(DurableTaskClient client, string instanceId, CancellationToken cancellationToken)

@@ -32,9 +32,13 @@ public sealed record PublishedReport(DateOnly Day, IReadOnlyDictionary<string, U
 /// <summary>A day's outcome to announce: the published report, or why the run failed.</summary>
 public sealed record DayOutcome(DateOnly Day, PublishedReport? Published, string? FailureReason);
 
-/// <summary>The orchestration's custom status while it runs: its step (<c>link</c>, <c>fold</c>) and how many shards have done it.</summary>
-public sealed record AggregationProgress(int ShardsDone, int Shards, string Step = AggregationProgress.FoldStep)
+/// <summary>
+/// The orchestration's custom status while it runs: its step (<c>link</c>, <c>fold</c>) and how many shards have done it;
+/// on a failed run, the reason (the same text as <c>run.failed</c>), which the status API shows.
+/// </summary>
+public sealed record AggregationProgress(int ShardsDone, int Shards, string Step = AggregationProgress.FoldStep, string? Reason = null)
 {
     public const string LinkStep = "link";
     public const string FoldStep = "fold";
+    public const string FailedStep = "failed";
 }

@@ -55,6 +55,8 @@ public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> op
         catch (Exception ex) when (ex is TaskFailedException or AggregationRefusedException)
         {
             var reason = ReasonOf(ex);
+            // The custom status outlives the failure: the status API reads the reason from it.
+            context.SetCustomStatus(new AggregationProgress(0, 0, AggregationProgress.FailedStep, reason));
             await context.CallActivityAsync(AggregationFunctionNames.Notify, new DayOutcome(day, null, reason), retry);
             throw new AggregationFailedException($"{RawBlobName.DayFolder(day)}: {reason}", ex);
         }
