@@ -115,6 +115,15 @@ public class ErasureTests
             Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
             Assert.Equal("body", (await tooLarge.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")[0].GetProperty("field").GetString());
         }
+        // A Host header sent by the caller never becomes a link: the status URL is a path then.
+        using (var forged = new HttpRequestMessage(HttpMethod.Post, "/ops/privacy/erasures") { Content = new StringContent("""{"anonymousId":"host-test-device"}""", Encoding.UTF8, "application/json") })
+        {
+            forged.Headers.Host = "evil.example";
+            using var answer = await scenario.Client.SendAsync(forged);
+            Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode);
+            var statusUrl = (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("statusUrl").GetString()!;
+            Assert.StartsWith("/ops/privacy/erasures/", statusUrl, StringComparison.Ordinal);
+        }
         using (var unknown = await scenario.Client.GetAsync("/ops/privacy/erasures/0123456789abcdef0123456789abcdef"))
         {
             Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);

@@ -180,7 +180,7 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
 
     private static JsonHttpResult<AggregationStarted> Accepted(HttpRequest request, string instanceId, DateOnly statusDay)
     {
-        var statusUrl = $"{request.Scheme}://{request.Host}/{RangeRoute}/{RawBlobName.DayFolder(statusDay)}";
+        var statusUrl = PublicLinks.To(request, $"{RangeRoute}/{RawBlobName.DayFolder(statusDay)}");
         return TypedResults.Json(new AggregationStarted(instanceId, statusUrl), statusCode: StatusCodes.Status202Accepted);
     }
 

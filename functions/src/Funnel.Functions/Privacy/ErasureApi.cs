@@ -66,7 +66,7 @@ public sealed class ErasureApi(ErasureIntake intake, IErasureLog log, IngestLimi
             return ApiProblem.Of(StatusCodes.Status400BadRequest, kind, $"is over the {limits.MaxIdLength}-character limit of ids");
         }
         var accepted = await intake.AcceptAsync(kind, value.GetString()!, cancellationToken);
-        var statusUrl = $"{request.Scheme}://{request.Host}/{Route}/{accepted.Id}";
+        var statusUrl = PublicLinks.To(request, $"{Route}/{accepted.Id}");
         return TypedResults.Json(ErasureStatusAnswer.Of(accepted, statusUrl), statusCode: StatusCodes.Status202Accepted);
     }
 
@@ -82,7 +82,7 @@ public sealed class ErasureApi(ErasureIntake intake, IErasureLog log, IngestLimi
             return ApiProblem.Of(StatusCodes.Status400BadRequest, "id", "is not an erasure id (32 hexadecimal digits)");
         }
         return await log.GetAsync(id, cancellationToken) is { } found
-            ? TypedResults.Json(ErasureStatusAnswer.Of(found, $"{request.Scheme}://{request.Host}/{Route}/{found.Id}"))
+            ? TypedResults.Json(ErasureStatusAnswer.Of(found, PublicLinks.To(request, $"{Route}/{found.Id}")))
             : ApiProblem.Of(StatusCodes.Status404NotFound, "id", $"no erasure request {id}");
     }
 }

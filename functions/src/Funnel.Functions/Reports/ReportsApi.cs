@@ -35,7 +35,7 @@ public sealed class ReportsApi(IReportArchive archive, IReadKeyDirectory readKey
             return refusal;
         }
         var days = await archive.ListDaysAsync(cancellationToken);
-        var root = $"{request.Scheme}://{request.Host}/reports";
+        var root = PublicLinks.To(request, "reports");
         return TypedResults.Ok(new ReportIndex(days.Select(d => new ReportEntry(
             RawBlobName.DayFolder(d.Day), d.Provisional,
             Files.ToDictionary(f => f[(f.IndexOf('.', StringComparison.Ordinal) + 1)..], f => $"{root}/{RawBlobName.DayFolder(d.Day)}/{f}"))).ToList()));
