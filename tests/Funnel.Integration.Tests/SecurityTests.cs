@@ -22,6 +22,9 @@ namespace Funnel.Integration.Tests;
 [Collection(PipelineOnAzurite.Name)]
 public class SecurityTests(PipelineFixture pipeline)
 {
+    private const string ReadKey = "security-tests-read-key";
+    private const string AdminKey = "security-tests-admin-key";
+
     /// <summary>Words that only storage's own errors carry.</summary>
     private static readonly string[] StorageInternals =
         ["x-ms-", "RequestFailedException", "devstoreaccount1", "ErrorCode", "Status:", "Headers:", "Azure.", "Content-Length", "at Funnel", "127.0.0.1"];
@@ -100,7 +103,7 @@ public class SecurityTests(PipelineFixture pipeline)
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task When_storage_is_away_ingest_answers_503_with_Retry_After_fast_and_names_no_storage_internals(bool storageAnswersNothing)
+    public async Task When_storage_is_away_ingest_and_the_read_APIs_answer_503_with_Retry_After_fast_and_name_no_storage_internals(bool storageAnswersNothing)
     {
         // A listener that accepts and never answers is a frozen storage account; a closed port is one that is down.
         using var silent = new TcpListener(IPAddress.Loopback, 0);
@@ -113,6 +116,8 @@ public class SecurityTests(PipelineFixture pipeline)
         {
             builder.Configuration["Storage:ConnectionString"] = connection;
             builder.Configuration["Ingest:WriteKeys:0"] = PipelineFixture.WriteKey;
+            builder.Configuration["Reports:ReadKeys:0"] = ReadKey;
+            builder.Configuration["Admin:Keys:0"] = AdminKey;
             builder.Configuration["Privacy:HashSecret"] = TestSecrets.HashSecret;
             builder.Configuration["Pipeline:RunQueuePollers"] = "false";
             builder.Configuration["Pipeline:RunTimers"] = "false";
@@ -134,6 +139,39 @@ public class SecurityTests(PipelineFixture pipeline)
                 Assert.True(watch.Elapsed < TimeSpan.FromSeconds(6), $"key {key}: the 503 took {watch.Elapsed}");
                 Assert.NotNull(response.Headers.RetryAfter?.Delta);
                 Assert.Contains("retry later", body, StringComparison.Ordinal);
+                Assert.All(StorageInternals, word => Assert.DoesNotContain(word, body, StringComparison.OrdinalIgnoreCase));
+            }
+            // The read APIs and the erasure API fail as fast, with a JSON reason naming storage.
+            foreach (var (method, path, key) in new[]
+            {
+                (HttpMethod.Get, "/reports", $"Bearer {ReadKey}"),
+                (HttpMethod.Get, "/reports/latest/report.json", $"Bearer {ReadKey}"),
+                (HttpMethod.Get, "/reports/2026-11-01/audiences/win-back.csv", $"Bearer {ReadKey}"),
+                (HttpMethod.Get, "/metrics/activity.dau", $"Bearer {ReadKey}"),
+                (HttpMethod.Post, "/ops/privacy/erasures", AdminKey),
+                (HttpMethod.Get, "/ops/privacy/erasures/0123456789abcdef0123456789abcdef", AdminKey),
+            })
+            {
+                using var request = new HttpRequestMessage(method, path);
+                if (key.StartsWith("Bearer ", StringComparison.Ordinal))
+                {
+                    request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key["Bearer ".Length..]);
+                }
+                else
+                {
+                    request.Headers.Add("x-functions-key", key);
+                }
+                if (method == HttpMethod.Post)
+                {
+                    request.Content = new StringContent("""{"userId":"away"}""", Encoding.UTF8, "application/json");
+                }
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                using var response = await client.SendAsync(request);
+                var body = await response.Content.ReadAsStringAsync();
+                Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{method} {path}: {(int)response.StatusCode} {body}");
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(6), $"{method} {path}: the 503 took {watch.Elapsed}");
+                Assert.NotNull(response.Headers.RetryAfter?.Delta);
+                Assert.Equal("storage", JsonDocument.Parse(body).RootElement.GetProperty("errors")[0].GetProperty("field").GetString());
                 Assert.All(StorageInternals, word => Assert.DoesNotContain(word, body, StringComparison.OrdinalIgnoreCase));
             }
         }

@@ -91,6 +91,7 @@ public static class PipelineServices
         services.AddSingleton<ErasureIntake>();
         services.AddSingleton<PersonEraser>();
         services.AddSingleton<DailyPipeline>();
+        services.AddSingleton<Funnel.Functions.Http.StorageDeadline>();
         services.AddSingleton<EventIntake>();
         services.AddSingleton<EventBatchProcessor>();
         services.AddSingleton<IngestBackpressure>();

@@ -13,7 +13,7 @@ namespace Funnel.Functions.Privacy;
 /// with <c>{"userId": …}</c> or <c>{"anonymousId": …}</c> accepts a request; <c>GET /ops/privacy/erasures/{id}</c>
 /// says where it stands and what was removed. Under <c>ops/</c>: the Functions host reserves routes starting with <c>admin</c>.
 /// </summary>
-public sealed class ErasureApi(ErasureIntake intake, IErasureLog log, IngestLimits limits)
+public sealed class ErasureApi(ErasureIntake intake, IErasureLog log, IngestLimits limits, StorageDeadline deadline)
 {
     public const string Route = "ops/privacy/erasures";
     public const string RequestRoute = "ops/privacy/erasures/{id}";
@@ -65,7 +65,11 @@ public sealed class ErasureApi(ErasureIntake intake, IErasureLog log, IngestLimi
         {
             return ApiProblem.Of(StatusCodes.Status400BadRequest, kind, $"is over the {limits.MaxIdLength}-character limit of ids");
         }
-        var accepted = await intake.AcceptAsync(kind, value.GetString()!, cancellationToken);
+        return await deadline.AnswerAsync(request, async ct => Accepted(request, await intake.AcceptAsync(kind, value.GetString()!, ct)), cancellationToken);
+    }
+
+    private static JsonHttpResult<ErasureStatusAnswer> Accepted(HttpRequest request, ErasureRequest accepted)
+    {
         var statusUrl = PublicLinks.To(request, $"{Route}/{accepted.Id}");
         return TypedResults.Json(ErasureStatusAnswer.Of(accepted, statusUrl), statusCode: StatusCodes.Status202Accepted);
     }
@@ -81,9 +85,9 @@ public sealed class ErasureApi(ErasureIntake intake, IErasureLog log, IngestLimi
         {
             return ApiProblem.Of(StatusCodes.Status400BadRequest, "id", "is not an erasure id (32 hexadecimal digits)");
         }
-        return await log.GetAsync(id, cancellationToken) is { } found
+        return await deadline.AnswerAsync(request, async ct => await log.GetAsync(id, ct) is { } found
             ? TypedResults.Json(ErasureStatusAnswer.Of(found, PublicLinks.To(request, $"{Route}/{found.Id}")))
-            : ApiProblem.Of(StatusCodes.Status404NotFound, "id", $"no erasure request {id}");
+            : ApiProblem.Of(StatusCodes.Status404NotFound, "id", $"no erasure request {id}"), cancellationToken);
     }
 }
 

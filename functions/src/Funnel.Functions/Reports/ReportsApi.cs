@@ -17,7 +17,7 @@ namespace Funnel.Functions.Reports;
 /// CSV or HTML, and a metric's daily series. Authenticated by a read key (<c>Authorization: Bearer</c>),
 /// never a write key. Files carry an ETag; a matching <c>If-None-Match</c> gets 304.
 /// </summary>
-public sealed class ReportsApi(IReportArchive archive, IReadKeyDirectory readKeys, IDailyMetricsTable dailyMetrics, ReportingClock clock, TimeProvider time)
+public sealed class ReportsApi(IReportArchive archive, IReadKeyDirectory readKeys, IDailyMetricsTable dailyMetrics, ReportingClock clock, TimeProvider time, StorageDeadline deadline)
 {
     private static readonly string[] Files = ["report.json", "report.csv", "report.html"];
 
@@ -25,9 +25,12 @@ public sealed class ReportsApi(IReportArchive archive, IReadKeyDirectory readKey
     public const int MaxSeriesDays = 731;
 
     [Function("ListReports")]
-    public async Task<IResult> ListAsync(
+    public Task<IResult> ListAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports")] HttpRequest request,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        deadline.AnswerAsync(request, ct => ListWithinAsync(request, ct), cancellationToken);
+
+    private async Task<IResult> ListWithinAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (await RefusalAsync(request, cancellationToken) is { } refusal)
@@ -52,7 +55,7 @@ public sealed class ReportsApi(IReportArchive archive, IReadKeyDirectory readKey
         {
             return Problem(StatusCodes.Status404NotFound, "file", $"'{file}' is not a report file; ask for {string.Join(", ", Files)}");
         }
-        return await ServeAsync(request, day, file, cancellationToken);
+        return await deadline.AnswerAsync(request, ct => ServeAsync(request, day, file, ct), cancellationToken);
     }
 
     /// <summary>An audience list beside a day's report (<c>high-intent.csv</c>, <c>churn-warning.csv</c>, <c>win-back.csv</c>).</summary>
@@ -67,7 +70,7 @@ public sealed class ReportsApi(IReportArchive archive, IReadKeyDirectory readKey
         {
             return Problem(StatusCodes.Status404NotFound, "file", $"'{file}' is not an audience file; ask for {string.Join(", ", AudienceFiles)}");
         }
-        return await ServeAsync(request, day, AudienceCsv.FileName(file[..^".csv".Length]), cancellationToken);
+        return await deadline.AnswerAsync(request, ct => ServeAsync(request, day, AudienceCsv.FileName(file[..^".csv".Length]), ct), cancellationToken);
     }
 
     private static readonly string[] AudienceFiles =
@@ -109,8 +112,14 @@ public sealed class ReportsApi(IReportArchive archive, IReadKeyDirectory readKey
     }
 
     [Function("GetMetric")]
-    public async Task<IResult> MetricAsync(
+    public Task<IResult> MetricAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics/{name}")] HttpRequest request,
+        string name,
+        CancellationToken cancellationToken) =>
+        deadline.AnswerAsync(request, ct => MetricWithinAsync(request, name, ct), cancellationToken);
+
+    private async Task<IResult> MetricWithinAsync(
+        HttpRequest request,
         string name,
         CancellationToken cancellationToken)
     {

@@ -14,7 +14,8 @@ namespace Funnel.Storage.Ingest;
 /// </summary>
 public sealed class TableIngestRefusalCounters(TableServiceClient tables) : IIngestRefusalCounters
 {
-    private const int MaxAttempts = 50;
+    /// <summary>Many instances flushing one busy counter at once can lose the race dozens of times in a row; the back-off grows to 1 s.</summary>
+    private const int MaxAttempts = 200;
     private readonly TableClient _table = tables.GetTableClient(StorageNames.IngestRefusalsTable);
 
     public async Task AddAsync(DateOnly day, string reason, long count, CancellationToken cancellationToken)
@@ -40,7 +41,7 @@ public sealed class TableIngestRefusalCounters(TableServiceClient tables) : IIng
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
             {
                 // Another instance added the row or changed it first: read it again and add on top.
-                await Task.Delay(Random.Shared.Next(5, 20 * Math.Min(attempt, 10)), cancellationToken);
+                await Task.Delay(Random.Shared.Next(5, 20 * Math.Min(attempt, 50)), cancellationToken);
             }
         }
     }
