@@ -245,8 +245,7 @@ public static class HistoryBenchmark
             // As DailyPipeline does: of the persons in state, only the devices today's calls may link.
             var readState = Phases.Time(() =>
             {
-                var mayLink = events.Where(e => e.LinkedDevice is not null).Select(e => e.LinkedDevice!).ToHashSet(StringComparer.Ordinal);
-                state = ReadState(s, mayLink.Contains);
+                state = ReadState(s, Funnel.Domain.Identity.DeviceLinking.DevicesNamedWithAUser(events).Contains);
             });
             var link = Phases.Time(() =>
             {

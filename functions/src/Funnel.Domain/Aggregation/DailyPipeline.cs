@@ -26,9 +26,7 @@ public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPer
             using var input = new MemoryStream(slice.GzipNdjson);
             events.AddRange(ProductEventReader.Read(input, slice.Name, gzip: true, malformed, run.Definitions.FiltersOnProperties));
         }
-        // Of the persons in state, the link step needs only the devices today's calls may link.
-        var mayLink = events.Where(e => e.LinkedDevice is not null).Select(e => e.LinkedDevice!).ToHashSet(StringComparer.Ordinal);
-        var previous = await PreviousStateAsync(step, cancellationToken, mayLink.Contains);
+        var previous = await PreviousStateAsync(step, cancellationToken, DeviceLinking.DevicesNamedWithAUser(events).Contains);
         var linked = DayRun.LinkShard(previous, step.Shard, new ShardRouter(step.Shards), events, malformed.Count, erased);
         linked.HandOvers[step.Shard]!.RawSlices = slices.Count;
         await TakeIntoErasuresAsync(linked.RefusedLinks, erased, cancellationToken);
@@ -64,19 +62,19 @@ public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPer
         ArgumentNullException.ThrowIfNull(linkAttempts);
         var state = await PreviousStateAsync(step, cancellationToken);
         var inbox = await store.ReadHandOversAsync(step.Day, step.Run, step.Shard, linkAttempts, cancellationToken);
-        if (!inbox.Any(f => f.From == step.Shard))
+        var handOvers = inbox.Select(f => ShardHandOverCodec.Read(f.Content, run.Fold.Slots.Count, f.Name)).ToList();
+        var ownIndex = inbox.ToList().FindIndex(f => f.From == step.Shard);
+        if (ownIndex < 0)
         {
             throw new InvalidOperationException($"shard {step.Shard} of {step.Day:yyyy-MM-dd} has not been linked in run {step.Run}: its link step must run before its fold");
         }
-        var handOvers = inbox.Select(f => ShardHandOverCodec.Read(f.Content, run.Fold.Slots.Count, f.Name)).ToList();
         var erased = await erasedPersons.ReadAsync(cancellationToken);
         var figures = run.ReceiveShard(state, step.Day, handOvers, erased);
         FoldErasure.ThrowIfMoreErased(erased, await erasedPersons.ReadAsync(cancellationToken));
         using (var snapshot = new MemoryStream())
         {
             run.WriteSnapshot(state, snapshot);
-            var own = handOvers[inbox.ToList().FindIndex(f => f.From == step.Shard)];
-            await store.WriteStateAsync(step.Shard, step.Day, snapshot.ToArray(), provisional, cancellationToken, own.RawSlices);
+            await store.WriteStateAsync(step.Shard, step.Day, snapshot.ToArray(), provisional, cancellationToken, handOvers[ownIndex].RawSlices);
         }
         using (var partial = new MemoryStream())
         {

@@ -31,6 +31,13 @@ public static class DeviceLinking
         return [.. first.Values.Where(allowed).OrderBy(l => l.AnonymousId, StringComparer.Ordinal)];
     }
 
+    /// <summary>The devices the events name together with a user: the only persons of the day before a link step needs to read.</summary>
+    public static HashSet<string> DevicesNamedWithAUser(IEnumerable<ProductEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        return events.Where(e => !e.AnonymousOnly && e.LinkedDevice is not null).Select(e => e.LinkedDevice!).ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>The person an event counts for: a linked device's events count for its user.</summary>
     public static string PersonOf(ProductEvent e, IReadOnlyDictionary<string, string> linked)
     {
