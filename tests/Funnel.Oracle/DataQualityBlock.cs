@@ -27,6 +27,7 @@ public static class DataQualityBlock
             {
                 ["duplicatesDropped"] = ledger.DuplicatesDropped,
                 ["rate"] = Figures.Share(ledger.DuplicatesDropped, ledger.Copies),
+                ["reusedMessageIds"] = 0, // counted by ingest when a batch id comes again with other content: raw never holds such a copy
             },
             ["timeliness"] = new JsonObject
             {

@@ -5,7 +5,7 @@ namespace Funnel.Testing;
 /// <summary>Raw batch claims in memory, for hosts whose storage is mocked.</summary>
 public sealed class InMemoryRawBatchClaims : IRawBatchClaims
 {
-    private readonly Dictionary<(DateOnly Day, string BatchId), (List<string> Groups, IReadOnlyList<int> Shards)> _claims = [];
+    private readonly Dictionary<(DateOnly Day, string BatchId), (List<string> Groups, IReadOnlyList<int> Shards, string? Content)> _claims = [];
 
     public Task<IReadOnlyDictionary<string, EarlierClaim>> ClaimAsync(DateOnly day, string group, IReadOnlyCollection<RawBatchClaim> batches, CancellationToken cancellationToken)
     {
@@ -17,12 +17,12 @@ public sealed class InMemoryRawBatchClaims : IRawBatchClaims
             {
                 if (_claims.TryGetValue((day, batch.BatchId), out var claim))
                 {
-                    earlier[batch.BatchId] = new EarlierClaim(claim.Groups.ToList(), claim.Shards);
+                    earlier[batch.BatchId] = new EarlierClaim(claim.Groups.ToList(), claim.Shards) { Content = claim.Content };
                     claim.Groups.Add(group);
                 }
                 else
                 {
-                    _claims[(day, batch.BatchId)] = ([group], batch.Shards.ToList());
+                    _claims[(day, batch.BatchId)] = ([group], batch.Shards.ToList(), batch.Content);
                 }
             }
         }

@@ -15,6 +15,7 @@ public class EventBatchProcessorTests
     private readonly List<(RawBlobName Name, byte[] Bytes)> _written = [];
     private readonly List<ErasureRequest> _erasures = [];
     private readonly Funnel.Testing.InMemoryRawBatchClaims _claims = new();
+    private readonly Dictionary<(DateOnly Day, string Reason), long> _counted = [];
 
     public EventBatchProcessorTests()
     {
@@ -36,7 +37,11 @@ public class EventBatchProcessorTests
     {
         var log = new Mock<IErasureLog>();
         log.Setup(l => l.ListAsync(It.IsAny<CancellationToken>())).ReturnsAsync(() => _erasures.ToList());
-        return new EventBatchProcessor(new RawBatchGroups(_raw.Object, _claims), router, new ReportingClock(zone), new ErasedPersonsCache(log.Object, TimeProvider.System));
+        var counters = new Mock<Funnel.Domain.Ingest.IIngestRefusalCounters>();
+        counters.Setup(c => c.AddAsync(It.IsAny<DateOnly>(), It.IsAny<string>(), It.IsAny<long>(), It.IsAny<CancellationToken>()))
+            .Callback((DateOnly day, string reason, long count, CancellationToken _) => _counted[(day, reason)] = _counted.GetValueOrDefault((day, reason)) + count)
+            .Returns(Task.CompletedTask);
+        return new EventBatchProcessor(new RawBatchGroups(_raw.Object, _claims, counters.Object), router, new ReportingClock(zone), new ErasedPersonsCache(log.Object, TimeProvider.System));
     }
 
     private static RawEventBatch Batch(DateTimeOffset receivedAt, params string[] persons) => new(
@@ -64,6 +69,27 @@ public class EventBatchProcessorTests
         Assert.All(lines, l => Assert.Equal(router.ShardOf(PersonKey.Of(l.Event)!), l.Name.Shard));
         Assert.All(lines, l => Assert.Equal(new DateOnly(2026, 11, 24), l.Name.Day));
         Assert.Equal(_written.Count, _written.Select(w => w.Name.Shard).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_message_id_reused_for_other_events_is_stored_once_and_counted()
+    {
+        var processor = Processor(new ShardRouter(4));
+        var first = new DateTimeOffset(2026, 11, 24, 3, 0, 0, TimeSpan.Zero);
+        await processor.ProcessAsync(Batch(first, "u1", "u2"), CancellationToken.None);
+
+        // A plain retry: same events, later receivedAt/sentAt/timestamp. Neither stored again nor counted.
+        var retry = new RawEventBatch("batch1", first.AddMinutes(5), Batch(first, "u1", "u2").Events
+            .Select(e => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(e.Span).Replace("{", "{\"sentAt\":\"2026-11-24T03:05:00Z\",\"receivedAt\":\"2026-11-24T03:05:01Z\",\"timestamp\":\"2026-11-24T03:04:00Z\",", StringComparison.Ordinal))).ToList());
+        Assert.Equal(0, await processor.ProcessAsync(retry, CancellationToken.None));
+        Assert.Empty(_counted);
+
+        // The same ids for other events (another user): the first copy stands, the two events are counted.
+        Assert.Equal(0, await processor.ProcessAsync(Batch(first.AddMinutes(9), "u3", "u2"), CancellationToken.None));
+        Assert.Equal(2, _counted[(new DateOnly(2026, 11, 24), RawBatchGroups.ReusedMessageIds)]);
+        var stored = _written.SelectMany(w => Lines(w.Bytes)).ToList();
+        Assert.Equal(2, stored.Count);
+        Assert.DoesNotContain(stored, l => l.Contains("u3", StringComparison.Ordinal));
     }
 
     [Theory]

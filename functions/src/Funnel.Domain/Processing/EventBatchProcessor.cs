@@ -18,11 +18,12 @@ public sealed class EventBatchProcessor(RawBatchGroups groups, Events.ShardRoute
     {
         ArgumentNullException.ThrowIfNull(batch);
         var day = clock.DayOf(batch.ReceivedAt);
+        var content = BatchContent.Fingerprint(batch.Events);
         batch = ErasedEvents.Without(batch, await erased.CurrentAsync(cancellationToken));
         if (batch.Events.Count == 0)
         {
             return 0;
         }
-        return await groups.StoreAsync(new PreparedBatch(batch.BatchId, day, ShardSlices.Of(batch, router)), cancellationToken);
+        return await groups.StoreAsync(new PreparedBatch(batch.BatchId, day, ShardSlices.Of(batch, router)) { Content = content }, cancellationToken);
     }
 }

@@ -1,7 +1,11 @@
 namespace Funnel.Domain.Processing;
 
 /// <summary>A batch ready for raw storage: its events by shard, under its processing day.</summary>
-public sealed record PreparedBatch(string BatchId, DateOnly Day, IReadOnlyList<ShardEvents> Shards);
+public sealed record PreparedBatch(string BatchId, DateOnly Day, IReadOnlyList<ShardEvents> Shards)
+{
+    /// <summary>The batch's <see cref="BatchContent.Fingerprint"/>, or null when unknown.</summary>
+    public string? Content { get; init; }
+}
 
 /// <summary>
 /// Group commit for the <c>raw</c> container. Batches handed in while a group is being written wait and go
@@ -15,14 +19,20 @@ public sealed class RawBatchGroups
     /// <summary>At most this many batches share a group (one claims transaction takes 100).</summary>
     public const int MaxBatchesPerGroup = 64;
 
+    /// <summary>The day counter of events dropped because their message ids came before with other content (a client bug).</summary>
+    public const string ReusedMessageIds = "stored.messageIdReused";
+
     private readonly GroupCommit<PreparedBatch, int> _groups;
     private readonly IRawEventStore _raw;
     private readonly IRawBatchClaims _claims;
+    private readonly Ingest.IIngestRefusalCounters? _counters;
 
-    public RawBatchGroups(IRawEventStore raw, IRawBatchClaims claims)
+    /// <summary>Events whose batch id comes again with other content are counted in <paramref name="counters"/> under <see cref="ReusedMessageIds"/>.</summary>
+    public RawBatchGroups(IRawEventStore raw, IRawBatchClaims claims, Ingest.IIngestRefusalCounters? counters = null)
     {
         _raw = raw;
         _claims = claims;
+        _counters = counters;
         // A group's blobs sit under one processing day.
         _groups = new GroupCommit<PreparedBatch, int>(WriteGroupAsync, (first, other) => first.Day == other.Day, MaxBatchesPerGroup);
     }
@@ -40,11 +50,12 @@ public sealed class RawBatchGroups
         var day = group[0].Day;
         var name = "g" + Guid.NewGuid().ToString("N");
         var batches = group.DistinctBy(b => b.BatchId, StringComparer.Ordinal)
-            .Select(b => new RawBatchClaim(b.BatchId, b.Shards.Select(s => s.Shard).ToList())).ToList();
+            .Select(b => new RawBatchClaim(b.BatchId, b.Shards.Select(s => s.Shard).ToList()) { Content = b.Content }).ToList();
         var earlier = await _claims.ClaimAsync(day, name, batches, CancellationToken.None);
         var written = new int[group.Count];
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var byShard = new SortedDictionary<int, List<ReadOnlyMemory<byte>>>();
+        long reused = 0;
         for (var i = 0; i < group.Count; i++)
         {
             var batch = group[i];
@@ -52,7 +63,14 @@ public sealed class RawBatchGroups
             {
                 continue; // The same batch twice in one group (a re-send arriving with the original): written once.
             }
-            var shards = earlier.TryGetValue(batch.BatchId, out var claim) ? await NotYetWrittenAsync(day, batch.Shards, claim) : batch.Shards;
+            var earlierClaim = earlier.GetValueOrDefault(batch.BatchId);
+            if (earlierClaim is { Content: { } before } && batch.Content is { } now && before != now)
+            {
+                // Same message ids, other events: the first copy stands, the rest is counted so the client's bug shows.
+                reused += batch.Shards.Sum(s => s.Events.Count);
+                continue;
+            }
+            var shards = earlierClaim is { } claim ? await NotYetWrittenAsync(day, batch.Shards, claim) : batch.Shards;
             foreach (var shard in shards)
             {
                 if (!byShard.TryGetValue(shard.Shard, out var lines))
@@ -62,6 +80,10 @@ public sealed class RawBatchGroups
                 lines.AddRange(shard.Events);
                 written[i] += shard.Events.Count;
             }
+        }
+        if (reused > 0 && _counters is not null)
+        {
+            await _counters.AddAsync(day, ReusedMessageIds, reused, CancellationToken.None);
         }
         await Task.WhenAll(byShard.Select(pair => _raw.WriteAsync(new RawBlobName(day, pair.Key, name), ShardSlices.GzipNdjson(pair.Value), CancellationToken.None)));
         return written;

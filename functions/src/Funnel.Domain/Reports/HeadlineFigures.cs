@@ -17,6 +17,7 @@ public static class HeadlineFigures
         ("money.payingConversion", r => r.Money.PayingConversion),
         ("money.revenue", r => (double)r.Money.Revenue),
         ("money.arpu", r => (double)r.Money.Arpu),
+        ("dataQuality.reusedMessageIds", r => r.DataQuality.Uniqueness.ReusedMessageIds),
     ];
 
     /// <summary>Every headline figure's name, as the DailyMetrics table and the metrics API know them.</summary>

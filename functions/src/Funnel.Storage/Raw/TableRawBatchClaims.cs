@@ -7,13 +7,14 @@ namespace Funnel.Storage.Raw;
 
 /// <summary>
 /// The <c>RawBatches</c> table: PK the processing day (yyyy-MM-dd), RK the batch id, <c>Groups</c> the raw groups
-/// the batch was written to and <c>Shards</c> the shards its first claim named, comma-separated. A group's claims are one transaction (one call for up to 100 batches);
+/// the batch was written to and <c>Shards</c> the shards its first claim named, comma-separated, <c>Content</c> the first claim's content fingerprint. A group's claims are one transaction (one call for up to 100 batches);
 /// a batch claimed before makes it fail at that batch, which is then read, extended and left out of the retry.
 /// </summary>
 public sealed class TableRawBatchClaims(TableServiceClient tables) : IRawBatchClaims
 {
     private const string GroupsColumn = "Groups";
     private const string ShardsColumn = "Shards";
+    private const string ContentColumn = "Content";
     private readonly TableClient _table = tables.GetTableClient(StorageNames.RawBatchesTable);
 
     public async Task<IReadOnlyDictionary<string, EarlierClaim>> ClaimAsync(DateOnly day, string group, IReadOnlyCollection<RawBatchClaim> batches, CancellationToken cancellationToken)
@@ -31,6 +32,7 @@ public sealed class TableRawBatchClaims(TableServiceClient tables) : IRawBatchCl
                     {
                         [GroupsColumn] = group,
                         [ShardsColumn] = string.Join(',', b.Shards.Select(s => s.ToString(CultureInfo.InvariantCulture))),
+                        [ContentColumn] = b.Content,
                     })),
                     cancellationToken);
                 break;
@@ -57,7 +59,7 @@ public sealed class TableRawBatchClaims(TableServiceClient tables) : IRawBatchCl
                 await _table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
                 var shards = (row.GetString(ShardsColumn) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries)
                     .Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
-                return new EarlierClaim(groups, shards);
+                return new EarlierClaim(groups, shards) { Content = row.GetString(ContentColumn) };
             }
             catch (RequestFailedException ex) when (ex.Status == 412)
             {

@@ -60,7 +60,8 @@ public static class DataQualityMetric
         var folded = events.Folded;
         return new DataQualityReport(
             new Completeness(ReportNumbers.Rate(figures.MissingChannel, folded), ReportNumbers.Rate(figures.MissingPlatform, folded)),
-            new Uniqueness(events.DuplicatesDropped, ReportNumbers.Rate(events.DuplicatesDropped, folded + events.DuplicatesDropped)),
+            new Uniqueness(events.DuplicatesDropped, ReportNumbers.Rate(events.DuplicatesDropped, folded + events.DuplicatesDropped),
+                rejectedAtIngest.Where(r => r.Reason == Processing.RawBatchGroups.ReusedMessageIds).Sum(r => r.Count)),
             new Timeliness(events.Late, ReportNumbers.Rate(events.Late, folded),
                 new LagPercentiles(Percentile(figures.LagSeconds, 50), Percentile(figures.LagSeconds, 95), Percentile(figures.LagSeconds, 99))),
             new Accuracy(figures.InvalidRevenue),
@@ -68,7 +69,7 @@ public static class DataQualityMetric
                 .OrderByDescending(u => u.Value).ThenBy(u => u.Key, StringComparer.Ordinal)
                 .Take(UnknownEventsShown)
                 .Select(u => new UnknownEvent(u.Key, u.Value)).ToList()),
-            rejectedAtIngest);
+            [.. rejectedAtIngest.Where(r => r.Reason != Processing.RawBatchGroups.ReusedMessageIds)]);
     }
 
     /// <summary>Nearest rank over a count per value: the smallest value with at least p% of the values at or below it; null for none.</summary>

@@ -16,10 +16,14 @@ public sealed record Completeness(
     [property: JsonPropertyName("missingChannel")] double MissingChannel,
     [property: JsonPropertyName("missingPlatform")] double MissingPlatform);
 
-/// <summary>Copies dropped as duplicates, and their share of all copies processed.</summary>
+/// <summary>
+/// Copies dropped as duplicates, and their share of all copies processed; and events received that day whose message
+/// ids a client had already used for other events (not stored: the first copy stands).
+/// </summary>
 public sealed record Uniqueness(
     [property: JsonPropertyName("duplicatesDropped")] long DuplicatesDropped,
-    [property: JsonPropertyName("rate")] double Rate);
+    [property: JsonPropertyName("rate")] double Rate,
+    [property: JsonPropertyName("reusedMessageIds")] long ReusedMessageIds);
 
 public sealed record Timeliness(
     [property: JsonPropertyName("late")] long Late,

@@ -432,7 +432,7 @@ public sealed class ReportHtml
         var l = _labels;
         Raw($"<section id=\"data-quality\"><h2>{E(l["dataQuality"])}</h2><div class=\"scroll\"><table><tbody>");
         Raw($"<tr><th>{E(l["completeness"])}</th><td>{E(l["missingChannel"])} {Percent(quality.Completeness.MissingChannel)} · {E(l["missingPlatform"])} {Percent(quality.Completeness.MissingPlatform)}</td></tr>");
-        Raw($"<tr><th>{E(l["uniqueness"])}</th><td>{E(l["duplicates"])} {Count(quality.Uniqueness.DuplicatesDropped)} ({Percent(quality.Uniqueness.Rate)})</td></tr>");
+        Raw($"<tr><th>{E(l["uniqueness"])}</th><td>{E(l["duplicates"])} {Count(quality.Uniqueness.DuplicatesDropped)} ({Percent(quality.Uniqueness.Rate)}) · {E(l["reusedMessageIds"])} {Count(quality.Uniqueness.ReusedMessageIds)}</td></tr>");
         var lag = quality.Timeliness.LagSeconds;
         Raw($"<tr><th>{E(l["timeliness"])}</th><td>{E(l["late"])} {Count(quality.Timeliness.Late)} ({Percent(quality.Timeliness.LateRate)}) · p50/p95/p99 {Seconds(lag.P50)} / {Seconds(lag.P95)} / {Seconds(lag.P99)}</td></tr>");
         Raw($"<tr><th>{E(l["accuracy"])}</th><td>{E(l["invalidRevenue"])} {Count(quality.Accuracy.InvalidRevenue)}</td></tr>");

@@ -64,6 +64,7 @@ public sealed class ReportLabels
         ["engine"] = ("Engine", "引擎版本"),
         ["events"] = ("Events folded", "已处理事件"),
         ["duplicates"] = ("Duplicates dropped", "去重丢弃"),
+        ["reusedMessageIds"] = ("message ids reused for other events", "messageId 被重复用于不同事件"),
         ["late"] = ("Late events", "迟到事件"),
         ["malformed"] = ("Malformed lines", "格式错误行"),
         ["final"] = ("Final", "最终"),
