@@ -74,6 +74,7 @@ internal sealed class StandaloneHost : IAsyncDisposable
             builder.Services.AddSingleton(Raw.Object);
             builder.Services.AddSingleton(Links.Object);
             builder.Services.AddSingleton<IRawBatchClaims>(new Funnel.Testing.InMemoryRawBatchClaims());
+            builder.Services.AddSingleton<Funnel.Domain.Aggregation.IRunHistory>(new Funnel.Testing.InMemoryRunHistory());
             builder.Services.AddSingleton(Sender.Object);
             // Messages stay in memory: the claim-check blob path is covered against Azurite.
             builder.Services.AddSingleton<IEventBatchMessages>(new InMemoryBatchMessages());

@@ -81,6 +81,7 @@ public static class PipelineServices
         services.AddSingleton<BlobAggregationStore>();
         services.AddSingleton<IAggregationStore>(sp => sp.GetRequiredService<BlobAggregationStore>());
         services.AddSingleton<IDailyMetricsTable, TableDailyMetrics>();
+        services.AddSingleton<IRunHistory, TableRunHistory>();
         services.AddSingleton(sp => new EventMasking(sp.GetRequiredService<IOptions<PrivacyOptions>>().Value.ToRules()));
         services.AddSingleton<IErasureLog, TableErasureLog>();
         services.AddSingleton<ErasedPersonsCache>();

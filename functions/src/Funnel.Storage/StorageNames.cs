@@ -33,6 +33,9 @@ public static class StorageNames
     /// <summary>Daily counts of what ingest refused, by reason.</summary>
     public const string IngestRefusalsTable = "IngestRefusals";
 
+    /// <summary>Every run of a reporting day: started, ended, why it failed (the status API's memory across host restarts).</summary>
+    public const string AggregationRunsTable = "AggregationRuns";
+
     public static IReadOnlyList<string> Containers { get; } =
         [RawContainer, StateContainer, PartialsContainer, ReportsContainer, IngestOverflowContainer, NotificationsContainer];
 
@@ -40,7 +43,7 @@ public static class StorageNames
     public static IReadOnlyList<string> Queues { get; } = [EventsQueue];
 
     public static IReadOnlyList<string> Tables { get; } =
-        [DailyMetricsTable, WriteKeysTable, ReadKeysTable, IdentityLinksTable, RawBatchesTable, ErasuresTable, IngestRefusalsTable];
+        [DailyMetricsTable, WriteKeysTable, ReadKeysTable, IdentityLinksTable, RawBatchesTable, ErasuresTable, IngestRefusalsTable, AggregationRunsTable];
 
     /// <summary>Where a message that failed too often is parked; the Functions queue trigger uses the same name.</summary>
     public static string PoisonQueueOf(string queue) => $"{queue}-poison";

@@ -145,7 +145,7 @@ public sealed class DailyRunOrchestrationTests : IAsyncLifetime
         Assert.Contains("shard-02 is unreadable", failed.Reason, StringComparison.Ordinal);
 
         // The status API says why, with the same text as run.failed.
-        var answer = await AggregationApi.GetDayAsync(new Microsoft.AspNetCore.Http.DefaultHttpContext().Request, $"{day:yyyy-MM-dd}", Client, CancellationToken.None);
+        var answer = await ActivatorUtilities.CreateInstance<AggregationApi>(_host.Services).GetDayAsync(new Microsoft.AspNetCore.Http.DefaultHttpContext().Request, $"{day:yyyy-MM-dd}", Client, CancellationToken.None);
         var status = Assert.IsType<Microsoft.AspNetCore.Http.HttpResults.Ok<AggregationStatus>>(answer).Value!;
         Assert.Equal("Failed", status.Status);
         Assert.Equal(failed.Reason, status.Reason);

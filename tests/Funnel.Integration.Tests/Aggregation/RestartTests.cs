@@ -82,14 +82,22 @@ public sealed class RestartTests : IAsyncLifetime
         }
     }
 
+    /// <summary>How many days have a report.</summary>
     private async Task<int> ReportCountAsync()
     {
         var count = 0;
         await foreach (var blob in Storage.Blobs.GetBlobContainerClient(StorageNames.ReportsContainer).GetBlobsAsync())
         {
-            count += blob.Name.StartsWith("latest/", StringComparison.Ordinal) ? 0 : 1;
+            count += !blob.Name.StartsWith("latest/", StringComparison.Ordinal) && blob.Name.EndsWith("/report.json", StringComparison.Ordinal) ? 1 : 0;
         }
         return count;
+    }
+
+    /// <summary>The status API's answer for a day (null on 404).</summary>
+    private static async Task<JsonObject?> StatusAsync(HttpClient client, DateOnly day)
+    {
+        using var response = await client.GetAsync($"/ops/aggregations/{day:yyyy-MM-dd}");
+        return response.StatusCode == HttpStatusCode.NotFound ? null : JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
     }
 
     [Fact]
@@ -97,21 +105,33 @@ public sealed class RestartTests : IAsyncLifetime
     {
         var range = $"/ops/aggregations?from={_data.Days[0]:yyyy-MM-dd}&to={_data.Days[^1]:yyyy-MM-dd}";
         var (first, firstClient) = await StartHostAsync();
+        DateOnly cutDay;
         using (firstClient)
         using (first)
         {
             using var started = await firstClient.PostAsync(range, null);
             Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
             var deadline = DateTime.UtcNow.AddMinutes(3);
-            while (await ReportCountAsync() < 5 && DateTime.UtcNow < deadline)
+            while (true)
             {
-                await Task.Delay(100);
+                // Wait for a day past the fifth that has planned (its run is recorded) and is folding or linking; then
+                // freeze storage so it cannot finish, and kill the host.
+                cutDay = _data.Days[Math.Min(await ReportCountAsync(), _data.Days.Count - 1)];
+                if (cutDay >= _data.Days[5] && await StatusAsync(firstClient, cutDay) is { } running
+                    && running["status"]?.GetValue<string>() == "Running" && running["step"] is not null)
+                {
+                    break;
+                }
+                Assert.True(DateTime.UtcNow < deadline, "the backfill never reached its sixth day");
+                await Task.Delay(50);
             }
+            _azurite.Azurite.Freeze();
             first.Kill(entireProcessTree: true);
             await first.WaitForExitAsync();
+            _azurite.Azurite.Thaw();
         }
         var cutAt = await ReportCountAsync();
-        Assert.InRange(cutAt, 5, _data.Days.Count - 1);
+        Assert.Equal(_data.Days.IndexOf(cutDay), cutAt);
 
         var (second, secondClient) = await StartHostAsync();
         using (secondClient)
@@ -119,6 +139,14 @@ public sealed class RestartTests : IAsyncLifetime
         {
             try
             {
+                // The new host's Durable hub knows nothing; the status API answers from the stored runs.
+                var done = await StatusAsync(secondClient, _data.Days[0]);
+                Assert.Equal("Completed", done?["status"]?.GetValue<string>());
+                var cut = await StatusAsync(secondClient, cutDay);
+                Assert.Equal("Interrupted", cut?["status"]?.GetValue<string>());
+                Assert.StartsWith("cut short", cut?["reason"]?.GetValue<string>(), StringComparison.Ordinal);
+                Assert.Null(await StatusAsync(secondClient, _data.Days[^1]));
+
                 using var again = await secondClient.PostAsync(range, null);
                 Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
                 var status = await AggregationFixture.WaitForDayAsync(secondClient, _data.Days[^1], TimeSpan.FromMinutes(6));

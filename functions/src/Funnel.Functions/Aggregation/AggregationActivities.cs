@@ -23,14 +23,18 @@ public sealed class AggregationActivities(
     IDailyMetricsTable dailyMetrics,
     IIngestRefusalCounters refusalCounters,
     IPipelineNotifier notifier,
+    IRunHistory runs,
     IOptions<PipelineOptions> pipeline,
     IOptions<ReportingOptions> reporting,
     TimeProvider time,
     ILogger<AggregationActivities> logger)
 {
     [Function(AggregationFunctionNames.PlanDay)]
-    public async Task<DayPlan> PlanDayAsync([ActivityTrigger] DateOnly day, CancellationToken cancellationToken)
+    public async Task<DayPlan> PlanDayAsync([ActivityTrigger] PlanDayRequest request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        var day = request.Day;
+        await runs.RecordAsync(new RunRecord(day, request.InstanceId, RunRecord.Running, request.StartedAt), cancellationToken);
         var shards = pipeline.Value.Shards;
         var first = await store.FirstRawDayAsync(cancellationToken);
         var ready = true;
@@ -130,6 +134,11 @@ public sealed class AggregationActivities(
         PipelineNotification notification = outcome.Published is { } published
             ? new ReportPublished(outcome.Day, published.Reports, published.Headline, published.Provisional)
             : new RunFailed(outcome.Day, outcome.FailureReason ?? "unknown");
+        if (outcome.InstanceId.Length > 0)
+        {
+            await runs.RecordAsync(new RunRecord(outcome.Day, outcome.InstanceId, outcome.Published is null ? RunRecord.Failed : RunRecord.Completed,
+                outcome.StartedAt, time.GetUtcNow(), outcome.FailureReason), cancellationToken);
+        }
         await notifier.NotifyAsync(notification, cancellationToken);
     }
 }

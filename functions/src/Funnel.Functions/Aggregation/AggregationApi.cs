@@ -13,7 +13,8 @@ namespace Funnel.Functions.Aggregation;
 /// read a day's latest run. Function-level keys (<c>x-functions-key</c>). Under <c>ops/</c>, not
 /// <c>admin/</c>: the Functions host reserves routes starting with <c>admin</c> for itself.
 /// </summary>
-public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Microsoft.Extensions.Options.IOptions<Configuration.AggregationOptions> options)
+public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Microsoft.Extensions.Options.IOptions<Configuration.AggregationOptions> options,
+    Funnel.Domain.Aggregation.IRunHistory runs, StorageDeadline deadline)
 {
     public const string RangeRoute = "ops/aggregations";
     public const string DayRoute = "ops/aggregations/{day}";
@@ -91,7 +92,7 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
     }
 
     [Function("GetAggregation")]
-    public static async Task<IResult> GetDayAsync(
+    public async Task<IResult> GetDayAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = DayRoute)] HttpRequest request,
         string day,
         [DurableClient] DurableTaskClient client,
@@ -102,6 +103,12 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
         {
             return Problem(StatusCodes.Status400BadRequest, "day", $"'{day}' is not a day in the form yyyy-MM-dd");
         }
+        return await deadline.AnswerAsync(request, token => DayStatusAsync(client, date, token), cancellationToken);
+    }
+
+    private async Task<IResult> DayStatusAsync(DurableTaskClient client, DateOnly date, CancellationToken cancellationToken)
+    {
+        var day = RawBlobName.DayFolder(date);
         var latest = await LatestRunAsync(client, date, cancellationToken);
         // A backfill started since the day's last run has not reached the day yet: the day is pending in it.
         if (await PendingRangeAsync(client, date, latest?.CreatedAt, cancellationToken) is { } range)
@@ -110,7 +117,10 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
         }
         if (latest is null)
         {
-            return Problem(StatusCodes.Status404NotFound, "day", $"no run of {day} is known to this app (runs are kept by the Durable Task hub)");
+            // The Durable host knows no run (it restarted and kept its history in memory): answer from the app's own record.
+            return await runs.LatestAsync(date, cancellationToken) is { } stored
+                ? TypedResults.Ok(FromRecord(stored))
+                : Problem(StatusCodes.Status404NotFound, "day", $"no run of {day} is known to this app");
         }
         var progress = latest.SerializedCustomStatus is null ? null : latest.ReadCustomStatusAs<AggregationProgress>();
         var terminal = latest.RuntimeStatus is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated;
@@ -125,6 +135,12 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
             failed ? null : progress?.Shards,
             failed ? null : progress?.Step));
     }
+
+    /// <summary>A stored run as the status API tells it; one stored as running that no host knows any more was cut short with its host.</summary>
+    private static AggregationStatus FromRecord(Funnel.Domain.Aggregation.RunRecord run) => run.Status == Funnel.Domain.Aggregation.RunRecord.Running
+        ? new AggregationStatus(run.InstanceId, Funnel.Domain.Aggregation.RunRecord.Interrupted,
+            $"cut short: the run started at {Funnel.Domain.Ingest.Iso8601.Format(run.StartedAt)} never finished (the host stopped while it ran); start the day again", run.StartedAt, null, null, null)
+        : new AggregationStatus(run.InstanceId, run.Status, run.Reason, run.StartedAt, run.EndedAt, null, null);
 
     private Domain.Scheduling.ReportingSchedule Schedule() => new(clock, TimeSpan.FromMinutes(options.Value.GraceMinutes));
 

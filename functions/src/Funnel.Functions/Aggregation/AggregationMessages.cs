@@ -6,6 +6,9 @@ public sealed record DayRunRequest(DateOnly Day, DateTimeOffset? ProvisionalThro
 /// <summary>Run these days, one after the other, oldest first.</summary>
 public sealed record DaysRequest(IReadOnlyList<DateOnly> Days);
 
+/// <summary>Plan a day's run; the run (<see cref="InstanceId"/>, started at <see cref="StartedAt"/>) is recorded as running.</summary>
+public sealed record PlanDayRequest(DateOnly Day, string InstanceId, DateTimeOffset StartedAt);
+
 /// <summary>What a day's run needs to know before it fans out.</summary>
 public sealed record DayPlan(int Shards, DateOnly? FirstRawDay, bool PreviousDayReady);
 
@@ -29,8 +32,8 @@ public sealed record PublishReportRequest(DateOnly Day, int Shards, DateOnly Fir
 /// <summary>Where the day's report went and its headline figures.</summary>
 public sealed record PublishedReport(DateOnly Day, IReadOnlyDictionary<string, Uri> Reports, IReadOnlyDictionary<string, double> Headline, bool Provisional);
 
-/// <summary>A day's outcome to announce: the published report, or why the run failed.</summary>
-public sealed record DayOutcome(DateOnly Day, PublishedReport? Published, string? FailureReason);
+/// <summary>A day's outcome to record and announce: the published report, or why the run failed.</summary>
+public sealed record DayOutcome(DateOnly Day, PublishedReport? Published, string? FailureReason, string InstanceId = "", DateTimeOffset StartedAt = default);
 
 /// <summary>
 /// The orchestration's custom status while it runs: its step (<c>link</c>, <c>fold</c>) and how many shards have done it;

@@ -20,10 +20,11 @@ public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> op
         ArgumentNullException.ThrowIfNull(request);
         var retry = TaskOptions.FromRetryPolicy(new RetryPolicy(options.Value.ActivityAttempts, options.Value.FirstRetryDelay, backoffCoefficient: 2));
         var day = request.Day;
+        var startedAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
         PublishedReport published;
         try
         {
-            var plan = await context.CallActivityAsync<DayPlan>(AggregationFunctionNames.PlanDay, day, retry);
+            var plan = await context.CallActivityAsync<DayPlan>(AggregationFunctionNames.PlanDay, new PlanDayRequest(day, context.InstanceId, startedAt), retry);
             var firstRawDay = plan.FirstRawDay
                 ?? throw new AggregationRefusedException($"there are no raw events at all, so {RawBlobName.DayFolder(day)} has nothing to report");
             if (day < firstRawDay)
@@ -57,11 +58,11 @@ public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> op
             var reason = ReasonOf(ex);
             // The custom status outlives the failure: the status API reads the reason from it.
             context.SetCustomStatus(new AggregationProgress(0, 0, AggregationProgress.FailedStep, reason));
-            await context.CallActivityAsync(AggregationFunctionNames.Notify, new DayOutcome(day, null, reason), retry);
+            await context.CallActivityAsync(AggregationFunctionNames.Notify, new DayOutcome(day, null, reason, context.InstanceId, startedAt), retry);
             throw new AggregationFailedException($"{RawBlobName.DayFolder(day)}: {reason}", ex);
         }
         // Outside the try: the report is out, so a failed announcement must not turn into run.failed.
-        await context.CallActivityAsync(AggregationFunctionNames.Notify, new DayOutcome(day, published, null), retry);
+        await context.CallActivityAsync(AggregationFunctionNames.Notify, new DayOutcome(day, published, null, context.InstanceId, startedAt), retry);
         await Privacy.ErasePersonsOrchestrator.AfterDayAsync(context, day);
         return published;
     }
