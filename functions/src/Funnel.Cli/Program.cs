@@ -12,6 +12,7 @@ var root = new RootCommand("funnel: operate the Funnel pipeline's storage (raw e
     OfflineCommands.Generate(),
     OfflineCommands.Aggregate(),
     ReportCommands.Build(),
+    ImportCommands.Build(),
 };
 root.Options.Add(CliStorage.ConnectionOption);
 root.Options.Add(CliStorage.AccountOption);

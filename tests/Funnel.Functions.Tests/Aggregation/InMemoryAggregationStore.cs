@@ -42,6 +42,28 @@ internal sealed class InMemoryAggregationStore : IAggregationStore, IDailyMetric
         return Task.FromResult<IReadOnlyList<RawSlice>>(_raw.TryGetValue((day, shard), out var slices) ? slices : []);
     }
 
+    public Task<IReadOnlyList<DateOnly>> RawDaysAsync(DateOnly after, DateOnly through, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<DateOnly>>([.. _raw.Keys.Select(k => k.Day).Distinct().Where(d => d > after && d <= through).Order()]);
+
+    public List<HistoryImport> Imports { get; } = [];
+
+    public Task<IReadOnlyList<HistoryImport>> ReadImportsAsync(CancellationToken cancellationToken)
+    {
+        lock (Imports)
+        {
+            return Task.FromResult<IReadOnlyList<HistoryImport>>([.. Imports]);
+        }
+    }
+
+    public Task AddImportAsync(HistoryImport import, CancellationToken cancellationToken)
+    {
+        lock (Imports)
+        {
+            Imports.Add(import);
+        }
+        return Task.CompletedTask;
+    }
+
     public Task<bool> HasFinalStateAsync(int shard, DateOnly day, CancellationToken cancellationToken) =>
         Task.FromResult(_states.TryGetValue((shard, day), out var s) && !s.Provisional);
 

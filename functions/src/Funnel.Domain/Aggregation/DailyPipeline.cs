@@ -21,10 +21,22 @@ public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPer
         var malformed = new List<MalformedLine>();
         var events = new List<ProductEvent>();
         var slices = await store.ReadRawAsync(step.Day, step.Shard, cancellationToken);
-        foreach (var slice in slices)
+        var imports = step.Imports ?? HistoryImports.None;
+        var folders = new List<(DateOnly Folder, IReadOnlyList<RawSlice> Slices)> { (step.Day, slices) };
+        foreach (var later in step.ReadAhead ?? [])
         {
-            using var input = new MemoryStream(slice.GzipNdjson);
-            events.AddRange(ProductEventReader.Read(input, slice.Name, gzip: true, malformed, run.Definitions.FiltersOnProperties));
+            folders.Add((later, await store.ReadRawAsync(later, step.Shard, cancellationToken)));
+        }
+        foreach (var (folder, folderSlices) in folders)
+        {
+            foreach (var slice in folderSlices)
+            {
+                using var input = new MemoryStream(slice.GzipNdjson);
+                var read = ProductEventReader.Read(input, slice.Name, gzip: true, malformed, run.Definitions.FiltersOnProperties);
+                // Under a history import an event counts on the day it happened: this run keeps only the events that fold today.
+                events.AddRange(imports.IsEmpty ? read
+                    : read.Where(e => imports.FoldDayOf(DateOnly.FromDayNumber(run.Fold.DayOf(e.Timestamp)), folder, slice.Written) == step.Day));
+            }
         }
         var previous = await PreviousStateAsync(step, cancellationToken, DeviceLinking.DevicesNamedWithAUser(events).Contains);
         var linked = DayRun.LinkShard(previous, step.Shard, new ShardRouter(step.Shards), events, malformed.Count, erased);
@@ -112,8 +124,11 @@ public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPer
     }
 }
 
-/// <summary>One shard's step of one run of a day. <see cref="Run"/> names the run, so a step reads only hand-overs of its own run.</summary>
-public sealed record ShardDay(DateOnly Day, int Shard, int Shards, DateOnly FirstRawDay, string Run);
+/// <summary>
+/// One shard's step of one run of a day. <see cref="Run"/> names the run, so a step reads only hand-overs of its own run;
+/// under history <see cref="Imports"/> the link step also reads the raw folders <see cref="ReadAhead"/> (received after the day).
+/// </summary>
+public sealed record ShardDay(DateOnly Day, int Shard, int Shards, DateOnly FirstRawDay, string Run, HistoryImports? Imports = null, IReadOnlyList<DateOnly>? ReadAhead = null);
 
 /// <summary>What a shard's link step did: the attempt its hand-overs are named by, raw events read, links made, events handed to other shards, and the raw lines it could not read.</summary>
 public sealed record LinkOutcome(string Attempt, long EventsRead, int LinksMade, long EventsHandedOn, IReadOnlyList<MalformedLine> Malformed, int ForeignDevices = 0);

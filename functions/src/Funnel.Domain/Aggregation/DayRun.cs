@@ -138,13 +138,14 @@ public sealed class DayRun
 
     /// <summary>Merges the partials of every shard into the day's report and the audiences that go beside it.</summary>
     public PublishedDay Publish(DateOnly day, IEnumerable<ReportFigures> partials, DateOnly firstRawDay, DateTimeOffset generatedAt,
-        DateTimeOffset? provisionalThrough = null, IReadOnlyList<RejectedAtIngest>? rejectedAtIngest = null)
+        DateTimeOffset? provisionalThrough = null, IReadOnlyList<RejectedAtIngest>? rejectedAtIngest = null, DateTimeOffset? asOf = null)
     {
         var merged = ReportFigures.Merge(partials);
         var context = new ReportContext(day, TimeZone, firstRawDay, generatedAt, Definitions)
         {
             ProvisionalThrough = provisionalThrough,
             RejectedAtIngest = rejectedAtIngest ?? [],
+            AsOf = asOf,
         };
         var report = ReportAssembler.Assemble(merged, context);
         return new PublishedDay(report, merged.Audiences);

@@ -14,6 +14,15 @@ public interface IAggregationStore
     /// <summary>The raw slices of one day and shard, gzip NDJSON, in name order (empty when the day has none).</summary>
     Task<IReadOnlyList<RawSlice>> ReadRawAsync(DateOnly day, int shard, CancellationToken cancellationToken);
 
+    /// <summary>Every raw folder (processing day) from <paramref name="after"/> (excluded) to <paramref name="through"/>, from one listing.</summary>
+    Task<IReadOnlyList<DateOnly>> RawDaysAsync(DateOnly after, DateOnly through, CancellationToken cancellationToken);
+
+    /// <summary>Every history import recorded (<see cref="HistoryImport"/>), oldest first; empty when none.</summary>
+    Task<IReadOnlyList<HistoryImport>> ReadImportsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Records a history import beside those before it.</summary>
+    Task AddImportAsync(HistoryImport import, CancellationToken cancellationToken);
+
     /// <summary>True when the shard's snapshot of <paramref name="day"/> exists and is final (a provisional run's does not count).</summary>
     Task<bool> HasFinalStateAsync(int shard, DateOnly day, CancellationToken cancellationToken);
 
@@ -64,8 +73,8 @@ public sealed record HandOverName(DateOnly Day, string Run, int From, int To, st
 /// <summary>A hand-over as stored: the shard that sent it, where it is (for errors) and its bytes.</summary>
 public sealed record HandOverFile(int From, string Name, byte[] Content);
 
-/// <summary>One raw blob's content with its name, for naming malformed lines.</summary>
-public sealed record RawSlice(string Name, byte[] GzipNdjson);
+/// <summary>One raw blob's content with its name (for naming malformed lines) and when it was first written (history imports count slices written by their instant).</summary>
+public sealed record RawSlice(string Name, byte[] GzipNdjson, DateTimeOffset Written = default);
 
 /// <summary>The <c>DailyMetrics</c> table: one row per day and headline metric, the trend source of reports.</summary>
 public interface IDailyMetricsTable

@@ -30,7 +30,13 @@ public sealed record ReportManifest(
     [property: JsonPropertyName("dataThrough")] string DataThrough,
     [property: JsonPropertyName("rawDays")] RawDays RawDays,
     [property: JsonPropertyName("engineVersion")] string EngineVersion,
-    [property: JsonPropertyName("provisional")] bool Provisional);
+    [property: JsonPropertyName("provisional")] bool Provisional)
+{
+    /// <summary>Only on a day run as of a history import: the instant up to which raw received after the day counts (see <c>POST /ops/imports</c>).</summary>
+    [JsonPropertyName("asOf")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? AsOf { get; init; }
+}
 
 public sealed record RawDays([property: JsonPropertyName("first")] string First, [property: JsonPropertyName("last")] string Last);
 

@@ -11,6 +11,9 @@ public sealed record ReportContext(DateOnly Day, string TimeZone, DateOnly First
 
     /// <summary>The Ingest function's refusal counters of the day, most refused first.</summary>
     public IReadOnlyList<RejectedAtIngest> RejectedAtIngest { get; init; } = [];
+
+    /// <summary>Set when the day ran as of a history import: raw received after the day, up to this instant, counts on the day it happened.</summary>
+    public DateTimeOffset? AsOf { get; init; }
 }
 
 /// <summary>Turns merged figures into the report: each block from its metric family, with the manifest.</summary>
@@ -40,7 +43,10 @@ public static class ReportAssembler
                 context.ProvisionalThrough is { } through ? Instant(through, zone) : DataThrough(context.Day, zone),
                 new RawDays(ReportNumbers.Day(context.FirstRawDay.DayNumber), ReportNumbers.Day(d)),
                 EngineVersion,
-                context.ProvisionalThrough is not null),
+                context.ProvisionalThrough is not null)
+            {
+                AsOf = context.AsOf is { } asOf ? Instant(asOf, zone) : null,
+            },
             new EventCounts(events.Folded, events.DuplicatesDropped, events.Late, events.Malformed),
             definitions.Funnels.Select((funnel, f) => FunnelMetric.Report(funnel, figures.Funnels.ElementAtOrDefault(f), d)).ToList(),
             RetentionMetric.Report(figures.Retention, d, new ZoneDays(zone)),

@@ -27,6 +27,7 @@ public sealed class AggregationActivities(
     IOptions<PipelineOptions> pipeline,
     IOptions<ReportingOptions> reporting,
     TimeProvider time,
+    Funnel.Domain.Processing.ReportingClock clock,
     ILogger<AggregationActivities> logger)
 {
     [Function(AggregationFunctionNames.PlanDay)]
@@ -36,7 +37,13 @@ public sealed class AggregationActivities(
         var day = request.Day;
         await runs.RecordAsync(new RunRecord(day, request.InstanceId, RunRecord.Running, request.StartedAt), cancellationToken);
         var shards = pipeline.Value.Shards;
+        var allImports = new HistoryImports(await store.ReadImportsAsync(cancellationToken));
         var first = await store.FirstRawDayAsync(cancellationToken);
+        // History imported for days before any raw folder: the first of them is the first day to run.
+        foreach (var import in allImports.All)
+        {
+            first = first is { } f0 && f0 <= import.From ? f0 : import.From;
+        }
         var ready = true;
         if (first is { } f && day > f)
         {
@@ -45,7 +52,14 @@ public sealed class AggregationActivities(
                 ready = await store.HasFinalStateAsync(s, day.AddDays(-1), cancellationToken);
             }
         }
-        return new DayPlan(shards, first, ready);
+        var imports = allImports.For(day, clock.DayOf);
+        if (imports.IsEmpty)
+        {
+            return new DayPlan(shards, first, ready);
+        }
+        var through = imports.ReadsThrough(day, clock.DayOf);
+        var readAhead = through > day ? await store.RawDaysAsync(day, through, cancellationToken) : [];
+        return new DayPlan(shards, first, ready, imports.All, readAhead, imports.AsOfFor(day, clock.DayOf));
     }
 
     /// <summary>The day's link step on one shard (<see cref="DailyPipeline.LinkShardAsync"/>).</summary>
@@ -89,7 +103,7 @@ public sealed class AggregationActivities(
             partials.Add(ReportFiguresCodec.Read(input, $"partials/{BlobAggregationStore.PartialBlob(request.Day, s)}"));
         }
         var rejected = await refusalCounters.ReadAsync(request.Day, cancellationToken);
-        var (report, audiences) = run.Publish(request.Day, partials, request.FirstRawDay, time.GetUtcNow(), request.ProvisionalThrough, rejected);
+        var (report, audiences) = run.Publish(request.Day, partials, request.FirstRawDay, time.GetUtcNow(), request.ProvisionalThrough, rejected, request.AsOf);
         var provisional = request.ProvisionalThrough is not null;
         var headline = HeadlineFigures.Of(report);
         var trend = await TrendAsync(report, cancellationToken);

@@ -14,9 +14,13 @@ namespace Funnel.Functions.Aggregation;
 /// <c>admin/</c>: the Functions host reserves routes starting with <c>admin</c> for itself.
 /// </summary>
 public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Microsoft.Extensions.Options.IOptions<Configuration.AggregationOptions> options,
-    Funnel.Domain.Aggregation.IRunHistory runs, StorageDeadline deadline)
+    Funnel.Domain.Aggregation.IRunHistory runs, StorageDeadline deadline, Funnel.Domain.Aggregation.IAggregationStore store)
 {
     public const string RangeRoute = "ops/aggregations";
+    public const string ImportRoute = "ops/imports";
+
+    /// <summary>Longest history an import may run again: ingest accepts timestamps up to two years back.</summary>
+    public const int MaxImportDays = 800;
     public const string DayRoute = "ops/aggregations/{day}";
 
     /// <summary>Longest backfill one request may start.</summary>
@@ -59,6 +63,48 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
         }
         await client.ScheduleNewOrchestrationInstanceAsync(AggregationFunctionNames.AggregateDays, new DaysRequest(days), new StartOrchestrationOptions(instanceId), cancellationToken);
         return Accepted(request, instanceId, to);
+    }
+
+    /// <summary>
+    /// Runs every day from <c>from</c> to the last closed day again <em>as of now</em>: raw received up to now counts on the
+    /// day it happened (history sent today with past timestamps reaches its days). Recorded, so later runs of those days
+    /// (and the days after) agree with it; each report's manifest says <c>asOf</c>.
+    /// </summary>
+    [Function("StartImport")]
+    public async Task<IResult> StartImportAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = ImportRoute)] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(client);
+        if (!RawBlobName.TryParseDay(request.Query["from"], out var from))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "from", "required: the first day the history covers, as yyyy-MM-dd");
+        }
+        var now = time.GetUtcNow();
+        var to = Schedule().LastClosedDay(now);
+        if (from > to)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "from", $"{RawBlobName.DayFolder(from)} has not closed yet (the last closed day is {RawBlobName.DayFolder(to)} in {clock.Zone.Id})");
+        }
+        if (to.DayNumber - from.DayNumber + 1 > MaxImportDays)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "from", $"an import runs at most {MaxImportDays} days again (from {RawBlobName.DayFolder(from)} to {RawBlobName.DayFolder(to)} is {to.DayNumber - from.DayNumber + 1})");
+        }
+        var days = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(from.AddDays).ToList();
+        var instanceId = AggregationInstances.ForDays(days);
+        if (await IsRunningAsync(client, instanceId, cancellationToken))
+        {
+            return Problem(StatusCodes.Status409Conflict, "from", $"{instanceId} is already running");
+        }
+        return await deadline.AnswerAsync(request, async token =>
+        {
+            await store.AddImportAsync(new Funnel.Domain.Aggregation.HistoryImport(from, now), token);
+            await client.ScheduleNewOrchestrationInstanceAsync(AggregationFunctionNames.AggregateDays, new DaysRequest(days), new StartOrchestrationOptions(instanceId), cancellationToken);
+            var statusUrl = PublicLinks.To(request, $"{RangeRoute}/{RawBlobName.DayFolder(to)}");
+            return TypedResults.Json(new ImportStarted(instanceId, statusUrl, RawBlobName.DayFolder(from), RawBlobName.DayFolder(to), Funnel.Domain.Ingest.Iso8601.Format(now)), statusCode: StatusCodes.Status202Accepted);
+        }, cancellationToken);
     }
 
     [Function("StartAggregation")]
@@ -205,6 +251,9 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
 
 /// <summary>202 answer: the orchestration started and where to watch it.</summary>
 public sealed record AggregationStarted(string InstanceId, string StatusUrl);
+
+/// <summary>202 answer to an import: the backfill that runs the days again as of <see cref="AsOf"/>, and where to watch its last day.</summary>
+public sealed record ImportStarted(string InstanceId, string StatusUrl, string From, string To, string AsOf);
 
 /// <summary>A day's latest run as the status API reports it.</summary>
 public sealed record AggregationStatus(string InstanceId, string Status, string? Reason, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt, int? ShardsDone, int? Shards, string? Step = null);

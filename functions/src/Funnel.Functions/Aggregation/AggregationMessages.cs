@@ -9,16 +9,22 @@ public sealed record DaysRequest(IReadOnlyList<DateOnly> Days);
 /// <summary>Plan a day's run; the run (<see cref="InstanceId"/>, started at <see cref="StartedAt"/>) is recorded as running.</summary>
 public sealed record PlanDayRequest(DateOnly Day, string InstanceId, DateTimeOffset StartedAt);
 
-/// <summary>What a day's run needs to know before it fans out.</summary>
-public sealed record DayPlan(int Shards, DateOnly? FirstRawDay, bool PreviousDayReady);
+/// <summary>
+/// What a day's run needs to know before it fans out; under history imports, the imports that apply to the day, the raw
+/// folders after the day its link steps read, and the instant the report is as of.
+/// </summary>
+public sealed record DayPlan(int Shards, DateOnly? FirstRawDay, bool PreviousDayReady,
+    IReadOnlyList<Funnel.Domain.Aggregation.HistoryImport>? Imports = null, IReadOnlyList<DateOnly>? ReadAhead = null, DateTimeOffset? AsOf = null);
 
 /// <summary>
 /// One shard's step of one run of a day (<see cref="Run"/> names the run, so it reads only its own run's hand-overs; a fold
 /// also gets every shard's successful link attempt, index = shard).
 /// </summary>
-public sealed record ShardStepRequest(DateOnly Day, int Shard, int Shards, DateOnly FirstRawDay, string Run, bool Provisional, IReadOnlyList<string>? LinkAttempts = null)
+public sealed record ShardStepRequest(DateOnly Day, int Shard, int Shards, DateOnly FirstRawDay, string Run, bool Provisional, IReadOnlyList<string>? LinkAttempts = null,
+    IReadOnlyList<Funnel.Domain.Aggregation.HistoryImport>? Imports = null, IReadOnlyList<DateOnly>? ReadAhead = null)
 {
-    public Funnel.Domain.Aggregation.ShardDay Step => new(Day, Shard, Shards, FirstRawDay, Run);
+    public Funnel.Domain.Aggregation.ShardDay Step => new(Day, Shard, Shards, FirstRawDay, Run,
+        Imports is { Count: > 0 } imports ? new Funnel.Domain.Aggregation.HistoryImports(imports) : null, ReadAhead);
 }
 
 /// <summary>What one shard's link step did with the day's raw events, and the attempt its hand-overs are named by.</summary>
@@ -27,7 +33,7 @@ public sealed record LinkShardResult(int Shard, string Attempt, long EventsRead,
 /// <summary>What one shard's fold did with the day's events.</summary>
 public sealed record FoldShardResult(int Shard, long Folded, long DuplicatesDropped, long Late, long Malformed);
 
-public sealed record PublishReportRequest(DateOnly Day, int Shards, DateOnly FirstRawDay, DateTimeOffset? ProvisionalThrough, string Run = "");
+public sealed record PublishReportRequest(DateOnly Day, int Shards, DateOnly FirstRawDay, DateTimeOffset? ProvisionalThrough, string Run = "", DateTimeOffset? AsOf = null);
 
 /// <summary>Where the day's report went and its headline figures.</summary>
 public sealed record PublishedReport(DateOnly Day, IReadOnlyDictionary<string, Uri> Reports, IReadOnlyDictionary<string, double> Headline, bool Provisional);

@@ -43,7 +43,7 @@ public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> op
             // this run's hand-overs; NewGuid is replay-safe, and a new run of the day gets a new one.
             var provisional = request.ProvisionalThrough is not null;
             var run = context.NewGuid().ToString("N");
-            ShardStepRequest Step(int shard) => new(day, shard, plan.Shards, firstRawDay, run, provisional);
+            ShardStepRequest Step(int shard) => new(day, shard, plan.Shards, firstRawDay, run, provisional, Imports: plan.Imports, ReadAhead: plan.ReadAhead);
             var linked = await EveryShardAsync(context, plan.Shards, AggregationProgress.LinkStep,
                 s => context.CallActivityAsync<LinkShardResult>(AggregationFunctionNames.LinkShard, Step(s), retry));
             var attempts = linked.Select(l => l.Attempt).ToList();
@@ -51,7 +51,7 @@ public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> op
                 s => context.CallActivityAsync<FoldShardResult>(AggregationFunctionNames.FoldShard, Step(s) with { LinkAttempts = attempts }, retry));
 
             published = await context.CallActivityAsync<PublishedReport>(
-                AggregationFunctionNames.PublishReport, new PublishReportRequest(day, plan.Shards, firstRawDay, request.ProvisionalThrough, run), retry);
+                AggregationFunctionNames.PublishReport, new PublishReportRequest(day, plan.Shards, firstRawDay, request.ProvisionalThrough, run, plan.AsOf), retry);
         }
         catch (Exception ex) when (ex is TaskFailedException or AggregationRefusedException)
         {

@@ -46,20 +46,82 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
     public async Task<IReadOnlyList<RawSlice>> ReadRawAsync(DateOnly day, int shard, CancellationToken cancellationToken)
     {
         var prefix = $"{RawBlobName.DayFolder(day)}/{ShardRouter.FolderName(shard)}/";
-        var names = new List<string>();
-        await foreach (var item in _raw.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
+        var names = new List<(string Name, DateTimeOffset Written)>();
+        await foreach (var item in _raw.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix, Traits = BlobTraits.Metadata }, cancellationToken))
         {
-            names.Add(item.Name);
+            names.Add((item.Name, WrittenAt(item)));
         }
-        names.Sort(StringComparer.Ordinal);
+        names.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         var slices = new List<RawSlice>(names.Count);
-        foreach (var name in names)
+        foreach (var (name, written) in names)
         {
             var content = await _raw.GetBlobClient(name).DownloadContentAsync(cancellationToken);
-            slices.Add(new RawSlice($"{StorageNames.RawContainer}/{name}", content.Value.Content.ToArray()));
+            slices.Add(new RawSlice($"{StorageNames.RawContainer}/{name}", content.Value.Content.ToArray(), written));
         }
         return slices;
     }
+
+    /// <summary>When a raw slice was first written: its own metadata, else (written by an earlier version) when the blob was created.</summary>
+    private static DateTimeOffset WrittenAt(BlobItem item) =>
+        item.Metadata is { } metadata && metadata.TryGetValue(Raw.BlobRawEventStore.WrittenKey, out var text)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var written)
+            ? written
+            : item.Properties.CreatedOn ?? item.Properties.LastModified ?? DateTimeOffset.MinValue;
+
+    public async Task<IReadOnlyList<DateOnly>> RawDaysAsync(DateOnly after, DateOnly through, CancellationToken cancellationToken)
+    {
+        var days = new List<DateOnly>();
+        await foreach (var item in _raw.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", prefix: null, cancellationToken))
+        {
+            if (item.IsPrefix && RawBlobName.TryParseDay(item.Prefix.TrimEnd('/'), out var day) && day > after && day <= through)
+            {
+                days.Add(day);
+            }
+        }
+        return days;
+    }
+
+    /// <summary><c>state/imports.json</c>: every history import, oldest first.</summary>
+    private const string ImportsBlob = "imports.json";
+
+    public async Task<IReadOnlyList<HistoryImport>> ReadImportsAsync(CancellationToken cancellationToken) => (await ReadImportsWithTagAsync(cancellationToken)).Imports;
+
+    private async Task<(List<HistoryImport> Imports, ETag? Tag)> ReadImportsWithTagAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = await _state.GetBlobClient(ImportsBlob).DownloadContentAsync(cancellationToken);
+            var imports = System.Text.Json.JsonSerializer.Deserialize<List<HistoryImport>>(content.Value.Content.ToMemory().Span, ImportsJson)
+                ?? throw new InvalidDataException($"{StorageNames.StateContainer}/{ImportsBlob} holds no list");
+            return (imports, content.Value.Details.ETag);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return ([], null);
+        }
+    }
+
+    public async Task AddImportAsync(HistoryImport import, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var (imports, tag) = await ReadImportsWithTagAsync(cancellationToken);
+            imports.Add(import);
+            var conditions = tag is { } t ? new BlobRequestConditions { IfMatch = t } : new BlobRequestConditions { IfNoneMatch = ETag.All };
+            try
+            {
+                await _state.GetBlobClient(ImportsBlob).UploadAsync(BinaryData.FromObjectAsJson(imports, ImportsJson),
+                    new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" }, Conditions = conditions }, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            {
+                // Another import was recorded meanwhile: read again.
+            }
+        }
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions ImportsJson = new(System.Text.Json.JsonSerializerDefaults.Web);
 
     public async Task<bool> HasFinalStateAsync(int shard, DateOnly day, CancellationToken cancellationToken) =>
         await IsFinalAsync(_state.GetBlobClient(StateBlob(shard, day)), cancellationToken);

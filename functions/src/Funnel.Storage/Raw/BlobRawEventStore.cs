@@ -10,12 +10,17 @@ public sealed class BlobRawEventStore(BlobServiceClient blobs) : IRawEventStore
 {
     private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(StorageNames.RawContainer);
 
+    /// <summary>The metadata key of the instant a slice was first written.</summary>
+    public const string WrittenKey = "written";
+
     public async Task WriteAsync(RawBlobName name, ReadOnlyMemory<byte> gzipNdjson, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(name);
         var options = new BlobUploadOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = "application/x-ndjson", ContentEncoding = "gzip" },
+            // When the slice was first written: an erasure's rewrite keeps it, so a history import's "as of" keeps meaning the same slices.
+            Metadata = new Dictionary<string, string> { [WrittenKey] = Funnel.Domain.Ingest.Iso8601.Format(DateTimeOffset.UtcNow) },
         };
         await _container.GetBlobClient(name.Path).UploadAsync(BinaryData.FromBytes(gzipNdjson), options, cancellationToken);
     }

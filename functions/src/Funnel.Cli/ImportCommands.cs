@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Funnel.Domain.Processing;
+
+namespace Funnel.Cli;
+
+/// <summary>
+/// <c>funnel import</c>: asks the deployed app (<c>POST /ops/imports</c>) to run every day from <c>--from</c> again as of now,
+/// so history sent with past timestamps counts on the days it happened, and follows the run to its last day.
+/// </summary>
+internal static class ImportCommands
+{
+    public static Command Build()
+    {
+        var from = new Option<string>("--from") { Description = "First day the history covers (yyyy-MM-dd)", Required = true };
+        var app = new Option<Uri>("--app") { Description = "The app's base address, e.g. https://myapp.azurewebsites.net/api or http://127.0.0.1:7071", Required = true };
+        var key = new Option<string?>("--key") { Description = "A function key of the ops API (default: the FUNNEL_OPS_KEY environment variable)" };
+        var wait = new Option<bool>("--wait") { Description = "Follow the run until its last day has ended", DefaultValueFactory = _ => true };
+        var command = new Command("import", "Run the days from --from to the last closed day again as of now, after sending their history through /v1/batch")
+        {
+            from, app, key, wait,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var first = parse.GetValue(from)!;
+            if (!RawBlobName.TryParseDay(first, out _))
+            {
+                await Console.Error.WriteLineAsync($"error: --from: '{first}' is not a day in the form yyyy-MM-dd");
+                return 2;
+            }
+            var opsKey = parse.GetValue(key) ?? Environment.GetEnvironmentVariable("FUNNEL_OPS_KEY");
+            if (string.IsNullOrEmpty(opsKey))
+            {
+                await Console.Error.WriteLineAsync("error: --key: a function key of the ops API is required (or set FUNNEL_OPS_KEY)");
+                return 2;
+            }
+            var baseAddress = parse.GetValue(app)!;
+            using var client = new HttpClient { BaseAddress = new Uri(baseAddress.ToString().TrimEnd('/') + "/") };
+            client.DefaultRequestHeaders.Add("x-functions-key", opsKey);
+            using var started = await client.PostAsync(new Uri($"ops/imports?from={first}", UriKind.Relative), null, ct);
+            var answer = await started.Content.ReadFromJsonAsync<JsonElement>(ct);
+            if (started.StatusCode != System.Net.HttpStatusCode.Accepted)
+            {
+                await Console.Error.WriteLineAsync($"error: {(int)started.StatusCode}: {answer}");
+                return 1;
+            }
+            var to = answer.GetProperty("to").GetString()!;
+            Console.WriteLine($"import {answer.GetProperty("instanceId").GetString()}: days {first} to {to} run again as of {answer.GetProperty("asOf").GetString()}");
+            if (!parse.GetValue(wait))
+            {
+                Console.WriteLine($"status: {answer.GetProperty("statusUrl").GetString()}");
+                return 0;
+            }
+            var day = DateOnly.ParseExact(first, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            var last = DateOnly.ParseExact(to, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            while (day <= last)
+            {
+                using var response = await client.GetAsync(new Uri($"ops/aggregations/{RawBlobName.DayFolder(day)}", UriKind.Relative), ct);
+                var run = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>(ct) : default;
+                var status = run.ValueKind == JsonValueKind.Object ? run.GetProperty("status").GetString() : null;
+                if (status is "Failed" or "Interrupted")
+                {
+                    await Console.Error.WriteLineAsync($"error: {RawBlobName.DayFolder(day)} {status}: {run.GetProperty("reason")}");
+                    return 1;
+                }
+                if (status == "Completed" && run.GetProperty("startedAt").GetDateTimeOffset() >= answer.GetProperty("asOf").GetDateTimeOffset())
+                {
+                    Console.WriteLine($"{RawBlobName.DayFolder(day)} done");
+                    day = day.AddDays(1);
+                    continue;
+                }
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            }
+            Console.WriteLine($"every day from {first} to {to} is published as of the import");
+            return 0;
+        });
+        return command;
+    }
+}
