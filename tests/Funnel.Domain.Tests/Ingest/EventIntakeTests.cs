@@ -208,16 +208,18 @@ public class EventIntakeTests
     }
 
     [Theory]
-    [InlineData("9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z")]
-    [InlineData("0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z")]
-    public async Task A_timestamp_and_sentAt_at_opposite_ends_of_the_calendar_refuse_that_event_only(string timestamp, string sentAt)
+    [InlineData("9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "sentAt", "not a time a client's clock can show")]
+    [InlineData("0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "sentAt", "not a time a client's clock can show")]
+    [InlineData("9999-12-31T23:59:59Z", "1970-01-01T00:00:00Z", "timestamp", "outside the calendar")]
+    [InlineData("0001-01-01T00:00:00Z", "2100-01-01T00:00:00Z", "timestamp", "outside the calendar")]
+    public async Task A_timestamp_and_sentAt_at_opposite_ends_of_the_calendar_refuse_that_event_only(string timestamp, string sentAt, string field, string reason)
     {
         var result = await _harness.PostAsync("batch", $$"""{"batch":[{"type":"track","event":"A","userId":"u1","timestamp":"{{timestamp}}","sentAt":"{{sentAt}}"},{"type":"track","event":"B","userId":"u1"}]}""");
         Assert.Null(result.Refusal);
         Assert.Equal(1, result.Answer.Accepted);
         var error = Assert.Single(result.Answer.Errors);
-        Assert.Equal((0, "timestamp"), (error.Index!.Value, error.Field));
-        Assert.Contains("outside the calendar", error.Reason, StringComparison.Ordinal);
+        Assert.Equal((0, field), (error.Index!.Value, error.Field));
+        Assert.Contains(reason, error.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -121,7 +121,7 @@ public sealed class EventIntake
         {
             return Refused(IngestRefusal.Malformed, "context", "must be an object");
         }
-        if (ReadInstant(root, "sentAt", out var sentAt) is { } sentAtProblem)
+        if ((ReadInstant(root, "sentAt", out var sentAt) ?? ImplausibleSendTime(sentAt, receivedAt)) is { } sentAtProblem)
         {
             return Refused(IngestRefusal.Malformed, "sentAt", sentAtProblem);
         }
@@ -285,7 +285,7 @@ public sealed class EventIntake
         {
             return (default, Fail("timestamp", timestampProblem));
         }
-        if (ReadInstant(e, "sentAt", out var eventSentAt) is { } sentAtProblem)
+        if ((ReadInstant(e, "sentAt", out var eventSentAt) ?? ImplausibleSendTime(eventSentAt, receivedAt)) is { } sentAtProblem)
         {
             return (default, Fail("sentAt", sentAtProblem));
         }
@@ -427,6 +427,15 @@ public sealed class EventIntake
     }
 
     /// <summary>Reads an optional ISO-8601 instant; returns a reason when present but unusable.</summary>
+    /// <summary>
+    /// A send time no client clock can show: before 1970 (a device whose clock reset shows 1970, which the skew correction
+    /// handles) or more than a century after the request arrived. Every time in the event would be corrected by it.
+    /// </summary>
+    private static string? ImplausibleSendTime(DateTimeOffset? sentAt, DateTimeOffset receivedAt) =>
+        sentAt is { } sent && (sent < DateTimeOffset.UnixEpoch || sent > receivedAt.AddYears(100))
+            ? $"{Iso8601.Format(sent)} is not a time a client's clock can show (before 1970, or a century after we received it)"
+            : null;
+
     private static string? ReadInstant(JsonElement e, string name, out DateTimeOffset? value)
     {
         value = null;

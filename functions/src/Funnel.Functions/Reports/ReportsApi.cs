@@ -139,9 +139,13 @@ public sealed class ReportsApi(IReportArchive archive, IReadKeyDirectory readKey
         {
             return Problem(StatusCodes.Status400BadRequest, "from", $"'{fromText}' is not a day in the form yyyy-MM-dd");
         }
-        if (from > to || to.DayNumber - from.DayNumber >= MaxSeriesDays)
+        if (from > to)
         {
-            return Problem(StatusCodes.Status400BadRequest, "from", $"the range must run forwards and cover at most {MaxSeriesDays} days");
+            return Problem(StatusCodes.Status400BadRequest, "to", $"{RawBlobName.DayFolder(to)} is before from {RawBlobName.DayFolder(from)}: the range must run forwards");
+        }
+        if (to.DayNumber - from.DayNumber >= MaxSeriesDays)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "from", $"the range from {RawBlobName.DayFolder(from)} to {RawBlobName.DayFolder(to)} covers {to.DayNumber - from.DayNumber + 1} days; at most {MaxSeriesDays}");
         }
         if (!HeadlineFigures.Names.Contains(name, StringComparer.Ordinal))
         {
