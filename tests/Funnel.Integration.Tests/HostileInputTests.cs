@@ -4,7 +4,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Funnel.Integration.Tests.Aggregation;
-using Funnel.Standalone;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 
@@ -25,15 +24,8 @@ public sealed class HostileInputTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _azurite = await AzuriteStorage.StartAsync();
-        (_app, _address) = await LoopbackHost.StartAsync(url => StandaloneApp.Build(["--urls", url.ToString()], builder =>
-        {
-            foreach (var (key, value) in AggregationFixture.Settings(_azurite.ConnectionString))
-            {
-                builder.Configuration[key.Replace("__", ":", StringComparison.Ordinal)] = value;
-            }
-            builder.Configuration["Ingest:StorageTimeout"] = StorageTimeout.ToString();
-            builder.Logging.SetMinimumLevel(LogLevel.Critical);
-        }));
+        (_app, _address) = await AggregationFixture.StartHostAsync(_azurite.ConnectionString,
+            new Dictionary<string, string> { ["Ingest__StorageTimeout"] = StorageTimeout.ToString() }, LogLevel.Critical);
     }
 
     public async Task DisposeAsync()

@@ -31,17 +31,21 @@ public sealed class AggregationFixture : IAsyncLifetime
     {
         _azurite = await AzuriteStorage.StartAsync();
         await Data.UploadAsync(new BlobRawEventStore(Storage.Blobs));
-        (_app, var address) = await LoopbackHost.StartAsync(url => StandaloneApp.Build(["--urls", url.ToString()], builder =>
-        {
-            foreach (var (key, value) in Settings(_azurite.ConnectionString))
-            {
-                builder.Configuration[key.Replace("__", ":", StringComparison.Ordinal)] = value;
-            }
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        }));
+        (_app, var address) = await StartHostAsync(_azurite.ConnectionString);
         Client = new HttpClient { BaseAddress = address };
         Client.DefaultRequestHeaders.Add("x-functions-key", AdminKey);
     }
+
+    /// <summary>The standalone host in this process on a free loopback port, with <see cref="Settings"/> and then <paramref name="overrides"/>.</summary>
+    public static Task<(WebApplication App, Uri Address)> StartHostAsync(string connectionString, IReadOnlyDictionary<string, string>? overrides = null, LogLevel logLevel = LogLevel.Warning) =>
+        LoopbackHost.StartAsync(url => StandaloneApp.Build(["--urls", url.ToString()], builder =>
+        {
+            foreach (var (key, value) in Settings(connectionString).Concat(overrides ?? new Dictionary<string, string>()))
+            {
+                builder.Configuration[key.Replace("__", ":", StringComparison.Ordinal)] = value;
+            }
+            builder.Logging.SetMinimumLevel(logLevel);
+        }));
 
     /// <summary>The settings of a standalone host for these tests, in environment-variable form.</summary>
     public static Dictionary<string, string> Settings(string connectionString) => new()

@@ -9,10 +9,8 @@ using Funnel.Domain.Processing;
 using Funnel.Domain.Reports;
 using Funnel.Domain.Simulation;
 using Funnel.Oracle;
-using Funnel.Standalone;
 using Funnel.Storage;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Logging;
 
 namespace Funnel.Integration.Tests.Aggregation;
 
@@ -29,14 +27,7 @@ public sealed class ImportTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _azurite = await AzuriteStorage.StartAsync();
-        (_app, _address) = await LoopbackHost.StartAsync(url => StandaloneApp.Build(["--urls", url.ToString()], builder =>
-        {
-            foreach (var (key, value) in AggregationFixture.Settings(_azurite.ConnectionString))
-            {
-                builder.Configuration[key.Replace("__", ":", StringComparison.Ordinal)] = value;
-            }
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        }));
+        (_app, _address) = await AggregationFixture.StartHostAsync(_azurite.ConnectionString);
     }
 
     public async Task DisposeAsync()
