@@ -40,12 +40,12 @@ public class IdentityTests(PipelineFixture pipeline)
         var linked = new List<LinkShardResult>();
         for (var s = 0; s < shards; s++)
         {
-            linked.Add(await steps.LinkShardAsync(new ShardStepRequest(day, s, shards, day, run, Provisional: true), CancellationToken.None));
+            linked.AddRange(await steps.LinkShardsAsync(new ShardStepRequest(day, [s], shards, day, run, Provisional: true), CancellationToken.None));
         }
         var attempts = linked.Select(l => l.Attempt).ToList();
         for (var s = 0; s < shards; s++)
         {
-            await steps.FoldShardAsync(new ShardStepRequest(day, s, shards, day, run, Provisional: true, attempts), CancellationToken.None);
+            await steps.FoldShardsAsync(new ShardStepRequest(day, [s], shards, day, run, Provisional: true, attempts), CancellationToken.None);
         }
 
         var stored = await pipeline.Services.GetRequiredService<IIdentityLinks>().FindAsync([device, other], CancellationToken.None);

@@ -86,6 +86,36 @@ public sealed class DailyRunOrchestrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_small_day_takes_one_activity_per_step_and_a_day_larger_than_an_activity_takes_one_per_shard()
+    {
+        var day = Data.Days[1];
+        await RunDayAsync(Data.Days[0]);
+        var request = new PlanDayRequest(day, "plan-test", DateTimeOffset.UnixEpoch);
+        var small = await ActivatorUtilities.CreateInstance<AggregationActivities>(_host.Services).PlanDayAsync(request, CancellationToken.None);
+        Assert.Equal(1, small.Activities);
+        Assert.Equal([Enumerable.Range(0, Shards).ToList()], small.ShardGroups().Select(g => g.ToList()));
+
+        var tiny = Microsoft.Extensions.Options.Options.Create(new Funnel.Functions.Configuration.AggregationOptions { BytesPerActivity = 1 });
+        var large = await ActivatorUtilities.CreateInstance<AggregationActivities>(_host.Services, tiny).PlanDayAsync(request, CancellationToken.None);
+        Assert.Equal(Shards, large.Activities);
+        Assert.Equal(Enumerable.Range(0, Shards).Select(s => new[] { s }.ToList()), large.ShardGroups().Select(g => g.ToList()));
+    }
+
+    [Theory]
+    [InlineData(16, 1)]
+    [InlineData(16, 3)]
+    [InlineData(16, 16)]
+    [InlineData(16, 40)]
+    [InlineData(5, 2)]
+    public void Shard_groups_take_every_shard_once_in_runs_of_nearly_equal_length(int shards, int activities)
+    {
+        var groups = new DayPlan(shards, null, true) { Activities = activities }.ShardGroups();
+        Assert.Equal(Math.Min(shards, activities), groups.Count);
+        Assert.Equal(Enumerable.Range(0, shards), groups.SelectMany(g => g));
+        Assert.InRange(groups.Max(g => g.Count) - groups.Min(g => g.Count), 0, 1);
+    }
+
+    [Fact]
     public async Task A_day_whose_previous_state_is_missing_runs_the_previous_days_first_in_order()
     {
         var third = Data.Days[2];

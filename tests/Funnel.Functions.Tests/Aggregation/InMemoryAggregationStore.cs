@@ -45,6 +45,12 @@ internal sealed class InMemoryAggregationStore : IAggregationStore, IDailyMetric
     public Task<IReadOnlyList<DateOnly>> RawDaysAsync(DateOnly after, DateOnly through, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<DateOnly>>([.. _raw.Keys.Select(k => k.Day).Distinct().Where(d => d > after && d <= through).Order()]);
 
+    public Task<long> RawBytesAsync(DateOnly day, CancellationToken cancellationToken) =>
+        Task.FromResult(_raw.Where(r => r.Key.Day == day).Sum(r => r.Value.Sum(s => (long)s.GzipNdjson.Length)));
+
+    public Task<IReadOnlyList<StoredState?>> StatesAsync(DateOnly day, int shards, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<StoredState?>>([.. Enumerable.Range(0, shards).Select(s => _states.TryGetValue((s, day), out var state) ? new StoredState(!state.Provisional, state.Bytes.Length) : null)]);
+
     public List<HistoryImport> Imports { get; } = [];
 
     public Task<IReadOnlyList<HistoryImport>> ReadImportsAsync(CancellationToken cancellationToken)

@@ -26,6 +26,12 @@ public interface IAggregationStore
     /// <summary>True when the shard's snapshot of <paramref name="day"/> exists and is final (a provisional run's does not count).</summary>
     Task<bool> HasFinalStateAsync(int shard, DateOnly day, CancellationToken cancellationToken);
 
+    /// <summary>How many bytes the raw slices of <paramref name="day"/> hold, from one listing.</summary>
+    Task<long> RawBytesAsync(DateOnly day, CancellationToken cancellationToken);
+
+    /// <summary>Each shard's snapshot of <paramref name="day"/> (index = shard): whether it is final and its size; null where there is none.</summary>
+    Task<IReadOnlyList<StoredState?>> StatesAsync(DateOnly day, int shards, CancellationToken cancellationToken);
+
     /// <summary>The shard's snapshot of <paramref name="day"/>, or null when there is none.</summary>
     Task<byte[]?> ReadStateAsync(int shard, DateOnly day, CancellationToken cancellationToken);
 
@@ -66,6 +72,9 @@ public interface IAggregationStore
     /// <summary>True when a raw slice of <paramref name="day"/> was written after the day's final fold (a message that was still queued, a replayed poison message): the day must run again.</summary>
     Task<bool> HasRawAfterFoldAsync(DateOnly day, int shards, CancellationToken cancellationToken);
 }
+
+/// <summary>A stored snapshot's facts: final (not written by a provisional run) and its size in bytes.</summary>
+public sealed record StoredState(bool Final, long Bytes);
 
 /// <summary>Which hand-over: the day, the run, the sending and receiving shards, and the sender's attempt (a retry writes under a new one).</summary>
 public sealed record HandOverName(DateOnly Day, string Run, int From, int To, string Attempt);

@@ -26,6 +26,7 @@ public sealed class AggregationActivities(
     IRunHistory runs,
     IOptions<PipelineOptions> pipeline,
     IOptions<ReportingOptions> reporting,
+    IOptions<AggregationOptions> aggregation,
     TimeProvider time,
     Funnel.Domain.Processing.ReportingClock clock,
     ILogger<AggregationActivities> logger)
@@ -45,51 +46,63 @@ public sealed class AggregationActivities(
             first = first is { } f0 && f0 <= import.From ? f0 : import.From;
         }
         var ready = true;
+        var bytes = await store.RawBytesAsync(day, cancellationToken);
         if (first is { } f && day > f)
         {
-            for (var s = 0; s < shards && ready; s++)
-            {
-                ready = await store.HasFinalStateAsync(s, day.AddDays(-1), cancellationToken);
-            }
+            var previous = await store.StatesAsync(day.AddDays(-1), shards, cancellationToken);
+            ready = previous.All(s => s is { Final: true });
+            bytes += previous.Sum(s => s?.Bytes ?? 0);
         }
+        // A day that fits in one activity runs in one; a larger one in as many as it needs, at most one per shard.
+        var activities = (int)Math.Clamp((bytes + aggregation.Value.BytesPerActivity - 1) / aggregation.Value.BytesPerActivity, 1, shards);
         var imports = allImports.For(day, clock.DayOf);
         if (imports.IsEmpty)
         {
-            return new DayPlan(shards, first, ready);
+            return new DayPlan(shards, first, ready) { Activities = activities };
         }
         var through = imports.ReadsThrough(day, clock.DayOf);
         var readAhead = through > day ? await store.RawDaysAsync(day, through, cancellationToken) : [];
-        return new DayPlan(shards, first, ready, imports.All, readAhead, imports.AsOfFor(day, clock.DayOf));
+        return new DayPlan(shards, first, ready, imports.All, readAhead, imports.AsOfFor(day, clock.DayOf)) { Activities = activities };
     }
 
-    /// <summary>The day's link step on one shard (<see cref="DailyPipeline.LinkShardAsync"/>).</summary>
-    [Function(AggregationFunctionNames.LinkShard)]
-    public async Task<LinkShardResult> LinkShardAsync([ActivityTrigger] ShardStepRequest request, CancellationToken cancellationToken)
+    /// <summary>The day's link step on each shard of a group, one after the other (<see cref="DailyPipeline.LinkShardAsync"/>).</summary>
+    [Function(AggregationFunctionNames.LinkShards)]
+    public async Task<LinkShardResult[]> LinkShardsAsync([ActivityTrigger] ShardStepRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var outcome = await dailyPipeline.LinkShardAsync(request.Step, cancellationToken);
-        if (outcome.ForeignDevices > 0)
+        var results = new List<LinkShardResult>(request.Group.Count);
+        foreach (var shard in request.Group)
         {
-            logger.LogWarning("Shard {Shard} of {Day}: {Devices} devices are named by calls stored outside their own shard (raw written by an earlier version) and were not linked",
-                request.Shard, request.Day, outcome.ForeignDevices);
+            var outcome = await dailyPipeline.LinkShardAsync(request.Step(shard), cancellationToken);
+            if (outcome.ForeignDevices > 0)
+            {
+                logger.LogWarning("Shard {Shard} of {Day}: {Devices} devices are named by calls stored outside their own shard (raw written by an earlier version) and were not linked",
+                    shard, request.Day, outcome.ForeignDevices);
+            }
+            foreach (var line in outcome.Malformed.Take(10))
+            {
+                logger.LogWarning("Skipped malformed raw line {File}:{Line}: {Reason}", line.File, line.Line, line.Reason);
+            }
+            logger.LogInformation("Shard {Shard} of {Day}: {Events} raw events read, {Links} devices linked, {HandedOn} events handed to other shards",
+                shard, request.Day, outcome.EventsRead, outcome.LinksMade, outcome.EventsHandedOn);
+            results.Add(new LinkShardResult(shard, outcome.Attempt, outcome.EventsRead, outcome.LinksMade, outcome.EventsHandedOn, outcome.Malformed.Count));
         }
-        foreach (var line in outcome.Malformed.Take(10))
-        {
-            logger.LogWarning("Skipped malformed raw line {File}:{Line}: {Reason}", line.File, line.Line, line.Reason);
-        }
-        logger.LogInformation("Shard {Shard} of {Day}: {Events} raw events read, {Links} devices linked, {HandedOn} events handed to other shards",
-            request.Shard, request.Day, outcome.EventsRead, outcome.LinksMade, outcome.EventsHandedOn);
-        return new LinkShardResult(request.Shard, outcome.Attempt, outcome.EventsRead, outcome.LinksMade, outcome.EventsHandedOn, outcome.Malformed.Count);
+        return [.. results];
     }
 
-    /// <summary>The day's fold step on one shard (<see cref="DailyPipeline.FoldShardAsync"/>).</summary>
-    [Function(AggregationFunctionNames.FoldShard)]
-    public async Task<FoldShardResult> FoldShardAsync([ActivityTrigger] ShardStepRequest request, CancellationToken cancellationToken)
+    /// <summary>The day's fold step on each shard of a group, one after the other (<see cref="DailyPipeline.FoldShardAsync"/>).</summary>
+    [Function(AggregationFunctionNames.FoldShards)]
+    public async Task<FoldShardResult[]> FoldShardsAsync([ActivityTrigger] ShardStepRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var attempts = request.LinkAttempts ?? throw new ArgumentException($"{nameof(request.LinkAttempts)}: a fold needs every shard's link attempt", nameof(request));
-        var counts = await dailyPipeline.FoldShardAsync(request.Step, attempts, request.Provisional, cancellationToken);
-        return new FoldShardResult(request.Shard, counts.Folded, counts.DuplicatesDropped, counts.Late, counts.Malformed);
+        var results = new List<FoldShardResult>(request.Group.Count);
+        foreach (var shard in request.Group)
+        {
+            var counts = await dailyPipeline.FoldShardAsync(request.Step(shard), attempts, request.Provisional, cancellationToken);
+            results.Add(new FoldShardResult(shard, counts.Folded, counts.DuplicatesDropped, counts.Late, counts.Malformed));
+        }
+        return [.. results];
     }
 
     [Function(AggregationFunctionNames.PublishReport)]

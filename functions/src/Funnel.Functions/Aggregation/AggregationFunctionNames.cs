@@ -7,8 +7,8 @@ public static class AggregationFunctionNames
     public const string DailyAggregation = "DailyAggregation";
     public const string AggregateDays = "AggregateDays";
     public const string PlanDay = "PlanDay";
-    public const string LinkShard = "LinkShard";
-    public const string FoldShard = "FoldShard";
+    public const string LinkShards = "LinkShards";
+    public const string FoldShards = "FoldShards";
     public const string PublishReport = "PublishReport";
     public const string Notify = "Notify";
 }

@@ -14,16 +14,27 @@ public sealed record PlanDayRequest(DateOnly Day, string InstanceId, DateTimeOff
 /// folders after the day its link steps read, and the instant the report is as of.
 /// </summary>
 public sealed record DayPlan(int Shards, DateOnly? FirstRawDay, bool PreviousDayReady,
-    IReadOnlyList<Funnel.Domain.Aggregation.HistoryImport>? Imports = null, IReadOnlyList<DateOnly>? ReadAhead = null, DateTimeOffset? AsOf = null);
+    IReadOnlyList<Funnel.Domain.Aggregation.HistoryImport>? Imports = null, IReadOnlyList<DateOnly>? ReadAhead = null, DateTimeOffset? AsOf = null)
+{
+    /// <summary>How many activities each step of the day fans out to (shards split evenly between them); at least 1, at most one per shard.</summary>
+    public int Activities { get; init; } = Shards;
+
+    /// <summary>The shards each activity takes: <see cref="Activities"/> contiguous runs of nearly equal length.</summary>
+    public IReadOnlyList<IReadOnlyList<int>> ShardGroups()
+    {
+        var activities = Math.Clamp(Activities, 1, Math.Max(1, Shards));
+        return [.. Enumerable.Range(0, activities).Select(a => (IReadOnlyList<int>)[.. Enumerable.Range(a * Shards / activities, (a + 1) * Shards / activities - a * Shards / activities)])];
+    }
+}
 
 /// <summary>
-/// One shard's step of one run of a day (<see cref="Run"/> names the run, so it reads only its own run's hand-overs; a fold
-/// also gets every shard's successful link attempt, index = shard).
+/// One step of one run of a day on a group of shards, one after the other (<see cref="Run"/> names the run, so a shard reads
+/// only its own run's hand-overs; a fold also gets every shard's successful link attempt, index = shard).
 /// </summary>
-public sealed record ShardStepRequest(DateOnly Day, int Shard, int Shards, DateOnly FirstRawDay, string Run, bool Provisional, IReadOnlyList<string>? LinkAttempts = null,
+public sealed record ShardStepRequest(DateOnly Day, IReadOnlyList<int> Group, int Shards, DateOnly FirstRawDay, string Run, bool Provisional, IReadOnlyList<string>? LinkAttempts = null,
     IReadOnlyList<Funnel.Domain.Aggregation.HistoryImport>? Imports = null, IReadOnlyList<DateOnly>? ReadAhead = null)
 {
-    public Funnel.Domain.Aggregation.ShardDay Step => new(Day, Shard, Shards, FirstRawDay, Run,
+    public Funnel.Domain.Aggregation.ShardDay Step(int shard) => new(Day, shard, Shards, FirstRawDay, Run,
         Imports is { Count: > 0 } imports ? new Funnel.Domain.Aggregation.HistoryImports(imports) : null, ReadAhead);
 }
 

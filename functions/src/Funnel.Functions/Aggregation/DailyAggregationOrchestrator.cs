@@ -43,12 +43,13 @@ public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> op
             // this run's hand-overs; NewGuid is replay-safe, and a new run of the day gets a new one.
             var provisional = request.ProvisionalThrough is not null;
             var run = context.NewGuid().ToString("N");
-            ShardStepRequest Step(int shard) => new(day, shard, plan.Shards, firstRawDay, run, provisional, Imports: plan.Imports, ReadAhead: plan.ReadAhead);
-            var linked = await EveryShardAsync(context, plan.Shards, AggregationProgress.LinkStep,
-                s => context.CallActivityAsync<LinkShardResult>(AggregationFunctionNames.LinkShard, Step(s), retry));
-            var attempts = linked.Select(l => l.Attempt).ToList();
-            await EveryShardAsync(context, plan.Shards, AggregationProgress.FoldStep,
-                s => context.CallActivityAsync<FoldShardResult>(AggregationFunctionNames.FoldShard, Step(s) with { LinkAttempts = attempts }, retry));
+            var groups = plan.ShardGroups();
+            ShardStepRequest Step(IReadOnlyList<int> group) => new(day, group, plan.Shards, firstRawDay, run, provisional, Imports: plan.Imports, ReadAhead: plan.ReadAhead);
+            var linked = await EveryGroupAsync(context, groups, plan.Shards, AggregationProgress.LinkStep,
+                g => context.CallActivityAsync<LinkShardResult[]>(AggregationFunctionNames.LinkShards, Step(g), retry));
+            var attempts = linked.SelectMany(l => l).OrderBy(l => l.Shard).Select(l => l.Attempt).ToList();
+            await EveryGroupAsync(context, groups, plan.Shards, AggregationProgress.FoldStep,
+                g => context.CallActivityAsync<FoldShardResult[]>(AggregationFunctionNames.FoldShards, Step(g) with { LinkAttempts = attempts }, retry));
 
             published = await context.CallActivityAsync<PublishedReport>(
                 AggregationFunctionNames.PublishReport, new PublishReportRequest(day, plan.Shards, firstRawDay, request.ProvisionalThrough, run, plan.AsOf), retry);
@@ -67,19 +68,20 @@ public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> op
         return published;
     }
 
-    /// <summary>Runs one step on every shard at once, reports in the custom status how many have finished, and returns the results in shard order.</summary>
-    private static async Task<TResult[]> EveryShardAsync<TResult>(TaskOrchestrationContext context, int shards, string step, Func<int, Task<TResult>> activity)
+    /// <summary>Runs one step on every group of shards at once, reports in the custom status how many shards have finished, and returns the results in group order.</summary>
+    private static async Task<TResult[][]> EveryGroupAsync<TResult>(TaskOrchestrationContext context, IReadOnlyList<IReadOnlyList<int>> groups, int shards, string step,
+        Func<IReadOnlyList<int>, Task<TResult[]>> activity)
     {
-        var all = Enumerable.Range(0, shards).Select(activity).ToList();
-        var pending = new List<Task<TResult>>(all);
+        var all = groups.Select(activity).ToList();
+        var pending = new List<Task<TResult[]>>(all);
         context.SetCustomStatus(new AggregationProgress(0, shards, step));
         var done = 0;
         while (pending.Count > 0)
         {
             var finished = await Task.WhenAny(pending);
             pending.Remove(finished);
-            await finished;
-            context.SetCustomStatus(new AggregationProgress(++done, shards, step));
+            done += (await finished).Length;
+            context.SetCustomStatus(new AggregationProgress(done, shards, step));
         }
         return [.. all.Select(t => t.Result)];
     }

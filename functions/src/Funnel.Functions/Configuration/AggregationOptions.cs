@@ -21,4 +21,11 @@ public sealed class AggregationOptions
 
     /// <summary>Wait before an activity's second attempt; it doubles with each further attempt.</summary>
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Stored bytes (the day's raw and the shards' state of the day before) one activity takes on: a day's shards are split
+    /// into as many activities as this needs, at most one per shard, so a small day folds in one activity, not one per shard.
+    /// </summary>
+    [Range(1, long.MaxValue)]
+    public long BytesPerActivity { get; set; } = 16L * 1024 * 1024;
 }

@@ -36,7 +36,7 @@ public static class DurableFunctions
                     break;
             }
         }
-        services.AddInMemoryDurableTask(registry =>
+        services.AddInMemoryDurableHub(registry =>
         {
             foreach (var invoker in orchestrators)
             {
@@ -46,7 +46,7 @@ public static class DurableFunctions
             {
                 registry.AddActivity(invoker.Function.Name, sp => new FunctionActivity(invoker, sp));
             }
-        }, new InMemoryDurableTaskOptions { Port = FreeLoopbackPort() });
+        }, FreeLoopbackPort(), DurableConcurrency.FromHostJson(Path.Combine(AppContext.BaseDirectory, "host.json")));
         return services;
     }
 

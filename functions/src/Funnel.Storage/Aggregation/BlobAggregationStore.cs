@@ -68,6 +68,33 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
             ? written
             : item.Properties.CreatedOn ?? item.Properties.LastModified ?? DateTimeOffset.MinValue;
 
+    public async Task<long> RawBytesAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        long bytes = 0;
+        await foreach (var item in _raw.GetBlobsAsync(new GetBlobsOptions { Prefix = RawBlobName.DayFolder(day) + "/" }, cancellationToken))
+        {
+            bytes += item.Properties.ContentLength ?? 0;
+        }
+        return bytes;
+    }
+
+    public async Task<IReadOnlyList<StoredState?>> StatesAsync(DateOnly day, int shards, CancellationToken cancellationToken)
+    {
+        var states = new StoredState?[shards];
+        for (var shard = 0; shard < shards; shard++)
+        {
+            try
+            {
+                var properties = (await _state.GetBlobClient(StateBlob(shard, day)).GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
+                states[shard] = new StoredState(!(properties.Metadata.TryGetValue(ProvisionalKey, out var flag) && flag == "true"), properties.ContentLength);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+            }
+        }
+        return states;
+    }
+
     public async Task<IReadOnlyList<DateOnly>> RawDaysAsync(DateOnly after, DateOnly through, CancellationToken cancellationToken)
     {
         var days = new List<DateOnly>();
