@@ -6,18 +6,42 @@ using Funnel.Domain.Privacy;
 namespace Funnel.Domain.Aggregation;
 
 /// <summary>
-/// The daily run's shard steps over storage, in order: <see cref="LinkShardAsync"/> on every shard, then
-/// <see cref="FoldShardAsync"/> on every shard (then the report from the partials). Each shard's raw events are read
+/// The daily run's shard steps over storage, in order: <see cref="LinkShardsAsync"/> on every shard, then
+/// <see cref="FoldShardsAsync"/> on every shard (then the report from the partials). Each shard's raw events are read
 /// once, by its link step; a shard's fold reads only its own inbox. The Durable activities are thin calls into it.
 /// Every write overwrites by name, so a retry writes the same bytes.
 /// </summary>
 public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPersonsCache erasedPersons, IIdentityLinks linkTable, ErasureIntake erasures)
 {
-    /// <summary>Links the shard's devices and hands the day's events and joining devices to the shards that fold them.</summary>
-    public async Task<LinkOutcome> LinkShardAsync(ShardDay step, CancellationToken cancellationToken)
+    /// <summary>
+    /// Links each shard's devices and hands the day's events and joining devices to the shards that fold them, one shard
+    /// after the other; the erasure log is read once before and once after, whatever the number of shards.
+    /// </summary>
+    public async Task<IReadOnlyList<LinkOutcome>> LinkShardsAsync(IReadOnlyList<ShardDay> steps, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(step);
+        ArgumentNullException.ThrowIfNull(steps);
         var erased = await erasedPersons.ReadAsync(cancellationToken);
+        var outcomes = new List<LinkOutcome>(steps.Count);
+        var links = new List<IdentityLink>();
+        foreach (var step in steps)
+        {
+            var (outcome, made) = await LinkShardAsync(step, erased, cancellationToken);
+            outcomes.Add(outcome);
+            links.AddRange(made);
+        }
+        // The links table serves erasure (a user's devices); the run itself keeps links in each shard's state.
+        await linkTable.AddAsync(links, cancellationToken);
+        // A request accepted since the log was read did not find these links: its user's devices join it, so the
+        // erasure round forgets their rows too (the fold leaves their events out, whichever id the request named).
+        if (await erasedPersons.ReadAsync(cancellationToken) is var now && now.RequestCount != erased.RequestCount)
+        {
+            await TakeIntoErasuresAsync(links, now, cancellationToken);
+        }
+        return outcomes;
+    }
+
+    private async Task<(LinkOutcome Outcome, IReadOnlyList<IdentityLink> Links)> LinkShardAsync(ShardDay step, ErasedPersons erased, CancellationToken cancellationToken)
+    {
         var malformed = new List<MalformedLine>();
         var events = new List<ProductEvent>();
         var slices = await store.ReadRawAsync(step.Day, step.Shard, cancellationToken);
@@ -42,14 +66,6 @@ public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPer
         var linked = DayRun.LinkShard(previous, step.Shard, new ShardRouter(step.Shards), events, malformed.Count, erased);
         linked.HandOvers[step.Shard]!.RawSlices = slices.Count;
         await TakeIntoErasuresAsync(linked.RefusedLinks, erased, cancellationToken);
-        // The links table serves erasure (a user's devices); the run itself keeps links in each shard's state.
-        await linkTable.AddAsync(linked.Links, cancellationToken);
-        // A request accepted since the log was read did not find these links: its user's devices join it, so the
-        // erasure round forgets their rows too (the fold leaves their events out, whichever id the request named).
-        if (await erasedPersons.ReadAsync(cancellationToken) is var now && now.RequestCount != erased.RequestCount)
-        {
-            await TakeIntoErasuresAsync(linked.Links, now, cancellationToken);
-        }
         // Each attempt writes under its own name: the folds read the attempt that succeeded, never a failed one's leftovers.
         var attempt = Guid.NewGuid().ToString("N")[..12];
         long handedOn = 0;
@@ -61,17 +77,30 @@ public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPer
                 handedOn += target == step.Shard ? 0 : handOver.Events.Count;
             }
         }
-        return new LinkOutcome(attempt, events.Count, linked.Links.Count, handedOn, malformed, linked.ForeignDevices);
+        return (new LinkOutcome(attempt, events.Count, linked.Links.Count, handedOn, malformed, linked.ForeignDevices), linked.Links);
     }
 
     /// <summary>
-    /// Takes in the shard's inbox (from each sender the attempt in <paramref name="linkAttempts"/>, index = sending shard),
-    /// folds the day into the shard's state and writes the state and the shard's partial figures.
+    /// For each shard, one after the other: takes in its inbox (from each sender the attempt in <paramref name="linkAttempts"/>,
+    /// index = sending shard), folds the day into its state and writes the state and its partial figures. The erasure log
+    /// is read once before and once after: a request accepted meanwhile fails the step, whose retry folds again without it.
     /// </summary>
-    public async Task<FoldCounts> FoldShardAsync(ShardDay step, IReadOnlyList<string> linkAttempts, bool provisional, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<FoldCounts>> FoldShardsAsync(IReadOnlyList<ShardDay> steps, IReadOnlyList<string> linkAttempts, bool provisional, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(step);
+        ArgumentNullException.ThrowIfNull(steps);
         ArgumentNullException.ThrowIfNull(linkAttempts);
+        var erased = await erasedPersons.ReadAsync(cancellationToken);
+        var counts = new List<FoldCounts>(steps.Count);
+        foreach (var step in steps)
+        {
+            counts.Add(await FoldShardAsync(step, linkAttempts, provisional, erased, cancellationToken));
+        }
+        FoldErasure.ThrowIfMoreErased(erased, await erasedPersons.ReadAsync(cancellationToken));
+        return counts;
+    }
+
+    private async Task<FoldCounts> FoldShardAsync(ShardDay step, IReadOnlyList<string> linkAttempts, bool provisional, ErasedPersons erased, CancellationToken cancellationToken)
+    {
         var state = await PreviousStateAsync(step, cancellationToken);
         var inbox = await store.ReadHandOversAsync(step.Day, step.Run, step.Shard, linkAttempts, cancellationToken);
         var handOvers = inbox.Select(f => ShardHandOverCodec.Read(f.Content, run.Fold.Slots.Count, f.Name)).ToList();
@@ -80,9 +109,7 @@ public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPer
         {
             throw new InvalidOperationException($"shard {step.Shard} of {step.Day:yyyy-MM-dd} has not been linked in run {step.Run}: its link step must run before its fold");
         }
-        var erased = await erasedPersons.ReadAsync(cancellationToken);
         var figures = run.ReceiveShard(state, step.Day, handOvers, erased);
-        FoldErasure.ThrowIfMoreErased(erased, await erasedPersons.ReadAsync(cancellationToken));
         using (var snapshot = new MemoryStream())
         {
             run.WriteSnapshot(state, snapshot);

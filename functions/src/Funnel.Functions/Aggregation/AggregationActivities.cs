@@ -65,15 +65,15 @@ public sealed class AggregationActivities(
         return new DayPlan(shards, first, ready, imports.All, readAhead, imports.AsOfFor(day, clock.DayOf)) { Activities = activities };
     }
 
-    /// <summary>The day's link step on each shard of a group, one after the other (<see cref="DailyPipeline.LinkShardAsync"/>).</summary>
+    /// <summary>The day's link step on each shard of a group, one after the other (<see cref="DailyPipeline.LinkShardsAsync"/>).</summary>
     [Function(AggregationFunctionNames.LinkShards)]
     public async Task<LinkShardResult[]> LinkShardsAsync([ActivityTrigger] ShardStepRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var results = new List<LinkShardResult>(request.Group.Count);
-        foreach (var shard in request.Group)
+        var outcomes = await dailyPipeline.LinkShardsAsync([.. request.Group.Select(request.Step)], cancellationToken);
+        foreach (var (shard, outcome) in request.Group.Zip(outcomes))
         {
-            var outcome = await dailyPipeline.LinkShardAsync(request.Step(shard), cancellationToken);
             if (outcome.ForeignDevices > 0)
             {
                 logger.LogWarning("Shard {Shard} of {Day}: {Devices} devices are named by calls stored outside their own shard (raw written by an earlier version) and were not linked",
@@ -90,19 +90,14 @@ public sealed class AggregationActivities(
         return [.. results];
     }
 
-    /// <summary>The day's fold step on each shard of a group, one after the other (<see cref="DailyPipeline.FoldShardAsync"/>).</summary>
+    /// <summary>The day's fold step on each shard of a group, one after the other (<see cref="DailyPipeline.FoldShardsAsync"/>).</summary>
     [Function(AggregationFunctionNames.FoldShards)]
     public async Task<FoldShardResult[]> FoldShardsAsync([ActivityTrigger] ShardStepRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var attempts = request.LinkAttempts ?? throw new ArgumentException($"{nameof(request.LinkAttempts)}: a fold needs every shard's link attempt", nameof(request));
-        var results = new List<FoldShardResult>(request.Group.Count);
-        foreach (var shard in request.Group)
-        {
-            var counts = await dailyPipeline.FoldShardAsync(request.Step(shard), attempts, request.Provisional, cancellationToken);
-            results.Add(new FoldShardResult(shard, counts.Folded, counts.DuplicatesDropped, counts.Late, counts.Malformed));
-        }
-        return [.. results];
+        var folded = await dailyPipeline.FoldShardsAsync([.. request.Group.Select(request.Step)], attempts, request.Provisional, cancellationToken);
+        return [.. request.Group.Zip(folded, (shard, counts) => new FoldShardResult(shard, counts.Folded, counts.DuplicatesDropped, counts.Late, counts.Malformed))];
     }
 
     [Function(AggregationFunctionNames.PublishReport)]

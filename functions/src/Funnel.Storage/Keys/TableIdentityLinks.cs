@@ -9,10 +9,8 @@ namespace Funnel.Storage.Keys;
 
 /// <summary>
 /// The <c>IdentityLinks</c> table: PK the first two hex characters of SHA-256(anonymousId), RK the
-/// whole hash (anonymous ids may hold characters row keys refuse). Written and read by the daily run's
-/// linking steps, concurrently from every shard, so a device's winner is decided by <see cref="IdentityLink.First"/>
-/// with ETag-checked replaces, never by which shard wrote first. Nothing is cached: a link may be replaced by an
-/// earlier one of the same day.
+/// whole hash (anonymous ids may hold characters row keys refuse). Written by the daily run's link steps (the run
+/// itself keeps links in each shard's state) and read by erasure: a user's devices, a device's user.
 /// </summary>
 public sealed class TableIdentityLinks(TableServiceClient tables) : IIdentityLinks, IPersonDevices
 {
@@ -35,40 +33,20 @@ public sealed class TableIdentityLinks(TableServiceClient tables) : IIdentityLin
 
     private static ParallelOptions Lookups(CancellationToken cancellationToken) => new() { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken };
 
+    /// <summary>
+    /// Writes the links as upserts, one entity-group transaction per partition and hundred rows, partitions 16 at a time.
+    /// Only a device's own shard links it, once (a re-run makes the same link, a history import at most an earlier one
+    /// that replaces it), so the last write is the decision and no read is needed.
+    /// </summary>
     public async Task AddAsync(IReadOnlyCollection<IdentityLink> links, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(links);
-        await Parallel.ForEachAsync(links, Lookups(cancellationToken), async (link, ct) =>
-        {
-            while (true)
-            {
-                try
-                {
-                    await _table.AddEntityAsync(Row(link), ct);
-                    return;
-                }
-                catch (RequestFailedException ex) when (ex.Status == 409)
-                {
-                }
-                if (await ReadAsync(link.AnonymousId, ct) is not { } stored)
-                {
-                    continue;
-                }
-                if (IdentityLink.First(stored.Link, link) == stored.Link)
-                {
-                    return;
-                }
-                try
-                {
-                    await _table.UpdateEntityAsync(Row(link), stored.ETag, TableUpdateMode.Replace, ct);
-                    return;
-                }
-                catch (RequestFailedException ex) when (ex.Status is 412 or 404)
-                {
-                    // Another shard changed or erased the row meanwhile: decide again against what is there now.
-                }
-            }
-        });
+        var transactions = links.DistinctBy(l => l.AnonymousId, StringComparer.Ordinal).Select(Row)
+            .GroupBy(row => row.PartitionKey, StringComparer.Ordinal)
+            .SelectMany(partition => partition.Chunk(100))
+            .ToList();
+        await Parallel.ForEachAsync(transactions, Lookups(cancellationToken), async (rows, ct) =>
+            await _table.SubmitTransactionAsync(rows.Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)), ct));
     }
 
     private static TableEntity Row(IdentityLink link)
