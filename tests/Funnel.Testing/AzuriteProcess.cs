@@ -32,6 +32,9 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>The blob, queue and table ports, in that order.</summary>
+    public (int Blob, int Queue, int Table) Ports => (_blob, _queue, _table);
+
     /// <summary>Starts Azurite in memory, or on disk under <paramref name="location"/>.</summary>
     public static async Task<AzuriteProcess> StartAsync(string? location = null)
     {

@@ -84,8 +84,28 @@ public sealed class QueuedBatchGroupsTests : IDisposable
         Assert.Equal(Enumerable.Range(0, 60).Select(n => $"b{n}").Order(), queued.Select(b => b.BatchId).Order());
 
         // The backlog bound counts the messages really queued, not one per request.
-        Assert.True(_backlog.HasRoom(queue.Messages.Count + 1));
-        Assert.False(_backlog.HasRoom(queue.Messages.Count));
+        Assert.False(_backlog.TryReserve(queue.Messages.Count));
+        Assert.True(_backlog.TryReserve(queue.Messages.Count + 1));
+        // A request still sending holds its place: the next one finds the bound reached until it releases it.
+        Assert.False(_backlog.TryReserve(queue.Messages.Count + 1));
+        _backlog.Release();
+        Assert.True(_backlog.TryReserve(queue.Messages.Count + 1));
+        _backlog.Release();
+    }
+
+    [Fact]
+    public void Requests_checking_the_bound_at_the_same_moment_never_take_more_places_than_it_leaves()
+    {
+        const int bound = 40;
+        var taken = 0;
+        Parallel.For(0, 2000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ =>
+        {
+            if (_backlog.TryReserve(bound))
+            {
+                Interlocked.Increment(ref taken);
+            }
+        });
+        Assert.Equal(bound, taken);
     }
 
     [Fact]

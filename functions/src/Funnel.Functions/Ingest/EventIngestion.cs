@@ -77,11 +77,22 @@ public sealed class EventIngestion(
         }
         try
         {
-            if (settings.MaxBacklog > 0 && !backlog.HasRoom(settings.MaxBacklog))
+            var bounded = settings.MaxBacklog > 0;
+            if (bounded && !backlog.TryReserve(settings.MaxBacklog))
             {
                 return IngestResult.Refuse(IngestRefusal.Busy, "queue", $"processing is behind (about {backlog.Latest.Messages} queued messages, bound {settings.MaxBacklog}); retry later");
             }
-            await queue.SendAsync(result.Batch, storageTime.Token);
+            try
+            {
+                await queue.SendAsync(result.Batch, storageTime.Token);
+            }
+            finally
+            {
+                if (bounded)
+                {
+                    backlog.Release();
+                }
+            }
         }
         catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
         {

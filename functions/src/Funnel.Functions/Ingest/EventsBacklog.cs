@@ -18,15 +18,34 @@ public sealed class EventsBacklog(QueueServiceClient queues, TimeProvider time, 
     private readonly StorageQueueChannel _events = new(queues, StorageNames.EventsQueue);
     private QueueBacklog _latest;
     private int _sentSinceSample;
+    private int _sending;
 
     /// <summary>The last sample; zero until the first one, and kept while storage does not answer.</summary>
     public QueueBacklog Latest => _latest;
 
     /// <summary>
-    /// True while the last sample plus the messages this instance queued since leave room under <paramref name="bound"/>
-    /// for one more message: the group send a request joins (requests queued together share their messages).
+    /// Takes room for one more message (the group send a request joins; requests queued together share their messages)
+    /// when the last sample, the messages this instance queued since and the requests still sending leave it under
+    /// <paramref name="bound"/>; false otherwise. Taken atomically, so requests checking at the same moment cannot all
+    /// pass on the same free place. Every true is followed by <see cref="Release"/> once the request's send has ended.
     /// </summary>
-    public bool HasRoom(int bound) => _latest.Messages + Volatile.Read(ref _sentSinceSample) + 1 <= bound;
+    public bool TryReserve(int bound)
+    {
+        var sending = Volatile.Read(ref _sending);
+        while (_latest.Messages + Volatile.Read(ref _sentSinceSample) + sending + 1 <= bound)
+        {
+            var seen = Interlocked.CompareExchange(ref _sending, sending + 1, sending);
+            if (seen == sending)
+            {
+                return true;
+            }
+            sending = seen;
+        }
+        return false;
+    }
+
+    /// <summary>Gives back a place taken by <see cref="TryReserve"/>: the send has ended (its messages, if any, are counted by <see cref="Queued"/>).</summary>
+    public void Release() => Interlocked.Decrement(ref _sending);
 
     /// <summary>Counts messages this instance put on the queue, so the bound holds between samples too.</summary>
     public void Queued(int messages) => Interlocked.Add(ref _sentSinceSample, messages);
