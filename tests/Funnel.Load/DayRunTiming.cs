@@ -51,6 +51,7 @@ internal static class DayRunTiming
         foreach (var day in data.Days)
         {
             var callsBefore = Calls();
+            var (blobsBefore, tablesBefore) = (blobs.Requests, tables.Requests);
             var watch = Stopwatch.StartNew();
             using (var started = await client.PostAsync(new Uri($"/ops/aggregations/{day:yyyy-MM-dd}", UriKind.Relative), null))
             {
@@ -65,7 +66,7 @@ internal static class DayRunTiming
             }
             var calls = Calls() - callsBefore;
             seconds.Add((day, watch.Elapsed.TotalSeconds, eventsByDay[day], calls));
-            log($"{day:yyyy-MM-dd}: {eventsByDay[day],7:N0} events, {watch.Elapsed.TotalSeconds,6:N2} s, {calls,6:N0} storage calls");
+            log($"{day:yyyy-MM-dd}: {eventsByDay[day],7:N0} events, {watch.Elapsed.TotalSeconds,6:N2} s, {calls,6:N0} storage calls ({blobs.Requests - blobsBefore:N0} blob, {tables.Requests - tablesBefore:N0} table)");
         }
         // The first days fold little history; the median of the rest is the figure to compare.
         var steady = seconds.Skip(Math.Min(2, seconds.Count - 1)).Select(s => s.Seconds).Order().ToList();

@@ -5,9 +5,9 @@ using System.Text;
 namespace Funnel.Testing.Load;
 
 /// <summary>
-/// A loopback TCP relay in front of one storage port that counts the HTTP requests passing through it (request lines
-/// at the start of a line, as HTTP/1.1 sends them over kept-alive connections), so a harness can say how many storage
-/// calls a piece of work made. Bodies are relayed untouched; a body that happens to hold a request line would count.
+/// A loopback TCP relay in front of one storage port that counts the HTTP/1.1 requests passing through it (framed by
+/// their <c>Content-Length</c>, over kept-alive connections), so a harness can say how many storage calls a piece of
+/// work made; an entity-group transaction is one call. Bytes are relayed untouched.
 /// </summary>
 public sealed class CountingProxy : IAsyncDisposable
 {
@@ -66,21 +66,14 @@ public sealed class CountingProxy : IAsyncDisposable
     private async Task PumpAsync(NetworkStream from, NetworkStream to, bool count)
     {
         var buffer = new byte[64 * 1024];
-        var atLineStart = true;
+        var requests = new RequestCounter();
         try
         {
             while (await from.ReadAsync(buffer, _stop.Token) is var read and > 0)
             {
                 if (count)
                 {
-                    for (var i = 0; i < read; i++)
-                    {
-                        if (atLineStart && StartsRequest(buffer, i, read))
-                        {
-                            Interlocked.Increment(ref _requests);
-                        }
-                        atLineStart = buffer[i] == (byte)'\n';
-                    }
+                    Interlocked.Add(ref _requests, requests.Feed(buffer.AsSpan(0, read)));
                 }
                 await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
             }
@@ -91,16 +84,60 @@ public sealed class CountingProxy : IAsyncDisposable
         to.Socket.Shutdown(SocketShutdown.Send);
     }
 
-    private static bool StartsRequest(byte[] buffer, int at, int length)
+    /// <summary>
+    /// Reads one connection's request stream as HTTP/1.1 frames it: a request line and headers up to an empty line, then
+    /// <c>Content-Length</c> bytes of body, skipped unread (so a batch's inner requests are not counted).
+    /// </summary>
+    private sealed class RequestCounter
     {
-        foreach (var method in Methods)
+        private readonly StringBuilder _line = new();
+        private long _bodyLeft;
+        private long _contentLength;
+        private bool _inHeaders;
+
+        public int Feed(ReadOnlySpan<byte> bytes)
         {
-            if (at + method.Length + 1 <= length && Encoding.ASCII.GetString(buffer, at, method.Length) == method && buffer[at + method.Length] == (byte)'/')
+            var requests = 0;
+            var i = 0;
+            while (i < bytes.Length)
             {
-                return true;
+                if (_bodyLeft > 0)
+                {
+                    var skip = (int)Math.Min(_bodyLeft, bytes.Length - i);
+                    _bodyLeft -= skip;
+                    i += skip;
+                    continue;
+                }
+                var b = bytes[i++];
+                if (b != (byte)'\n')
+                {
+                    _line.Append((char)b);
+                    continue;
+                }
+                var line = _line.ToString().TrimEnd('\r');
+                _line.Clear();
+                if (!_inHeaders)
+                {
+                    if (Methods.Any(m => line.StartsWith(m, StringComparison.Ordinal)))
+                    {
+                        requests++;
+                        _inHeaders = true;
+                        _contentLength = 0;
+                    }
+                }
+                else if (line.Length == 0)
+                {
+                    _inHeaders = false;
+                    _bodyLeft = _contentLength;
+                }
+                else if (line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)
+                    && long.TryParse(line.AsSpan("Content-Length:".Length).Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length))
+                {
+                    _contentLength = length;
+                }
             }
+            return requests;
         }
-        return false;
     }
 
     public async ValueTask DisposeAsync()
