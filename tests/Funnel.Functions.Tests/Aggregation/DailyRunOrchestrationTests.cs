@@ -31,17 +31,26 @@ public sealed class DailyRunOrchestrationTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
+        // One activity per shard and step, hand-overs through the store: the fan-out path (a day this small would
+        // otherwise link and fold in one activity; that path has its own test below).
+        _host = StartHost(bytesPerActivity: 1);
+        return Task.CompletedTask;
+    }
+
+    private StandaloneHost StartHost(long bytesPerActivity)
+    {
         var notifier = new Mock<IPipelineNotifier>();
         notifier.Setup(n => n.NotifyAsync(It.IsAny<PipelineNotification>(), It.IsAny<CancellationToken>()))
             .Callback((PipelineNotification n, CancellationToken _) => { lock (_notified) { _notified.Add(n); } })
             .Returns(Task.CompletedTask);
-        _host = StandaloneHost.Start(
+        return StandaloneHost.Start(
             new()
             {
                 ["Pipeline:Shards"] = Shards.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Reporting:TimeZone"] = Data.Zone,
                 ["Aggregation:FirstRetryDelay"] = "00:00:00.050",
                 ["Aggregation:ActivityAttempts"] = "3",
+                ["Aggregation:BytesPerActivity"] = bytesPerActivity.ToString(System.Globalization.CultureInfo.InvariantCulture),
             },
             services =>
             {
@@ -50,7 +59,6 @@ public sealed class DailyRunOrchestrationTests : IAsyncLifetime
                 services.AddSingleton<Funnel.Domain.Ingest.IIngestRefusalCounters>(_store);
                 services.AddSingleton(notifier.Object);
             });
-        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
@@ -91,7 +99,8 @@ public sealed class DailyRunOrchestrationTests : IAsyncLifetime
         var day = Data.Days[1];
         await RunDayAsync(Data.Days[0]);
         var request = new PlanDayRequest(day, "plan-test", DateTimeOffset.UnixEpoch);
-        var small = await ActivatorUtilities.CreateInstance<AggregationActivities>(_host.Services).PlanDayAsync(request, CancellationToken.None);
+        var fits = Microsoft.Extensions.Options.Options.Create(new Funnel.Functions.Configuration.AggregationOptions());
+        var small = await ActivatorUtilities.CreateInstance<AggregationActivities>(_host.Services, fits).PlanDayAsync(request, CancellationToken.None);
         Assert.Equal(1, small.Activities);
         Assert.Equal([Enumerable.Range(0, Shards).ToList()], small.ShardGroups().Select(g => g.ToList()));
 
@@ -99,6 +108,23 @@ public sealed class DailyRunOrchestrationTests : IAsyncLifetime
         var large = await ActivatorUtilities.CreateInstance<AggregationActivities>(_host.Services, tiny).PlanDayAsync(request, CancellationToken.None);
         Assert.Equal(Shards, large.Activities);
         Assert.Equal(Enumerable.Range(0, Shards).Select(s => new[] { s }.ToList()), large.ShardGroups().Select(g => g.ToList()));
+    }
+
+    [Fact]
+    public async Task A_day_in_one_activity_hands_over_in_memory_and_gives_the_reports_of_the_fan_out()
+    {
+        await _host.DisposeAsync();
+        _host = StartHost(bytesPerActivity: 16L * 1024 * 1024);
+        foreach (var day in Data.Days)
+        {
+            var run = await RunDayAsync(day);
+            Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
+            Assert.True(JsonNode.DeepEquals(Reference.Value[day], ReportOf(day)), $"report of {day} differs from the offline engine's");
+        }
+        // Every shard's raw read once a day, nothing through the store's inboxes.
+        Assert.All(_store.RawReads.Values, reads => Assert.Equal(ReadsPerRun, reads));
+        Assert.Empty(_store.InboxReads);
+        Assert.Equal(0, _store.HandOversStored);
     }
 
     [Theory]

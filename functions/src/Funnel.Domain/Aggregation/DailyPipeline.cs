@@ -40,7 +40,8 @@ public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPer
         return outcomes;
     }
 
-    private async Task<(LinkOutcome Outcome, IReadOnlyList<IdentityLink> Links)> LinkShardAsync(ShardDay step, ErasedPersons erased, CancellationToken cancellationToken)
+    /// <summary>The events the shard's run of the day folds (its raw folder, and under history imports the folders read ahead), read once.</summary>
+    private async Task<(List<ProductEvent> Events, List<MalformedLine> Malformed, int RawSlices)> ReadEventsAsync(ShardDay step, CancellationToken cancellationToken)
     {
         var malformed = new List<MalformedLine>();
         var events = new List<ProductEvent>();
@@ -62,9 +63,15 @@ public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPer
                     : read.Where(e => imports.FoldDayOf(DateOnly.FromDayNumber(run.Fold.DayOf(e.Timestamp)), folder, slice.Written) == step.Day));
             }
         }
+        return (events, malformed, slices.Count);
+    }
+
+    private async Task<(LinkOutcome Outcome, IReadOnlyList<IdentityLink> Links)> LinkShardAsync(ShardDay step, ErasedPersons erased, CancellationToken cancellationToken)
+    {
+        var (events, malformed, rawSlices) = await ReadEventsAsync(step, cancellationToken);
         var previous = await PreviousStateAsync(step, cancellationToken, DeviceLinking.DevicesNamedWithAUser(events).Contains);
         var linked = DayRun.LinkShard(previous, step.Shard, new ShardRouter(step.Shards), events, malformed.Count, erased);
-        linked.HandOvers[step.Shard]!.RawSlices = slices.Count;
+        linked.HandOvers[step.Shard]!.RawSlices = rawSlices;
         await TakeIntoErasuresAsync(linked.RefusedLinks, erased, cancellationToken);
         // Each attempt writes under its own name: the folds read the attempt that succeeded, never a failed one's leftovers.
         var attempt = Guid.NewGuid().ToString("N")[..12];
@@ -78,6 +85,54 @@ public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPer
             }
         }
         return (new LinkOutcome(attempt, events.Count, linked.Links.Count, handedOn, malformed, linked.ForeignDevices), linked.Links);
+    }
+
+    /// <summary>
+    /// Both steps of the day on every shard in one go, for a day small enough for one activity: each shard's raw and
+    /// previous state are read once, every shard is linked, then every shard folds what the others handed it, kept in
+    /// memory (no hand-over blobs). The same steps and the same results as <see cref="LinkShardsAsync"/> then
+    /// <see cref="FoldShardsAsync"/>; the erasure log is read once before and once after.
+    /// </summary>
+    public async Task<IReadOnlyList<(LinkOutcome Link, FoldCounts Fold)>> LinkAndFoldAsync(IReadOnlyList<ShardDay> steps, bool provisional, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        if (steps.Count == 0 || steps.Count != steps[0].Shards || steps.Select((step, i) => step.Shard != i).Any(wrong => wrong))
+        {
+            throw new ArgumentException("every shard of the day, in shard order, or what one shard hands another is lost", nameof(steps));
+        }
+        var erased = await erasedPersons.ReadAsync(cancellationToken);
+        var router = new ShardRouter(steps[0].Shards);
+        var states = new ShardState[steps.Count];
+        var linked = new LinkedShard[steps.Count];
+        var outcomes = new LinkOutcome[steps.Count];
+        var links = new List<IdentityLink>();
+        foreach (var step in steps)
+        {
+            var (events, malformed, rawSlices) = await ReadEventsAsync(step, cancellationToken);
+            // The fold needs the whole state anyway: read once, linked from (read only), folded into after every shard is linked.
+            states[step.Shard] = await PreviousStateAsync(step, cancellationToken);
+            var shard = linked[step.Shard] = DayRun.LinkShard(states[step.Shard], step.Shard, router, events, malformed.Count, erased);
+            shard.HandOvers[step.Shard]!.RawSlices = rawSlices;
+            await TakeIntoErasuresAsync(shard.RefusedLinks, erased, cancellationToken);
+            links.AddRange(shard.Links);
+            var handedOn = shard.HandOvers.Select((h, target) => target == step.Shard ? 0 : h?.Events.Count ?? 0).Sum();
+            outcomes[step.Shard] = new LinkOutcome("in-memory", events.Count, shard.Links.Count, handedOn, malformed, shard.ForeignDevices);
+        }
+        await linkTable.AddAsync(links, cancellationToken);
+        if (await erasedPersons.ReadAsync(cancellationToken) is var now && now.RequestCount != erased.RequestCount)
+        {
+            await TakeIntoErasuresAsync(links, now, cancellationToken);
+        }
+        var results = new List<(LinkOutcome, FoldCounts)>(steps.Count);
+        foreach (var step in steps)
+        {
+            var handOvers = linked.Select(l => l.HandOvers[step.Shard]).OfType<ShardHandOver>().ToList();
+            var figures = run.ReceiveShard(states[step.Shard], step.Day, handOvers, erased);
+            await WriteShardAsync(step, states[step.Shard], figures, provisional, linked[step.Shard].HandOvers[step.Shard]!.RawSlices, cancellationToken);
+            results.Add((outcomes[step.Shard], figures.Events));
+        }
+        FoldErasure.ThrowIfMoreErased(erased, await erasedPersons.ReadAsync(cancellationToken));
+        return results;
     }
 
     /// <summary>
@@ -110,17 +165,23 @@ public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPer
             throw new InvalidOperationException($"shard {step.Shard} of {step.Day:yyyy-MM-dd} has not been linked in run {step.Run}: its link step must run before its fold");
         }
         var figures = run.ReceiveShard(state, step.Day, handOvers, erased);
+        await WriteShardAsync(step, state, figures, provisional, handOvers[ownIndex].RawSlices, cancellationToken);
+        return figures.Events;
+    }
+
+    /// <summary>Writes the shard's state of the day (with how many raw slices of the day it folded) and its partial figures.</summary>
+    private async Task WriteShardAsync(ShardDay step, ShardState state, ReportFigures figures, bool provisional, int? rawSlices, CancellationToken cancellationToken)
+    {
         using (var snapshot = new MemoryStream())
         {
             run.WriteSnapshot(state, snapshot);
-            await store.WriteStateAsync(step.Shard, step.Day, snapshot.ToArray(), provisional, cancellationToken, handOvers[ownIndex].RawSlices);
+            await store.WriteStateAsync(step.Shard, step.Day, snapshot.ToArray(), provisional, cancellationToken, rawSlices);
         }
         using (var partial = new MemoryStream())
         {
             ReportFiguresCodec.Write(figures, partial);
             await store.WritePartialAsync(step.Day, step.Shard, partial.ToArray(), cancellationToken);
         }
-        return figures.Events;
     }
 
     /// <summary>A device linked to a user whose erasure is pending joins that erasure.</summary>

@@ -70,24 +70,38 @@ public sealed class AggregationActivities(
     public async Task<LinkShardResult[]> LinkShardsAsync([ActivityTrigger] ShardStepRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var results = new List<LinkShardResult>(request.Group.Count);
         var outcomes = await dailyPipeline.LinkShardsAsync([.. request.Group.Select(request.Step)], cancellationToken);
-        foreach (var (shard, outcome) in request.Group.Zip(outcomes))
+        return [.. request.Group.Zip(outcomes, (shard, outcome) => Logged(request.Day, shard, outcome))];
+    }
+
+    /// <summary>A day small enough for one activity: both steps on every shard, hand-overs in memory (<see cref="DailyPipeline.LinkAndFoldAsync"/>).</summary>
+    [Function(AggregationFunctionNames.LinkAndFoldShards)]
+    public async Task<FoldShardResult[]> LinkAndFoldShardsAsync([ActivityTrigger] ShardStepRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var done = await dailyPipeline.LinkAndFoldAsync([.. request.Group.Select(request.Step)], request.Provisional, cancellationToken);
+        return [.. request.Group.Zip(done, (shard, d) =>
         {
-            if (outcome.ForeignDevices > 0)
-            {
-                logger.LogWarning("Shard {Shard} of {Day}: {Devices} devices are named by calls stored outside their own shard (raw written by an earlier version) and were not linked",
-                    shard, request.Day, outcome.ForeignDevices);
-            }
-            foreach (var line in outcome.Malformed.Take(10))
-            {
-                logger.LogWarning("Skipped malformed raw line {File}:{Line}: {Reason}", line.File, line.Line, line.Reason);
-            }
-            logger.LogInformation("Shard {Shard} of {Day}: {Events} raw events read, {Links} devices linked, {HandedOn} events handed to other shards",
-                shard, request.Day, outcome.EventsRead, outcome.LinksMade, outcome.EventsHandedOn);
-            results.Add(new LinkShardResult(shard, outcome.Attempt, outcome.EventsRead, outcome.LinksMade, outcome.EventsHandedOn, outcome.Malformed.Count));
+            Logged(request.Day, shard, d.Link);
+            return new FoldShardResult(shard, d.Fold.Folded, d.Fold.DuplicatesDropped, d.Fold.Late, d.Fold.Malformed);
+        })];
+    }
+
+    /// <summary>Logs what a shard's link step did (devices it could not link, malformed lines, counts) and returns it as the orchestration sees it.</summary>
+    private LinkShardResult Logged(DateOnly day, int shard, LinkOutcome outcome)
+    {
+        if (outcome.ForeignDevices > 0)
+        {
+            logger.LogWarning("Shard {Shard} of {Day}: {Devices} devices are named by calls stored outside their own shard (raw written by an earlier version) and were not linked",
+                shard, day, outcome.ForeignDevices);
         }
-        return [.. results];
+        foreach (var line in outcome.Malformed.Take(10))
+        {
+            logger.LogWarning("Skipped malformed raw line {File}:{Line}: {Reason}", line.File, line.Line, line.Reason);
+        }
+        logger.LogInformation("Shard {Shard} of {Day}: {Events} raw events read, {Links} devices linked, {HandedOn} events handed to other shards",
+            shard, day, outcome.EventsRead, outcome.LinksMade, outcome.EventsHandedOn);
+        return new LinkShardResult(shard, outcome.Attempt, outcome.EventsRead, outcome.LinksMade, outcome.EventsHandedOn, outcome.Malformed.Count);
     }
 
     /// <summary>The day's fold step on each shard of a group, one after the other (<see cref="DailyPipeline.FoldShardsAsync"/>).</summary>

@@ -9,6 +9,7 @@ public static class AggregationFunctionNames
     public const string PlanDay = "PlanDay";
     public const string LinkShards = "LinkShards";
     public const string FoldShards = "FoldShards";
+    public const string LinkAndFoldShards = "LinkAndFoldShards";
     public const string PublishReport = "PublishReport";
     public const string Notify = "Notify";
 }

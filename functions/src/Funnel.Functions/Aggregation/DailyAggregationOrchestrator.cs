@@ -45,11 +45,20 @@ public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> op
             var run = context.NewGuid().ToString("N");
             var groups = plan.ShardGroups();
             ShardStepRequest Step(IReadOnlyList<int> group) => new(day, group, plan.Shards, firstRawDay, run, provisional, Imports: plan.Imports, ReadAhead: plan.ReadAhead);
-            var linked = await EveryGroupAsync(context, groups, plan.Shards, AggregationProgress.LinkStep,
-                g => context.CallActivityAsync<LinkShardResult[]>(AggregationFunctionNames.LinkShards, Step(g), retry));
-            var attempts = linked.SelectMany(l => l).OrderBy(l => l.Shard).Select(l => l.Attempt).ToList();
-            await EveryGroupAsync(context, groups, plan.Shards, AggregationProgress.FoldStep,
-                g => context.CallActivityAsync<FoldShardResult[]>(AggregationFunctionNames.FoldShards, Step(g) with { LinkAttempts = attempts }, retry));
+            if (groups.Count == 1)
+            {
+                // A day that fits in one activity links and folds there, handing events over in memory.
+                await EveryGroupAsync(context, groups, plan.Shards, AggregationProgress.FoldStep,
+                    g => context.CallActivityAsync<FoldShardResult[]>(AggregationFunctionNames.LinkAndFoldShards, Step(g), retry));
+            }
+            else
+            {
+                var linked = await EveryGroupAsync(context, groups, plan.Shards, AggregationProgress.LinkStep,
+                    g => context.CallActivityAsync<LinkShardResult[]>(AggregationFunctionNames.LinkShards, Step(g), retry));
+                var attempts = linked.SelectMany(l => l).OrderBy(l => l.Shard).Select(l => l.Attempt).ToList();
+                await EveryGroupAsync(context, groups, plan.Shards, AggregationProgress.FoldStep,
+                    g => context.CallActivityAsync<FoldShardResult[]>(AggregationFunctionNames.FoldShards, Step(g) with { LinkAttempts = attempts }, retry));
+            }
 
             published = await context.CallActivityAsync<PublishedReport>(
                 AggregationFunctionNames.PublishReport, new PublishReportRequest(day, plan.Shards, firstRawDay, request.ProvisionalThrough, run, plan.AsOf), retry);
