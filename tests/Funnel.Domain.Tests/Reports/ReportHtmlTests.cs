@@ -79,6 +79,17 @@ public partial class ReportHtmlTests
         var en = Html("en");
         Assert.Contains("Lifecycle funnel", en, StringComparison.Ordinal);
         Assert.DoesNotContain("生命周期漏斗", en, StringComparison.Ordinal);
+        // Built-in step and RFM group names in the page's language too; the English page keeps the report's own names.
+        foreach (var (english, chinese) in new[] { ("Signed Up", "注册"), ("first purchase", "首购"), ("repurchase", "复购") })
+        {
+            Assert.Contains($"<th><bdi>{chinese}</bdi></th>", zh, StringComparison.Ordinal);
+            Assert.DoesNotContain($"<th><bdi>{english}</bdi></th>", zh, StringComparison.Ordinal);
+            Assert.Contains($"<th><bdi>{english}</bdi></th>", en, StringComparison.Ordinal);
+        }
+        var groups = RenderedReports.SixtyDays.Report.Rfm.Groups.Where(g => g.Name is "champions" or "at risk").ToList();
+        Assert.NotEmpty(groups);
+        Assert.All(groups, g => Assert.DoesNotContain($"<td>{g.Name}</td>", zh, StringComparison.Ordinal));
+        Assert.Contains("<td>重要价值客户</td>", zh, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -94,7 +94,7 @@ public sealed class ReportHtml
             var y = k * rowHeight + 4;
             var width = totals[k] * 400.0 / max;
             var rate = totals[0] == 0 ? 0 : (double)totals[k] / totals[0];
-            Raw($"<text x=\"0\" y=\"{y + 20}\" class=\"label\">{E(Short(funnel.Steps[k].Name))}<title>{E(funnel.Steps[k].Name)}</title></text>");
+            Raw($"<text x=\"0\" y=\"{y + 20}\" class=\"label\">{E(Short(l.Term(funnel.Steps[k].Name)))}<title>{E(funnel.Steps[k].Name)}</title></text>");
             Raw($"<rect class=\"bar{(immature[k] ? " immature" : "")}\" data-value=\"{totals[k]}\" x=\"160\" y=\"{y + 4}\" width=\"{N(width)}\" height=\"24\"/>");
             Raw($"<text x=\"{N(166 + width)}\" y=\"{y + 21}\" class=\"value\">{Count(totals[k])} · {Percent(rate)}{(immature[k] ? "*" : "")}</text>");
             if (k > 0 && totals[k - 1] > 0)
@@ -106,7 +106,7 @@ public sealed class ReportHtml
         Raw($"<div class=\"scroll\"><table><thead><tr><th>{E(l["cohort"])}</th>");
         foreach (var step in funnel.Steps)
         {
-            Raw($"<th><bdi>{E(step.Name)}</bdi></th>");
+            Raw($"<th><bdi>{E(_labels.Term(step.Name))}</bdi></th>");
         }
         Raw("</tr></thead><tbody>");
         foreach (var cohort in cohorts)
@@ -132,7 +132,7 @@ public sealed class ReportHtml
         Raw($"<h3>{E(title)}</h3><div class=\"scroll\"><table><thead><tr><th></th>");
         foreach (var step in steps)
         {
-            Raw($"<th><bdi>{E(step.Name)}</bdi></th>");
+            Raw($"<th><bdi>{E(_labels.Term(step.Name))}</bdi></th>");
         }
         Raw("</tr></thead><tbody>");
         foreach (var row in rows)
@@ -256,7 +256,7 @@ public sealed class ReportHtml
         Raw($"<div class=\"scroll\"><table><thead><tr><th>{E(l["group"])}</th><th>{E(l["persons"])}</th></tr></thead><tbody>");
         foreach (var g in rfm.Groups)
         {
-            Raw($"<tr><td>{E(g.Name)}</td><td class=\"num\">{Count(g.Persons)}</td></tr>");
+            Raw($"<tr><td>{E(l.Term(g.Name))}</td><td class=\"num\">{Count(g.Persons)}</td></tr>");
         }
         Raw("</tbody></table></div></section>");
     }
@@ -291,7 +291,7 @@ public sealed class ReportHtml
         }
         foreach (var experiment in experiments)
         {
-            Raw($"<h3><bdi>{E(experiment.Name)}</bdi> · <bdi>{E(experiment.Step)}</bdi></h3>");
+            Raw($"<h3><bdi>{E(experiment.Name)}</bdi> · <bdi>{E(_labels.Term(experiment.Step))}</bdi></h3>");
             var srmFailed = experiment.SampleRatio.PValue is < 0.001;
             Raw(srmFailed ? $"<p class=\"warn srm\">{E(l["srmFailed"])}</p>" : $"<p class=\"note\">{E(l["srmOk"])} (p = {Maybe(experiment.SampleRatio.PValue, "0.000")})</p>");
             var control = experiment.Variants.FirstOrDefault(v => v.Value == experiment.Control);

@@ -105,6 +105,30 @@ public sealed class ReportLabels
         ["rejectedAtIngest"] = ("Refused at ingest", "接入时拒收"),
     };
 
+    /// <summary>
+    /// The built-in step, event and RFM group names as the zh-CN page shows them (the reports' own words); a name a
+    /// team defined itself is shown as written.
+    /// </summary>
+    private static readonly Dictionary<string, string> ChineseTerms = new(StringComparer.Ordinal)
+    {
+        ["Signed Up"] = "注册",
+        ["Activated"] = "激活",
+        ["first purchase"] = "首购",
+        ["repurchase"] = "复购",
+        ["Product Viewed"] = "浏览商品",
+        ["Product Added"] = "加入购物车",
+        ["Checkout Started"] = "提交订单",
+        ["Order Completed"] = "完成支付",
+        ["lifecycle"] = "生命周期",
+        ["purchase path"] = "购买路径",
+        ["champions"] = "重要价值客户",
+        ["loyal"] = "忠诚客户",
+        ["new customers"] = "新客户",
+        ["at risk"] = "流失风险客户",
+        ["hibernating"] = "沉睡客户",
+        ["others"] = "其他",
+    };
+
     private readonly bool _chinese;
 
     public ReportLabels(string language)
@@ -117,4 +141,7 @@ public sealed class ReportLabels
     public string Language { get; }
 
     public string this[string key] => Text.TryGetValue(key, out var text) ? (_chinese ? text.Zh : text.En) : key;
+
+    /// <summary>A step, event or group name in the page's language: a built-in name translated, any other as is.</summary>
+    public string Term(string name) => _chinese && ChineseTerms.TryGetValue(name, out var chinese) ? chinese : name;
 }
