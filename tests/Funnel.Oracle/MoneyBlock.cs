@@ -19,8 +19,9 @@ public static class MoneyBlock
         {
             var touched = persons.Where(p => p.Channel == channel).ToList();
             long newcomers = touched.Count(p => p.FirstSeenDay <= reportDay && p.FirstSeenDay > reportDay - ReportWindows.AcquisitionDays);
+            long signups = touched.Count(p => p.Signup is { } s && s.Day <= reportDay && s.Day > reportDay - ReportWindows.AcquisitionDays);
             var cost = dailyCost * ReportWindows.AcquisitionDays;
-            decimal? cac = newcomers == 0 ? null : Figures.Money(cost / newcomers);
+            decimal? cac = signups == 0 ? null : Figures.Money(cost / signups);
             var ltvCohort = touched.Where(p => p.FirstSeenDay >= reportDay - ReportWindows.LtvCohortLastDay && p.FirstSeenDay <= reportDay - ReportWindows.LtvCohortFirstDay).ToList();
             decimal? ltv = ltvCohort.Count == 0 ? null : Figures.Money(ltvCohort.Sum(p =>
                 Person.Revenue(p.Purchases.Where(k => k.Event.Timestamp < p.FirstSeenAt + ReportWindows.LtvDays * ReportWindows.DayMs && k.Day <= reportDay))) / ltvCohort.Count);
@@ -28,6 +29,7 @@ public static class MoneyBlock
             {
                 ["channel"] = channel,
                 ["newPersons"] = newcomers,
+                ["newSignups"] = signups,
                 ["cost"] = cost,
                 ["cac"] = cac,
                 ["ltv90"] = ltv,

@@ -4,7 +4,7 @@ namespace Funnel.Domain.Metrics;
 
 /// <summary>
 /// 付费 money over the 30 days ending on the report day (paying persons, revenue, ARPU over MAU), and 拉新
-/// channel economics: new persons by first-touch channel and their cost (CAC), and the first-90-day revenue
+/// channel economics: new persons and new signups by first-touch channel, the cost per signup (CAC), and the first-90-day revenue
 /// of persons acquired 90-119 days ago (LTV).
 /// </summary>
 public static class MoneyMetric
@@ -57,6 +57,11 @@ public static class MoneyMetric
         {
             figures.Channel(person.ChannelOrDirect).New++;
         }
+        // 新增有效用户: CAC is spend over the channel's new registered users, not every visitor first seen.
+        if (person.SignupAt != long.MaxValue && day.DayOf(person.SignupAt) is var signupDay && signupDay <= d && signupDay > d - AcquisitionDays)
+        {
+            figures.Channel(person.ChannelOrDirect).NewSignups++;
+        }
         if (firstDay <= d - LtvDays && firstDay > d - LtvDays - LtvCohortDays)
         {
             var channel = figures.Channel(person.ChannelOrDirect);
@@ -85,10 +90,10 @@ public static class MoneyMetric
             {
                 var counts = figures.Channels.GetValueOrDefault(c.Key) ?? new ChannelFigures();
                 var cost = c.Value * AcquisitionDays;
-                decimal? cac = counts.New == 0 ? null : ReportNumbers.PerPerson(cost, counts.New);
+                decimal? cac = counts.NewSignups == 0 ? null : ReportNumbers.PerPerson(cost, counts.NewSignups);
                 decimal? ltv = counts.LtvPersons == 0 ? null : ReportNumbers.PerPerson(counts.LtvRevenue4 / ReportNumbers.MoneyUnit, counts.LtvPersons);
                 double? ratio = ltv is { } l && cac is { } k && k != 0 ? (double)Math.Round(l / k, 6, MidpointRounding.AwayFromZero) : null;
-                return new ChannelEconomics(c.Key, counts.New, cost, cac, ltv, ratio);
+                return new ChannelEconomics(c.Key, counts.New, counts.NewSignups, cost, cac, ltv, ratio);
             }).ToList();
         return new MoneyReport(figures.Paying, ReportNumbers.Rate(figures.Paying, activity.Mau), revenue,
             ReportNumbers.PerPerson(revenue, activity.Mau), ReportNumbers.PerPerson(revenue, figures.Paying), channels);
@@ -118,6 +123,7 @@ public sealed class MoneyFigures
         {
             var into = Channel(name);
             into.New += channel.New;
+            into.NewSignups += channel.NewSignups;
             into.LtvPersons += channel.LtvPersons;
             into.LtvRevenue4 += channel.LtvRevenue4;
         }
@@ -128,6 +134,10 @@ public sealed class ChannelFigures
 {
     [JsonPropertyName("new")]
     public long New { get; set; }
+
+    /// <summary>Persons of the channel who signed up in the acquisition window: CAC's denominator.</summary>
+    [JsonPropertyName("newSignups")]
+    public long NewSignups { get; set; }
 
     [JsonPropertyName("ltvPersons")]
     public long LtvPersons { get; set; }

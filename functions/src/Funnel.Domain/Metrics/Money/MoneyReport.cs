@@ -12,12 +12,13 @@ public sealed record MoneyReport(
     [property: JsonPropertyName("channels")] IReadOnlyList<ChannelEconomics> Channels);
 
 /// <summary>
-/// 拉新成本 per channel with a configured daily cost: new persons and cost over the last 30 days, CAC,
+/// 拉新成本 per channel with a configured daily cost: new persons, new signups and cost over the last 30 days, CAC per signup,
 /// and the average first-90-day revenue of persons acquired 90-119 days ago (null until such a month exists).
 /// </summary>
 public sealed record ChannelEconomics(
     [property: JsonPropertyName("channel")] string Channel,
     [property: JsonPropertyName("newPersons")] long NewPersons,
+    [property: JsonPropertyName("newSignups")] long NewSignups,
     [property: JsonPropertyName("cost")] decimal Cost,
     [property: JsonPropertyName("cac")] decimal? Cac,
     [property: JsonPropertyName("ltv90")] decimal? Ltv90,

@@ -271,10 +271,10 @@ public sealed class ReportHtml
         if (money.Channels.Count > 0)
         {
             Bars("ltv-to-cac", money.Channels.Select(c => (c.Channel, c.LtvToCac ?? 0, c.LtvToCac is { } v ? v.ToString("0.00", _culture) : "–")).ToList());
-            Raw($"<div class=\"scroll\"><table><thead><tr><th>{E(l["channel"])}</th><th>{E(l["newPersons"])}</th><th>{E(l["cost"])}</th><th>{E(l["cac"])}</th><th>{E(l["ltv90"])}</th><th>{E(l["ltvToCac"])}</th></tr></thead><tbody>");
+            Raw($"<div class=\"scroll\"><table><thead><tr><th>{E(l["channel"])}</th><th>{E(l["newPersons"])}</th><th>{E(l["newSignups"])}</th><th>{E(l["cost"])}</th><th>{E(l["cac"])}</th><th>{E(l["ltv90"])}</th><th>{E(l["ltvToCac"])}</th></tr></thead><tbody>");
             foreach (var c in money.Channels)
             {
-                Raw($"<tr><td><bdi>{E(c.Channel)}</bdi></td><td class=\"num\">{Count(c.NewPersons)}</td><td class=\"num\">{Money(c.Cost, currency)}</td><td class=\"num\">{(c.Cac is { } cac ? Money(cac, currency) : "–")}</td><td class=\"num\">{(c.Ltv90 is { } ltv ? Money(ltv, currency) : "–")}</td><td class=\"num\">{(c.LtvToCac is { } r ? r.ToString("0.00", _culture) : "–")}</td></tr>");
+                Raw($"<tr><td><bdi>{E(c.Channel)}</bdi></td><td class=\"num\">{Count(c.NewPersons)}</td><td class=\"num\">{Count(c.NewSignups)}</td><td class=\"num\">{Money(c.Cost, currency)}</td><td class=\"num\">{(c.Cac is { } cac ? Money(cac, currency) : "–")}</td><td class=\"num\">{(c.Ltv90 is { } ltv ? Money(ltv, currency) : "–")}</td><td class=\"num\">{(c.LtvToCac is { } r ? r.ToString("0.00", _culture) : "–")}</td></tr>");
             }
             Raw("</tbody></table></div>");
         }
