@@ -82,24 +82,26 @@ public sealed class ReportHtml
             Raw($"<p>{E(l["none"])}</p></section>");
             return;
         }
+        // Each step over the newest 7 cohorts whose window for that step has closed, so an open window never reads as a
+        // low rate; a step no cohort has closed yet shows the newest 7, marked *.
         var newest = funnel.Cohorts.TakeLast(7).ToList();
-        var totals = funnel.Steps.Select((_, k) => newest.Sum(c => c.Steps[k].Count)).ToArray();
-        var immature = funnel.Steps.Select((_, k) => newest.Any(c => !c.Steps[k].Mature)).ToArray();
+        var basis = funnel.Steps.Select((_, k) => funnel.Cohorts.Where(c => c.Steps[k].Mature).TakeLast(7).ToList() is { Count: > 0 } closed ? closed : newest).ToArray();
+        var immature = funnel.Steps.Select((_, k) => basis[k].Any(c => !c.Steps[k].Mature)).ToArray();
+        var rates = funnel.Steps.Select((_, k) => basis[k].Sum(c => c.Steps[0].Count) is var entered and > 0 ? (double)basis[k].Sum(c => c.Steps[k].Count) / entered : 0).ToArray();
         Raw($"<p class=\"note\">{E(l["lifecycleNote"])}</p>");
         var rowHeight = 44;
         Raw($"<svg class=\"chart funnel\" viewBox=\"0 0 {Width} {funnel.Steps.Count * rowHeight + 8}\" role=\"img\" aria-label=\"{E(title)}\">");
-        var max = Math.Max(1, totals[0]);
         for (var k = 0; k < funnel.Steps.Count; k++)
         {
             var y = k * rowHeight + 4;
-            var width = totals[k] * 400.0 / max;
-            var rate = totals[0] == 0 ? 0 : (double)totals[k] / totals[0];
+            var width = rates[k] * 400.0;
+            var reached = basis[k].Sum(c => c.Steps[k].Count);
             Raw($"<text x=\"0\" y=\"{y + 20}\" class=\"label\">{E(Short(l.Term(funnel.Steps[k].Name)))}<title>{E(funnel.Steps[k].Name)}</title></text>");
-            Raw($"<rect class=\"bar{(immature[k] ? " immature" : "")}\" data-value=\"{totals[k]}\" x=\"160\" y=\"{y + 4}\" width=\"{N(width)}\" height=\"24\"/>");
-            Raw($"<text x=\"{N(166 + width)}\" y=\"{y + 21}\" class=\"value\">{Count(totals[k])} · {Percent(rate)}{(immature[k] ? "*" : "")}</text>");
-            if (k > 0 && totals[k - 1] > 0)
+            Raw($"<rect class=\"bar{(immature[k] ? " immature" : "")}\" data-value=\"{rates[k].ToString("0.######", CultureInfo.InvariantCulture)}\" x=\"160\" y=\"{y + 4}\" width=\"{N(width)}\" height=\"24\" data-cohorts=\"{basis[k].Count}\"/>");
+            Raw($"<text x=\"{N(166 + width)}\" y=\"{y + 21}\" class=\"value\">{Percent(rates[k])}{(immature[k] ? "*" : "")} · {Count(reached)}</text>");
+            if (k > 0 && rates[k - 1] > 0)
             {
-                Raw($"<text x=\"160\" y=\"{y + 2}\" class=\"drop\">−{Percent(1 - (double)totals[k] / totals[k - 1])} {E(l["dropOff"])}</text>");
+                Raw($"<text x=\"160\" y=\"{y + 2}\" class=\"drop\">−{Percent(Math.Max(0, 1 - rates[k] / rates[k - 1]))} {E(l["dropOff"])}</text>");
             }
         }
         Raw("</svg>");

@@ -8,7 +8,7 @@ public sealed class ReportLabels
         ["title"] = ("Daily funnel report", "每日漏斗报告"),
         ["provisional"] = ("Provisional: the day has not closed; figures will change.", "临时报告：当天尚未结束，数据仍会变化。"),
         ["lifecycle"] = ("Lifecycle funnel", "生命周期漏斗（注册→激活→首购→复购）"),
-        ["lifecycleNote"] = ("Sum of the newest cohorts shown below; * marks steps whose window has not fully elapsed.", "下方最近各批次之和；* 表示转化窗口尚未结束。"),
+        ["lifecycleNote"] = ("Each step's rate over the newest 7 cohorts whose window for that step has closed (persons who reached it beside); * no cohort has closed that window yet: the newest 7, still open.", "每一步的转化率取该步转化窗口已结束的最近 7 个批次（旁为到达人数）；* 表示尚无批次结束该窗口，取最近 7 个批次，仍在变化。"),
         ["purchase"] = ("Purchase path", "购买路径漏斗"),
         ["funnel"] = ("Funnel", "漏斗"),
         ["step"] = ("Step", "步骤"),
