@@ -17,11 +17,21 @@ public sealed class StorageDeadline(IOptions<IngestOptions> options, ILogger<Sto
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(work);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(clientGone);
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(clientGone);
         deadline.CancelAfter(options.Value.StorageTimeout);
+        var answer = work(deadline.Token);
+        // The caller gets the 503 when the deadline passes, not when the storage client has finished unwinding its
+        // cancelled call (a frozen connection can take a while to give up); the work ends in the background.
+        var timedOut = Task.Delay(options.Value.StorageTimeout, clientGone);
+        _ = answer.ContinueWith(finished => { _ = finished.Exception; deadline.Dispose(); }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
-            return await work(deadline.Token);
+            if (await Task.WhenAny(answer, timedOut) == answer)
+            {
+                return await answer;
+            }
+            await deadline.CancelAsync();
+            throw new OperationCanceledException("storage did not answer within the storage timeout");
         }
         catch (Exception ex) when (!clientGone.IsCancellationRequested
             && ex is Azure.RequestFailedException or OperationCanceledException or HttpRequestException or IOException or AggregateException)
