@@ -29,16 +29,41 @@ public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPer
             outcomes.Add(outcome);
             links.AddRange(made);
         }
-        // The links table serves erasure (a user's devices); the run itself keeps links in each shard's state.
+        await RecordLinksAsync(links, erased, cancellationToken);
+        return outcomes;
+    }
+
+    /// <summary>
+    /// Writes the day's links to the links table, which serves erasure (a user's devices; the run itself keeps links in
+    /// each shard's state). A request accepted since <paramref name="erased"/> was read did not find these links: its
+    /// user's devices join it, so the erasure round forgets their rows too (the fold leaves their events out either way).
+    /// </summary>
+    private async Task RecordLinksAsync(IReadOnlyCollection<IdentityLink> links, ErasedPersons erased, CancellationToken cancellationToken)
+    {
         await linkTable.AddAsync(links, cancellationToken);
-        // A request accepted since the log was read did not find these links: its user's devices join it, so the
-        // erasure round forgets their rows too (the fold leaves their events out, whichever id the request named).
         if (await erasedPersons.ReadAsync(cancellationToken) is var now && now.RequestCount != erased.RequestCount)
         {
             await TakeIntoErasuresAsync(links, now, cancellationToken);
         }
-        return outcomes;
     }
+
+    /// <summary>
+    /// The link step of one shard: reads its events, links its devices against <paramref name="previousOf"/> (the state of
+    /// the day before, read for the devices the events name), and takes refused links of erased users into their erasures.
+    /// </summary>
+    private async Task<(LinkedShard Linked, int EventsRead, List<MalformedLine> Malformed)> LinkAsync(ShardDay step, ErasedPersons erased,
+        Func<IReadOnlyList<ProductEvent>, Task<ShardState>> previousOf, CancellationToken cancellationToken)
+    {
+        var (events, malformed, rawSlices) = await ReadEventsAsync(step, cancellationToken);
+        var linked = DayRun.LinkShard(await previousOf(events), step.Shard, new ShardRouter(step.Shards), events, malformed.Count, erased);
+        linked.HandOvers[step.Shard]!.RawSlices = rawSlices;
+        await TakeIntoErasuresAsync(linked.RefusedLinks, erased, cancellationToken);
+        return (linked, events.Count, malformed);
+    }
+
+    /// <summary>How many events a shard's link step handed to other shards.</summary>
+    private static long HandedOn(LinkedShard linked, int shard) =>
+        linked.HandOvers.Select((handOver, target) => target == shard ? 0 : handOver?.Events.Count ?? 0).Sum();
 
     /// <summary>The events the shard's run of the day folds (its raw folder, and under history imports the folders read ahead), read once.</summary>
     private async Task<(List<ProductEvent> Events, List<MalformedLine> Malformed, int RawSlices)> ReadEventsAsync(ShardDay step, CancellationToken cancellationToken)
@@ -68,23 +93,19 @@ public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPer
 
     private async Task<(LinkOutcome Outcome, IReadOnlyList<IdentityLink> Links)> LinkShardAsync(ShardDay step, ErasedPersons erased, CancellationToken cancellationToken)
     {
-        var (events, malformed, rawSlices) = await ReadEventsAsync(step, cancellationToken);
-        var previous = await PreviousStateAsync(step, cancellationToken, DeviceLinking.DevicesNamedWithAUser(events).Contains);
-        var linked = DayRun.LinkShard(previous, step.Shard, new ShardRouter(step.Shards), events, malformed.Count, erased);
-        linked.HandOvers[step.Shard]!.RawSlices = rawSlices;
-        await TakeIntoErasuresAsync(linked.RefusedLinks, erased, cancellationToken);
+        // The fold reads the whole state; the link step needs only the devices today's calls may link.
+        var (linked, eventsRead, malformed) = await LinkAsync(step, erased,
+            events => PreviousStateAsync(step, cancellationToken, DeviceLinking.DevicesNamedWithAUser(events).Contains), cancellationToken);
         // Each attempt writes under its own name: the folds read the attempt that succeeded, never a failed one's leftovers.
         var attempt = Guid.NewGuid().ToString("N")[..12];
-        long handedOn = 0;
         for (var target = 0; target < linked.HandOvers.Count; target++)
         {
             if (linked.HandOvers[target] is { } handOver)
             {
                 await store.WriteHandOverAsync(new HandOverName(step.Day, step.Run, step.Shard, target, attempt), ShardHandOverCodec.Write(handOver, run.Fold.Slots.Count), cancellationToken);
-                handedOn += target == step.Shard ? 0 : handOver.Events.Count;
             }
         }
-        return (new LinkOutcome(attempt, events.Count, linked.Links.Count, handedOn, malformed, linked.ForeignDevices), linked.Links);
+        return (new LinkOutcome(attempt, eventsRead, linked.Links.Count, HandedOn(linked, step.Shard), malformed, linked.ForeignDevices), linked.Links);
     }
 
     /// <summary>
@@ -101,28 +122,20 @@ public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPer
             throw new ArgumentException("every shard of the day, in shard order, or what one shard hands another is lost", nameof(steps));
         }
         var erased = await erasedPersons.ReadAsync(cancellationToken);
-        var router = new ShardRouter(steps[0].Shards);
         var states = new ShardState[steps.Count];
         var linked = new LinkedShard[steps.Count];
         var outcomes = new LinkOutcome[steps.Count];
         var links = new List<IdentityLink>();
         foreach (var step in steps)
         {
-            var (events, malformed, rawSlices) = await ReadEventsAsync(step, cancellationToken);
             // The fold needs the whole state anyway: read once, linked from (read only), folded into after every shard is linked.
-            states[step.Shard] = await PreviousStateAsync(step, cancellationToken);
-            var shard = linked[step.Shard] = DayRun.LinkShard(states[step.Shard], step.Shard, router, events, malformed.Count, erased);
-            shard.HandOvers[step.Shard]!.RawSlices = rawSlices;
-            await TakeIntoErasuresAsync(shard.RefusedLinks, erased, cancellationToken);
+            var (shard, eventsRead, malformed) = await LinkAsync(step, erased,
+                async _ => states[step.Shard] = await PreviousStateAsync(step, cancellationToken), cancellationToken);
+            linked[step.Shard] = shard;
             links.AddRange(shard.Links);
-            var handedOn = shard.HandOvers.Select((h, target) => target == step.Shard ? 0 : h?.Events.Count ?? 0).Sum();
-            outcomes[step.Shard] = new LinkOutcome("in-memory", events.Count, shard.Links.Count, handedOn, malformed, shard.ForeignDevices);
+            outcomes[step.Shard] = new LinkOutcome("in-memory", eventsRead, shard.Links.Count, HandedOn(shard, step.Shard), malformed, shard.ForeignDevices);
         }
-        await linkTable.AddAsync(links, cancellationToken);
-        if (await erasedPersons.ReadAsync(cancellationToken) is var now && now.RequestCount != erased.RequestCount)
-        {
-            await TakeIntoErasuresAsync(links, now, cancellationToken);
-        }
+        await RecordLinksAsync(links, erased, cancellationToken);
         var results = new List<(LinkOutcome, FoldCounts)>(steps.Count);
         foreach (var step in steps)
         {

@@ -10,8 +10,6 @@ namespace Funnel.Domain.Processing;
 /// </summary>
 public static class BatchContent
 {
-    private static readonly HashSet<string> ChangedByRetry = new(StringComparer.Ordinal) { "receivedAt", "sentAt", "timestamp" };
-
     /// <summary>A hex digest over every event's other top-level properties, in order; null when an event is not a JSON object.</summary>
     public static string? Fingerprint(IEnumerable<ReadOnlyMemory<byte>> events)
     {
@@ -26,12 +24,12 @@ public static class BatchContent
             }
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var name = reader.GetString()!;
-                var start = (int)reader.BytesConsumed;
+                // Every event of a batch is read on the processing path: compare and hash the bytes as written, no strings.
+                var start = (int)reader.TokenStartIndex;
+                var changedByRetry = reader.ValueTextEquals("receivedAt"u8) || reader.ValueTextEquals("sentAt"u8) || reader.ValueTextEquals("timestamp"u8);
                 reader.Skip();
-                if (!ChangedByRetry.Contains(name))
+                if (!changedByRetry)
                 {
-                    hash.AppendData(System.Text.Encoding.UTF8.GetBytes(name));
                     hash.AppendData(e.Span[start..(int)reader.BytesConsumed]);
                 }
             }

@@ -55,11 +55,10 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
         {
             return Problem(StatusCodes.Status400BadRequest, "to", $"{RawBlobName.DayFolder(to)} has not closed yet, grace period included (the last closed day is {RawBlobName.DayFolder(lastClosed)} in {clock.Zone.Id}); run it alone with POST /{RangeRoute}/{{day}} for a provisional report");
         }
-        var days = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(from.AddDays).ToList();
-        var instanceId = AggregationInstances.ForDays(days);
+        var (days, instanceId) = Range(from, to);
         if (await IsRunningAsync(client, instanceId, cancellationToken))
         {
-            return Problem(StatusCodes.Status409Conflict, "from", $"{instanceId} is already running");
+            return RangeRunning(instanceId);
         }
         await client.ScheduleNewOrchestrationInstanceAsync(AggregationFunctionNames.AggregateDays, new DaysRequest(days), new StartOrchestrationOptions(instanceId), cancellationToken);
         return Accepted(request, instanceId, to);
@@ -92,11 +91,10 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
         {
             return Problem(StatusCodes.Status400BadRequest, "from", $"an import runs at most {MaxImportDays} days again (from {RawBlobName.DayFolder(from)} to {RawBlobName.DayFolder(to)} is {to.DayNumber - from.DayNumber + 1})");
         }
-        var days = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(from.AddDays).ToList();
-        var instanceId = AggregationInstances.ForDays(days);
+        var (days, instanceId) = Range(from, to);
         if (await IsRunningAsync(client, instanceId, cancellationToken))
         {
-            return Problem(StatusCodes.Status409Conflict, "from", $"{instanceId} is already running");
+            return RangeRunning(instanceId);
         }
         return await deadline.AnswerAsync(request, async token =>
         {
@@ -225,6 +223,15 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
         }
         return null;
     }
+
+    /// <summary>Every day from <paramref name="from"/> to <paramref name="to"/>, and the one <c>AggregateDays</c> instance that runs them.</summary>
+    private static (List<DateOnly> Days, string InstanceId) Range(DateOnly from, DateOnly to)
+    {
+        var days = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(from.AddDays).ToList();
+        return (days, AggregationInstances.ForDays(days));
+    }
+
+    private static JsonHttpResult<ApiErrors> RangeRunning(string instanceId) => Problem(StatusCodes.Status409Conflict, "from", $"{instanceId} is already running");
 
     private static async Task<bool> IsRunningAsync(DurableTaskClient client, string instanceId, CancellationToken cancellationToken)
     {

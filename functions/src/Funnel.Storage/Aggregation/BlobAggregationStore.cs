@@ -33,14 +33,23 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
     public async Task<DateOnly?> FirstRawDayAsync(CancellationToken cancellationToken)
     {
         // Day folders sort by date; the first that parses is the first raw day.
+        await foreach (var day in RawDayFoldersAsync(cancellationToken))
+        {
+            return day;
+        }
+        return null;
+    }
+
+    /// <summary>The raw container's day folders, in date order, from one hierarchical listing.</summary>
+    private async IAsyncEnumerable<DateOnly> RawDayFoldersAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         await foreach (var item in _raw.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", prefix: null, cancellationToken))
         {
             if (item.IsPrefix && RawBlobName.TryParseDay(item.Prefix.TrimEnd('/'), out var day))
             {
-                return day;
+                yield return day;
             }
         }
-        return null;
     }
 
     public async Task<IReadOnlyList<RawSlice>> ReadRawAsync(DateOnly day, int shard, CancellationToken cancellationToken)
@@ -86,7 +95,7 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
             try
             {
                 var properties = (await _state.GetBlobClient(StateBlob(shard, day)).GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
-                states[shard] = new StoredState(!(properties.Metadata.TryGetValue(ProvisionalKey, out var flag) && flag == "true"), properties.ContentLength);
+                states[shard] = new StoredState(!IsProvisional(properties.Metadata), properties.ContentLength);
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
@@ -98,9 +107,13 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
     public async Task<IReadOnlyList<DateOnly>> RawDaysAsync(DateOnly after, DateOnly through, CancellationToken cancellationToken)
     {
         var days = new List<DateOnly>();
-        await foreach (var item in _raw.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", prefix: null, cancellationToken))
+        await foreach (var day in RawDayFoldersAsync(cancellationToken))
         {
-            if (item.IsPrefix && RawBlobName.TryParseDay(item.Prefix.TrimEnd('/'), out var day) && day > after && day <= through)
+            if (day > through)
+            {
+                break;
+            }
+            if (day > after)
             {
                 days.Add(day);
             }
@@ -352,7 +365,7 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
             if (slash > 0 && item.Name[(slash + 1)..] == "report.json"
                 && RawBlobName.TryParseDay(item.Name[..slash], out var day))
             {
-                days.Add((day, item.Metadata.TryGetValue(ProvisionalKey, out var flag) && flag == "true"));
+                days.Add((day, IsProvisional(item.Metadata)));
             }
         }
         return days.OrderByDescending(d => d.Item1).ToList();
@@ -393,13 +406,16 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
         try
         {
             var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
-            return !(properties.Value.Metadata.TryGetValue(ProvisionalKey, out var flag) && flag == "true");
+            return !IsProvisional(properties.Value.Metadata);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
             return false;
         }
     }
+
+    /// <summary>True for a blob a provisional run wrote (<see cref="Metadata"/>).</summary>
+    private static bool IsProvisional(IDictionary<string, string> metadata) => metadata.TryGetValue(ProvisionalKey, out var flag) && flag == "true";
 
     private static Dictionary<string, string> Metadata(DateOnly day, bool provisional) => new()
     {

@@ -23,9 +23,9 @@ public sealed class TableIdentityLinks(TableServiceClient tables) : IIdentityLin
         var found = new ConcurrentDictionary<string, IdentityLink>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(anonymousIds, Lookups(cancellationToken), async (id, ct) =>
         {
-            if (await ReadAsync(id, ct) is { } stored)
+            if (await ReadAsync(id, ct) is { } link)
             {
-                found[id] = stored.Link;
+                found[id] = link;
             }
         });
         return new Dictionary<string, IdentityLink>(found, StringComparer.Ordinal);
@@ -60,12 +60,12 @@ public sealed class TableIdentityLinks(TableServiceClient tables) : IIdentityLin
         };
     }
 
-    private async Task<(IdentityLink Link, ETag ETag)?> ReadAsync(string anonymousId, CancellationToken cancellationToken)
+    private async Task<IdentityLink?> ReadAsync(string anonymousId, CancellationToken cancellationToken)
     {
         var hash = HashedKey.Of(anonymousId);
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(HashedKey.PartitionOf(hash), hash, cancellationToken: cancellationToken);
         return row.HasValue && row.Value!.GetString("UserId") is { } userId && row.Value.GetDateTimeOffset("LinkedAt") is { } linkedAt
-            ? (new IdentityLink(anonymousId, userId, linkedAt), row.Value.ETag)
+            ? new IdentityLink(anonymousId, userId, linkedAt)
             : null;
     }
 
