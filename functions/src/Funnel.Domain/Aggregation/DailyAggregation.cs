@@ -15,16 +15,17 @@ public sealed class DailyAggregation
     private readonly ShardRouter _router;
     private readonly TimeProvider _time;
 
-    public DailyAggregation(MetricDefinitions definitions, string timeZone, int shardCount, TimeProvider time)
-        : this(definitions, timeZone, Enumerable.Range(0, shardCount).Select(_ => new ShardState()).ToArray(), time)
+    /// <summary>Starts from empty shards; <paramref name="fullPass"/> keeps every person hot (the reference of the hot and cold pass).</summary>
+    public DailyAggregation(MetricDefinitions definitions, string timeZone, int shardCount, TimeProvider time, bool fullPass = false)
+        : this(definitions, timeZone, Enumerable.Range(0, shardCount).Select(_ => new ShardState()).ToArray(), time, fullPass)
     {
     }
 
     /// <summary>Resumes from shard states, e.g. the snapshots of the previous day.</summary>
-    public DailyAggregation(MetricDefinitions definitions, string timeZone, IReadOnlyList<ShardState> shards, TimeProvider time)
+    public DailyAggregation(MetricDefinitions definitions, string timeZone, IReadOnlyList<ShardState> shards, TimeProvider time, bool fullPass = false)
     {
         ArgumentNullException.ThrowIfNull(shards);
-        _run = new DayRun(definitions, timeZone);
+        _run = new DayRun(definitions, timeZone) { FullPass = fullPass };
         _router = new ShardRouter(shards.Count);
         _shards = [.. shards];
         _time = time;

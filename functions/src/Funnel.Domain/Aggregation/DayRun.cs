@@ -69,7 +69,7 @@ public sealed class DayRun
         {
             linked[link.AnonymousId] = link.UserId;
             own.NewLinks[link.AnonymousId] = link.UserId;
-            if (previous.Persons.TryGetValue(link.AnonymousId, out var device))
+            if (previous.Find(link.AnonymousId) is { } device)
             {
                 own.DepartedDevices.Add(link.AnonymousId);
                 To(router.ShardOf(link.UserId)).JoiningDevices.Add(new JoiningDevice(link.UserId, link.AnonymousId, device));
@@ -101,7 +101,7 @@ public sealed class DayRun
         {
             foreach (var device in handOver.DepartedDevices)
             {
-                state.Persons.Remove(device);
+                state.Remove(device);
             }
             foreach (var (device, user) in handOver.NewLinks)
             {
@@ -112,7 +112,7 @@ public sealed class DayRun
         }
         foreach (var joining in received.SelectMany(h => h.JoiningDevices).Where(j => !erased.Contains(j.Device)))
         {
-            if (!state.Persons.TryGetValue(joining.User, out var person))
+            if (state.Wake(joining.User) is not { } person)
             {
                 state.Persons[joining.User] = person = new PersonState(Fold.Slots.Count);
             }
@@ -122,15 +122,35 @@ public sealed class DayRun
         return FoldShard(state, day, events, malformed);
     }
 
-    /// <summary>Folds one shard's events of <paramref name="day"/> into <paramref name="state"/> (the previous day's, changed in place) and returns the shard's partial figures.</summary>
+    /// <summary>
+    /// Folds one shard's events of <paramref name="day"/> into <paramref name="state"/> (the previous day's, changed in place) and
+    /// returns the shard's partial figures. Cold persons named by the events come back first; afterwards the persons who left
+    /// every window go cold (unless <see cref="FullPass"/>).
+    /// </summary>
     public ReportFigures FoldShard(ShardState state, DateOnly day, IEnumerable<ProductEvent> events, long malformed = 0)
     {
+        ArgumentNullException.ThrowIfNull(state);
+        var dayEvents = events as IReadOnlyCollection<ProductEvent> ?? [.. events];
+        if (state.Cold.Count > 0)
+        {
+            foreach (var e in dayEvents)
+            {
+                state.Wake(e.PersonKey);
+            }
+        }
         var quality = new DataQualityFigures();
-        var counts = Fold.FoldDay(state, day, events, malformed, quality);
+        var counts = Fold.FoldDay(state, day, dayEvents, malformed, quality);
+        if (!FullPass)
+        {
+            ColdPass.Cool(state, day.DayNumber, Fold);
+        }
         var figures = ShardFigures.Compute(state, Fold, day, counts);
         figures.DataQuality = quality;
         return figures;
     }
+
+    /// <summary>Keeps every person hot: the reference the hot and cold pass is checked against.</summary>
+    public bool FullPass { get; init; }
 
     /// <summary>Merges the partials of every shard (in shard order) into the day's report.</summary>
     public DailyReport Assemble(DateOnly day, IEnumerable<ReportFigures> partials, DateOnly firstRawDay, DateTimeOffset generatedAt, DateTimeOffset? provisionalThrough = null) =>

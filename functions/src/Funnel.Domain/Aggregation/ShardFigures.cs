@@ -17,10 +17,15 @@ public static class ShardFigures
             FunnelCohortDays = funnelCohortDays,
             RetentionCohortDays = retentionCohortDays,
         };
+        if (state.Cold.Count > 0 && (funnelCohortDays > FunnelMetric.CohortDays || retentionCohortDays > RetentionMetric.CohortDays))
+        {
+            throw new InvalidOperationException("cohort windows wider than the report's need every person hot: fold with DayRun.FullPass");
+        }
         foreach (var (key, person) in state.Persons)
         {
             MetricFamilies.Count(key, person, day, figures);
         }
+        state.Cold.AddTo(figures, day.Day);
         return figures;
     }
 }

@@ -8,10 +8,10 @@ public static class ShardStateErasure
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(erased);
-        var removed = state.Persons.Keys.Where(erased).ToList();
+        var removed = state.Persons.Keys.Concat(state.Cold.Persons.Keys).Where(erased).ToList();
         foreach (var key in removed)
         {
-            state.Persons.Remove(key);
+            state.Remove(key);
         }
         foreach (var device in state.LinkedDevices.Where(l => erased(l.Key) || erased(l.Value)).Select(l => l.Key).ToList())
         {

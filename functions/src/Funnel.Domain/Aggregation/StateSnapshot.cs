@@ -14,8 +14,10 @@ namespace Funnel.Domain.Aggregation;
 /// </summary>
 public static class StateSnapshot
 {
-    /// <summary>3: the shard's device links (device → user) come first, and each person is length-prefixed.</summary>
-    public const byte CurrentVersion = 3;
+    /// <summary>4: after the hot persons, the cold ones (length-prefixed bytes and what each adds to a day's figures); 3 had no cold persons and is still read.</summary>
+    public const byte CurrentVersion = 4;
+
+    private const byte WithoutColdPersons = 3;
     private static readonly byte[] Magic = "FNLS"u8.ToArray();
 
     public static void Write(ShardState state, int stepSlots, Stream output)
@@ -47,6 +49,14 @@ public static class StateSnapshot
                 writer.Write7BitEncodedInt((int)person.Length);
                 writer.Write(person.GetBuffer(), 0, (int)person.Length);
             }
+            writer.Write7BitEncodedInt(state.Cold.Count);
+            foreach (var (key, cold) in state.Cold.Persons.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                writer.Write(key);
+                writer.Write7BitEncodedInt(cold.State.Length);
+                writer.Write(cold.State.Span);
+                cold.Contribution.Write(writer);
+            }
         }
         using var payload = new MemoryStream();
         using (var brotli = new BrotliStream(payload, CompressionLevel.Optimal, leaveOpen: true))
@@ -74,7 +84,8 @@ public static class StateSnapshot
         {
             throw new SnapshotFormatException(source, "not a state snapshot (bad magic bytes)");
         }
-        if (header[4] != CurrentVersion)
+        var version = header[4];
+        if (version is not (CurrentVersion or WithoutColdPersons))
         {
             throw new SnapshotFormatException(source, $"unknown snapshot version {header[4]}; this engine reads version {CurrentVersion}");
         }
@@ -133,11 +144,38 @@ public static class StateSnapshot
                 }
                 decompressed.Position = end;
             }
+            if (version == CurrentVersion)
+            {
+                ReadColdPersons(decompressed, reader, state, keepPerson);
+            }
+            state.Cold.StepSlots = slots;
             return state;
         }
         catch (Exception ex) when (ex is EndOfStreamException or InvalidDataException or FormatException or IOException)
         {
             throw new SnapshotFormatException(source, $"corrupt payload ({ex.Message})", ex);
+        }
+    }
+
+    private static void ReadColdPersons(MemoryStream decompressed, BinaryReader reader, ShardState state, Func<string, bool>? keepPerson)
+    {
+        var payload = decompressed.GetBuffer();
+        var count = reader.Read7BitEncodedInt();
+        for (var i = 0; i < count; i++)
+        {
+            var key = reader.ReadString();
+            var length = reader.Read7BitEncodedInt();
+            var start = decompressed.Position;
+            if (length < 0 || start + length > decompressed.Length)
+            {
+                throw new FormatException($"cold person {i} claims {length} bytes, past the end of the payload");
+            }
+            decompressed.Position = start + length;
+            var contribution = ColdContribution.Read(reader);
+            if (keepPerson is null || keepPerson(key))
+            {
+                state.Cold.Add(key, new ColdPerson(payload.AsMemory((int)start, length), contribution));
+            }
         }
     }
 
