@@ -82,11 +82,7 @@ public sealed class ColdPersons
         }
         foreach (var ((lastPurchaseDay, purchases, revenue4), payers) in _payers)
         {
-            var payer = new RfmPayer(day - lastPurchaseDay, purchases, revenue4 / (double)ReportNumbers.MoneyUnit);
-            for (var i = 0; i < payers; i++)
-            {
-                figures.Rfm.Payers.Add(payer);
-            }
+            figures.Rfm.Alike.Add(new RfmPayers(new RfmPayer(day - lastPurchaseDay, purchases, revenue4 / (double)ReportNumbers.MoneyUnit), payers));
         }
         foreach (var (firstDay, channels) in _ltvByFirstDay)
         {
@@ -127,6 +123,8 @@ public sealed class ColdPersons
         alone._persons.Add(key, new ColdPerson(ReadOnlyMemory<byte>.Empty, contribution));
         var modelled = new ReportFigures();
         alone.AddTo(modelled, day.Day);
+        modelled.Rfm.Payers.AddRange(modelled.Rfm.AllPayers());
+        modelled.Rfm.Alike.Clear();
         return JsonSerializer.SerializeToUtf8Bytes(counted).AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(modelled));
     }
 
@@ -240,7 +238,10 @@ public readonly record struct ColdContribution(int Stage, int LastActiveDay, int
 /// <summary>The step of the daily pass that moves persons who left every window into the shard's cold segment.</summary>
 internal static class ColdPass
 {
-    /// <summary>Moves the hot persons quiet on report day <paramref name="day"/> whose count the cold totals reproduce; returns how many went cold.</summary>
+    /// <summary>
+    /// Moves the hot persons quiet on report day <paramref name="day"/> whose count the cold totals reproduce, and trims the
+    /// others' active days to what the windows read; returns how many went cold.
+    /// </summary>
     public static int Cool(ShardState state, int day, EventFold fold)
     {
         var countingDay = new CountingDay(day, fold.Definitions, fold.Days, fold.Slots);
@@ -250,6 +251,8 @@ internal static class ColdPass
         using var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true);
         foreach (var (key, person) in state.Persons)
         {
+            // The windows read no active day this old again (the widest, retention's, reaches 30 days back).
+            person.ForgetActiveDaysBefore(day - ColdPersons.ColdAfterDays + 1);
             if (!ColdPersons.IsQuiet(person, day, fold.Days))
             {
                 continue;

@@ -118,6 +118,21 @@ public sealed partial class PersonState
         }
     }
 
+    /// <summary>
+    /// Forgets the active days before <paramref name="cutoff"/> that no figure of a report day from there on reads: keeps the
+    /// first day (new persons), the latest day before the cutoff (the previous active day, the latest by a day) and every
+    /// day from the cutoff on. A sticky person's list then stays as long as the windows, not as their history.
+    /// </summary>
+    public void ForgetActiveDaysBefore(int cutoff)
+    {
+        var index = ActiveDays.BinarySearch(cutoff);
+        index = index < 0 ? ~index : index;
+        if (index >= 3)
+        {
+            ActiveDays.RemoveRange(1, index - 2);
+        }
+    }
+
     /// <summary>The latest active day at or before <paramref name="day"/>, or null when the person had none by then.</summary>
     public int? LatestActiveDayBy(int day)
     {

@@ -40,7 +40,7 @@ public static class RfmMetric
     public static RfmReport Report(RfmFigures figures)
     {
         ArgumentNullException.ThrowIfNull(figures);
-        var payers = figures.Payers;
+        var payers = figures.AllPayers();
         var recency = payers.Select(p => (double)p.RecencyDays).Order().ToArray();
         var frequency = payers.Select(p => (double)p.Purchases).Order().ToArray();
         var monetary = payers.Select(p => p.Revenue).Order().ToArray();
@@ -119,8 +119,24 @@ public sealed class RfmFigures
     [JsonPropertyName("payers")]
     public List<RfmPayer> Payers { get; init; } = [];
 
-    internal void Merge(RfmFigures other) => Payers.AddRange(other.Payers);
+    /// <summary>Payers with the same inputs, once each with how many they are: the cold segment's payers, so a partial does not grow with history.</summary>
+    [JsonPropertyName("alike")]
+    public List<RfmPayers> Alike { get; init; } = [];
+
+    internal void Merge(RfmFigures other)
+    {
+        Payers.AddRange(other.Payers);
+        Alike.AddRange(other.Alike);
+    }
+
+    /// <summary>Every payer, the alike ones repeated.</summary>
+    internal List<RfmPayer> AllPayers() => Alike.Count == 0 ? Payers : [.. Payers, .. Alike.SelectMany(a => Enumerable.Repeat(a.Payer, (int)a.Persons))];
 }
+
+/// <summary>Payers with identical RFM inputs.</summary>
+public sealed record RfmPayers(
+    [property: JsonPropertyName("payer")] RfmPayer Payer,
+    [property: JsonPropertyName("persons")] long Persons);
 
 /// <summary>One payer's RFM inputs as of the report day.</summary>
 public sealed record RfmPayer(
