@@ -13,6 +13,10 @@ if (args.Length > 0 && args[0] == "--history")
 {
     return HistoryBenchmark.Run(args);
 }
+if (args.Length > 1 && args[0] == "--state-composition")
+{
+    return StateComposition.Run(args);
+}
 if (args.Length > 0 && args[0] == "--state-size")
 {
     var signups = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;

@@ -253,6 +253,7 @@ internal static class ColdPass
         {
             // The windows read no active day this old again (the widest, retention's, reaches 30 days back).
             person.ForgetActiveDaysBefore(day - ColdPersons.ColdAfterDays + 1);
+            FunnelMetric.Forget(person, fold.Slots, fold.Definitions);
             if (!ColdPersons.IsQuiet(person, day, fold.Days))
             {
                 continue;

@@ -127,6 +127,36 @@ public static class FunnelMetric
         }
     }
 
+    /// <summary>
+    /// Forgets the step times no cohort can read again: step k is reached at most the sum of the windows of steps 1..k after
+    /// the entry, and the entry only ever moves earlier, so later times of a person who has entered are never the first after
+    /// the previous step within its window.
+    /// </summary>
+    internal static void Forget(PersonState person, StepSlots slots, MetricDefinitions definitions)
+    {
+        var funnels = definitions.Funnels;
+        for (var f = 0; f < funnels.Count; f++)
+        {
+            if (person.StepTimesAt(slots.SlotOf(f, 0)) is not { Count: > 0 } entry)
+            {
+                continue;
+            }
+            var horizon = entry[0];
+            var steps = funnels[f].Steps;
+            for (var k = 1; k < steps.Count; k++)
+            {
+                horizon += steps[k].WindowDays!.Value * DayMs;
+                if (person.StepTimesAt(slots.SlotOf(f, k)) is not { Count: > 0 } times)
+                {
+                    continue;
+                }
+                var index = times.BinarySearch(horizon + 1);
+                index = index < 0 ? ~index : index;
+                times.RemoveRange(index, times.Count - index);
+            }
+        }
+    }
+
     private static void AddReached(long[] counts, int reached)
     {
         for (var k = 0; k < reached; k++)
