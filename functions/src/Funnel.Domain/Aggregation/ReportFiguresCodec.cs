@@ -21,7 +21,7 @@ public static class ReportFiguresCodec
         ArgumentNullException.ThrowIfNull(output);
         output.Write(Magic);
         output.WriteByte(CurrentVersion);
-        using var brotli = new BrotliStream(output, CompressionLevel.Optimal, leaveOpen: true);
+        using var brotli = new BrotliStream(output, CompressionLevel.Fastest, leaveOpen: true);
         JsonSerializer.Serialize(brotli, figures);
     }
 
