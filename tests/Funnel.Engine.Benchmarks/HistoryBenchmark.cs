@@ -90,7 +90,7 @@ public static class HistoryBenchmark
             var result = RunDay(run, rawRoot, dataRoot, dataRoot, day, options.Shards, cores, null);
             if (index % 10 == 0 || index == options.Days)
             {
-                Console.WriteLine($"  folded day {index} ({day:yyyy-MM-dd}): {result.Persons:N0} persons in state, {result.SnapshotBytes / 1024.0 / 1024:N1} MiB of snapshots, {watch.ElapsedMilliseconds:N0} ms");
+                Console.WriteLine($"  folded day {index} ({day:yyyy-MM-dd}): {result.Persons:N0} persons in state ({result.HotPersons:N0} hot), {result.SnapshotBytes / 1024.0 / 1024:N1} MiB of snapshots, {watch.ElapsedMilliseconds:N0} ms");
             }
         }
 
@@ -99,7 +99,7 @@ public static class HistoryBenchmark
         Console.WriteLine($"DuckDB = in-process DuckDB {DuckDb.Version()}, SET threads, one query over read_json of every raw file of processing days <= d (gzip NDJSON), lifecycle funnel counts of the newest {FunnelMetric.CohortDays} cohorts.");
         Console.WriteLine($"ms = median of {options.Repeats}; ratio = DuckDB ms / engine ms at the same thread count, measured in this run (above 1: the engine's day is faster).");
         Console.WriteLine();
-        string[] header = ["day", "events in history", "persons in state", "state MiB", "engine 1T ms", $"engine {cores}T ms", "DuckDB 1T ms", $"DuckDB {cores}T ms", "ratio 1T", $"ratio {cores}T", "funnel counts"];
+        string[] header = ["day", "events in history", "persons in state", "hot persons", "state MiB", "engine 1T ms", $"engine {cores}T ms", "DuckDB 1T ms", $"DuckDB {cores}T ms", "ratio 1T", $"ratio {cores}T", "funnel counts"];
         PrintTable(header, rows);
         if (rows.Count > 0)
         {
@@ -158,6 +158,7 @@ public static class HistoryBenchmark
             index.ToString(CultureInfo.InvariantCulture),
             historyEvents.ToString("N0", CultureInfo.InvariantCulture),
             result!.Persons.ToString("N0", CultureInfo.InvariantCulture),
+            result.HotPersons.ToString("N0", CultureInfo.InvariantCulture),
             (result.SnapshotBytes / 1024.0 / 1024).ToString("N1", CultureInfo.InvariantCulture),
             engine[1].ToString("N0", CultureInfo.InvariantCulture),
             engine[cores].ToString("N0", CultureInfo.InvariantCulture),
@@ -170,7 +171,8 @@ public static class HistoryBenchmark
     }
 
     /// <summary>What one day's run left behind.</summary>
-    private sealed record DayResult(string ReportPath, long Persons, long SnapshotBytes);
+    /// <summary>A day's run: its report, every person in state, the hot ones the daily pass folds and counts, and the snapshots' bytes.</summary>
+    private sealed record DayResult(string ReportPath, long Persons, long HotPersons, long SnapshotBytes);
 
     /// <summary>Seconds spent in each part of the run, summed over shards (meaningful single-threaded).</summary>
     private sealed class Phases
@@ -217,7 +219,7 @@ public static class HistoryBenchmark
     /// </summary>
     private static DayResult RunDay(DayRun run, string rawRoot, string stateIn, string output, DateOnly day, int shards, int threads, Phases? phases)
     {
-        long persons = 0, snapshotBytes = 0;
+        long persons = 0, hotPersons = 0, snapshotBytes = 0;
         var router = new ShardRouter(shards);
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
         ShardState ReadState(int s, Func<string, bool>? keepPerson = null)
@@ -281,7 +283,8 @@ public static class HistoryBenchmark
                 ReportFiguresCodec.Write(figures, partial);
                 WriteFile(PartialPath(output, day, s), partial);
             });
-            Interlocked.Add(ref persons, state.Persons.Count);
+            Interlocked.Add(ref persons, state.PersonCount);
+            Interlocked.Add(ref hotPersons, state.Persons.Count);
             phases?.Add(readState, readInbox, fold, write);
         });
         var reportPath = Path.Combine(output, "reports", RawBlobName.DayFolder(day), "report.json");
@@ -299,7 +302,7 @@ public static class HistoryBenchmark
             File.WriteAllBytes(reportPath, Funnel.Domain.Reports.ReportJson.Serialize(dailyReport));
         });
         phases?.AddReport(report);
-        return new DayResult(reportPath, persons, snapshotBytes);
+        return new DayResult(reportPath, persons, hotPersons, snapshotBytes);
     }
 
     private static string StatePath(string root, int shard, DateOnly day) =>
