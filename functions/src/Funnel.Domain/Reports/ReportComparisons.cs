@@ -82,9 +82,10 @@ public sealed record ReportComparisons(
         static double? Change(double? now, double? then) => now is { } n && then is { } t ? ReportNumbers.Finite(n - t) : null;
         EarlierDays Changes(double? now, EarlierDays then) => new(Change(now, then.D1), Change(now, then.D7), Change(now, then.D28));
 
-        var headlines = HeadlineFigures.Of(report)
-            .Select(h => new HeadlineComparison(h.Key, h.Value, Earlier(h.Key), Changes(h.Value, Earlier(h.Key)),
-                [.. Enumerable.Range(1, Days - 1).Reverse().Select(n => Before(h.Key, n)), h.Value]))
+        var today = HeadlineFigures.Of(report);
+        var headlines = HeadlineFigures.Names
+            .Select(name => new HeadlineComparison(name, today[name], Earlier(name), Changes(today[name], Earlier(name)),
+                [.. Enumerable.Range(1, Days - 1).Reverse().Select(n => Before(name, n)), today[name]]))
             .ToList();
         var funnel = report.Funnels.Count > 0 ? report.Funnels[0] : null;
         var steps = MatureConversions(report)
