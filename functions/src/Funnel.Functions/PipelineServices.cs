@@ -69,12 +69,14 @@ public static class PipelineServices
             sp.GetRequiredService<IOptions<PipelineOptions>>().Value.QueueMessageLimitBytes));
         services.AddSingleton<IQueueSender>(sp => new StorageQueueSender(sp.GetRequiredService<QueueServiceClient>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => ServiceBusConnection.CreateClient(sp.GetRequiredService<IOptions<ServiceBusOptions>>().Value));
+        services.AddSingleton<BlobNotificationLog>();
+        services.AddSingleton<ISentNotifications>(sp => sp.GetRequiredService<BlobNotificationLog>());
         services.AddSingleton<IPipelineNotifier>(sp =>
         {
-            var log = new BlobNotificationLog(sp.GetRequiredService<BlobServiceClient>());
+            var log = sp.GetRequiredService<BlobNotificationLog>();
             var serviceBus = sp.GetRequiredService<IOptions<ServiceBusOptions>>().Value;
             return ServiceBusConnection.IsConfigured(serviceBus)
-                ? new NotifierFanOut([log, new ServiceBusNotifier(sp.GetRequiredService<Azure.Messaging.ServiceBus.ServiceBusClient>().CreateSender(serviceBus.TopicName))])
+                ? new NotifierFanOut([new ServiceBusNotifier(sp.GetRequiredService<Azure.Messaging.ServiceBus.ServiceBusClient>().CreateSender(serviceBus.TopicName)), log])
                 : log;
         });
         services.AddSingleton(sp => new DayRun(MetricDefinitions.Default, sp.GetRequiredService<IOptions<ReportingOptions>>().Value.TimeZone));

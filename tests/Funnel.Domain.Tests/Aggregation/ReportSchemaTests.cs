@@ -53,4 +53,20 @@ public class ReportSchemaTests
         Assert.Empty(schema.Validate(withRefusals));
         Assert.NotEmpty(schema.Validate(withRefusals.Replace("\"count\":3", "\"count\":0", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task A_report_with_targets_and_comparisons_validates_and_their_shape_is_held()
+    {
+        var schema = await JsonSchema.FromFileAsync(SchemaPath());
+        var judged = Reports.TargetsAndComparisonsTests.Judged();
+        var day = DateOnly.ParseExact(judged.Day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var stored = new Dictionary<string, IReadOnlyDictionary<DateOnly, double>> { ["activity.dau"] = new Dictionary<DateOnly, double> { [day.AddDays(-1)] = 10 } };
+        var report = Funnel.Domain.Reports.ReportComparisons.Attach(judged, stored, [new("money.payingConversion", 0.5, "higher", 0.1), new("nowhere", 1, "lower")]);
+        var json = JsonSerializer.Serialize(report);
+        Assert.Contains("\"targets\":", json, StringComparison.Ordinal);
+        Assert.Contains("\"comparisons\":", json, StringComparison.Ordinal);
+        Assert.Empty(schema.Validate(json));
+        Assert.NotEmpty(schema.Validate(json.Replace("\"status\":\"red\"", "\"status\":\"purple\"", StringComparison.Ordinal)));
+        Assert.NotEmpty(schema.Validate(json.Replace("\"d28\":", "\"d30\":", StringComparison.Ordinal)));
+    }
 }

@@ -33,7 +33,8 @@ public sealed record MetricDefinitions(
     [property: JsonPropertyName("purchaseEvent")] string PurchaseEvent = "Order Completed",
     [property: JsonPropertyName("currency")] string Currency = "CNY",
     [property: JsonPropertyName("channelDailyCosts")] IReadOnlyDictionary<string, decimal>? ChannelDailyCosts = null,
-    [property: JsonPropertyName("trackingPlan"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? TrackingPlan = null)
+    [property: JsonPropertyName("trackingPlan"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? TrackingPlan = null,
+    [property: JsonPropertyName("targets"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TargetDefinition>? Targets = null)
 {
     /// <summary>The funnels of the operations reports this project comes from: 注册→激活→首购→复购 and the purchase path.</summary>
     public static MetricDefinitions Default { get; } = new(
@@ -60,9 +61,12 @@ public sealed record MetricDefinitions(
     [JsonIgnore]
     public bool FiltersOnProperties => Funnels.Any(f => f.Steps.Any(s => s.Property is not null));
 
-    /// <summary><c>sha256:…</c> of the canonical JSON; a change means state must be rebuilt from raw.</summary>
+    /// <summary>
+    /// <c>sha256:…</c> of the canonical JSON; a change means state must be rebuilt from raw. Targets are left out: they
+    /// judge the figures without changing them (the report's <c>targets</c> block says which were applied).
+    /// </summary>
     [JsonIgnore]
-    public string Hash => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this))));
+    public string Hash => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this with { Targets = null }))));
 
     private static readonly JsonSerializerOptions FileOptions = new()
     {
@@ -110,6 +114,7 @@ public sealed record MetricDefinitions(
         {
             throw new ArgumentException("definitions: trackingPlan: every entry must be a non-empty event name");
         }
+        ValidateTargets();
         foreach (var funnel in Funnels)
         {
             if (string.IsNullOrWhiteSpace(funnel.Name) || funnel.Steps is null)
@@ -139,6 +144,49 @@ public sealed record MetricDefinitions(
                     throw new ArgumentException($"funnel '{funnel.Name}', step '{step.Name}': windowDays must be 1 to 40");
                 }
             }
+        }
+    }
+
+    /// <summary>Every target's problem, each naming its path (<c>targets[2].better</c>) and the reason, in one error.</summary>
+    private void ValidateTargets()
+    {
+        if (Targets is null)
+        {
+            return;
+        }
+        var problems = new List<string>();
+        for (var i = 0; i < Targets.Count; i++)
+        {
+            var at = $"targets[{i}]";
+            if (Targets[i] is not { } target)
+            {
+                problems.Add($"{at}: must be an object");
+                continue;
+            }
+            if (string.IsNullOrWhiteSpace(target.Figure))
+            {
+                problems.Add($"{at}.figure: must name a figure's path in report.json, e.g. money.payingConversion");
+            }
+            else if (Reports.FigurePath.Problem(target.Figure) is { } problem)
+            {
+                problems.Add($"{at}.figure: {problem}");
+            }
+            if (target.Target is not { } value || !double.IsFinite(value))
+            {
+                problems.Add($"{at}.target: must be a number");
+            }
+            if (target.Better is not (TargetDefinition.Higher or TargetDefinition.Lower))
+            {
+                problems.Add($"{at}.better: must be \"{TargetDefinition.Higher}\" or \"{TargetDefinition.Lower}\"");
+            }
+            if (target.Amber is { } amber && (!double.IsFinite(amber) || amber < 0))
+            {
+                problems.Add($"{at}.amber: must be a number 0 or more");
+            }
+        }
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join("; ", problems));
         }
     }
 }

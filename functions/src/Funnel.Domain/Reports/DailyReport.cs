@@ -23,7 +23,18 @@ public sealed record DailyReport(
     [property: JsonPropertyName("lifecycle")] LifecycleReport Lifecycle,
     [property: JsonPropertyName("winBack")] WinBackReport WinBack,
     [property: JsonPropertyName("highIntent")] HighIntentReport HighIntent,
-    [property: JsonPropertyName("dataQuality")] DataQualityReport DataQuality);
+    [property: JsonPropertyName("dataQuality")] DataQualityReport DataQuality)
+{
+    /// <summary>今日目标: each target of the definitions judged against this report; absent when the definitions set none.</summary>
+    [JsonPropertyName("targets")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<TargetResult>? Targets { get; init; }
+
+    /// <summary>环比: headline figures against the stored figures of earlier days; only on reports published by the function app, which has them.</summary>
+    [JsonPropertyName("comparisons")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ReportComparisons? Comparisons { get; init; }
+}
 
 public sealed record ReportManifest(
     [property: JsonPropertyName("definitionsHash")] string DefinitionsHash,

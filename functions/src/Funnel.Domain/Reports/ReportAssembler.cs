@@ -32,7 +32,7 @@ public static class ReportAssembler
         var zone = TimeZoneInfo.FindSystemTimeZoneById(context.TimeZone);
         var definitions = context.Definitions;
         var events = figures.Events;
-        return new DailyReport(
+        var report = new DailyReport(
             SchemaVersion,
             ReportNumbers.Day(d),
             context.TimeZone,
@@ -59,6 +59,7 @@ public static class ReportAssembler
             WinBackMetric.Report(figures.WinBack, d),
             HighIntentMetric.Report(figures.HighIntent),
             DataQualityMetric.Report(figures.DataQuality, events, context.RejectedAtIngest));
+        return report with { Targets = ReportTargets.Evaluate(report, definitions.Targets) };
     }
 
     /// <summary>An instant in the report's zone, with the zone's offset.</summary>

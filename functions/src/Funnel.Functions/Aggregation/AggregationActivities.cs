@@ -23,6 +23,7 @@ public sealed class AggregationActivities(
     IDailyMetricsTable dailyMetrics,
     IIngestRefusalCounters refusalCounters,
     IPipelineNotifier notifier,
+    ISentNotifications sent,
     IRunHistory runs,
     IOptions<PipelineOptions> pipeline,
     IOptions<ReportingOptions> reporting,
@@ -125,7 +126,8 @@ public sealed class AggregationActivities(
             partials.Add(ReportFiguresCodec.Read(input, $"partials/{BlobAggregationStore.PartialBlob(request.Day, s)}"));
         }
         var rejected = await refusalCounters.ReadAsync(request.Day, cancellationToken);
-        var (report, audiences) = run.Publish(request.Day, partials, request.FirstRawDay, time.GetUtcNow(), request.ProvisionalThrough, rejected, request.AsOf);
+        var (assembled, audiences) = run.Publish(request.Day, partials, request.FirstRawDay, time.GetUtcNow(), request.ProvisionalThrough, rejected, request.AsOf);
+        var report = ReportComparisons.Attach(assembled, await EarlierFiguresAsync(assembled, request.Day, cancellationToken), run.Definitions.Targets);
         var provisional = request.ProvisionalThrough is not null;
         var headline = HeadlineFigures.Of(report);
         var trend = await TrendAsync(report, cancellationToken);
@@ -141,9 +143,21 @@ public sealed class AggregationActivities(
         }
         var addresses = await store.WriteReportAsync(request.Day, files, provisional, cancellationToken);
         await store.DeleteHandOversAsync(request.Day, request.Run, TimeSpan.FromHours(6), cancellationToken);
-        await dailyMetrics.WriteAsync(request.Day, headline, provisional, cancellationToken);
+        await dailyMetrics.WriteAsync(request.Day, ReportComparisons.StoredFigures(report), provisional, cancellationToken);
         logger.LogInformation("Published the {Provisional}report of {Day}: {Events} events folded", provisional ? "provisional " : "", request.Day, report.Events.Folded);
-        return new PublishedReport(request.Day, addresses, headline, provisional);
+        var missed = report.Targets?.Where(t => t.Status == TargetResult.Red).ToList();
+        return new PublishedReport(request.Day, addresses, headline, provisional, missed is { Count: > 0 } ? missed : null);
+    }
+
+    /// <summary>The stored figures the report's comparisons read: the 28 days before the report day (days without a row are absent).</summary>
+    private async Task<Dictionary<string, IReadOnlyDictionary<DateOnly, double>>> EarlierFiguresAsync(DailyReport report, DateOnly day, CancellationToken cancellationToken)
+    {
+        var earlier = new Dictionary<string, IReadOnlyDictionary<DateOnly, double>>(StringComparer.Ordinal);
+        foreach (var name in ReportComparisons.ComparedFigures(report))
+        {
+            earlier[name] = await dailyMetrics.ReadAsync(name, day.AddDays(-ReportComparisons.Days), day.AddDays(-1), cancellationToken);
+        }
+        return earlier;
     }
 
     /// <summary>The last 90 days of DAU, WAU, MAU and stickiness: earlier days from the DailyMetrics table, the report day from its own figures.</summary>
@@ -176,5 +190,18 @@ public sealed class AggregationActivities(
                 outcome.StartedAt, time.GetUtcNow(), outcome.FailureReason), cancellationToken);
         }
         await notifier.NotifyAsync(notification, cancellationToken);
+        // A provisional report's figures are still moving: only the final report announces missed targets.
+        if (outcome.Published is { Provisional: false, MissedTargets: { } missed })
+        {
+            foreach (var target in missed)
+            {
+                var alert = new TargetMissed(outcome.Day, target.Figure, target.Actual.GetValueOrDefault(), target.Target, target.Better, target.Attainment);
+                // Once per day and figure: a day run again (or this activity retried) finds it in the log and does not send it again.
+                if (!await sent.WasSentAsync(alert, cancellationToken))
+                {
+                    await notifier.NotifyAsync(alert, cancellationToken);
+                }
+            }
+        }
     }
 }

@@ -46,8 +46,9 @@ public sealed record FoldShardResult(int Shard, long Folded, long DuplicatesDrop
 
 public sealed record PublishReportRequest(DateOnly Day, int Shards, DateOnly FirstRawDay, DateTimeOffset? ProvisionalThrough, string Run = "", DateTimeOffset? AsOf = null);
 
-/// <summary>Where the day's report went and its headline figures.</summary>
-public sealed record PublishedReport(DateOnly Day, IReadOnlyDictionary<string, Uri> Reports, IReadOnlyDictionary<string, double> Headline, bool Provisional);
+/// <summary>Where the day's report went, its headline figures and its red targets (announced as <c>target.missed</c> when the report is final).</summary>
+public sealed record PublishedReport(DateOnly Day, IReadOnlyDictionary<string, Uri> Reports, IReadOnlyDictionary<string, double> Headline, bool Provisional,
+    IReadOnlyList<Funnel.Domain.Reports.TargetResult>? MissedTargets = null);
 
 /// <summary>A day's outcome to record and announce: the published report, or why the run failed.</summary>
 public sealed record DayOutcome(DateOnly Day, PublishedReport? Published, string? FailureReason, string InstanceId = "", DateTimeOffset StartedAt = default);

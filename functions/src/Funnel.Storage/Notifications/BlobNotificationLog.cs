@@ -4,8 +4,11 @@ using Funnel.Domain.Notifications;
 
 namespace Funnel.Storage.Notifications;
 
-/// <summary>Keeps each notification as <c>notifications/{day}/{kind}.json</c>, so a person can read what was (or would have been) sent.</summary>
-public sealed class BlobNotificationLog(BlobServiceClient blobs) : IPipelineNotifier
+/// <summary>
+/// Keeps each notification as <c>notifications/{day}/{kind}.json</c> (<c>target.missed-{figure digest}.json</c> for targets), so a person can
+/// read what was (or would have been) sent, and the pipeline what it need not send again.
+/// </summary>
+public sealed class BlobNotificationLog(BlobServiceClient blobs) : IPipelineNotifier, ISentNotifications
 {
     private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(StorageNames.NotificationsContainer);
 
@@ -21,6 +24,9 @@ public sealed class BlobNotificationLog(BlobServiceClient blobs) : IPipelineNoti
     public static string BlobName(PipelineNotification notification)
     {
         ArgumentNullException.ThrowIfNull(notification);
-        return $"{notification.Day:yyyy-MM-dd}/{notification.Kind}.json";
+        return $"{notification.Day:yyyy-MM-dd}/{notification.LogName}.json";
     }
+
+    public async Task<bool> WasSentAsync(PipelineNotification notification, CancellationToken cancellationToken) =>
+        await _container.GetBlobClient(BlobName(notification)).ExistsAsync(cancellationToken);
 }

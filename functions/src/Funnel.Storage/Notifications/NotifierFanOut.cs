@@ -2,7 +2,10 @@ using Funnel.Domain.Notifications;
 
 namespace Funnel.Storage.Notifications;
 
-/// <summary>Sends each notification through every notifier in order (the blob log first, then Service Bus when configured); a failure fails the send so the caller retries.</summary>
+/// <summary>
+/// Sends each notification through every notifier in order (Service Bus first when configured, then the blob log, so a notification in
+/// the log has gone everywhere: <see cref="ISentNotifications"/> reads it); a failure fails the send so the caller retries.
+/// </summary>
 public sealed class NotifierFanOut(IReadOnlyList<IPipelineNotifier> notifiers) : IPipelineNotifier
 {
     public async Task NotifyAsync(PipelineNotification notification, CancellationToken cancellationToken)

@@ -52,15 +52,17 @@ public static class ReportCsv
             case JsonObject obj:
                 var cohort = obj["day"] is JsonValue day && day.TryGetValue<string>(out var d) && path.Contains('[', StringComparison.Ordinal) ? d : context.Cohort;
                 var breakdown = context.Breakdown;
-                if (obj["value"] is JsonValue v && v.TryGetValue<string>(out var text))
+                // A target's figure, and a compared figure's or step's name, say which row it is: the breakdown column, like a breakdown's value.
+                var label = section is "targets" ? "figure" : section is "comparisons" && path.Contains('[', StringComparison.Ordinal) ? "name" : "value";
+                if (obj[label] is JsonValue v && v.TryGetValue<string>(out var text))
                 {
-                    breakdown = (breakdown is null ? "" : breakdown + ";") + BreakdownName(path) + "=" + text
+                    breakdown = (breakdown is null ? "" : breakdown + ";") + (label == "value" ? BreakdownName(path) : "figure") + "=" + text
                         + (obj["experiment"] is JsonValue e && e.TryGetValue<string>(out var experiment) ? $" ({experiment})" : "");
                 }
                 foreach (var (key, child) in obj)
                 {
                     // A cohort's day and a breakdown's value say which row a figure is in; they are columns, not figures.
-                    if ((key == "day" && cohort is not null && path.Contains('[', StringComparison.Ordinal)) || (key is "value" or "experiment" && breakdown != context.Breakdown))
+                    if ((key == "day" && cohort is not null && path.Contains('[', StringComparison.Ordinal)) || ((key == label || key == "experiment") && breakdown != context.Breakdown))
                     {
                         continue;
                     }

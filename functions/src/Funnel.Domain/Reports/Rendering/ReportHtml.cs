@@ -56,12 +56,20 @@ public sealed class ReportHtml
             Raw($"<p class=\"warn\" id=\"provisional\">{E(l["provisional"])}</p>");
         }
         Raw("</header>");
+        if (report.Targets is { } targets)
+        {
+            TargetsSection(targets);
+        }
         for (var f = 0; f < report.Funnels.Count; f++)
         {
             FunnelSection(report.Funnels[f], f == 0 ? "lifecycle" : f == 1 ? "purchase" : $"funnel-{f}", f == 0 ? l["lifecycle"] : f == 1 ? l["purchase"] : $"{l["funnel"]} {report.Funnels[f].Name}", withBreakdowns: f > 0);
         }
         RetentionSection(report.Retention);
         ActivitySection(report.Activity, trend);
+        if (report.Comparisons is { } comparisons)
+        {
+            ComparisonsSection(comparisons);
+        }
         LayersSection(report.Layers, report.Rfm);
         MoneySection(report.Money, report.Currency);
         ExperimentsSection(report.Experiments);
@@ -70,6 +78,85 @@ public sealed class ReportHtml
         DataQualitySection(report.DataQuality);
         ManifestSection(report);
         Raw("</body></html>");
+    }
+
+    /// <summary>今日目标: one row per target, its traffic light first; the figure path is the definitions' text, escaped.</summary>
+    private void TargetsSection(IReadOnlyList<TargetResult> targets)
+    {
+        var l = _labels;
+        Raw($"<section id=\"targets\"><h2>{E(l["targets"])}</h2><div class=\"scroll\"><table><thead><tr><th>{E(l["targetStatus"])}</th><th>{E(l["figure"])}</th><th>{E(l["actual"])}</th><th>{E(l["target"])}</th><th>{E(l["attainment"])}</th></tr></thead><tbody>");
+        foreach (var t in targets)
+        {
+            var direction = t.Better == Metrics.TargetDefinition.Lower ? "≤" : "≥";
+            Raw($"<tr class=\"target {t.Status}\" data-figure=\"{E(t.Figure)}\" data-status=\"{t.Status}\"><td><span class=\"light {t.Status}\" aria-hidden=\"true\"></span> {E(l["status." + t.Status])}</td>");
+            Raw($"<td><code><bdi>{E(t.Figure)}</bdi></code></td><td class=\"num\" data-value=\"{(t.Actual is { } a ? N(a, "0.######") : "")}\">{Number(t.Actual)}</td>");
+            Raw($"<td class=\"num\" data-value=\"{N(t.Target, "0.######")}\">{direction} {Number(t.Target)}</td><td class=\"num\">{Maybe(t.Attainment)}</td></tr>");
+        }
+        Raw("</tbody></table></div></section>");
+    }
+
+    /// <summary>环比: each headline against 1, 7 and 28 days before with a 28-day sparkline; the first funnel's steps, the worst-converting flagged.</summary>
+    private void ComparisonsSection(ReportComparisons comparisons)
+    {
+        var l = _labels;
+        Raw($"<section id=\"comparisons\"><h2>{E(l["comparisons"])}</h2><p class=\"note\">{E(l["comparisonsNote"])}</p>");
+        Raw($"<div class=\"scroll\"><table><thead><tr><th>{E(l["figure"])}</th><th>{E(l["today"])}</th><th>{E(l["d1"])}</th><th>{E(l["d7"])}</th><th>{E(l["d28"])}</th><th>{E(l["trend28"])}</th></tr></thead><tbody>");
+        foreach (var h in comparisons.Headlines)
+        {
+            Raw($"<tr data-figure=\"{E(h.Name)}\"><th class=\"name\">{E(l.Figure(h.Name))}</th><td class=\"num\">{Number(h.Value)}</td>");
+            Raw($"{Compared(h.Earlier.D1, h.Change.D1)}{Compared(h.Earlier.D7, h.Change.D7)}{Compared(h.Earlier.D28, h.Change.D28)}<td>{Sparkline(h.Trend)}</td></tr>");
+        }
+        Raw("</tbody></table></div>");
+        if (comparisons.Steps.Count > 0)
+        {
+            Raw($"<h3>{E(l["stepConversion"])} · <bdi>{E(l.Term(comparisons.Funnel ?? ""))}</bdi></h3>");
+            Raw($"<div class=\"scroll\"><table><thead><tr><th>{E(l["step"])}</th><th>{E(l["today"])}</th><th>{E(l["d1"])}</th><th>{E(l["d7"])}</th><th>{E(l["d28"])}</th></tr></thead><tbody>");
+            foreach (var step in comparisons.Steps)
+            {
+                var flag = step.Worst ? $" <strong class=\"warn\">{E(l["worstStep"])}</strong>" : "";
+                Raw($"<tr data-step=\"{step.Step}\"{(step.Worst ? " class=\"worst\"" : "")}><th class=\"name\"><bdi>{E(l.Term(step.Name))}</bdi>{flag}</th><td class=\"num\">{Maybe(step.Rate)}</td>");
+                Raw($"{Compared(step.Earlier.D1, step.Change.D1)}{Compared(step.Earlier.D7, step.Change.D7)}{Compared(step.Earlier.D28, step.Change.D28)}</tr>");
+            }
+            Raw("</tbody></table></div>");
+        }
+        Raw("</section>");
+    }
+
+    /// <summary>An earlier value and the change since; a dash where no figure is stored for that day.</summary>
+    private string Compared(double? then, double? change) =>
+        then is null ? "<td class=\"num\">–</td>" : $"<td class=\"num\">{Number(then)} <small class=\"{(change > 0 ? "up" : change < 0 ? "down" : "flat")}\">{(change is { } c ? c.ToString("+0.####;−0.####;±0", _culture) : "")}</small></td>";
+
+    /// <summary>A 28-day line, oldest left; days without a stored figure leave a gap. Each point carries its value for tests.</summary>
+    private static string Sparkline(IReadOnlyList<double?> values)
+    {
+        const int width = 112, height = 24;
+        var known = values.Where(v => v is not null).Select(v => v!.Value).ToList();
+        var (min, max) = known.Count == 0 ? (0, 1) : (known.Min(), known.Max());
+        var range = max - min == 0 ? 1 : max - min;
+        var html = new StringBuilder($"<svg class=\"spark\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" data-values=\"{string.Join(' ', values.Select(v => v is { } x ? N(x, "0.######") : "null"))}\">");
+        var run = new List<string>();
+        void Flush()
+        {
+            if (run.Count > 0)
+            {
+                html.Append(run.Count == 1 ? $"<circle cx=\"{run[0].Split(',')[0]}\" cy=\"{run[0].Split(',')[1]}\" r=\"1.5\"/>" : $"<polyline points=\"{string.Join(' ', run)}\"/>");
+                run.Clear();
+            }
+        }
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (values[i] is { } v)
+            {
+                var x = values.Count == 1 ? width / 2.0 : 2 + i * (width - 4.0) / (values.Count - 1);
+                run.Add($"{N(x)},{N(height - 2 - (v - min) * (height - 4) / range)}");
+            }
+            else
+            {
+                Flush();
+            }
+        }
+        Flush();
+        return html.Append("</svg>").ToString();
     }
 
     private void FunnelSection(FunnelReport funnel, string id, string title, bool withBreakdowns)
@@ -485,7 +572,10 @@ public sealed class ReportHtml
     /// <summary>Chart labels are cut short (the full text is in the table and the mark's title).</summary>
     private static string Short(string text) => text.Length <= 22 ? text : text[..21] + "…";
 
-    private static string N(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+    private static string N(double value, string format = "0.###") => value.ToString(format, CultureInfo.InvariantCulture);
+
+    /// <summary>A figure of any kind (count, rate, amount) as the reader's culture writes it, up to 4 decimals.</summary>
+    private string Number(double? value) => value is { } v ? v.ToString("#,0.####", _culture) : "–";
 
     private string Count(long value) => value.ToString("N0", _culture);
 
@@ -520,5 +610,11 @@ public sealed class ReportHtml
         th.name{max-width:18em}
         small{color:var(--muted)}
         code{font-size:.85em}
+        .light{display:inline-block;width:.8em;height:.8em;border-radius:50%;vertical-align:-.05em;background:#9aa5b1}
+        .light.green{background:#13a07a}.light.amber{background:#e0a100}.light.red{background:#d0321e}
+        tr.target.red td{font-weight:600}
+        .spark{display:block}.spark polyline{fill:none;stroke:var(--bar);stroke-width:1.5}.spark circle{fill:var(--bar)}
+        small.up{color:#13a07a}small.down{color:var(--warn)}
+        tr.worst th{color:var(--warn)}
         """;
 }

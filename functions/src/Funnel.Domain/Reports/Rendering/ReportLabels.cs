@@ -104,6 +104,38 @@ public sealed class ReportLabels
         ["consistency"] = ("Consistency", "一致性"),
         ["unknownEvents"] = ("Unknown events", "未定义事件"),
         ["rejectedAtIngest"] = ("Refused at ingest", "接入时拒收"),
+        ["targets"] = ("Targets", "今日目标"),
+        ["targetStatus"] = ("Status", "状态"),
+        ["figure"] = ("Figure", "指标"),
+        ["actual"] = ("Actual", "实际"),
+        ["target"] = ("Target", "目标"),
+        ["attainment"] = ("Attainment", "达成率"),
+        ["status.green"] = ("Met", "达标"),
+        ["status.amber"] = ("Near", "接近"),
+        ["status.red"] = ("Missed", "未达标"),
+        ["status.unknown"] = ("No figure", "无数据"),
+        ["comparisons"] = ("Compared with earlier days", "环比"),
+        ["comparisonsNote"] = ("Each headline figure today, 1, 7 and 28 days before (change since in small type) and its last 28 days; – no figure stored for that day.", "各核心指标今日值与 1 天、7 天、28 天前的值（小字为变化）及最近 28 天走势；– 表示当天无数据。"),
+        ["today"] = ("Today", "今日"),
+        ["d1"] = ("1 day before", "1 天前"),
+        ["d7"] = ("7 days before", "7 天前"),
+        ["d28"] = ("28 days before", "28 天前"),
+        ["trend28"] = ("28 days", "28 天走势"),
+        ["stepConversion"] = ("Step conversion of mature cohorts", "成熟批次的环节转化率"),
+        ["worstStep"] = ("fell most", "下降最显著的环节"),
+        ["figure.events.folded"] = ("Events folded", "已处理事件"),
+        ["figure.activity.dau"] = ("DAU", "日活"),
+        ["figure.activity.wau"] = ("WAU", "周活"),
+        ["figure.activity.mau"] = ("MAU", "月活"),
+        ["figure.activity.stickiness"] = ("Stickiness (DAU/MAU)", "粘性（日活/月活）"),
+        ["figure.activity.newPersons"] = ("New persons", "新增用户"),
+        ["figure.activity.returning"] = ("Returning", "回访用户"),
+        ["figure.activity.resurrected"] = ("Resurrected", "回流用户"),
+        ["figure.money.payingPersons"] = ("Paying persons", "付费人数"),
+        ["figure.money.payingConversion"] = ("Paying conversion", "付费转化率"),
+        ["figure.money.revenue"] = ("Revenue (30 days)", "收入（30 天）"),
+        ["figure.money.arpu"] = ("ARPU", "ARPU"),
+        ["figure.dataQuality.reusedMessageIds"] = ("Reused message ids", "重复使用的 messageId"),
     };
 
     /// <summary>
@@ -142,6 +174,9 @@ public sealed class ReportLabels
     public string Language { get; }
 
     public string this[string key] => Text.TryGetValue(key, out var text) ? (_chinese ? text.Zh : text.En) : key;
+
+    /// <summary>A headline figure's name in the page's language; a name without a label as is.</summary>
+    public string Figure(string name) => Text.ContainsKey("figure." + name) ? this["figure." + name] : name;
 
     /// <summary>A step, event or group name in the page's language: a built-in name translated, any other as is.</summary>
     public string Term(string name) => _chinese && ChineseTerms.TryGetValue(name, out var chinese) ? chinese : name;
