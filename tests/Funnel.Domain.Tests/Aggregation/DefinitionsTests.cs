@@ -22,6 +22,25 @@ public class DefinitionsTests
         Assert.NotEqual(MetricDefinitions.Default.Hash, MetricDefinitions.Load(json, "f.json").Hash);
     }
 
+    [Fact]
+    public void Every_problem_of_a_document_is_named_by_its_path_and_reason_at_once()
+    {
+        const string json = """
+            {"funnels":[{"name":"f","steps":[{"event":"A","windowDays":3},{"event":" ","windowDays":0},{"event":"C","windowDays":2,"property":"plan"}]},
+                        {"name":"","steps":[{"event":"A","windowDays":null}]}],
+             "signupEvent":"S","experimentEvent":"E","trackingPlan":["A",""]}
+            """;
+        var (definitions, problems) = MetricDefinitions.Parse(json);
+        Assert.Null(definitions);
+        Assert.Equal(
+            ["trackingPlan[1]", "funnels[0].steps[0].windowDays", "funnels[0].steps[1].event", "funnels[0].steps[1].windowDays", "funnels[0].steps[2].equals", "funnels[1].name", "funnels[1].steps"],
+            problems.Select(p => p.Path));
+        Assert.All(problems, p => Assert.False(string.IsNullOrWhiteSpace(p.Reason)));
+        // A document JSON cannot read names where it stopped; missing required fields are each named.
+        Assert.Equal("funnels[0].steps", Assert.Single(MetricDefinitions.Parse("""{"funnels":[{"name":"f","steps":3}],"signupEvent":"S","experimentEvent":"E"}""").Problems).Path);
+        Assert.Equal(["funnels", "experimentEvent"], MetricDefinitions.Parse("""{"signupEvent":"S"}""").Problems.Select(p => p.Path));
+    }
+
     [Theory]
     [InlineData("""{"funnels":[],"signupEvent":"Signed Up","experimentEvent":"E"}""", "at least one funnel")]
     [InlineData("""{"funnels":[{"name":"f","steps":[{"event":"A","windowDays":null},{"event":"B","windowDays":41}]}],"signupEvent":"S","experimentEvent":"E"}""", "windowDays must be 1 to 40")]

@@ -119,6 +119,41 @@ public class HotAndColdTests
         Assert.Equal(Figures(state.Cold.Parse(state.Cold.Persons[one])), Figures(few.Find(one)!));
     }
 
+    [Fact]
+    public void An_erasure_round_on_a_stored_snapshot_takes_a_cold_person_out_of_the_totals_as_a_full_pass_would()
+    {
+        const string zone = "UTC";
+        var data = EngineHarness.DataSet(seed: 8, days: 75, signupsPerDay: 12, zone);
+        var clock = new FixedClock(EngineHarness.GeneratedAt);
+        var hotAndCold = new DailyAggregation(EngineHarness.Definitions, zone, 1, clock);
+        var full = new DailyAggregation(EngineHarness.Definitions, zone, 1, clock, fullPass: true);
+        foreach (var (day, events) in data)
+        {
+            hotAndCold.FoldDay(day, events);
+            full.FoldDay(day, events);
+        }
+        var run = new DayRun(EngineHarness.Definitions, zone);
+        // As the erasure round does: the stored snapshot read back, the persons removed, the day's figures computed again.
+        ShardState Reread(DailyAggregation engine)
+        {
+            using var bytes = new MemoryStream();
+            engine.WriteSnapshot(0, bytes);
+            return run.ReadSnapshot(new MemoryStream(bytes.ToArray()), "test");
+        }
+        var cold = Reread(hotAndCold);
+        var reference = Reread(full);
+        // A churned user (in the win-back audience) and a payer, both cold.
+        var churned = cold.Cold.Persons.Where(p => p.Value.Contribution.Stage == LifecycleMetric.Churned).Select(p => p.Key).Order(StringComparer.Ordinal).First();
+        var payer = cold.Cold.Persons.Where(p => p.Value.Contribution.Purchases > 0).Select(p => p.Key).Order(StringComparer.Ordinal).FirstOrDefault() ?? churned;
+        Func<string, bool> erased = key => key == churned || key == payer;
+        Assert.Equal(reference.RemovePersons(erased).Order(StringComparer.Ordinal), cold.RemovePersons(erased).Order(StringComparer.Ordinal));
+        Assert.False(cold.Cold.Contains(churned) || cold.Cold.Contains(payer));
+        var last = data.Keys.Last();
+        string Report(ShardState s) => EngineHarness.Json(run.Assemble(last, [ShardFigures.Compute(s, run.Fold, last, FoldCounts.Zero)], data.Keys.First(), EngineHarness.GeneratedAt));
+        Assert.Equal(Report(reference), Report(cold));
+        Assert.DoesNotContain(churned, Figures(ShardFigures.Compute(cold, run.Fold, last, FoldCounts.Zero).Audiences), StringComparison.Ordinal);
+    }
+
     private static string Figures(object value) => System.Text.Json.JsonSerializer.Serialize(value);
 
     private static string Audiences(AudienceFigures audiences) => string.Join("\n",

@@ -76,9 +76,17 @@ public sealed record MetricDefinitions(
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
-    /// <summary>Reads definitions from JSON (the shape <see cref="Default"/> serialises to) and validates them; errors name the file and what is wrong.</summary>
+    /// <summary>Reads definitions from JSON (the shape <see cref="Default"/> serialises to) and validates them; the error names the file and every problem.</summary>
     public static MetricDefinitions Load(string json, string source)
     {
+        var (definitions, problems) = Parse(json);
+        return definitions ?? throw new ArgumentException($"{source}: {DefinitionProblem.Describe(problems)}");
+    }
+
+    /// <summary>Reads a definitions document: the definitions, or every problem found (path and reason), never both.</summary>
+    public static (MetricDefinitions? Definitions, IReadOnlyList<DefinitionProblem> Problems) Parse(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
         MetricDefinitions? definitions;
         try
         {
@@ -86,107 +94,146 @@ public sealed record MetricDefinitions(
         }
         catch (JsonException ex)
         {
-            throw new ArgumentException($"{source}: {ex.Message}", ex);
+            return (null, [new DefinitionProblem(DefinitionProblem.PathOf(ex.Path), ex.Message)]);
         }
-        if (definitions?.Funnels is null || definitions.SignupEvent is null || definitions.ExperimentEvent is null)
+        if (definitions is null)
         {
-            throw new ArgumentException($"{source}: needs funnels, signupEvent and experimentEvent");
+            return (null, [new DefinitionProblem(DefinitionProblem.Document, "must be a JSON object")]);
         }
-        try
+        var missing = new List<DefinitionProblem>();
+        if (definitions.Funnels is null)
         {
-            definitions.Validate();
+            missing.Add(new("funnels", "is required"));
         }
-        catch (ArgumentException ex)
+        if (definitions.SignupEvent is null)
         {
-            throw new ArgumentException($"{source}: {ex.Message}", ex);
+            missing.Add(new("signupEvent", "is required"));
         }
-        return definitions;
+        if (definitions.ExperimentEvent is null)
+        {
+            missing.Add(new("experimentEvent", "is required"));
+        }
+        if (missing.Count > 0)
+        {
+            return (null, missing);
+        }
+        var problems = definitions.Problems();
+        return problems.Count > 0 ? (null, problems) : (definitions, []);
     }
 
-    /// <summary>Checks the definitions and names what is wrong.</summary>
+    /// <summary>Checks the definitions; the error names every problem.</summary>
     public void Validate()
     {
+        var problems = Problems();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(DefinitionProblem.Describe(problems));
+        }
+    }
+
+    /// <summary>Every problem of the definitions, each with the path of the field (<c>funnels[0].steps[2].windowDays</c>) and the reason.</summary>
+    public IReadOnlyList<DefinitionProblem> Problems()
+    {
+        var problems = new List<DefinitionProblem>();
+        void Add(string path, string reason) => problems.Add(new DefinitionProblem(path, reason));
+        if (string.IsNullOrWhiteSpace(SignupEvent))
+        {
+            Add("signupEvent", "must name an event");
+        }
+        if (string.IsNullOrWhiteSpace(ExperimentEvent))
+        {
+            Add("experimentEvent", "must name an event");
+        }
         if (Funnels.Count == 0)
         {
-            throw new ArgumentException("definitions: at least one funnel is required");
+            Add("funnels", "at least one funnel is required");
         }
-        if (TrackingPlan is not null && TrackingPlan.Any(string.IsNullOrWhiteSpace))
+        for (var j = 0; TrackingPlan is not null && j < TrackingPlan.Count; j++)
         {
-            throw new ArgumentException("definitions: trackingPlan: every entry must be a non-empty event name");
+            if (string.IsNullOrWhiteSpace(TrackingPlan[j]))
+            {
+                Add($"trackingPlan[{j}]", "every entry must be a non-empty event name");
+            }
         }
-        ValidateTargets();
-        foreach (var funnel in Funnels)
+        for (var f = 0; f < Funnels.Count; f++)
         {
-            if (string.IsNullOrWhiteSpace(funnel.Name) || funnel.Steps is null)
+            var at = $"funnels[{f}]";
+            if (Funnels[f] is not { } funnel)
             {
-                throw new ArgumentException("definitions: every funnel needs a name and steps");
+                Add(at, "must be an object");
+                continue;
             }
-            if (funnel.Steps.Any(s => string.IsNullOrWhiteSpace(s.Event)))
+            if (string.IsNullOrWhiteSpace(funnel.Name))
             {
-                throw new ArgumentException($"funnel '{funnel.Name}': every step needs an event name");
+                Add($"{at}.name", "every funnel needs a name");
             }
-            if (funnel.Steps.Any(s => (s.Property is null) != (s.EqualsValue is null)))
+            if (funnel.Steps is null || funnel.Steps.Count < 2)
             {
-                throw new ArgumentException($"funnel '{funnel.Name}': a step filter needs both property and equals");
+                Add($"{at}.steps", $"funnel '{funnel.Name}': needs at least two steps");
+                continue;
             }
-            if (funnel.Steps.Count < 2)
+            for (var k = 0; k < funnel.Steps.Count; k++)
             {
-                throw new ArgumentException($"funnel '{funnel.Name}': needs at least two steps");
-            }
-            if (funnel.Steps[0].WindowDays is not null)
-            {
-                throw new ArgumentException($"funnel '{funnel.Name}': the first step has no window");
-            }
-            foreach (var step in funnel.Steps.Skip(1))
-            {
-                if (step.WindowDays is not (> 0 and <= 40))
+                var step = funnel.Steps[k];
+                var stepAt = $"{at}.steps[{k}]";
+                if (step is null)
                 {
-                    throw new ArgumentException($"funnel '{funnel.Name}', step '{step.Name}': windowDays must be 1 to 40");
+                    Add(stepAt, "must be an object");
+                    continue;
+                }
+                if (string.IsNullOrWhiteSpace(step.Event))
+                {
+                    Add($"{stepAt}.event", "every step needs an event name");
+                }
+                if ((step.Property is null) != (step.EqualsValue is null))
+                {
+                    Add($"{stepAt}.{(step.Property is null ? "property" : "equals")}", "a step filter needs both property and equals");
+                }
+                if (k == 0 && step.WindowDays is not null)
+                {
+                    Add($"{stepAt}.windowDays", $"funnel '{funnel.Name}': the first step has no window");
+                }
+                if (k > 0 && step.WindowDays is not (> 0 and <= 40))
+                {
+                    Add($"{stepAt}.windowDays", $"step '{step.Name}': windowDays must be 1 to 40");
                 }
             }
         }
+        AddTargetProblems(problems);
+        return problems;
     }
 
-    /// <summary>Every target's problem, each naming its path (<c>targets[2].better</c>) and the reason, in one error.</summary>
-    private void ValidateTargets()
+    /// <summary>Every target's problem, each naming its path (<c>targets[2].better</c>) and the reason.</summary>
+    private void AddTargetProblems(List<DefinitionProblem> problems)
     {
-        if (Targets is null)
-        {
-            return;
-        }
-        var problems = new List<string>();
-        for (var i = 0; i < Targets.Count; i++)
+        for (var i = 0; Targets is not null && i < Targets.Count; i++)
         {
             var at = $"targets[{i}]";
             if (Targets[i] is not { } target)
             {
-                problems.Add($"{at}: must be an object");
+                problems.Add(new(at, "must be an object"));
                 continue;
             }
             if (string.IsNullOrWhiteSpace(target.Figure))
             {
-                problems.Add($"{at}.figure: must name a figure's path in report.json, e.g. money.payingConversion");
+                problems.Add(new($"{at}.figure", "must name a figure's path in report.json, e.g. money.payingConversion"));
             }
             else if (Reports.FigurePath.Problem(target.Figure) is { } problem)
             {
-                problems.Add($"{at}.figure: {problem}");
+                problems.Add(new($"{at}.figure", problem));
             }
             if (target.Target is not { } value || !double.IsFinite(value))
             {
-                problems.Add($"{at}.target: must be a number");
+                problems.Add(new($"{at}.target", "must be a number"));
             }
             if (target.Better is not (TargetDefinition.Higher or TargetDefinition.Lower))
             {
-                problems.Add($"{at}.better: must be \"{TargetDefinition.Higher}\" or \"{TargetDefinition.Lower}\"");
+                problems.Add(new($"{at}.better", $"must be \"{TargetDefinition.Higher}\" or \"{TargetDefinition.Lower}\""));
             }
             if (target.Amber is { } amber && (!double.IsFinite(amber) || amber < 0))
             {
-                problems.Add($"{at}.amber: must be a number 0 or more");
+                problems.Add(new($"{at}.amber", "must be a number 0 or more"));
             }
-        }
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException(string.Join("; ", problems));
         }
     }
 }
