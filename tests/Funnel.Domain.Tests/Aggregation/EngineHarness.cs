@@ -59,6 +59,14 @@ internal static class EngineHarness
         return defective;
     }
 
+    /// <summary>The three long runs every report is checked on (zone, seed, days, signups a day): two zones with a fixed offset and one with daylight saving.</summary>
+    public static TheoryData<string, int, int, int> OracleRuns => new()
+    {
+        { "Asia/Shanghai", 11, 60, 30 },
+        { "America/New_York", 12, 60, 30 },
+        { "UTC", 13, 130, 6 },
+    };
+
     public static SortedDictionary<DateOnly, List<ProductEvent>> DataSet(int seed, int days = 60, int signupsPerDay = 30, string zone = "Asia/Shanghai") =>
         new JourneySimulator(new SimulationSettings
         {

@@ -8,9 +8,7 @@ namespace Funnel.Domain.Tests.Aggregation;
 public class OracleTests
 {
     [Theory]
-    [InlineData("Asia/Shanghai", 11, 60, 30)]
-    [InlineData("America/New_York", 12, 60, 30)]
-    [InlineData("UTC", 13, 130, 6)]
+    [MemberData(nameof(EngineHarness.OracleRuns), MemberType = typeof(EngineHarness))]
     public void Every_report_of_a_long_run_with_late_duplicate_and_shuffled_events_equals_the_naive_oracle_field_by_field(string zone, int seed, int days, int signupsPerDay)
     {
         var data = EngineHarness.WithDefects(EngineHarness.DataSet(seed, days, signupsPerDay, zone));
