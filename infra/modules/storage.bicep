@@ -12,7 +12,7 @@ param deploymentContainerName string
 @description('Users or groups (object ids) who read report blobs with their own identity: Storage Blob Data Reader on the reports container only.')
 param reportReaderPrincipalIds array
 
-var containers = ['raw', 'state', 'partials', 'reports', 'ingest-overflow', 'notifications', deploymentContainerName]
+var containers = ['raw', 'state', 'partials', 'reports', 'ingest-overflow', 'notifications', 'config', deploymentContainerName]
 var tables = ['DailyMetrics', 'WriteKeys', 'ReadKeys', 'IdentityLinks', 'RawBatches', 'Erasures', 'IngestRefusals', 'AggregationRuns']
 // Work queues, each with its poison queue beside it ({queue}-poison, where the queue trigger parks a message
 // after host.json's maxDequeueCount deliveries).

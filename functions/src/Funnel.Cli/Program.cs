@@ -13,6 +13,7 @@ var root = new RootCommand("funnel: operate the Funnel pipeline's storage (raw e
     OfflineCommands.Aggregate(),
     ReportCommands.Build(),
     ImportCommands.Build(),
+    DefinitionsCommands.Build(),
 };
 root.Options.Add(CliStorage.ConnectionOption);
 root.Options.Add(CliStorage.AccountOption);

@@ -80,6 +80,8 @@ public static class PipelineServices
                 : log;
         });
         services.AddSingleton(sp => new DayRun(MetricDefinitions.Default, sp.GetRequiredService<IOptions<ReportingOptions>>().Value.TimeZone));
+        services.AddSingleton<IDefinitionsStore, Funnel.Storage.Definitions.BlobDefinitionsStore>();
+        services.AddSingleton<Definitions.DefinitionsInForce>();
         services.AddSingleton<BlobAggregationStore>();
         services.AddSingleton<IAggregationStore>(sp => sp.GetRequiredService<BlobAggregationStore>());
         services.AddSingleton<IDailyMetricsTable, TableDailyMetrics>();

@@ -14,6 +14,9 @@ public static class StorageNames
     /// <summary>A copy of every notification sent, so a person can read them where no Service Bus is configured.</summary>
     public const string NotificationsContainer = "notifications";
 
+    /// <summary>The operators' configuration: the definitions document in force and every uploaded version of it.</summary>
+    public const string ConfigContainer = "config";
+
     /// <summary>The ingest buffer between the Ingest and ProcessEvents functions.</summary>
     public const string EventsQueue = "events";
 
@@ -37,7 +40,7 @@ public static class StorageNames
     public const string AggregationRunsTable = "AggregationRuns";
 
     public static IReadOnlyList<string> Containers { get; } =
-        [RawContainer, StateContainer, PartialsContainer, ReportsContainer, IngestOverflowContainer, NotificationsContainer];
+        [RawContainer, StateContainer, PartialsContainer, ReportsContainer, IngestOverflowContainer, NotificationsContainer, ConfigContainer];
 
     /// <summary>Work queues; each has a poison queue beside it (<see cref="PoisonQueueOf"/>).</summary>
     public static IReadOnlyList<string> Queues { get; } = [EventsQueue];

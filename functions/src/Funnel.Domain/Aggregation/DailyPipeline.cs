@@ -13,6 +13,9 @@ namespace Funnel.Domain.Aggregation;
 /// </summary>
 public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPersonsCache erasedPersons, IIdentityLinks linkTable, ErasureIntake erasures)
 {
+    /// <summary>The same steps with other definitions (those a run started with).</summary>
+    public DailyPipeline With(DayRun other) => ReferenceEquals(other, run) ? this : new DailyPipeline(other, store, erasedPersons, linkTable, erasures);
+
     /// <summary>
     /// Links each shard's devices and hands the day's events and joining devices to the shards that fold them, one shard
     /// after the other; the erasure log is read once before and once after, whatever the number of shards.

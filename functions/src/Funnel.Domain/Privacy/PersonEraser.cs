@@ -11,6 +11,9 @@ namespace Funnel.Domain.Privacy;
 /// </summary>
 public sealed class PersonEraser(DayRun run, IAggregationStore aggregation, IErasureStore store)
 {
+    /// <summary>The same eraser computing figures with other definitions (those in force).</summary>
+    public PersonEraser With(DayRun other) => ReferenceEquals(other, run) ? this : new PersonEraser(other, aggregation, store);
+
     /// <summary>Erases the persons from the shard; the result counts what was removed and what a second look still found.</summary>
     public Task<ErasureTally> EraseShardAsync(int shard, ErasedPersons erased, CancellationToken cancellationToken) =>
         EraseThenLookAgainAsync(rewrite => ScanShardAsync(shard, erased, rewrite, cancellationToken), $"shard {shard}");

@@ -17,7 +17,7 @@ namespace Funnel.Functions.Aggregation;
 
 /// <summary>The daily run's activities: thin calls into the domain's <see cref="DailyPipeline"/> and <see cref="DayRun"/>. Each overwrites by name, so a retry writes the same bytes.</summary>
 public sealed class AggregationActivities(
-    DayRun run,
+    Definitions.DefinitionsInForce definitions,
     DailyPipeline dailyPipeline,
     IAggregationStore store,
     IDailyMetricsTable dailyMetrics,
@@ -38,6 +38,8 @@ public sealed class AggregationActivities(
         ArgumentNullException.ThrowIfNull(request);
         var day = request.Day;
         await runs.RecordAsync(new RunRecord(day, request.InstanceId, RunRecord.Running, request.StartedAt), cancellationToken);
+        // The document in force now is the run's to the end, whatever is uploaded meanwhile.
+        var version = await definitions.VersionInForceAsync(cancellationToken);
         var shards = pipeline.Value.Shards;
         var allImports = new HistoryImports(await store.ReadImportsAsync(cancellationToken));
         var first = await store.FirstRawDayAsync(cancellationToken);
@@ -59,11 +61,11 @@ public sealed class AggregationActivities(
         var imports = allImports.For(day, clock.DayOf);
         if (imports.IsEmpty)
         {
-            return new DayPlan(shards, first, ready) { Activities = activities };
+            return new DayPlan(shards, first, ready) { Activities = activities, Definitions = version };
         }
         var through = imports.ReadsThrough(day, clock.DayOf);
         var readAhead = through > day ? await store.RawDaysAsync(day, through, cancellationToken) : [];
-        return new DayPlan(shards, first, ready, imports.All, readAhead, imports.AsOfFor(day, clock.DayOf)) { Activities = activities };
+        return new DayPlan(shards, first, ready, imports.All, readAhead, imports.AsOfFor(day, clock.DayOf)) { Activities = activities, Definitions = version };
     }
 
     /// <summary>The day's link step on each shard of a group, one after the other (<see cref="DailyPipeline.LinkShardsAsync"/>).</summary>
@@ -71,7 +73,7 @@ public sealed class AggregationActivities(
     public async Task<LinkShardResult[]> LinkShardsAsync([ActivityTrigger] ShardStepRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var outcomes = await dailyPipeline.LinkShardsAsync([.. request.Group.Select(request.Step)], cancellationToken);
+        var outcomes = await (await PipelineForAsync(request.Definitions, cancellationToken)).LinkShardsAsync([.. request.Group.Select(request.Step)], cancellationToken);
         return [.. request.Group.Zip(outcomes, (shard, outcome) => Logged(request.Day, shard, outcome))];
     }
 
@@ -80,13 +82,17 @@ public sealed class AggregationActivities(
     public async Task<FoldShardResult[]> LinkAndFoldShardsAsync([ActivityTrigger] ShardStepRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var done = await dailyPipeline.LinkAndFoldAsync([.. request.Group.Select(request.Step)], request.Provisional, cancellationToken);
+        var done = await (await PipelineForAsync(request.Definitions, cancellationToken)).LinkAndFoldAsync([.. request.Group.Select(request.Step)], request.Provisional, cancellationToken);
         return [.. request.Group.Zip(done, (shard, d) =>
         {
             Logged(request.Day, shard, d.Link);
             return new FoldShardResult(shard, d.Fold.Folded, d.Fold.DuplicatesDropped, d.Fold.Late, d.Fold.Malformed);
         })];
     }
+
+    /// <summary>The day's steps with the definitions the run started with.</summary>
+    private async Task<DailyPipeline> PipelineForAsync(string? version, CancellationToken cancellationToken) =>
+        dailyPipeline.With(await definitions.RunAsync(version, cancellationToken));
 
     /// <summary>Logs what a shard's link step did (devices it could not link, malformed lines, counts) and returns it as the orchestration sees it.</summary>
     private LinkShardResult Logged(DateOnly day, int shard, LinkOutcome outcome)
@@ -111,7 +117,7 @@ public sealed class AggregationActivities(
     {
         ArgumentNullException.ThrowIfNull(request);
         var attempts = request.LinkAttempts ?? throw new ArgumentException($"{nameof(request.LinkAttempts)}: a fold needs every shard's link attempt", nameof(request));
-        var folded = await dailyPipeline.FoldShardsAsync([.. request.Group.Select(request.Step)], attempts, request.Provisional, cancellationToken);
+        var folded = await (await PipelineForAsync(request.Definitions, cancellationToken)).FoldShardsAsync([.. request.Group.Select(request.Step)], attempts, request.Provisional, cancellationToken);
         return [.. request.Group.Zip(folded, (shard, counts) => new FoldShardResult(shard, counts.Folded, counts.DuplicatesDropped, counts.Late, counts.Malformed))];
     }
 
@@ -119,6 +125,7 @@ public sealed class AggregationActivities(
     public async Task<PublishedReport> PublishReportAsync([ActivityTrigger] PublishReportRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var run = await definitions.RunAsync(request.Definitions, cancellationToken);
         var partials = new List<ReportFigures>(request.Shards);
         for (var s = 0; s < request.Shards; s++)
         {

@@ -16,6 +16,9 @@ public sealed record PlanDayRequest(DateOnly Day, string InstanceId, DateTimeOff
 public sealed record DayPlan(int Shards, DateOnly? FirstRawDay, bool PreviousDayReady,
     IReadOnlyList<Funnel.Domain.Aggregation.HistoryImport>? Imports = null, IReadOnlyList<DateOnly>? ReadAhead = null, DateTimeOffset? AsOf = null)
 {
+    /// <summary>The version of the definitions in force when the run was planned; every activity of the run uses it.</summary>
+    public string? Definitions { get; init; }
+
     /// <summary>How many activities each step of the day fans out to (shards split evenly between them); at least 1, at most one per shard.</summary>
     public int Activities { get; init; } = Shards;
 
@@ -32,7 +35,7 @@ public sealed record DayPlan(int Shards, DateOnly? FirstRawDay, bool PreviousDay
 /// only its own run's hand-overs; a fold also gets every shard's successful link attempt, index = shard).
 /// </summary>
 public sealed record ShardStepRequest(DateOnly Day, IReadOnlyList<int> Group, int Shards, DateOnly FirstRawDay, string Run, bool Provisional, IReadOnlyList<string>? LinkAttempts = null,
-    IReadOnlyList<Funnel.Domain.Aggregation.HistoryImport>? Imports = null, IReadOnlyList<DateOnly>? ReadAhead = null)
+    IReadOnlyList<Funnel.Domain.Aggregation.HistoryImport>? Imports = null, IReadOnlyList<DateOnly>? ReadAhead = null, string? Definitions = null)
 {
     public Funnel.Domain.Aggregation.ShardDay Step(int shard) => new(Day, shard, Shards, FirstRawDay, Run,
         Imports is { Count: > 0 } imports ? new Funnel.Domain.Aggregation.HistoryImports(imports) : null, ReadAhead);
@@ -44,7 +47,7 @@ public sealed record LinkShardResult(int Shard, string Attempt, long EventsRead,
 /// <summary>What one shard's fold did with the day's events.</summary>
 public sealed record FoldShardResult(int Shard, long Folded, long DuplicatesDropped, long Late, long Malformed);
 
-public sealed record PublishReportRequest(DateOnly Day, int Shards, DateOnly FirstRawDay, DateTimeOffset? ProvisionalThrough, string Run = "", DateTimeOffset? AsOf = null);
+public sealed record PublishReportRequest(DateOnly Day, int Shards, DateOnly FirstRawDay, DateTimeOffset? ProvisionalThrough, string Run = "", DateTimeOffset? AsOf = null, string? Definitions = null);
 
 /// <summary>Where the day's report went, its headline figures and its red targets (announced as <c>target.missed</c> when the report is final).</summary>
 public sealed record PublishedReport(DateOnly Day, IReadOnlyDictionary<string, Uri> Reports, IReadOnlyDictionary<string, double> Headline, bool Provisional,

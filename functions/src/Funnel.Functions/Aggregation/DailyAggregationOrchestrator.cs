@@ -44,7 +44,7 @@ public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> op
             var provisional = request.ProvisionalThrough is not null;
             var run = context.NewGuid().ToString("N");
             var groups = plan.ShardGroups();
-            ShardStepRequest Step(IReadOnlyList<int> group) => new(day, group, plan.Shards, firstRawDay, run, provisional, Imports: plan.Imports, ReadAhead: plan.ReadAhead);
+            ShardStepRequest Step(IReadOnlyList<int> group) => new(day, group, plan.Shards, firstRawDay, run, provisional, Imports: plan.Imports, ReadAhead: plan.ReadAhead, Definitions: plan.Definitions);
             if (groups.Count == 1)
             {
                 // A day that fits in one activity links and folds there, handing events over in memory.
@@ -61,7 +61,7 @@ public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> op
             }
 
             published = await context.CallActivityAsync<PublishedReport>(
-                AggregationFunctionNames.PublishReport, new PublishReportRequest(day, plan.Shards, firstRawDay, request.ProvisionalThrough, run, plan.AsOf), retry);
+                AggregationFunctionNames.PublishReport, new PublishReportRequest(day, plan.Shards, firstRawDay, request.ProvisionalThrough, run, plan.AsOf, plan.Definitions), retry);
         }
         catch (Exception ex) when (ex is TaskFailedException or AggregationRefusedException)
         {

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Funnel.Functions.Privacy;
 
 /// <summary>The erasure round's activities: the I/O around the domain's <see cref="PersonEraser"/>. Each can run again: what is gone stays gone.</summary>
-public sealed class ErasureActivities(IErasureLog log, PersonEraser eraser, IPersonDevices devices, TimeProvider time, ILogger<ErasureActivities> logger)
+public sealed class ErasureActivities(IErasureLog log, PersonEraser eraser, Definitions.DefinitionsInForce definitions, IPersonDevices devices, TimeProvider time, ILogger<ErasureActivities> logger)
 {
     [Function(PrivacyFunctionNames.ListPendingErasures)]
     public async Task<List<ErasureRequest>> ListPendingAsync([ActivityTrigger] DateOnly afterDay, CancellationToken cancellationToken) =>
@@ -15,7 +15,8 @@ public sealed class ErasureActivities(IErasureLog log, PersonEraser eraser, IPer
     public async Task<ErasureTally> EraseShardAsync([ActivityTrigger] EraseShardRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return await eraser.EraseShardAsync(request.Shard, new ErasedPersons(request.Requests), cancellationToken);
+        // The shard's figures are computed again with the definitions in force, as its next run will.
+        return await eraser.With(await definitions.RunInForceAsync(cancellationToken)).EraseShardAsync(request.Shard, new ErasedPersons(request.Requests), cancellationToken);
     }
 
     [Function(PrivacyFunctionNames.ErasePersonFiles)]

@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Funnel.Domain.Metrics;
+using Funnel.Storage;
+using Funnel.Storage.Raw;
+using Microsoft.AspNetCore.Builder;
+
+namespace Funnel.Integration.Tests.Aggregation;
+
+/// <summary>
+/// Definitions in the deployed app, through the standalone host on Azurite: a bad document is refused with every problem
+/// named and leaves the one in force; a good one is in force for the next run (its hash in the manifest, its funnels and
+/// targets in the report); a stored document the run cannot read fails the run with that reason.
+/// </summary>
+public sealed class DefinitionsInForceTests : IAsyncLifetime, IDisposable
+{
+    private readonly GeneratedRawData _data = new(days: 4, signupsPerDay: 20, shards: AggregationFixture.Shards, seed: 3);
+    private AzuriteStorage _azurite = null!;
+    private WebApplication _app = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _azurite = await AzuriteStorage.StartAsync();
+        await _data.UploadAsync(new BlobRawEventStore(_azurite.Storage.Blobs));
+        (_app, var address) = await AggregationFixture.StartHostAsync(_azurite.ConnectionString);
+        _client = new HttpClient { BaseAddress = address };
+        _client.DefaultRequestHeaders.Add("x-functions-key", AggregationFixture.AdminKey);
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    public async Task DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await _azurite.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Uploaded_definitions_are_refused_with_every_problem_or_put_in_force_for_the_next_run()
+    {
+        // Until a document is uploaded the built-in definitions are in force, and GET shows them.
+        using (var builtIn = await _client.GetAsync("/ops/definitions"))
+        {
+            Assert.Equal(HttpStatusCode.OK, builtIn.StatusCode);
+            Assert.Equal(DefinitionsDocument.BuiltIn, builtIn.Headers.GetValues("x-definitions-version").Single());
+            Assert.Equal(MetricDefinitions.Default.Hash, MetricDefinitions.Load(await builtIn.Content.ReadAsStringAsync(), "GET").Hash);
+        }
+
+        // A document with three problems: each named by its path, and nothing replaced.
+        var bad = JsonNode.Parse(JsonSerializer.Serialize(MetricDefinitions.Default))!;
+        bad["funnels"]![0]!["steps"]![1]!["windowDays"] = 90;
+        bad["funnels"]![1]!["steps"]![0]!["event"] = "";
+        bad["targets"] = new JsonArray(new JsonObject { ["figure"] = "money.arpu", ["target"] = 5, ["better"] = "more" });
+        using (var refused = await PutAsync(bad.ToJsonString()))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var fields = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()).ToList();
+            Assert.Equal(["funnels[0].steps[1].windowDays", "funnels[1].steps[0].event", "targets[0].better"], fields);
+        }
+        using (var notJson = await PutAsync("{\"funnels\": ["))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
+        }
+        using (var still = await _client.GetAsync("/ops/definitions"))
+        {
+            Assert.Equal(DefinitionsDocument.BuiltIn, still.Headers.GetValues("x-definitions-version").Single());
+        }
+
+        // A good one: the second funnel renamed, a target set. It answers the hash the reports will carry.
+        var good = JsonNode.Parse(JsonSerializer.Serialize(MetricDefinitions.Default))!;
+        good["funnels"]![1]!["name"] = "browse to buy";
+        good["targets"] = new JsonArray(new JsonObject { ["figure"] = "activity.dau", ["target"] = 1_000_000, ["better"] = "higher", ["amber"] = 10 });
+        string hash, version;
+        using (var stored = await PutAsync(good.ToJsonString()))
+        {
+            Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+            var answer = await stored.Content.ReadFromJsonAsync<JsonElement>();
+            (hash, version) = (answer.GetProperty("hash").GetString()!, answer.GetProperty("version").GetString()!);
+        }
+        Assert.NotEqual(MetricDefinitions.Default.Hash, hash);
+        using (var inForce = await _client.GetAsync("/ops/definitions"))
+        {
+            Assert.Equal(version, inForce.Headers.GetValues("x-definitions-version").Single());
+            Assert.Equal(hash, MetricDefinitions.Load(await inForce.Content.ReadAsStringAsync(), "GET").Hash);
+        }
+
+        var (first, second) = (_data.Days[0], _data.Days[1]);
+        using (var started = await _client.PostAsync($"/ops/aggregations?from={first:yyyy-MM-dd}&to={second:yyyy-MM-dd}", null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        }
+        Assert.Equal("Completed", (await AggregationFixture.WaitForDayAsync(_client, second, TimeSpan.FromMinutes(3))).GetProperty("status").GetString());
+        var reports = _azurite.Storage.Blobs.GetBlobContainerClient(StorageNames.ReportsContainer);
+        var report = JsonNode.Parse((await reports.GetBlobClient($"{second:yyyy-MM-dd}/report.json").DownloadContentAsync()).Value.Content.ToString())!;
+        Assert.Equal(hash, (string?)report["manifest"]!["definitionsHash"]);
+        Assert.Equal("browse to buy", (string?)report["funnels"]![1]!["name"]);
+        Assert.Equal("red", (string?)report["targets"]![0]!["status"]);
+
+        // A stored document nobody can read (written past the API): the next run fails and says why.
+        var config = _azurite.Storage.Blobs.GetBlobContainerClient(StorageNames.ConfigContainer);
+        await config.GetBlobClient("definitions.json").UploadAsync(BinaryData.FromString("{\"funnels\": \"none\"}"), overwrite: true);
+        var third = _data.Days[2];
+        using (var run = await _client.PostAsync($"/ops/aggregations/{third:yyyy-MM-dd}", null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, run.StatusCode);
+        }
+        var failed = await AggregationFixture.WaitForDayAsync(_client, third, TimeSpan.FromMinutes(3));
+        Assert.Equal("Failed", failed.GetProperty("status").GetString());
+        var reason = failed.GetProperty("reason").GetString()!;
+        Assert.Contains("config/definitions.json cannot be used", reason, StringComparison.Ordinal);
+        Assert.Contains("funnels", reason, StringComparison.Ordinal);
+    }
+
+    private Task<HttpResponseMessage> PutAsync(string json) =>
+        _client.PutAsync("/ops/definitions", new StringContent(json, Encoding.UTF8, "application/json"));
+}
