@@ -15,12 +15,18 @@ public static class MoneyBlock
         decimal PerPerson(long count) => count == 0 ? 0 : Figures.Money(revenue / count);
 
         var channels = new JsonArray();
-        foreach (var (channel, dailyCost) in definitions.ChannelDailyCosts.OrderBy(c => c.Key, StringComparer.Ordinal))
+        // A channel's cost: its spend rows of the 30 days ending on the report day when it has any there, else 30 daily costs.
+        var spent = (definitions.Spend ?? []).Where(s => s.Day.DayNumber <= reportDay && s.Day.DayNumber > reportDay - ReportWindows.AcquisitionDays).ToList();
+        var costs = definitions.ChannelDailyCosts.ToDictionary(c => c.Key, c => c.Value * ReportWindows.AcquisitionDays, StringComparer.Ordinal);
+        foreach (var channel in spent.Select(s => s.Channel).Distinct())
+        {
+            costs[channel] = spent.Where(s => s.Channel == channel).Sum(s => s.Amount);
+        }
+        foreach (var (channel, cost) in costs.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
             var touched = persons.Where(p => p.Channel == channel).ToList();
             long newcomers = touched.Count(p => p.FirstSeenDay <= reportDay && p.FirstSeenDay > reportDay - ReportWindows.AcquisitionDays);
             long signups = touched.Count(p => p.Signup is { } s && s.Day <= reportDay && s.Day > reportDay - ReportWindows.AcquisitionDays);
-            var cost = dailyCost * ReportWindows.AcquisitionDays;
             decimal? cac = signups == 0 ? null : Figures.Money(cost / signups);
             var ltvCohort = touched.Where(p => p.FirstSeenDay >= reportDay - ReportWindows.LtvCohortLastDay && p.FirstSeenDay <= reportDay - ReportWindows.LtvCohortFirstDay).ToList();
             decimal? ltv = ltvCohort.Count == 0 ? null : Figures.Money(ltvCohort.Sum(p =>

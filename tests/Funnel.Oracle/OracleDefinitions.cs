@@ -15,7 +15,11 @@ public sealed record OracleDefinitions(
     string ControlVariant,
     string Currency,
     IReadOnlyDictionary<string, decimal> ChannelDailyCosts,
-    IReadOnlyList<string>? TrackingPlan = null);
+    IReadOnlyList<string>? TrackingPlan = null,
+    IReadOnlyList<OracleSpend>? Spend = null);
+
+/// <summary>A row of the spend table: what a channel cost on a day.</summary>
+public sealed record OracleSpend(DateOnly Day, string Channel, decimal Amount);
 
 /// <summary>What identifies a report rather than measures anything: passed in, copied to the report as is.</summary>
 public sealed record ReportIdentity(string GeneratedAt, string DefinitionsHash, string EngineVersion, bool Provisional = false);

@@ -6,7 +6,8 @@ namespace Funnel.Testing;
 /// <summary>The engine's definitions in the independent oracle's own terms: the one place the two meet, and test code.</summary>
 public static class OracleMapping
 {
-    public static OracleDefinitions For(MetricDefinitions definitions)
+    /// <summary>The definitions, and the spend table's rows when the reports read one.</summary>
+    public static OracleDefinitions For(MetricDefinitions definitions, IEnumerable<SpendRow>? spend = null)
     {
         ArgumentNullException.ThrowIfNull(definitions);
         return new(
@@ -18,6 +19,7 @@ public static class OracleMapping
             definitions.ControlVariant,
             definitions.Currency,
             definitions.ChannelDailyCosts ?? new Dictionary<string, decimal>(),
-            definitions.TrackingPlan);
+            definitions.TrackingPlan,
+            spend?.Select(r => new OracleSpend(r.Day, r.Channel, r.Amount)).ToList());
     }
 }

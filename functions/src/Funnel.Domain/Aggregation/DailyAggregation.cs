@@ -43,6 +43,9 @@ public sealed class DailyAggregation
     /// <summary>Persons left out of every fold from now on.</summary>
     public Privacy.ErasedPersons Erased { get; set; } = Privacy.ErasedPersons.None;
 
+    /// <summary>The spend table the reports read channel costs from (none: the definitions' daily costs).</summary>
+    public IReadOnlyList<SpendRow> Spend { get; set; } = [];
+
     /// <summary>The audiences beside the last report <see cref="FoldDay"/> returned.</summary>
     public AudienceFigures LastAudiences { get; private set; } = new();
 
@@ -60,7 +63,7 @@ public sealed class DailyAggregation
         var partials = new ReportFigures[_shards.Length];
         Parallel.For(0, _shards.Length, s =>
             partials[s] = _run.ReceiveShard(_shards[s], day, linked.Select(l => l.HandOvers[s]).OfType<ShardHandOver>(), Erased));
-        var published = _run.Publish(day, partials, FirstDay.Value, _time.GetUtcNow());
+        var published = _run.Publish(day, partials, FirstDay.Value, _time.GetUtcNow(), spend: Spend);
         LastAudiences = published.Audiences;
         return published.Report;
     }

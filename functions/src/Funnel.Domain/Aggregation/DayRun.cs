@@ -158,7 +158,8 @@ public sealed class DayRun
 
     /// <summary>Merges the partials of every shard into the day's report and the audiences that go beside it.</summary>
     public PublishedDay Publish(DateOnly day, IEnumerable<ReportFigures> partials, DateOnly firstRawDay, DateTimeOffset generatedAt,
-        DateTimeOffset? provisionalThrough = null, IReadOnlyList<RejectedAtIngest>? rejectedAtIngest = null, DateTimeOffset? asOf = null)
+        DateTimeOffset? provisionalThrough = null, IReadOnlyList<RejectedAtIngest>? rejectedAtIngest = null, DateTimeOffset? asOf = null,
+        IEnumerable<SpendRow>? spend = null)
     {
         var merged = ReportFigures.Merge(partials);
         var context = new ReportContext(day, TimeZone, firstRawDay, generatedAt, Definitions)
@@ -166,6 +167,7 @@ public sealed class DayRun
             ProvisionalThrough = provisionalThrough,
             RejectedAtIngest = rejectedAtIngest ?? [],
             AsOf = asOf,
+            Spend = SpendCsv.ByChannel(spend ?? [], day.AddDays(1 - MoneyMetric.AcquisitionDays), day),
         };
         var report = ReportAssembler.Assemble(merged, context);
         return new PublishedDay(report, merged.Audiences);

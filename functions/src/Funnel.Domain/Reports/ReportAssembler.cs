@@ -14,6 +14,9 @@ public sealed record ReportContext(DateOnly Day, string TimeZone, DateOnly First
 
     /// <summary>Set when the day ran as of a history import: raw received after the day, up to this instant, counts on the day it happened.</summary>
     public DateTimeOffset? AsOf { get; init; }
+
+    /// <summary>Each channel's spend over the acquisition window ending on the day, from the spend table; empty without one.</summary>
+    public IReadOnlyDictionary<string, decimal> Spend { get; init; } = new Dictionary<string, decimal>();
 }
 
 /// <summary>Turns merged figures into the report: each block from its metric family, with the manifest.</summary>
@@ -53,7 +56,7 @@ public static class ReportAssembler
             ActivityMetric.Report(figures.Activity),
             LayerMetric.Report(figures.Layers),
             RfmMetric.Report(figures.Rfm),
-            MoneyMetric.Report(figures.Money, figures.Activity, definitions),
+            MoneyMetric.Report(figures.Money, figures.Activity, definitions, context.Spend),
             ExperimentMetric.Report(figures.Funnels, definitions),
             LifecycleMetric.Report(figures.Lifecycle),
             WinBackMetric.Report(figures.WinBack, d),

@@ -77,19 +77,30 @@ public static class MoneyMetric
         }
     }
 
-    /// <summary>The money block; conversion and ARPU are over <paramref name="activity"/>'s MAU.</summary>
-    public static MoneyReport Report(MoneyFigures figures, ActivityFigures activity, MetricDefinitions definitions)
+    /// <summary>
+    /// The money block; conversion and ARPU are over <paramref name="activity"/>'s MAU. A channel's cost is its spend over the
+    /// acquisition window when the spend table has any for it (<paramref name="spend"/>), else 30 × its daily cost in the definitions.
+    /// </summary>
+    public static MoneyReport Report(MoneyFigures figures, ActivityFigures activity, MetricDefinitions definitions, IReadOnlyDictionary<string, decimal>? spend = null)
     {
         ArgumentNullException.ThrowIfNull(figures);
         ArgumentNullException.ThrowIfNull(activity);
         ArgumentNullException.ThrowIfNull(definitions);
         var revenue = figures.Revenue4 / ReportNumbers.MoneyUnit;
-        var channels = (definitions.ChannelDailyCosts ?? new Dictionary<string, decimal>())
-            .OrderBy(c => c.Key, StringComparer.Ordinal)
+        var costs = new SortedDictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var (channel, daily) in definitions.ChannelDailyCosts ?? new Dictionary<string, decimal>())
+        {
+            costs[channel] = daily * AcquisitionDays;
+        }
+        foreach (var (channel, spent) in spend ?? new Dictionary<string, decimal>())
+        {
+            costs[channel] = spent;
+        }
+        var channels = costs
             .Select(c =>
             {
                 var counts = figures.Channels.GetValueOrDefault(c.Key) ?? new ChannelFigures();
-                var cost = c.Value * AcquisitionDays;
+                var cost = c.Value;
                 decimal? cac = counts.NewSignups == 0 ? null : ReportNumbers.PerPerson(cost, counts.NewSignups);
                 decimal? ltv = counts.LtvPersons == 0 ? null : ReportNumbers.PerPerson(counts.LtvRevenue4 / ReportNumbers.MoneyUnit, counts.LtvPersons);
                 double? ratio = ltv is { } l && cac is { } k && k != 0 ? (double)Math.Round(l / k, 6, MidpointRounding.AwayFromZero) : null;

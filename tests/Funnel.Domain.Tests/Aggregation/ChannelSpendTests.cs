@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+using Funnel.Domain.Aggregation;
+using Funnel.Domain.Metrics;
+using Funnel.Oracle;
+
+namespace Funnel.Domain.Tests.Aggregation;
+
+/// <summary>Channel spend as data: the upload's rows and refusals, and CAC over new signups from spend, against the naive oracle.</summary>
+public class ChannelSpendTests
+{
+    [Fact]
+    public void Channel_costs_come_from_the_spend_of_the_window_and_equal_the_naive_oracle_every_day()
+    {
+        const string zone = "Asia/Shanghai";
+        var data = EngineHarness.DataSet(seed: 31, days: 40, signupsPerDay: 25, zone);
+        var first = data.Keys.First();
+        // wechat: spend every day (it replaces the daily cost); douyin: a few days only, some before the window of the
+        // last days; baidu: no spend (its daily cost stays); a channel with spend and no events; direct: a zero row.
+        var spend = new List<SpendRow>();
+        for (var i = 0; i < 40; i++)
+        {
+            spend.Add(new SpendRow(first.AddDays(i), "wechat", 800m + i * 13.37m, "CNY"));
+        }
+        spend.AddRange([
+            new SpendRow(first.AddDays(2), "douyin", 5000m, "CNY"),
+            new SpendRow(first.AddDays(20), "douyin", 1234.56m, "CNY"),
+            new SpendRow(first.AddDays(35), "kuaishou", 777m, "CNY"),
+            new SpendRow(first.AddDays(36), "direct", 0m, "CNY"),
+        ]);
+        var engine = new DailyAggregation(EngineHarness.Definitions, zone, 3, new FixedClock(EngineHarness.GeneratedAt)) { Spend = spend };
+        var oracle = new NaiveOracle(Funnel.Testing.OracleMapping.For(EngineHarness.Definitions, spend), zone);
+        var byDay = data.ToDictionary(p => p.Key, p => (IReadOnlyList<Funnel.Domain.Events.ProductEvent>)p.Value);
+        var differences = new List<string>();
+        JsonNode? last = null;
+        foreach (var (day, events) in data)
+        {
+            var report = EngineHarness.Parsed(engine.FoldDay(day, events));
+            var expected = oracle.Report(byDay, day, new ReportIdentity("x", "x", "x"));
+            differences.AddRange(JsonComparison.Differences(expected["money"]!, report["money"]!).Select(d => $"{day:yyyy-MM-dd} {d}"));
+            last = report;
+        }
+        Assert.Empty(differences);
+        var channels = last!["money"]!["channels"]!.AsArray().ToDictionary(c => (string)c!["channel"]!, c => c!);
+        // The last day's window is its 30 days: wechat's rows there, douyin's later row, kuaishou's row; baidu keeps 30 daily costs.
+        var lastDay = data.Keys.Last();
+        Assert.True(lastDay.AddDays(-29) > first.AddDays(2) && lastDay.AddDays(-29) <= first.AddDays(20));
+        Assert.Equal(spend.Where(r => r.Channel == "wechat" && r.Day > lastDay.AddDays(-30) && r.Day <= lastDay).Sum(r => r.Amount), (decimal)channels["wechat"]["cost"]!);
+        Assert.Equal(1234.56m, (decimal)channels["douyin"]["cost"]!);
+        Assert.Equal(777m, (decimal)channels["kuaishou"]["cost"]!);
+        Assert.Equal(400m * 30, (decimal)channels["baidu"]["cost"]!);
+        Assert.Equal(0m, (decimal)channels["direct"]["cost"]!);
+        var wechat = channels["wechat"];
+        Assert.Equal(Math.Round((decimal)wechat["cost"]! / (long)wechat["newSignups"]!, 2, MidpointRounding.AwayFromZero), (decimal)wechat["cac"]!);
+    }
+
+    [Fact]
+    public void An_upload_names_every_bad_row_and_column_and_stores_nothing_then()
+    {
+        var text = "\uFEFFday,channel,amount,currency\r\n"
+            + "2026-11-01,wechat,100.50,CNY\r\n"
+            + "2026-11-31,wechat,1,CNY\r\n"
+            + "2026-11-02,,1,CNY\r\n"
+            + "2026-11-02,douyin,-3,CNY\r\n"
+            + "2026-11-02,douyin,1e3,USD\r\n"
+            + "2026-11-01,wechat,7,CNY\r\n"
+            + "2026-11-03,baidu\r\n";
+        var (rows, problems) = SpendCsv.Parse(text, "CNY");
+        Assert.Empty(rows);
+        Assert.Equal(
+            [(3, "day"), (4, "channel"), (5, "amount"), (6, "amount"), (6, "currency"), (7, "day"), (8, "row")],
+            problems.Select(p => (p.Row, p.Column)));
+        Assert.Contains("row 2", problems.Single(p => p.Row == 7).Reason, StringComparison.Ordinal);
+        Assert.Equal("header", Assert.Single(SpendCsv.Parse("date,channel,amount,currency\n", "CNY").Problems).Column);
+
+        var good = SpendCsv.Parse("day,channel,amount,currency\n2026-11-01,wechat,100.50,CNY\n2026-11-02,douyin,0,CNY\n\n", "CNY");
+        Assert.Empty(good.Problems);
+        Assert.Equal([new SpendRow(new DateOnly(2026, 11, 1), "wechat", 100.50m, "CNY"), new SpendRow(new DateOnly(2026, 11, 2), "douyin", 0m, "CNY")], good.Rows);
+        Assert.Equal(good.Rows, SpendCsv.Parse(SpendCsv.Render(good.Rows), "CNY").Rows);
+    }
+}
