@@ -13,7 +13,7 @@ param deploymentContainerName string
 param reportReaderPrincipalIds array
 
 var containers = ['raw', 'state', 'partials', 'reports', 'ingest-overflow', 'notifications', 'config', deploymentContainerName]
-var tables = ['DailyMetrics', 'WriteKeys', 'ReadKeys', 'IdentityLinks', 'RawBatches', 'Erasures', 'IngestRefusals', 'AggregationRuns']
+var tables = ['DailyMetrics', 'WriteKeys', 'ReadKeys', 'IdentityLinks', 'RawBatches', 'Erasures', 'IngestRefusals', 'AggregationRuns', 'ChannelSpend']
 // Work queues, each with its poison queue beside it ({queue}-poison, where the queue trigger parks a message
 // after host.json's maxDequeueCount deliveries).
 var queues = loadJsonContent('../../functions/settings.json').queues

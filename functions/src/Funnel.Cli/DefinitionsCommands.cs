@@ -1,7 +1,4 @@
 using System.CommandLine;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
 using Funnel.Domain.Metrics;
 
 namespace Funnel.Cli;
@@ -42,30 +39,9 @@ internal static class DefinitionsCommands
         var upload = new Command("upload", "Put a definitions document in force in the deployed app, from the next day's run on") { uploadFile, app, key };
         upload.SetAction(async (parse, ct) =>
         {
-            var file = parse.GetValue(uploadFile)!;
-            var opsKey = parse.GetValue(key) ?? Environment.GetEnvironmentVariable("FUNNEL_OPS_KEY");
-            if (string.IsNullOrEmpty(opsKey))
+            if (await OpsApi.KeyAsync(parse.GetValue(key)) is not { } opsKey
+                || await OpsApi.PutAsync(parse.GetValue(app)!, opsKey, "ops/definitions", parse.GetValue(uploadFile)!, "application/json", ct) is not { } answer)
             {
-                await Console.Error.WriteLineAsync("error: --key: a function key of the ops API is required (or set FUNNEL_OPS_KEY)");
-                return 2;
-            }
-            if (await ReadAsync(file, ct) is not { } text)
-            {
-                return 2;
-            }
-            using var client = new HttpClient { BaseAddress = new Uri(parse.GetValue(app)!.ToString().TrimEnd('/') + "/") };
-            client.DefaultRequestHeaders.Add("x-functions-key", opsKey);
-            using var content = new StringContent(text, Encoding.UTF8, "application/json");
-            using var response = await client.PutAsync(new Uri("ops/definitions", UriKind.Relative), content, ct);
-            var answer = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
-            if (!response.IsSuccessStatusCode)
-            {
-                var errors = answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("errors", out var list) ? list.EnumerateArray().ToList() : [];
-                foreach (var error in errors)
-                {
-                    await Console.Error.WriteLineAsync($"{file.Name}: {error.GetProperty("field").GetString()}: {error.GetProperty("reason").GetString()}");
-                }
-                await Console.Error.WriteLineAsync($"error: {(int)response.StatusCode}: the definitions in force are unchanged");
                 return 1;
             }
             Console.WriteLine($"in force from the next run: hash {answer.GetProperty("hash").GetString()}, version {answer.GetProperty("version").GetString()}");

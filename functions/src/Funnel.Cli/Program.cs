@@ -14,6 +14,7 @@ var root = new RootCommand("funnel: operate the Funnel pipeline's storage (raw e
     ReportCommands.Build(),
     ImportCommands.Build(),
     DefinitionsCommands.Build(),
+    SpendCommands.Build(),
 };
 root.Options.Add(CliStorage.ConnectionOption);
 root.Options.Add(CliStorage.AccountOption);

@@ -82,6 +82,7 @@ public static class PipelineServices
         services.AddSingleton(sp => new DayRun(MetricDefinitions.Default, sp.GetRequiredService<IOptions<ReportingOptions>>().Value.TimeZone));
         services.AddSingleton<IDefinitionsStore, Funnel.Storage.Definitions.BlobDefinitionsStore>();
         services.AddSingleton<Definitions.DefinitionsInForce>();
+        services.AddSingleton<ISpendTable, Funnel.Storage.Aggregation.TableSpend>();
         services.AddSingleton<BlobAggregationStore>();
         services.AddSingleton<IAggregationStore>(sp => sp.GetRequiredService<BlobAggregationStore>());
         services.AddSingleton<IDailyMetricsTable, TableDailyMetrics>();

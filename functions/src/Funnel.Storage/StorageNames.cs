@@ -39,6 +39,9 @@ public static class StorageNames
     /// <summary>Every run of a reporting day: started, ended, why it failed (the status API's memory across host restarts).</summary>
     public const string AggregationRunsTable = "AggregationRuns";
 
+    /// <summary>What each channel cost each day (the CAC's numerator), uploaded by the operators.</summary>
+    public const string ChannelSpendTable = "ChannelSpend";
+
     public static IReadOnlyList<string> Containers { get; } =
         [RawContainer, StateContainer, PartialsContainer, ReportsContainer, IngestOverflowContainer, NotificationsContainer, ConfigContainer];
 
@@ -46,7 +49,7 @@ public static class StorageNames
     public static IReadOnlyList<string> Queues { get; } = [EventsQueue];
 
     public static IReadOnlyList<string> Tables { get; } =
-        [DailyMetricsTable, WriteKeysTable, ReadKeysTable, IdentityLinksTable, RawBatchesTable, ErasuresTable, IngestRefusalsTable, AggregationRunsTable];
+        [DailyMetricsTable, WriteKeysTable, ReadKeysTable, IdentityLinksTable, RawBatchesTable, ErasuresTable, IngestRefusalsTable, AggregationRunsTable, ChannelSpendTable];
 
     /// <summary>Where a message that failed too often is parked; the Functions queue trigger uses the same name.</summary>
     public static string PoisonQueueOf(string queue) => $"{queue}-poison";

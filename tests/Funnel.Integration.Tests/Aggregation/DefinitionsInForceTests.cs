@@ -116,6 +116,43 @@ public sealed class DefinitionsInForceTests : IAsyncLifetime, IDisposable
         Assert.Contains("funnels", reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Spend_uploaded_as_CSV_makes_the_channels_cost_and_a_bad_row_stores_nothing()
+    {
+        var (first, second) = (_data.Days[0], _data.Days[1]);
+        var bad = $"day,channel,amount,currency\n{first:yyyy-MM-dd},wechat,100,CNY\n{first:yyyy-MM-dd},douyin,abc,CNY\n2026-02-30,baidu,1,USD\n";
+        using (var refused = await _client.PutAsync("/ops/spend", new StringContent(bad, Encoding.UTF8, "text/csv")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var fields = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()).ToList();
+            Assert.Equal(["row 3: amount", "row 4: day", "row 4: currency"], fields);
+        }
+        var rows = new[] { new SpendRow(first, "wechat", 1000.25m, "CNY"), new SpendRow(second, "wechat", 2000m, "CNY"), new SpendRow(second, "新渠道", 50m, "CNY") };
+        using (var stored = await _client.PutAsync("/ops/spend", new StringContent(SpendCsv.Render(rows), Encoding.UTF8, "text/csv")))
+        {
+            Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+            Assert.Equal(3, (await stored.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rows").GetInt32());
+        }
+        // A row for a day and channel already stored replaces it.
+        using (var replaced = await _client.PutAsync("/ops/spend", new StringContent(SpendCsv.Render([rows[1] with { Amount = 1500.5m }]), Encoding.UTF8, "text/csv")))
+        {
+            Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
+        }
+        using (var started = await _client.PostAsync($"/ops/aggregations?from={first:yyyy-MM-dd}&to={second:yyyy-MM-dd}", null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        }
+        Assert.Equal("Completed", (await AggregationFixture.WaitForDayAsync(_client, second, TimeSpan.FromMinutes(3))).GetProperty("status").GetString());
+        var reports = _azurite.Storage.Blobs.GetBlobContainerClient(StorageNames.ReportsContainer);
+        var report = JsonNode.Parse((await reports.GetBlobClient($"{second:yyyy-MM-dd}/report.json").DownloadContentAsync()).Value.Content.ToString())!;
+        var channels = report["money"]!["channels"]!.AsArray().ToDictionary(c => (string)c!["channel"]!, c => c!);
+        Assert.Equal(1000.25m + 1500.5m, (decimal)channels["wechat"]["cost"]!);
+        Assert.Equal(50m, (decimal)channels["新渠道"]["cost"]!);
+        var signups = (long)channels["wechat"]["newSignups"]!;
+        Assert.True(signups > 0);
+        Assert.Equal(Math.Round(2500.75m / signups, 2, MidpointRounding.AwayFromZero), (decimal)channels["wechat"]["cac"]!);
+    }
+
     private Task<HttpResponseMessage> PutAsync(string json) =>
         _client.PutAsync("/ops/definitions", new StringContent(json, Encoding.UTF8, "application/json"));
 }

@@ -18,6 +18,7 @@ namespace Funnel.Functions.Aggregation;
 /// <summary>The daily run's activities: thin calls into the domain's <see cref="DailyPipeline"/> and <see cref="DayRun"/>. Each overwrites by name, so a retry writes the same bytes.</summary>
 public sealed class AggregationActivities(
     Definitions.DefinitionsInForce definitions,
+    ISpendTable spend,
     DailyPipeline dailyPipeline,
     IAggregationStore store,
     IDailyMetricsTable dailyMetrics,
@@ -133,7 +134,8 @@ public sealed class AggregationActivities(
             partials.Add(ReportFiguresCodec.Read(input, $"partials/{BlobAggregationStore.PartialBlob(request.Day, s)}"));
         }
         var rejected = await refusalCounters.ReadAsync(request.Day, cancellationToken);
-        var (assembled, audiences) = run.Publish(request.Day, partials, request.FirstRawDay, time.GetUtcNow(), request.ProvisionalThrough, rejected, request.AsOf);
+        var spent = await spend.ReadAsync(request.Day.AddDays(1 - MoneyMetric.AcquisitionDays), request.Day, cancellationToken);
+        var (assembled, audiences) = run.Publish(request.Day, partials, request.FirstRawDay, time.GetUtcNow(), request.ProvisionalThrough, rejected, request.AsOf, spent);
         var report = ReportComparisons.Attach(assembled, await EarlierFiguresAsync(assembled, request.Day, cancellationToken), run.Definitions.Targets);
         var provisional = request.ProvisionalThrough is not null;
         var headline = HeadlineFigures.Of(report);
