@@ -5,13 +5,17 @@ using System.Text.Json.Serialization;
 
 namespace Funnel.Domain.Metrics;
 
-/// <summary>A step matches track events named <see cref="Event"/> whose property <see cref="Property"/> equals <see cref="EqualsValue"/> when given.</summary>
+/// <summary>
+/// A step matches track events named <see cref="Event"/> whose property <see cref="Property"/> equals <see cref="EqualsValue"/> when given.
+/// <see cref="Label"/> names the step in report.json; <see cref="Labels"/> are its display names by language for the page.
+/// </summary>
 public sealed record FunnelStep(
     [property: JsonPropertyName("event")] string Event,
     [property: JsonPropertyName("windowDays")] int? WindowDays,
     [property: JsonPropertyName("label")] string? Label = null,
     [property: JsonPropertyName("property")] string? Property = null,
-    [property: JsonPropertyName("equals")] string? EqualsValue = null)
+    [property: JsonPropertyName("equals")] string? EqualsValue = null,
+    [property: JsonPropertyName("labels"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string>? Labels = null)
 {
     /// <summary>The name the report shows for the step.</summary>
     [JsonIgnore]
@@ -66,7 +70,14 @@ public sealed record MetricDefinitions(
     /// judge the figures without changing them (the report's <c>targets</c> block says which were applied).
     /// </summary>
     [JsonIgnore]
-    public string Hash => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this with { Targets = null }))));
+    public string Hash => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(Figures))));
+
+    // Display labels are left out like targets: renaming a step on the page changes no figure, so it must not mean a rebuild.
+    private MetricDefinitions Figures => this with
+    {
+        Targets = null,
+        Funnels = [.. Funnels.Select(f => f with { Steps = [.. f.Steps.Select(s => s with { Labels = null })] })],
+    };
 
     private static readonly JsonSerializerOptions FileOptions = new()
     {
@@ -114,7 +125,7 @@ public sealed record MetricDefinitions(
         {
             throw new ArgumentException("definitions: trackingPlan: every entry must be a non-empty event name");
         }
-        ValidateTargets();
+        ValidateLabelsAndTargets();
         foreach (var funnel in Funnels)
         {
             if (string.IsNullOrWhiteSpace(funnel.Name) || funnel.Steps is null)
@@ -147,18 +158,21 @@ public sealed record MetricDefinitions(
         }
     }
 
-    /// <summary>Every target's problem, each naming its path (<c>targets[2].better</c>) and the reason, in one error.</summary>
-    private void ValidateTargets()
+    /// <summary>Every problem of the steps' labels and the targets, each naming its path (<c>targets[2].better</c>) and the reason, in one error.</summary>
+    private void ValidateLabelsAndTargets()
     {
-        if (Targets is null)
-        {
-            return;
-        }
         var problems = new List<string>();
-        for (var i = 0; i < Targets.Count; i++)
+        for (var f = 0; f < Funnels.Count; f++)
+        {
+            for (var s = 0; s < (Funnels[f]?.Steps?.Count ?? 0); s++)
+            {
+                DisplayLabels.Validate($"funnels[{f}].steps[{s}]", Funnels[f].Steps[s]?.Labels, problems);
+            }
+        }
+        for (var i = 0; i < (Targets?.Count ?? 0); i++)
         {
             var at = $"targets[{i}]";
-            if (Targets[i] is not { } target)
+            if (Targets![i] is not { } target)
             {
                 problems.Add($"{at}: must be an object");
                 continue;
@@ -183,6 +197,7 @@ public sealed record MetricDefinitions(
             {
                 problems.Add($"{at}.amber: must be a number 0 or more");
             }
+            DisplayLabels.Validate(at, target.Labels, problems);
         }
         if (problems.Count > 0)
         {
