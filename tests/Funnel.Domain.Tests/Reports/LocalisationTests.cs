@@ -118,7 +118,7 @@ public partial class LocalisationTests
         Assert.Contains("<th><bdi>Viewed a product</bdi></th>", en, StringComparison.Ordinal);
         Assert.DoesNotContain(">Product Viewed<", en, StringComparison.Ordinal);
         Assert.Contains("<th><bdi>浏览商品</bdi></th>", zh, StringComparison.Ordinal);
-        Assert.Contains("<bdi>7 天激活率</bdi><br><small><code><bdi>comparisons.steps[Activated].rate</bdi></code></small>", zh, StringComparison.Ordinal);
+        Assert.Contains("<bdi>7 天激活率</bdi><br><small class=\"path\"><code><bdi>comparisons.steps[Activated].rate</bdi></code></small>", zh, StringComparison.Ordinal);
         Assert.Contains("<bdi>Activated within 7 days</bdi>", en, StringComparison.Ordinal);
         // A target without labels gets the built-in name of its path, the selector as a term.
         Assert.Contains($"<bdi>{WebUtility.HtmlEncode("拉新成本（每注册用户） · wechat")}</bdi>", zh, StringComparison.Ordinal);

@@ -82,7 +82,7 @@ public sealed class ReportHtml
 
     /// <summary>
     /// 今日目标: one row per target, its traffic light first; named by its labels for the page's language, else the
-    /// path's built-in name, with the path itself (the definitions' text, escaped) in small type.
+    /// path's built-in name, with the path itself (the definitions' text, escaped) in small type, left out on a phone when named.
     /// </summary>
     private void TargetsSection(IReadOnlyList<TargetResult> targets)
     {
@@ -93,7 +93,7 @@ public sealed class ReportHtml
             var direction = t.Better == Metrics.TargetDefinition.Lower ? "≤" : "≥";
             Raw($"<tr class=\"target {t.Status}\" data-figure=\"{E(t.Figure)}\" data-status=\"{t.Status}\"><td><span class=\"light {t.Status}\" aria-hidden=\"true\"></span> {E(l["status." + t.Status])}</td>");
             var name = DisplayLabels.For(t.Labels, l.Language) ?? l.BuiltInFigure(t.Figure);
-            Raw($"<td class=\"name\">{(name is null ? "" : $"<bdi>{E(name)}</bdi><br>")}<small><code><bdi>{E(t.Figure)}</bdi></code></small></td><td class=\"num\" data-value=\"{(t.Actual is { } a ? N(a, "0.######") : "")}\">{Number(t.Actual)}</td>");
+            Raw($"<td class=\"name\">{(name is null ? "" : $"<bdi>{E(name)}</bdi><br>")}<small{(name is null ? "" : " class=\"path\"")}><code><bdi>{E(t.Figure)}</bdi></code></small></td><td class=\"num\" data-value=\"{(t.Actual is { } a ? N(a, "0.######") : "")}\">{Number(t.Actual)}</td>");
             Raw($"<td class=\"num\" data-value=\"{N(t.Target, "0.######")}\">{direction} {Number(t.Target)}</td><td class=\"num\">{Maybe(t.Attainment)}</td></tr>");
         }
         Raw("</tbody></table></div></section>");
@@ -625,6 +625,8 @@ public sealed class ReportHtml
         .light{display:inline-block;width:.8em;height:.8em;border-radius:50%;vertical-align:-.05em;background:#9aa5b1}
         .light.green{background:#13a07a}.light.amber{background:#e0a100}.light.red{background:#d0321e}
         tr.target.red td{font-weight:600}
+        tr.target td:first-child{white-space:nowrap}
+        @media (max-width:480px){tr.target small.path{display:none}}
         .spark{display:block}.spark polyline{fill:none;stroke:var(--bar);stroke-width:1.5}.spark circle{fill:var(--bar)}
         small.up{color:#13a07a}small.down{color:var(--warn)}
         tr.worst th{color:var(--warn)}
