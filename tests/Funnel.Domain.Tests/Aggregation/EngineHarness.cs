@@ -78,10 +78,10 @@ internal static class EngineHarness
             DuplicateFraction = 0.03,
         }).Generate();
 
-    /// <summary>The engine's report for every processing day, folding day by day.</summary>
-    public static List<DailyReport> Run(SortedDictionary<DateOnly, List<ProductEvent>> data, string zone, int shards, List<AudienceFigures>? audiences = null)
+    /// <summary>The engine's report for every processing day, folding day by day, with <see cref="Definitions"/> unless given others.</summary>
+    public static List<DailyReport> Run(SortedDictionary<DateOnly, List<ProductEvent>> data, string zone, int shards, List<AudienceFigures>? audiences = null, MetricDefinitions? definitions = null)
     {
-        var engine = new DailyAggregation(Definitions, zone, shards, new FixedClock(GeneratedAt));
+        var engine = new DailyAggregation(definitions ?? Definitions, zone, shards, new FixedClock(GeneratedAt));
         return data.Select(day =>
         {
             var report = engine.FoldDay(day.Key, day.Value);

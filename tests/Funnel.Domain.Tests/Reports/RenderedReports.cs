@@ -1,3 +1,4 @@
+using Funnel.Domain.Metrics;
 using Funnel.Domain.Reports;
 using Funnel.Domain.Reports.Rendering;
 using Funnel.Domain.Simulation;
@@ -35,6 +36,17 @@ internal static class RenderedReports
     }));
 
     public static (DailyReport Report, List<ActivityPoint> Trend) SixtyDays => Ordinary.Value;
+
+    /// <summary>
+    /// A report with every block a published page has: the engine over 60 days of data with defects, compared with the
+    /// figures its earlier days stored, judged against the definitions' targets, and with ingest refusals of both kinds.
+    /// </summary>
+    public static DailyReport Complete(MetricDefinitions definitions)
+    {
+        var reports = EngineHarness.Run(EngineHarness.WithDefects(EngineHarness.DataSet(7, days: 60, signupsPerDay: 30)), "Asia/Shanghai", 4, definitions: definitions);
+        var report = Funnel.Testing.PublishedReports.Compared(reports, definitions.Targets);
+        return report with { DataQuality = report.DataQuality with { RejectedAtIngest = [new("request.tooLarge", 2), new("event.messageId", 3)] } };
+    }
 
     public static (DailyReport Report, List<ActivityPoint> Trend) WithHostileNames => Attacked.Value;
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Funnel.Domain.Aggregation;
-using Funnel.Domain.Metrics;
 using Funnel.Domain.Reports;
 using Funnel.Domain.Reports.Rendering;
 using Funnel.Domain.Simulation;
@@ -28,7 +27,7 @@ public sealed class ReportPageTests : IAsyncLifetime
         })
         """;
 
-    private static readonly string[] Sections = ["lifecycle", "purchase", "retention", "activity", "layers", "money", "experiments", "stages", "win-back", "data-quality", "manifest"];
+    private static readonly string[] Sections = ["targets", "lifecycle", "purchase", "retention", "activity", "comparisons", "layers", "money", "experiments", "stages", "win-back", "data-quality", "manifest"];
 
     private string _folder = null!;
     private DailyReport _report = null!;
@@ -38,10 +37,11 @@ public sealed class ReportPageTests : IAsyncLifetime
     {
         _folder = Directory.CreateTempSubdirectory("funnel-report-page-").FullName;
         var data = new JourneySimulator(new SimulationSettings { Seed = 3, Days = 60, SignupsPerDay = 40, TimeZone = "Asia/Shanghai" }).Generate();
-        var definitions = MetricDefinitions.Default with { ChannelDailyCosts = new Dictionary<string, decimal> { ["wechat"] = 1200m, ["douyin"] = 950m, ["baidu"] = 400m } };
+        // The sample definitions (display labels, targets) and the comparisons, so the page shows every block it can.
+        var definitions = PublishedReports.SampleDefinitions();
         var engine = new DailyAggregation(definitions, "Asia/Shanghai", 4, TimeProvider.System);
         var reports = data.Select(day => engine.FoldDay(day.Key, day.Value)).ToList();
-        _report = reports[^1];
+        _report = PublishedReports.Compared(reports, definitions.Targets);
         _trend = reports.Select(ActivityPoint.Of).ToList();
         return Task.CompletedTask;
     }

@@ -5,13 +5,17 @@ using System.Text.Json.Serialization;
 
 namespace Funnel.Domain.Metrics;
 
-/// <summary>A step matches track events named <see cref="Event"/> whose property <see cref="Property"/> equals <see cref="EqualsValue"/> when given.</summary>
+/// <summary>
+/// A step matches track events named <see cref="Event"/> whose property <see cref="Property"/> equals <see cref="EqualsValue"/> when given.
+/// <see cref="Label"/> names the step in report.json; <see cref="Labels"/> are its display names by language for the page.
+/// </summary>
 public sealed record FunnelStep(
     [property: JsonPropertyName("event")] string Event,
     [property: JsonPropertyName("windowDays")] int? WindowDays,
     [property: JsonPropertyName("label")] string? Label = null,
     [property: JsonPropertyName("property")] string? Property = null,
-    [property: JsonPropertyName("equals")] string? EqualsValue = null)
+    [property: JsonPropertyName("equals")] string? EqualsValue = null,
+    [property: JsonPropertyName("labels"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string>? Labels = null)
 {
     /// <summary>The name the report shows for the step.</summary>
     [JsonIgnore]
@@ -66,7 +70,14 @@ public sealed record MetricDefinitions(
     /// judge the figures without changing them (the report's <c>targets</c> block says which were applied).
     /// </summary>
     [JsonIgnore]
-    public string Hash => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this with { Targets = null }))));
+    public string Hash => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(Figures))));
+
+    // Display labels are left out like targets: renaming a step on the page changes no figure, so it must not mean a rebuild.
+    private MetricDefinitions Figures => this with
+    {
+        Targets = null,
+        Funnels = [.. Funnels.Select(f => f with { Steps = [.. f.Steps.Select(s => s with { Labels = null })] })],
+    };
 
     private static readonly JsonSerializerOptions FileOptions = new()
     {
@@ -197,6 +208,7 @@ public sealed record MetricDefinitions(
                 {
                     Add($"{stepAt}.windowDays", $"step '{step.Name}': windowDays must be 1 to 40");
                 }
+                DisplayLabels.Validate(stepAt, step.Labels, problems);
             }
         }
         AddTargetProblems(problems);
@@ -234,6 +246,7 @@ public sealed record MetricDefinitions(
             {
                 problems.Add(new($"{at}.amber", "must be a number 0 or more"));
             }
+            DisplayLabels.Validate(at, target.Labels, problems);
         }
     }
 }

@@ -13,6 +13,10 @@ public sealed record TargetResult(
     [property: JsonPropertyName("attainment")] double? Attainment,
     [property: JsonPropertyName("status")] string Status)
 {
+    /// <summary>The target's display names by language, from the definitions; left out of the JSON when there are none.</summary>
+    [JsonPropertyName("labels"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
+
     public const string Green = "green";
     public const string Amber = "amber";
     public const string Red = "red";
@@ -45,12 +49,12 @@ public static class ReportTargets
         var lower = target.Better == TargetDefinition.Lower;
         if (actual is not { } value || !double.IsFinite(value))
         {
-            return new TargetResult(target.Figure, null, goal, target.Better, null, TargetResult.Unknown);
+            return new TargetResult(target.Figure, null, goal, target.Better, null, TargetResult.Unknown) { Labels = target.Labels };
         }
         var shortfall = lower ? Exact(value) - Exact(goal) : Exact(goal) - Exact(value);
         var status = shortfall <= 0 ? TargetResult.Green : shortfall <= Exact(target.Amber ?? 0) ? TargetResult.Amber : TargetResult.Red;
         var attainment = lower ? (value == 0 ? (double?)null : goal / value) : (goal == 0 ? null : value / goal);
-        return new TargetResult(target.Figure, value, goal, target.Better, attainment is { } a ? ReportNumbers.Finite(a) : null, status);
+        return new TargetResult(target.Figure, value, goal, target.Better, attainment is { } a ? ReportNumbers.Finite(a) : null, status) { Labels = target.Labels };
     }
 
     private static decimal Exact(double value) => Math.Abs(value) < 7.9e27 ? (decimal)value : (decimal)Math.CopySign(7.9e27, value);

@@ -201,7 +201,7 @@ public static class FunnelMetric
         }
         return new FunnelReport(
             funnel.Name,
-            funnel.Steps.Select(s => new StepDefinitionReport(s.Name, s.WindowDays)).ToList(),
+            funnel.Steps.Select(s => new StepDefinitionReport(s.Name, s.WindowDays, s.Labels)).ToList(),
             cohorts,
             new FunnelBreakdowns(Rows(figures.Channel, null, stepCount), Rows(figures.Platform, null, stepCount), VariantRows(figures, stepCount)));
     }

@@ -8,7 +8,11 @@ public sealed record FunnelReport(
     [property: JsonPropertyName("cohorts")] IReadOnlyList<FunnelCohortReport> Cohorts,
     [property: JsonPropertyName("breakdowns")] FunnelBreakdowns Breakdowns);
 
-public sealed record StepDefinitionReport([property: JsonPropertyName("name")] string Name, [property: JsonPropertyName("windowDays")] int? WindowDays);
+/// <summary>A step as the report names it, with the definitions' display labels when they give any.</summary>
+public sealed record StepDefinitionReport(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("windowDays")] int? WindowDays,
+    [property: JsonPropertyName("labels"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string>? Labels = null);
 
 public sealed record StepCount(
     [property: JsonPropertyName("count")] long Count,

@@ -62,17 +62,17 @@ public sealed class ReportHtml
         }
         for (var f = 0; f < report.Funnels.Count; f++)
         {
-            FunnelSection(report.Funnels[f], f == 0 ? "lifecycle" : f == 1 ? "purchase" : $"funnel-{f}", f == 0 ? l["lifecycle"] : f == 1 ? l["purchase"] : $"{l["funnel"]} {report.Funnels[f].Name}", withBreakdowns: f > 0);
+            FunnelSection(report.Funnels[f], f == 0 ? "lifecycle" : f == 1 ? "purchase" : $"funnel-{f}", f == 0 ? l["lifecycle"] : f == 1 ? l["purchase"] : $"{l["funnel"]} {l.Term(report.Funnels[f].Name)}", withBreakdowns: f > 0);
         }
         RetentionSection(report.Retention);
         ActivitySection(report.Activity, trend);
         if (report.Comparisons is { } comparisons)
         {
-            ComparisonsSection(comparisons);
+            ComparisonsSection(comparisons, report.Funnels.Count > 0 ? report.Funnels[0].Steps : []);
         }
         LayersSection(report.Layers, report.Rfm);
         MoneySection(report.Money, report.Currency);
-        ExperimentsSection(report.Experiments);
+        ExperimentsSection(report.Experiments, report.Funnels.Count > 0 ? report.Funnels[0].Steps : []);
         StagesSection(report.Lifecycle, report.Currency);
         WinBackSection(report.WinBack, report.HighIntent);
         DataQualitySection(report.DataQuality);
@@ -80,7 +80,10 @@ public sealed class ReportHtml
         Raw("</body></html>");
     }
 
-    /// <summary>今日目标: one row per target, its traffic light first; the figure path is the definitions' text, escaped.</summary>
+    /// <summary>
+    /// 今日目标: one row per target, its traffic light first; named by its labels for the page's language, else the
+    /// path's built-in name, with the path itself (the definitions' text, escaped) in small type, left out on a phone when named.
+    /// </summary>
     private void TargetsSection(IReadOnlyList<TargetResult> targets)
     {
         var l = _labels;
@@ -89,14 +92,15 @@ public sealed class ReportHtml
         {
             var direction = t.Better == Metrics.TargetDefinition.Lower ? "≤" : "≥";
             Raw($"<tr class=\"target {t.Status}\" data-figure=\"{E(t.Figure)}\" data-status=\"{t.Status}\"><td><span class=\"light {t.Status}\" aria-hidden=\"true\"></span> {E(l["status." + t.Status])}</td>");
-            Raw($"<td><code><bdi>{E(t.Figure)}</bdi></code></td><td class=\"num\" data-value=\"{(t.Actual is { } a ? N(a, "0.######") : "")}\">{Number(t.Actual)}</td>");
+            var name = DisplayLabels.For(t.Labels, l.Language) ?? l.BuiltInFigure(t.Figure);
+            Raw($"<td class=\"name\">{(name is null ? "" : $"<bdi>{E(name)}</bdi><br>")}<small{(name is null ? "" : " class=\"path\"")}><code><bdi>{E(t.Figure)}</bdi></code></small></td><td class=\"num\" data-value=\"{(t.Actual is { } a ? N(a, "0.######") : "")}\">{Number(t.Actual)}</td>");
             Raw($"<td class=\"num\" data-value=\"{N(t.Target, "0.######")}\">{direction} {Number(t.Target)}</td><td class=\"num\">{Maybe(t.Attainment)}</td></tr>");
         }
         Raw("</tbody></table></div></section>");
     }
 
     /// <summary>环比: each headline against 1, 7 and 28 days before with a 28-day sparkline; the first funnel's steps, the worst-converting flagged.</summary>
-    private void ComparisonsSection(ReportComparisons comparisons)
+    private void ComparisonsSection(ReportComparisons comparisons, IReadOnlyList<StepDefinitionReport> steps)
     {
         var l = _labels;
         Raw($"<section id=\"comparisons\"><h2>{E(l["comparisons"])}</h2><p class=\"note\">{E(l["comparisonsNote"])}</p>");
@@ -114,7 +118,7 @@ public sealed class ReportHtml
             foreach (var step in comparisons.Steps)
             {
                 var flag = step.Worst ? $" <strong class=\"warn\">{E(l["worstStep"])}</strong>" : "";
-                Raw($"<tr data-step=\"{step.Step}\"{(step.Worst ? " class=\"worst\"" : "")}><th class=\"name\"><bdi>{E(l.Term(step.Name))}</bdi>{flag}</th><td class=\"num\">{Maybe(step.Rate)}</td>");
+                Raw($"<tr data-step=\"{step.Step}\"{(step.Worst ? " class=\"worst\"" : "")}><th class=\"name\"><bdi>{E(l.Name(step.Name, step.Step < steps.Count ? steps[step.Step].Labels : null))}</bdi>{flag}</th><td class=\"num\">{Maybe(step.Rate)}</td>");
                 Raw($"{Compared(step.Earlier.D1, step.Change.D1)}{Compared(step.Earlier.D7, step.Change.D7)}{Compared(step.Earlier.D28, step.Change.D28)}</tr>");
             }
             Raw("</tbody></table></div>");
@@ -183,7 +187,8 @@ public sealed class ReportHtml
             var y = k * rowHeight + 4;
             var width = rates[k] * 400.0;
             var reached = basis[k].Sum(c => c.Steps[k].Count);
-            Raw($"<text x=\"0\" y=\"{y + 20}\" class=\"label\">{E(Short(l.Term(funnel.Steps[k].Name)))}<title>{E(funnel.Steps[k].Name)}</title></text>");
+            var stepName = l.Name(funnel.Steps[k].Name, funnel.Steps[k].Labels);
+            Raw($"<text x=\"0\" y=\"{y + 20}\" class=\"label\">{E(Short(stepName))}<title>{E(stepName)}</title></text>");
             Raw($"<rect class=\"bar{(immature[k] ? " immature" : "")}\" data-value=\"{rates[k].ToString("0.######", CultureInfo.InvariantCulture)}\" x=\"160\" y=\"{y + 4}\" width=\"{N(width)}\" height=\"24\" data-cohorts=\"{basis[k].Count}\"/>");
             Raw($"<text x=\"{N(166 + width)}\" y=\"{y + 21}\" class=\"value\">{Percent(rates[k])}{(immature[k] ? "*" : "")} · {Count(reached)}</text>");
             if (k > 0 && rates[k - 1] > 0)
@@ -195,7 +200,7 @@ public sealed class ReportHtml
         Raw($"<div class=\"scroll\"><table><thead><tr><th>{E(l["cohort"])}</th>");
         foreach (var step in funnel.Steps)
         {
-            Raw($"<th><bdi>{E(_labels.Term(step.Name))}</bdi></th>");
+            Raw($"<th><bdi>{E(_labels.Name(step.Name, step.Labels))}</bdi></th>");
         }
         Raw("</tr></thead><tbody>");
         foreach (var cohort in cohorts)
@@ -221,7 +226,7 @@ public sealed class ReportHtml
         Raw($"<h3>{E(title)}</h3><div class=\"scroll\"><table><thead><tr><th></th>");
         foreach (var step in steps)
         {
-            Raw($"<th><bdi>{E(_labels.Term(step.Name))}</bdi></th>");
+            Raw($"<th><bdi>{E(_labels.Name(step.Name, step.Labels))}</bdi></th>");
         }
         Raw("</tr></thead><tbody>");
         foreach (var row in rows)
@@ -370,7 +375,7 @@ public sealed class ReportHtml
         Raw("</section>");
     }
 
-    private void ExperimentsSection(IReadOnlyList<ExperimentReport> experiments)
+    private void ExperimentsSection(IReadOnlyList<ExperimentReport> experiments, IReadOnlyList<StepDefinitionReport> steps)
     {
         var l = _labels;
         Raw($"<section id=\"experiments\"><h2>{E(l["experiments"])}</h2>");
@@ -380,7 +385,7 @@ public sealed class ReportHtml
         }
         foreach (var experiment in experiments)
         {
-            Raw($"<h3><bdi>{E(experiment.Name)}</bdi> · <bdi>{E(_labels.Term(experiment.Step))}</bdi></h3>");
+            Raw($"<h3><bdi>{E(experiment.Name)}</bdi> · <bdi>{E(l.Name(experiment.Step, steps.FirstOrDefault(s => s.Name == experiment.Step)?.Labels))}</bdi></h3>");
             var srmFailed = experiment.SampleRatio.PValue is < 0.001;
             Raw(srmFailed ? $"<p class=\"warn srm\">{E(l["srmFailed"])}</p>" : $"<p class=\"note\">{E(l["srmOk"])} (p = {Maybe(experiment.SampleRatio.PValue, "0.000")})</p>");
             var control = experiment.Variants.FirstOrDefault(v => v.Value == experiment.Control);
@@ -483,7 +488,7 @@ public sealed class ReportHtml
             (l["kpiPotential"], Percent(k.PotentialSignupRate7)), (l["kpiNew"], Percent(k.NewD1)), ("", "–"),
             (l["kpiMature"], Money(k.MatureRevenue90, currency)), (l["kpiWarning"], Percent(k.SaveRate7)), (l["kpiChurned"], Percent(k.ReactivationRate7)),
         };
-        Raw($"<div class=\"scroll\"><table><thead><tr><th>{E(l["stage"])}</th><th>{E(l["persons"])}</th><th>KPI</th><th></th></tr></thead><tbody>");
+        Raw($"<div class=\"scroll\"><table><thead><tr><th>{E(l["stage"])}</th><th>{E(l["persons"])}</th><th>{E(l["kpi"])}</th><th></th></tr></thead><tbody>");
         for (var i = 0; i < stages.Length; i++)
         {
             Raw($"<tr><td>{E(StageName(stages[i]))}</td><td class=\"num\">{Count(today[i])}</td><td>{E(kpis[i].Kpi)}</td><td class=\"num\">{kpis[i].Value}</td></tr>");
@@ -526,11 +531,18 @@ public sealed class ReportHtml
         Raw($"<tr><th>{E(l["timeliness"])}</th><td>{E(l["late"])} {Count(quality.Timeliness.Late)} ({Percent(quality.Timeliness.LateRate)}) · p50/p95/p99 {Seconds(lag.P50)} / {Seconds(lag.P95)} / {Seconds(lag.P99)}</td></tr>");
         Raw($"<tr><th>{E(l["accuracy"])}</th><td>{E(l["invalidRevenue"])} {Count(quality.Accuracy.InvalidRevenue)}</td></tr>");
         Raw($"<tr><th>{E(l["consistency"])}</th><td>{E(l["unknownEvents"])}: {(quality.Consistency.UnknownEvents.Count == 0 ? "–" : string.Join(", ", quality.Consistency.UnknownEvents.Select(u => $"<bdi>{E(u.Event)}</bdi> {Count(u.Count)}")))}</td></tr>");
-        Raw($"<tr><th>{E(l["rejectedAtIngest"])}</th><td>{(quality.RejectedAtIngest.Count == 0 ? "–" : string.Join(", ", quality.RejectedAtIngest.Select(r => $"<bdi>{E(r.Reason)}</bdi> {Count(r.Count)}")))}</td></tr>");
+        Raw($"<tr><th>{E(l["rejectedAtIngest"])}</th><td>{(quality.RejectedAtIngest.Count == 0 ? "–" : string.Join(", ", quality.RejectedAtIngest.Select(Refused)))}</td></tr>");
         Raw("</tbody></table></div></section>");
     }
 
-    private string Seconds(long? value) => value is { } v ? $"{Count(v)} s" : "–";
+    private string Seconds(long? value) => value is { } v ? $"{Count(v)} {E(_labels["seconds"])}" : "–";
+
+    /// <summary>An ingest refusal: its reason in the page's language and, for an invalid event, the field (a tracking-plan name, escaped).</summary>
+    private string Refused(RejectedAtIngest rejected)
+    {
+        var (reason, field) = _labels.Refusal(rejected.Reason);
+        return $"<bdi>{E(reason)}</bdi>{(field is null ? "" : $" <code><bdi>{E(field)}</bdi></code>")} {Count(rejected.Count)}";
+    }
 
     private void ManifestSection(DailyReport report)
     {
@@ -613,6 +625,8 @@ public sealed class ReportHtml
         .light{display:inline-block;width:.8em;height:.8em;border-radius:50%;vertical-align:-.05em;background:#9aa5b1}
         .light.green{background:#13a07a}.light.amber{background:#e0a100}.light.red{background:#d0321e}
         tr.target.red td{font-weight:600}
+        tr.target td:first-child{white-space:nowrap}
+        @media (max-width:480px){tr.target small.path{display:none}}
         .spark{display:block}.spark polyline{fill:none;stroke:var(--bar);stroke-width:1.5}.spark circle{fill:var(--bar)}
         small.up{color:#13a07a}small.down{color:var(--warn)}
         tr.worst th{color:var(--warn)}

@@ -1,3 +1,5 @@
+using Funnel.Domain.Metrics;
+
 namespace Funnel.Domain.Reports.Rendering;
 
 /// <summary>The HTML report's fixed wording in English and Simplified Chinese (the operations teams' language).</summary>
@@ -19,7 +21,7 @@ public sealed class ReportLabels
         ["byChannel"] = ("By channel", "按渠道"),
         ["byPlatform"] = ("By platform", "按平台"),
         ["retention"] = ("Retention", "留存"),
-        ["retentionNote"] = ("Share of each signup cohort active n days later (calendar days in the report's zone).", "各注册批次在第 n 天仍活跃的比例（按报告时区的自然日）。"),
+        ["retentionNote"] = ("Share of each signup cohort active n days later (calendar days in the report's zone).", "各注册批次在之后第 1 至 30 天仍活跃的比例（D1 为次日，按报告时区的自然日）。"),
         ["size"] = ("Size", "人数"),
         ["rolling"] = ("Rolling", "滚动"),
         ["activity"] = ("Activity", "活跃度"),
@@ -136,6 +138,31 @@ public sealed class ReportLabels
         ["figure.money.revenue"] = ("Revenue (30 days)", "收入（30 天）"),
         ["figure.money.arpu"] = ("ARPU", "ARPU"),
         ["figure.dataQuality.reusedMessageIds"] = ("Reused message ids", "重复使用的 messageId"),
+        ["figure.dataQuality.timeliness.lateRate"] = ("Late event share", "迟到事件占比"),
+        ["kpi"] = ("KPI", "关键指标"),
+        ["seconds"] = ("s", "秒"),
+        ["refused.request.malformed"] = ("Requests: malformed", "整批拒收：格式错误"),
+        ["refused.request.unauthenticated"] = ("Requests: unknown write key", "整批拒收：写入密钥无效"),
+        ["refused.request.unknownEndpoint"] = ("Requests: unknown endpoint", "整批拒收：未知接口"),
+        ["refused.request.tooLarge"] = ("Requests: too large", "整批拒收：超出大小限制"),
+        ["refused.request.unsupportedContent"] = ("Requests: unreadable content", "整批拒收：内容无法读取"),
+        ["refused.event"] = ("Events with an invalid field", "字段无效的事件"),
+    };
+
+    /// <summary>Target paths with a built-in name: the label key of each, brackets emptied (their selectors are appended to the name).</summary>
+    private static readonly Dictionary<string, string> FigureKeys = new(StringComparer.Ordinal)
+    {
+        ["comparisons.steps[].rate"] = "stepConversion",
+        ["lifecycle.kpis.potentialSignupRate7"] = "kpiPotential",
+        ["lifecycle.kpis.newD1"] = "kpiNew",
+        ["lifecycle.kpis.matureRevenue90"] = "kpiMature",
+        ["lifecycle.kpis.saveRate7"] = "kpiWarning",
+        ["lifecycle.kpis.reactivationRate7"] = "kpiChurned",
+        ["money.channels[].cost"] = "cost",
+        ["money.channels[].cac"] = "cac",
+        ["money.channels[].ltv90"] = "ltv90",
+        ["money.channels[].ltvToCac"] = "ltvToCac",
+        ["money.channels[].newSignups"] = "newSignups",
     };
 
     /// <summary>
@@ -175,9 +202,50 @@ public sealed class ReportLabels
 
     public string this[string key] => Text.TryGetValue(key, out var text) ? (_chinese ? text.Zh : text.En) : key;
 
-    /// <summary>A headline figure's name in the page's language; a name without a label as is.</summary>
-    public string Figure(string name) => Text.ContainsKey("figure." + name) ? this["figure." + name] : name;
+    /// <summary>A headline figure's or target path's name in the page's language; a path without a built-in name as is.</summary>
+    public string Figure(string path) => BuiltInFigure(path) ?? path;
+
+    /// <summary>
+    /// The built-in name of a report path (<c>money.channels[wechat].cac</c> → "CAC (per signup) · wechat"), each
+    /// bracket's selector appended as a term; null when the path has none.
+    /// </summary>
+    public string? BuiltInFigure(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var selectors = new List<string>();
+        var shape = new System.Text.StringBuilder();
+        for (var i = 0; i < path.Length; i++)
+        {
+            var close = path[i] == '[' ? path.IndexOf(']', i + 1) : -1;
+            if (close < 0)
+            {
+                shape.Append(path[i]);
+                continue;
+            }
+            selectors.Add(path[(i + 1)..close]);
+            shape.Append("[]");
+            i = close;
+        }
+        var key = Text.ContainsKey("figure." + shape) ? "figure." + shape : FigureKeys.GetValueOrDefault(shape.ToString());
+        return key is null ? null : string.Join(" · ", [this[key], .. selectors.Select(Term)]);
+    }
 
     /// <summary>A step, event or group name in the page's language: a built-in name translated, any other as is.</summary>
     public string Term(string name) => _chinese && ChineseTerms.TryGetValue(name, out var chinese) ? chinese : name;
+
+    /// <summary>A defined name shown in the page's language: its label for the language when the definitions give one, else <see cref="Term"/>.</summary>
+    public string Name(string name, IReadOnlyDictionary<string, string>? labels) => DisplayLabels.For(labels, Language) ?? Term(name);
+
+    /// <summary>Why an ingest refusal reason (<c>request.tooLarge</c>, <c>event.{field}</c>) was refused, in the page's language, and the field when there is one.</summary>
+    public (string Reason, string? Field) Refusal(string reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        return Text.ContainsKey("refused." + reason) ? (this["refused." + reason], null)
+            : reason.StartsWith("event.", StringComparison.Ordinal) ? (this["refused.event"], reason["event.".Length..])
+            : (reason, null);
+    }
+
+    /// <summary>Every built-in English word the page may show: the English labels that differ in Chinese and the built-in names <see cref="Term"/> translates.</summary>
+    public static IEnumerable<string> EnglishWording() =>
+        Text.Values.Where(t => t.En != t.Zh).Select(t => t.En).Concat(ChineseTerms.Keys).Distinct(StringComparer.Ordinal);
 }
