@@ -75,6 +75,8 @@ internal sealed class StandaloneHost : IAsyncDisposable
             builder.Services.AddSingleton(Links.Object);
             builder.Services.AddSingleton<IRawBatchClaims>(new Funnel.Testing.InMemoryRawBatchClaims());
             builder.Services.AddSingleton<Funnel.Domain.Aggregation.IRunHistory>(new Funnel.Testing.InMemoryRunHistory());
+            builder.Services.AddSingleton<Funnel.Domain.Metrics.IDefinitionsStore>(new Funnel.Testing.InMemoryDefinitionsStore());
+            builder.Services.AddSingleton<Funnel.Domain.Metrics.ISpendTable>(new Funnel.Testing.InMemorySpendTable());
             builder.Services.AddSingleton(Sender.Object);
             // Messages stay in memory: the claim-check blob path is covered against Azurite.
             builder.Services.AddSingleton<IEventBatchMessages>(new InMemoryBatchMessages());

@@ -117,9 +117,14 @@ public sealed class DefinitionsInForceTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Spend_uploaded_as_CSV_makes_the_channels_cost_and_a_bad_row_stores_nothing()
+    public async Task With_the_sample_definitions_and_spend_uploaded_the_channels_equal_the_naive_oracle_and_a_bad_row_stores_nothing()
     {
         var (first, second) = (_data.Days[0], _data.Days[1]);
+        var sample = Funnel.Testing.PublishedReports.SampleDefinitions();
+        using (var stored = await PutAsync(File.ReadAllText(Funnel.Testing.RepoPaths.Of("docs", "definitions.sample.json"))))
+        {
+            Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+        }
         var bad = $"day,channel,amount,currency\n{first:yyyy-MM-dd},wechat,100,CNY\n{first:yyyy-MM-dd},douyin,abc,CNY\n2026-02-30,baidu,1,USD\n";
         using (var refused = await _client.PutAsync("/ops/spend", new StringContent(bad, Encoding.UTF8, "text/csv")))
         {
@@ -127,14 +132,15 @@ public sealed class DefinitionsInForceTests : IAsyncLifetime, IDisposable
             var fields = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()).ToList();
             Assert.Equal(["row 3: amount", "row 4: day", "row 4: currency"], fields);
         }
-        var rows = new[] { new SpendRow(first, "wechat", 1000.25m, "CNY"), new SpendRow(second, "wechat", 2000m, "CNY"), new SpendRow(second, "新渠道", 50m, "CNY") };
+        var rows = new List<SpendRow> { new(first, "wechat", 1000.25m, "CNY"), new(second, "wechat", 2000m, "CNY"), new(second, "新渠道", 50m, "CNY") };
         using (var stored = await _client.PutAsync("/ops/spend", new StringContent(SpendCsv.Render(rows), Encoding.UTF8, "text/csv")))
         {
             Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
             Assert.Equal(3, (await stored.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rows").GetInt32());
         }
         // A row for a day and channel already stored replaces it.
-        using (var replaced = await _client.PutAsync("/ops/spend", new StringContent(SpendCsv.Render([rows[1] with { Amount = 1500.5m }]), Encoding.UTF8, "text/csv")))
+        rows[1] = rows[1] with { Amount = 1500.5m };
+        using (var replaced = await _client.PutAsync("/ops/spend", new StringContent(SpendCsv.Render([rows[1]]), Encoding.UTF8, "text/csv")))
         {
             Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
         }
@@ -145,12 +151,29 @@ public sealed class DefinitionsInForceTests : IAsyncLifetime, IDisposable
         Assert.Equal("Completed", (await AggregationFixture.WaitForDayAsync(_client, second, TimeSpan.FromMinutes(3))).GetProperty("status").GetString());
         var reports = _azurite.Storage.Blobs.GetBlobContainerClient(StorageNames.ReportsContainer);
         var report = JsonNode.Parse((await reports.GetBlobClient($"{second:yyyy-MM-dd}/report.json").DownloadContentAsync()).Value.Content.ToString())!;
+
+        // The naive oracle, from the raw events and the same spend rows, with the uploaded definitions.
+        var events = _data.Days.Where(d => d <= second).ToDictionary(d => d, d => (IReadOnlyList<Funnel.Domain.Events.ProductEvent>)[.. _data.Blobs.Where(b => b.Name.Day == d)
+            .SelectMany(b => Funnel.Domain.Events.ProductEventReader.Read(new MemoryStream(b.GzipNdjson), b.Name.Path, gzip: true, []))]);
+        var oracle = new Funnel.Oracle.NaiveOracle(Funnel.Testing.OracleMapping.For(sample, rows), _data.Zone)
+            .Report(events, second, new Funnel.Oracle.ReportIdentity("x", sample.Hash, "x"));
+        Assert.Equal(sample.Hash, (string?)report["manifest"]!["definitionsHash"]);
+        var expected = JsonNode.Parse(oracle["money"]!.ToJsonString());
+        Assert.True(JsonNode.DeepEquals(expected, report["money"]), $"engine {report["money"]}\noracle {expected}");
         var channels = report["money"]!["channels"]!.AsArray().ToDictionary(c => (string)c!["channel"]!, c => c!);
         Assert.Equal(1000.25m + 1500.5m, (decimal)channels["wechat"]["cost"]!);
         Assert.Equal(50m, (decimal)channels["新渠道"]["cost"]!);
-        var signups = (long)channels["wechat"]["newSignups"]!;
-        Assert.True(signups > 0);
-        Assert.Equal(Math.Round(2500.75m / signups, 2, MidpointRounding.AwayFromZero), (decimal)channels["wechat"]["cac"]!);
+
+        // Each red target of the final report is announced once, in the notifications container beside Service Bus.
+        var red = report["targets"]!.AsArray().Count(t => (string?)t!["status"] == "red");
+        var notifications = _azurite.Storage.Blobs.GetBlobContainerClient(StorageNames.NotificationsContainer);
+        var missed = new List<string>();
+        await foreach (var blob in notifications.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"{second:yyyy-MM-dd}/target.missed", CancellationToken.None))
+        {
+            missed.Add(blob.Name);
+        }
+        Assert.True(red > 0);
+        Assert.Equal(red, missed.Count);
     }
 
     private Task<HttpResponseMessage> PutAsync(string json) =>

@@ -8,9 +8,10 @@ namespace Funnel.Functions.Definitions;
 
 /// <summary>
 /// The definitions a day's run uses: the document in force when the run is planned (the built-in definitions until one is
-/// uploaded), named by its version so every activity of that run reads the same one, whatever is uploaded meanwhile.
+/// uploaded, <paramref name="builtIn"/>), named by its version so every activity of that run reads the same one, whatever is
+/// uploaded meanwhile.
 /// </summary>
-public sealed class DefinitionsInForce(IDefinitionsStore store, IOptions<ReportingOptions> reporting)
+public sealed class DefinitionsInForce(IDefinitionsStore store, DayRun builtIn, IOptions<ReportingOptions> reporting)
 {
     private readonly ConcurrentDictionary<string, DayRun> _runs = new(StringComparer.Ordinal);
 
@@ -36,7 +37,7 @@ public sealed class DefinitionsInForce(IDefinitionsStore store, IOptions<Reporti
         }
         if (version == DefinitionsDocument.BuiltIn)
         {
-            return _runs.GetOrAdd(version, _ => new DayRun(MetricDefinitions.Default, reporting.Value.TimeZone));
+            return builtIn;
         }
         var blob = $"config/{Storage.Definitions.BlobDefinitionsStore.VersionBlob(version)}";
         var document = await store.ReadVersionAsync(version, cancellationToken)
