@@ -19,8 +19,8 @@ public sealed record HeadlineComparison(
     [property: JsonPropertyName("trend")] IReadOnlyList<double?> Trend);
 
 /// <summary>
-/// A step of the first (lifecycle) funnel: its mature conversion today and before; <see cref="Worst"/> marks the step whose
-/// conversion fell most against 28 days before.
+/// A step of the first (lifecycle) funnel: its mature conversion today (over the <see cref="Cohorts"/> named) and before;
+/// <see cref="Worst"/> marks the step whose conversion fell most against 28 days before.
 /// </summary>
 public sealed record StepComparison(
     [property: JsonPropertyName("name")] string Name,
@@ -28,7 +28,8 @@ public sealed record StepComparison(
     [property: JsonPropertyName("rate")] double? Rate,
     [property: JsonPropertyName("earlier")] EarlierDays Earlier,
     [property: JsonPropertyName("change")] EarlierDays Change,
-    [property: JsonPropertyName("worst")] bool Worst);
+    [property: JsonPropertyName("worst")] bool Worst,
+    [property: JsonPropertyName("cohorts")] IReadOnlyList<string> Cohorts);
 
 /// <summary>The report's <c>comparisons</c> block.</summary>
 public sealed record ReportComparisons(
@@ -51,7 +52,7 @@ public sealed record ReportComparisons(
     {
         ArgumentNullException.ThrowIfNull(report);
         var figures = new SortedDictionary<string, double>(HeadlineFigures.Of(report).ToDictionary(), StringComparer.Ordinal);
-        foreach (var (step, rate) in MatureConversions(report))
+        foreach (var (step, rate, _) in MatureConversions(report))
         {
             if (rate is { } r)
             {
@@ -89,7 +90,7 @@ public sealed record ReportComparisons(
             .ToList();
         var funnel = report.Funnels.Count > 0 ? report.Funnels[0] : null;
         var steps = MatureConversions(report)
-            .Select(s => new StepComparison(funnel!.Steps[s.Step].Name, s.Step, s.Rate, Earlier(StepFigure(s.Step)), Changes(s.Rate, Earlier(StepFigure(s.Step))), false))
+            .Select(s => new StepComparison(funnel!.Steps[s.Step].Name, s.Step, s.Rate, Earlier(StepFigure(s.Step)), Changes(s.Rate, Earlier(StepFigure(s.Step))), false, s.Cohorts))
             .ToList();
         // The worst-converting step: the largest fall against 28 days before; none when no step fell.
         var worst = steps.Where(s => s.Change.D28 is < 0).OrderBy(s => s.Change.D28).ThenBy(s => s.Step).FirstOrDefault();
@@ -100,9 +101,9 @@ public sealed record ReportComparisons(
 
     /// <summary>
     /// Each later step of the first funnel: persons who reached it over persons who reached the step before, in the newest
-    /// <see cref="MatureCohorts"/> cohorts whose window for the step has closed; null when no cohort has closed it.
+    /// <see cref="MatureCohorts"/> cohorts whose window for the step has closed (their days); null when no cohort has closed it.
     /// </summary>
-    public static IEnumerable<(int Step, double? Rate)> MatureConversions(DailyReport report)
+    public static IEnumerable<(int Step, double? Rate, IReadOnlyList<string> Cohorts)> MatureConversions(DailyReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         if (report.Funnels.Count == 0)
@@ -113,7 +114,7 @@ public sealed record ReportComparisons(
         for (var k = 1; k < funnel.Steps.Count; k++)
         {
             var closed = funnel.Cohorts.Where(c => c.Steps[k].Mature).TakeLast(MatureCohorts).ToList();
-            yield return (k, closed.Count == 0 ? null : ReportNumbers.Rate(closed.Sum(c => c.Steps[k].Count), closed.Sum(c => c.Steps[k - 1].Count)));
+            yield return (k, closed.Count == 0 ? null : ReportNumbers.Rate(closed.Sum(c => c.Steps[k].Count), closed.Sum(c => c.Steps[k - 1].Count)), [.. closed.Select(c => c.Day)]);
         }
     }
 }

@@ -118,13 +118,17 @@ public sealed class ReportHtml
             foreach (var step in comparisons.Steps)
             {
                 var flag = step.Worst ? $" <strong class=\"warn\">{E(l["worstStep"])}</strong>" : "";
-                Raw($"<tr data-step=\"{step.Step}\"{(step.Worst ? " class=\"worst\"" : "")}><th class=\"name\"><bdi>{E(l.Name(step.Name, step.Step < steps.Count ? steps[step.Step].Labels : null))}</bdi>{flag}</th><td class=\"num\">{Maybe(step.Rate)}</td>");
+                Raw($"<tr data-step=\"{step.Step}\"{(step.Worst ? " class=\"worst\"" : "")}><th class=\"name\"><bdi>{E(l.Name(step.Name, step.Step < steps.Count ? steps[step.Step].Labels : null))}</bdi>{flag}</th><td class=\"num\">{Maybe(step.Rate)}{CohortSpan(step.Cohorts)}</td>");
                 Raw($"{Compared(step.Earlier.D1, step.Change.D1)}{Compared(step.Earlier.D7, step.Change.D7)}{Compared(step.Earlier.D28, step.Change.D28)}</tr>");
             }
             Raw("</tbody></table></div>");
         }
         Raw("</section>");
     }
+
+    /// <summary>Which cohorts a mature rate reads: the first and last cohort day under the rate.</summary>
+    private static string CohortSpan(IReadOnlyList<string> cohorts) =>
+        cohorts.Count == 0 ? "" : $"<br><small class=\"cohorts\" data-cohorts=\"{E(string.Join(' ', cohorts))}\">{E(cohorts[0])} – {E(cohorts[^1])}</small>";
 
     /// <summary>An earlier value and the change since; a dash where no figure is stored for that day.</summary>
     private string Compared(double? then, double? change) =>
