@@ -89,6 +89,11 @@ public sealed class HostileInputTests : IAsyncLifetime
         yield return new("erasure with a huge number", HttpMethod.Post, "/ops/privacy/erasures", """{"anonymousId":1e400}""", "anonymousId");
         yield return new("erasure repeating its id", HttpMethod.Post, "/ops/privacy/erasures", """{"userId":"a","userId":"b"}""", "body");
         yield return new("erasure status of a date", HttpMethod.Get, "/ops/privacy/erasures/9999-12-31", null, "id");
+        yield return new("definitions as an array", HttpMethod.Put, "/ops/definitions", "[]", "(document)");
+        yield return new("definitions with a date for funnels", HttpMethod.Put, "/ops/definitions", """{"funnels":"9999-12-31","signupEvent":"S","experimentEvent":"E"}""", "funnels");
+        yield return new("definitions with a huge window", HttpMethod.Put, "/ops/definitions", """{"funnels":[{"name":"f","steps":[{"event":"A"},{"event":"B","windowDays":1e400}]}],"signupEvent":"S","experimentEvent":"E"}""", "funnels[0].steps[1].windowDays");
+        yield return new("spend on a day no calendar has", HttpMethod.Put, "/ops/spend", "day,channel,amount,currency\n+275760-09-13,wechat,1,CNY\n", "row 2: day");
+        yield return new("spend with a huge amount", HttpMethod.Put, "/ops/spend", "day,channel,amount,currency\n2026-11-01,wechat,1e400,CNY\n", "row 2: amount");
     }
 
     private static HttpRequestMessage Request(Hostile call)
@@ -165,6 +170,8 @@ public sealed class HostileInputTests : IAsyncLifetime
             (HttpMethod.Get, "/ops/aggregations/2026-11-01", null),
             (HttpMethod.Post, "/ops/privacy/erasures", """{"userId":"frozen"}"""),
             (HttpMethod.Get, "/ops/privacy/erasures/0123456789abcdef0123456789abcdef", null),
+            (HttpMethod.Get, "/ops/definitions", null),
+            (HttpMethod.Put, "/ops/spend", "day,channel,amount,currency\n2026-11-01,wechat,1,CNY\n"),
         ];
         // Warm every path once while storage answers, so the frozen round measures the deadline, not a first call.
         foreach (var (method, path, body) in reads.Where(r => r.Method == HttpMethod.Get))

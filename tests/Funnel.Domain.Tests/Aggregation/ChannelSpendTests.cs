@@ -12,38 +12,43 @@ public class ChannelSpendTests
     public void Channel_costs_come_from_the_spend_of_the_window_and_equal_the_naive_oracle_every_day()
     {
         const string zone = "Asia/Shanghai";
-        var data = EngineHarness.DataSet(seed: 31, days: 40, signupsPerDay: 25, zone);
+        // Long enough for the LTV cohort (first seen 90-119 days before): CAC, LTV and LTV/CAC all meet the oracle.
+        const int days = 125;
+        var data = EngineHarness.DataSet(seed: 31, days: days, signupsPerDay: 8, zone);
         var first = data.Keys.First();
         // wechat: spend every day (it replaces the daily cost); douyin: a few days only, some before the window of the
         // last days; baidu: no spend (its daily cost stays); a channel with spend and no events; direct: a zero row.
         var spend = new List<SpendRow>();
-        for (var i = 0; i < 40; i++)
+        for (var i = 0; i < days; i++)
         {
             spend.Add(new SpendRow(first.AddDays(i), "wechat", 800m + i * 13.37m, "CNY"));
         }
         spend.AddRange([
-            new SpendRow(first.AddDays(2), "douyin", 5000m, "CNY"),
-            new SpendRow(first.AddDays(20), "douyin", 1234.56m, "CNY"),
-            new SpendRow(first.AddDays(35), "kuaishou", 777m, "CNY"),
-            new SpendRow(first.AddDays(36), "direct", 0m, "CNY"),
+            new SpendRow(first.AddDays(days - 40), "douyin", 5000m, "CNY"),
+            new SpendRow(first.AddDays(days - 20), "douyin", 1234.56m, "CNY"),
+            new SpendRow(first.AddDays(days - 5), "kuaishou", 777m, "CNY"),
+            new SpendRow(first.AddDays(days - 4), "direct", 0m, "CNY"),
         ]);
         var engine = new DailyAggregation(EngineHarness.Definitions, zone, 3, new FixedClock(EngineHarness.GeneratedAt)) { Spend = spend };
         var oracle = new NaiveOracle(Funnel.Testing.OracleMapping.For(EngineHarness.Definitions, spend), zone);
         var byDay = data.ToDictionary(p => p.Key, p => (IReadOnlyList<Funnel.Domain.Events.ProductEvent>)p.Value);
         var differences = new List<string>();
         JsonNode? last = null;
+        var ltvToCacSeen = 0;
         foreach (var (day, events) in data)
         {
             var report = EngineHarness.Parsed(engine.FoldDay(day, events));
             var expected = oracle.Report(byDay, day, new ReportIdentity("x", "x", "x"));
             differences.AddRange(JsonComparison.Differences(expected["money"]!, report["money"]!).Select(d => $"{day:yyyy-MM-dd} {d}"));
             last = report;
+            ltvToCacSeen += report["money"]!["channels"]!.AsArray().Count(c => c!["ltvToCac"] is not null);
         }
+        Assert.True(ltvToCacSeen > 0);
         Assert.Empty(differences);
         var channels = last!["money"]!["channels"]!.AsArray().ToDictionary(c => (string)c!["channel"]!, c => c!);
         // The last day's window is its 30 days: wechat's rows there, douyin's later row, kuaishou's row; baidu keeps 30 daily costs.
         var lastDay = data.Keys.Last();
-        Assert.True(lastDay.AddDays(-29) > first.AddDays(2) && lastDay.AddDays(-29) <= first.AddDays(20));
+        Assert.True(lastDay.AddDays(-29) > first.AddDays(days - 40) && lastDay.AddDays(-29) <= first.AddDays(days - 20));
         Assert.Equal(spend.Where(r => r.Channel == "wechat" && r.Day > lastDay.AddDays(-30) && r.Day <= lastDay).Sum(r => r.Amount), (decimal)channels["wechat"]["cost"]!);
         Assert.Equal(1234.56m, (decimal)channels["douyin"]["cost"]!);
         Assert.Equal(777m, (decimal)channels["kuaishou"]["cost"]!);
