@@ -40,20 +40,10 @@ public sealed class DefinitionsApi(IDefinitionsStore store, StorageDeadline dead
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var bytes = new byte[MaxBodyBytes + 1];
-        var length = request.ContentLength > MaxBodyBytes ? bytes.Length : await request.Body.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, cancellationToken);
-        if (length > MaxBodyBytes)
+        var (text, refusal) = await BoundedBody.ReadTextAsync(request, MaxBodyBytes, $"is over {MaxBodyBytes / 1024} KiB; a definitions document is a few kilobytes", cancellationToken);
+        if (text is null)
         {
-            return ApiProblem.Of(StatusCodes.Status413PayloadTooLarge, "body", $"is over {MaxBodyBytes / 1024} KiB; a definitions document is a few kilobytes");
-        }
-        string text;
-        try
-        {
-            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes, 0, length);
-        }
-        catch (DecoderFallbackException)
-        {
-            return ApiProblem.Of(StatusCodes.Status400BadRequest, "body", "is not UTF-8 text");
+            return refusal!;
         }
         var (definitions, problems) = MetricDefinitions.Parse(text);
         if (definitions is null)

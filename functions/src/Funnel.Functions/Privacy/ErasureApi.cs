@@ -25,17 +25,14 @@ public sealed class ErasureApi(ErasureIntake intake, IErasureLog log, IngestLimi
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        // The limit holds for the bytes read, not only for what Content-Length claims: a chunked body has none.
-        var bytes = new byte[MaxBodyBytes + 1];
-        var length = request.ContentLength > MaxBodyBytes ? bytes.Length : await request.Body.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, cancellationToken);
-        if (length > MaxBodyBytes)
+        if (await BoundedBody.ReadAsync(request, MaxBodyBytes, cancellationToken) is not { } bytes)
         {
             return ApiProblem.Of(StatusCodes.Status413PayloadTooLarge, "body", $"is over {MaxBodyBytes} bytes; send only {{\"userId\": …}} or {{\"anonymousId\": …}}");
         }
         JsonElement body;
         try
         {
-            using var document = JsonDocument.Parse(bytes.AsMemory(0, length), new JsonDocumentOptions { AllowDuplicateProperties = false });
+            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowDuplicateProperties = false });
             body = document.RootElement.Clone();
         }
         catch (JsonException ex)

@@ -1,4 +1,3 @@
-using System.Text;
 using Funnel.Domain.Metrics;
 using Funnel.Functions.Definitions;
 using Funnel.Functions.Http;
@@ -25,20 +24,10 @@ public sealed class SpendApi(ISpendTable spend, DefinitionsInForce definitions, 
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var bytes = new byte[MaxBodyBytes + 1];
-        var length = request.ContentLength > MaxBodyBytes ? bytes.Length : await request.Body.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, cancellationToken);
-        if (length > MaxBodyBytes)
+        var (text, refusal) = await BoundedBody.ReadTextAsync(request, MaxBodyBytes, $"is over {MaxBodyBytes / 1024 / 1024} MiB; upload the spend in parts", cancellationToken);
+        if (text is null)
         {
-            return ApiProblem.Of(StatusCodes.Status413PayloadTooLarge, "body", $"is over {MaxBodyBytes / 1024 / 1024} MiB; upload the spend in parts");
-        }
-        string text;
-        try
-        {
-            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes, 0, length);
-        }
-        catch (DecoderFallbackException)
-        {
-            return ApiProblem.Of(StatusCodes.Status400BadRequest, "body", "is not UTF-8 text");
+            return refusal!;
         }
         return await deadline.AnswerAsync(request, async token =>
         {
