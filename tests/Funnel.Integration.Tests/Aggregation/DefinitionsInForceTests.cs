@@ -66,6 +66,11 @@ public sealed class DefinitionsInForceTests : IAsyncLifetime, IDisposable
         {
             Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
         }
+        using (var tooLarge = await PutAsync(new string(' ', 300_000) + "{}"))
+        {
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+            Assert.Equal("body", (await tooLarge.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")[0].GetProperty("field").GetString());
+        }
         using (var still = await _client.GetAsync("/ops/definitions"))
         {
             Assert.Equal(DefinitionsDocument.BuiltIn, still.Headers.GetValues("x-definitions-version").Single());

@@ -19,7 +19,12 @@ public static class BoundedBody
         }
         var bytes = new byte[maxBytes + 1];
         var length = await request.Body.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, cancellationToken);
-        return length > maxBytes ? null : bytes.AsMemory(0, length);
+        // Not a conditional expression: null would convert to an empty Memory through byte[], not to "no body".
+        if (length > maxBytes)
+        {
+            return null;
+        }
+        return new ReadOnlyMemory<byte>(bytes, 0, length);
     }
 
     /// <summary>The body as UTF-8 text, or the answer refusing it: 413 naming <paramref name="tooLarge"/>, 400 when it is not UTF-8.</summary>
