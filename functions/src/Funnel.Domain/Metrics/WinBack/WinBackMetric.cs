@@ -45,7 +45,9 @@ public static class WinBackMetric
             .Where(c => c.Key > d - CohortDays && c.Key <= d && c.Value[0] > 0)
             .Select(c => new WinBackCohort(ReportNumbers.Day(c.Key), c.Value[0], c.Value[1], ReportNumbers.Rate(c.Value[1], c.Value[0]), c.Key + AgainWithinDays <= d))
             .ToList();
-        return new WinBackReport(cohorts);
+        var mature = cohorts.Where(c => c.Mature).ToList();
+        long returned = mature.Sum(c => c.Returned), again = mature.Sum(c => c.ActiveWithin7);
+        return new WinBackReport(cohorts, new WinBackRate(returned, again, returned == 0 ? null : ReportNumbers.Rate(again, returned)));
     }
 }
 

@@ -506,6 +506,8 @@ public sealed class ReportHtml
     {
         var l = _labels;
         Raw($"<section id=\"win-back\"><h2>{E(l["winBack"])}</h2><p class=\"note\">{E(l["winBackNote"])}</p>");
+        var rate = winBack.Mature;
+        Raw($"<p class=\"win-back-rate\">{E(l["winBackRate"])}: <strong>{(rate.Rate is { } r ? Percent(r) : "–")}</strong> <small>({Count(rate.ActiveWithin7)} / {Count(rate.Returned)})</small></p>");
         var cohorts = winBack.Cohorts.TakeLast(14).ToList();
         if (cohorts.Count == 0)
         {

@@ -89,6 +89,7 @@ public sealed class ReportLabels
         ["kpiWarning"] = ("Saved within 7 days", "挽回率（7 天）"),
         ["kpiChurned"] = ("Reactivated within 7 days", "二次激活率（7 天）"),
         ["winBack"] = ("Win-back", "沉睡用户唤醒"),
+        ["winBackRate"] = ("Active again within 7 days, returns whose 7 days have passed", "唤醒后 7 日活跃率（已满 7 天的回访）"),
         ["winBackNote"] = ("Persons back after 30+ days without activity, and those active again within 7 days; * not yet 7 days.", "沉寂 30 天以上后回来的用户，及其 7 天内再次活跃的人数；* 表示尚未满 7 天。"),
         ["returnDay"] = ("Return day", "回归日"),
         ["returned"] = ("Returned", "回归人数"),
