@@ -16,7 +16,7 @@ internal static class DefinitionsCommands
         validate.SetAction(async (parse, ct) =>
         {
             var file = parse.GetValue(validateFile)!;
-            if (await ReadAsync(file, ct) is not { } text)
+            if (await OpsApi.ReadFileAsync(file, ct) is not { } text)
             {
                 return 2;
             }
@@ -48,15 +48,5 @@ internal static class DefinitionsCommands
             return 0;
         });
         return new Command("definitions", "Check definitions documents and put one in force in the deployed app") { validate, upload };
-    }
-
-    private static async Task<string?> ReadAsync(FileInfo file, CancellationToken cancellationToken)
-    {
-        if (!file.Exists)
-        {
-            await Console.Error.WriteLineAsync($"error: file: {file.FullName} does not exist");
-            return null;
-        }
-        return await File.ReadAllTextAsync(file.FullName, cancellationToken);
     }
 }

@@ -19,17 +19,28 @@ internal static class OpsApi
         return key;
     }
 
-    /// <summary>PUTs the file's text to <paramref name="route"/>; the answer on success, else null after printing every error the app named.</summary>
-    public static async Task<JsonElement?> PutAsync(Uri app, string key, string route, FileInfo file, string mediaType, CancellationToken cancellationToken)
+    /// <summary>The file's text, or null after saying it does not exist.</summary>
+    public static async Task<string?> ReadFileAsync(FileInfo file, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(file);
         if (!file.Exists)
         {
             await Console.Error.WriteLineAsync($"error: file: {file.FullName} does not exist");
             return null;
         }
+        return await File.ReadAllTextAsync(file.FullName, cancellationToken);
+    }
+
+    /// <summary>PUTs the file's text to <paramref name="route"/>; the answer on success, else null after printing every error the app named.</summary>
+    public static async Task<JsonElement?> PutAsync(Uri app, string key, string route, FileInfo file, string mediaType, CancellationToken cancellationToken)
+    {
+        if (await ReadFileAsync(file, cancellationToken) is not { } text)
+        {
+            return null;
+        }
         using var client = new HttpClient { BaseAddress = new Uri(app.ToString().TrimEnd('/') + "/") };
         client.DefaultRequestHeaders.Add("x-functions-key", key);
-        using var content = new StringContent(await File.ReadAllTextAsync(file.FullName, cancellationToken), Encoding.UTF8, mediaType);
+        using var content = new StringContent(text, Encoding.UTF8, mediaType);
         using var response = await client.PutAsync(new Uri(route, UriKind.Relative), content, cancellationToken);
         var answer = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
         if (response.IsSuccessStatusCode)

@@ -58,7 +58,11 @@ public sealed class ColdPersons
     /// <summary>The person's state, parsed from its stored bytes (the person stays cold).</summary>
     public PersonState Parse(ColdPerson person)
     {
-        using var reader = new BinaryReader(new MemoryStream(person.State.ToArray(), writable: false));
+        // The bytes are a slice of the snapshot's payload (or an array of their own): read in place, not copied.
+        var state = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(person.State, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(person.State.ToArray(), writable: false);
+        using var reader = new BinaryReader(state);
         return StateSnapshot.ReadPerson(reader, StepSlots);
     }
 
@@ -106,7 +110,7 @@ public sealed class ColdPersons
         return person.ActiveDays.Count > 0
             && person.ActiveDays[^1] <= day - ColdAfterDays
             && person.RecentIds.Count == 0 && person.RecentInstants.Count == 0 && person.IntentInstants.Count == 0
-            && (person.Purchases.Count == 0 || days.DayOf(person.Purchases.Max(p => p.At)) <= day - PayerWindowDays);
+            && (person.Purchases.Count == 0 || days.DayOf(person.Purchases[^1].At) <= day - PayerWindowDays);
     }
 
     /// <summary>

@@ -48,7 +48,7 @@ public sealed class DefinitionsApi(IDefinitionsStore store, StorageDeadline dead
         var (definitions, problems) = MetricDefinitions.Parse(text);
         if (definitions is null)
         {
-            return TypedResults.Json(new ApiErrors([.. problems.Select(p => new ApiError(p.Path, p.Reason))]), statusCode: StatusCodes.Status400BadRequest);
+            return ApiProblem.Every(problems.Select(p => new ApiError(p.Path, p.Reason)));
         }
         var document = DefinitionsDocument.Canonical(definitions);
         var version = DefinitionsDocument.VersionOf(document);

@@ -8,6 +8,10 @@ public static class ApiProblem
 {
     public static JsonHttpResult<ApiErrors> Of(int status, string field, string reason) =>
         TypedResults.Json(new ApiErrors([new ApiError(field, reason)]), statusCode: status);
+
+    /// <summary>A 400 naming every problem of a document at once.</summary>
+    public static JsonHttpResult<ApiErrors> Every(IEnumerable<ApiError> errors) =>
+        TypedResults.Json(new ApiErrors([.. errors]), statusCode: StatusCodes.Status400BadRequest);
 }
 
 public sealed record ApiErrors(IReadOnlyList<ApiError> Errors);

@@ -36,7 +36,7 @@ public sealed class SpendApi(ISpendTable spend, DefinitionsInForce definitions, 
             var (rows, problems) = SpendCsv.Parse(text, currency);
             if (problems.Count > 0)
             {
-                return TypedResults.Json(new ApiErrors([.. problems.Select(p => new ApiError($"row {p.Row}: {p.Column}", p.Reason))]), statusCode: StatusCodes.Status400BadRequest);
+                return ApiProblem.Every(problems.Select(p => new ApiError($"row {p.Row}: {p.Column}", p.Reason)));
             }
             await spend.PutAsync(rows, token);
             return TypedResults.Json(new SpendStored(rows.Count), statusCode: StatusCodes.Status200OK);
