@@ -50,7 +50,7 @@ public class FoldBenchmarks
     public int FoldFromGzipNdjson()
     {
         var malformed = new List<MalformedLine>();
-        var events = ProductEventReader.Read(new MemoryStream(_gzipNdjson), "bench", gzip: true, malformed, _fold.Definitions.FiltersOnProperties);
+        var events = ProductEventReader.Read(new MemoryStream(_gzipNdjson), "bench", gzip: true, malformed, _fold.Definitions.KeptProperties);
         var state = new ShardState();
         _fold.FoldDay(state, _day, events);
         return state.Persons.Count;

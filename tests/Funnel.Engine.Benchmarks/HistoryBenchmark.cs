@@ -240,7 +240,7 @@ public static class HistoryBenchmark
                     foreach (var path in Directory.EnumerateFiles(folder, "*" + RawBlobName.Suffix).Order(StringComparer.Ordinal))
                     {
                         using var input = new MemoryStream(File.ReadAllBytes(path));
-                        events.AddRange(ProductEventReader.Read(input, path, gzip: true, malformed, run.Definitions.FiltersOnProperties));
+                        events.AddRange(ProductEventReader.Read(input, path, gzip: true, malformed, run.Definitions.KeptProperties));
                     }
                 }
             });

@@ -35,7 +35,7 @@ public static class LifecycleBlock
         return p.Purchases.Count(k => k.Day <= day) >= ReportWindows.LifecycleMaturePurchases ? "mature" : "growing";
     }
 
-    public static JsonObject Build(IReadOnlyList<Person> persons, int reportDay)
+    public static JsonObject Build(IReadOnlyList<Person> persons, int reportDay, OracleDefinitions definitions)
     {
         var rows = persons
             .Select(p => (Person: p, Today: Stage(p, reportDay), Yesterday: Stage(p, reportDay - 1), WeekAgo: Stage(p, reportDay - ReportWindows.LifecycleKpiDaysBack)))
@@ -65,6 +65,16 @@ public static class LifecycleBlock
         var revenue = mature.Sum(r => Person.Revenue(r.Person.Purchases.Where(k => k.Day <= reportDay && reportDay - k.Day < ReportWindows.LifecycleRevenueDays)));
         var warned = rows.Where(r => r.WeekAgo == "churnWarning").ToList();
         var churned = rows.Where(r => r.WeekAgo == "churned").ToList();
+        // 潜在 CAC: every configured cost over every new signup of the acquisition window, organic ones included.
+        var costs = MoneyBlock.Costs(reportDay, definitions);
+        long newSignups = persons.Count(p => p.Signup is { } s && s.Day <= reportDay && reportDay - s.Day < ReportWindows.AcquisitionDays);
+        // 成长 NPS: each respondent's latest answer by the report day, when it falls in the 30 days ending on it.
+        var latest = persons.Select(p => p.SurveyAnswers.Where(a => a.Answer.Day <= reportDay).OrderBy(a => a.Answer.Event.Timestamp).ThenBy(a => a.Score).LastOrDefault())
+            .Where(a => a.Answer is not null && reportDay - a.Answer.Day < ReportWindows.NpsDays).ToList();
+        var promoters = latest.Count(a => a.Score >= ReportWindows.NpsPromoterFrom);
+        var detractors = latest.Count(a => a.Score <= ReportWindows.NpsDetractorUpTo);
+        // 成熟 LTV: revenue from the signup instant on, per mature person.
+        var lifetime = mature.Sum(r => Person.Revenue(r.Person.Purchases.Where(k => k.Day <= reportDay && k.Event.Timestamp >= r.Person.Signup!.Event.Timestamp)));
         return new JsonObject
         {
             ["stages"] = stages,
@@ -76,6 +86,10 @@ public static class LifecycleBlock
                 ["matureRevenue90"] = mature.Count == 0 ? 0m : Figures.Money(revenue / mature.Count),
                 ["saveRate7"] = Figures.Share(warned.Count(r => r.Today is "growing" or "mature"), warned.Count),
                 ["reactivationRate7"] = Figures.Share(churned.Count(r => r.Person.ActiveDays.Any(d => d <= reportDay && reportDay - d < ReportWindows.LifecycleKpiDaysBack)), churned.Count),
+                ["potentialCac"] = costs.Count == 0 || newSignups == 0 ? null : Figures.Money(costs.Values.Sum() / newSignups),
+                ["growingNps"] = latest.Count == 0 ? null : (double)Math.Round(100m * (promoters - detractors) / latest.Count, 2, MidpointRounding.AwayFromZero),
+                ["npsRespondents"] = latest.Count,
+                ["matureLtv"] = mature.Count == 0 ? 0m : Figures.Money(lifetime / mature.Count),
             },
         };
     }

@@ -15,14 +15,7 @@ public static class MoneyBlock
         decimal PerPerson(long count) => count == 0 ? 0 : Figures.Money(revenue / count);
 
         var channels = new JsonArray();
-        // A channel's cost: its spend rows of the 30 days ending on the report day when it has any there, else 30 daily costs.
-        var spent = (definitions.Spend ?? []).Where(s => s.Day.DayNumber <= reportDay && s.Day.DayNumber > reportDay - ReportWindows.AcquisitionDays).ToList();
-        var costs = definitions.ChannelDailyCosts.ToDictionary(c => c.Key, c => c.Value * ReportWindows.AcquisitionDays, StringComparer.Ordinal);
-        foreach (var channel in spent.Select(s => s.Channel).Distinct())
-        {
-            costs[channel] = spent.Where(s => s.Channel == channel).Sum(s => s.Amount);
-        }
-        foreach (var (channel, cost) in costs.OrderBy(c => c.Key, StringComparer.Ordinal))
+        foreach (var (channel, cost) in Costs(reportDay, definitions).OrderBy(c => c.Key, StringComparer.Ordinal))
         {
             var touched = persons.Where(p => p.Channel == channel).ToList();
             long newcomers = touched.Count(p => p.FirstSeenDay <= reportDay && p.FirstSeenDay > reportDay - ReportWindows.AcquisitionDays);
@@ -51,5 +44,17 @@ public static class MoneyBlock
             ["arppu"] = PerPerson(paying),
             ["channels"] = channels,
         };
+    }
+
+    /// <summary>A channel's cost: its spend rows of the 30 days ending on the report day when it has any there, else 30 daily costs.</summary>
+    public static Dictionary<string, decimal> Costs(int reportDay, OracleDefinitions definitions)
+    {
+        var spent = (definitions.Spend ?? []).Where(s => s.Day.DayNumber <= reportDay && s.Day.DayNumber > reportDay - ReportWindows.AcquisitionDays).ToList();
+        var costs = definitions.ChannelDailyCosts.ToDictionary(c => c.Key, c => c.Value * ReportWindows.AcquisitionDays, StringComparer.Ordinal);
+        foreach (var channel in spent.Select(s => s.Channel).Distinct())
+        {
+            costs[channel] = spent.Where(s => s.Channel == channel).Sum(s => s.Amount);
+        }
+        return costs;
     }
 }

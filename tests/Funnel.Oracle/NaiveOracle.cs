@@ -74,10 +74,11 @@ public sealed class NaiveOracle(OracleDefinitions definitions, string timeZone)
             ["rfm"] = RfmBlock.Build(persons, d),
             ["money"] = MoneyBlock.Build(persons, d, definitions),
             ["experiments"] = ExperimentsBlock.Build(persons, d, definitions, _calendar),
-            ["lifecycle"] = LifecycleBlock.Build(persons, d),
+            ["lifecycle"] = LifecycleBlock.Build(persons, d, definitions),
             ["winBack"] = WinBackBlock.Build(persons, d),
             ["highIntent"] = HighIntentBlock.Build(persons, d),
             ["dataQuality"] = DataQualityBlock.Build(ledger, d, definitions),
+            ["purchases"] = PurchasesBlock.Build(persons, d),
         };
     }
 

@@ -16,7 +16,9 @@ public sealed record OracleDefinitions(
     string Currency,
     IReadOnlyDictionary<string, decimal> ChannelDailyCosts,
     IReadOnlyList<string>? TrackingPlan = null,
-    IReadOnlyList<OracleSpend>? Spend = null);
+    IReadOnlyList<OracleSpend>? Spend = null,
+    string SurveyEvent = "Survey Answered",
+    string SurveyScoreProperty = "score");
 
 /// <summary>A row of the spend table: what a channel cost on a day.</summary>
 public sealed record OracleSpend(DateOnly Day, string Channel, decimal Amount);

@@ -33,6 +33,13 @@ public sealed class Person(IReadOnlyList<KnownEvent> events, OracleDefinitions d
             .GroupBy(k => k.Event.Experiment!, StringComparer.Ordinal)
             .Select(g => (g.Key, g.OrderBy(k => k.Event.Timestamp).ThenBy(k => k.Event.Variant, StringComparer.Ordinal).First().Event.Variant!));
 
+    /// <summary>Survey answers whose score is a whole number from 0 to 10, with that score.</summary>
+    public IEnumerable<(KnownEvent Answer, int Score)> SurveyAnswers =>
+        Tracks(definitions.SurveyEvent)
+            .Select(k => (Answer: k, Text: k.Event.Properties is { } props && props.TryGetValue(definitions.SurveyScoreProperty, out var text) ? text : null))
+            .Where(a => a.Text is not null && decimal.TryParse(a.Text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) && v % 1 == 0 && v >= 0 && v <= 10)
+            .Select(a => (a.Answer, (int)decimal.Parse(a.Text!, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture)));
+
     public static decimal Revenue(IEnumerable<KnownEvent> purchases) => purchases.Sum(k => k.Event.Revenue ?? 0);
 
     private string? FirstTouch(Func<ProductEvent, string?> value) =>

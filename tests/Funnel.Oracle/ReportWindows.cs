@@ -46,5 +46,16 @@ public static class ReportWindows
     public const int WinBackFollowDays = 7;
 
     public const int HighIntentDays = 7;
+
+    /// <summary>Purchases: first-purchase cohorts of 40 days, repurchase within 7 and 30 × 24 h, payer activity on days 1/7/30, 7 mature cohorts pooled.</summary>
+    public const int PurchaseCohortDays = 40;
+    public static readonly IReadOnlyList<int> RepurchaseWindowDays = [7, 30];
+    public static readonly IReadOnlyList<int> PayerActiveDays = [1, 7, 30];
+    public const int PooledMatureCohorts = 7;
+
+    /// <summary>NPS: each respondent's latest answer of the 30 days ending on the report day; promoters score 9-10, detractors 0-6.</summary>
+    public const int NpsDays = 30;
+    public const int NpsPromoterFrom = 9;
+    public const int NpsDetractorUpTo = 6;
     public const int UnknownEventsTop = 20;
 }

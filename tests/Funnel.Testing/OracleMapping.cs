@@ -20,6 +20,8 @@ public static class OracleMapping
             definitions.Currency,
             definitions.ChannelDailyCosts ?? new Dictionary<string, decimal>(),
             definitions.TrackingPlan,
-            spend?.Select(r => new OracleSpend(r.Day, r.Channel, r.Amount)).ToList());
+            spend?.Select(r => new OracleSpend(r.Day, r.Channel, r.Amount)).ToList(),
+            definitions.SurveyInForce.Event,
+            definitions.SurveyInForce.ScoreProperty);
     }
 }

@@ -124,7 +124,7 @@ internal static class OfflineCommands
                 {
                     task.Description = $"folding {day:yyyy-MM-dd}";
                     var malformed = new List<MalformedLine>();
-                    var events = ReadDay(rawRoot, day, malformed, engine.Fold.Definitions.FiltersOnProperties);
+                    var events = ReadDay(rawRoot, day, malformed, engine.Fold.Definitions.KeptProperties);
                     foreach (var m in malformed.Take(Math.Max(0, 10 - malformedShown)))
                     {
                         AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[yellow]skipped malformed line {m.File}:{m.Line}: {m.Reason}[/]");

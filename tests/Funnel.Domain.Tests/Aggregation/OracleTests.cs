@@ -1,4 +1,5 @@
 using System.Text;
+using Funnel.Domain.Events;
 using Funnel.Domain.Metrics;
 using Funnel.Domain.Reports.Rendering;
 using System.Text.Json.Nodes;
@@ -30,6 +31,14 @@ public class OracleTests
         Assert.Contains(reports, r => r.Activity.Resurrected > 0);
         Assert.Contains(reports, r => r.Layers.HighValue > 0 && r.Rfm.Groups.Count(g => g.Persons > 0) >= 4);
         Assert.Contains(reports, r => r.Experiments.Any(e => e.SampleRatio.PValue is not null && e.Variants.Any(v => v.PValue is not null && v.Lift is not null)));
+        // The purchase figures have something to compare: first purchases long after signup, repurchases in both windows, survey answers.
+        Assert.True(FirstPurchasesLongAfterSignup(data) > 0);
+        Assert.Contains(reports, r => r.Purchases.Funnel.Within7.Repurchased > 0 && r.Purchases.Funnel.Within30.Repurchased > r.Purchases.Funnel.Within7.Repurchased);
+        Assert.Contains(reports, r => r.Purchases.PayerRetention.Any(c => c.D30 > 0 && c.Repurchase30 > 0));
+        Assert.Contains(reports, r => r.Purchases.NewPayers.Day > 0 && r.Purchases.Orders.ByChannel.Count >= 3 && r.Purchases.Orders.ByPlatform.Count >= 3);
+        Assert.Contains(reports, r => r.Lifecycle.Kpis.GrowingNps is not null && r.Lifecycle.Kpis.NpsRespondents > 10);
+        Assert.Contains(reports, r => r.Lifecycle.Kpis.PotentialCac > 0 && r.Lifecycle.Kpis.MatureLtv > r.Lifecycle.Kpis.MatureRevenue90 / 2);
+        Assert.Contains(reports, r => r.Experiments.Any(e => e.Name == "onboarding-v2" && e.SampleRatio.Observed["new"] is > 0.2 and < 0.4));
 
         var differences = new List<string>();
         foreach (var (day, report) in data.Keys.Zip(reports))
@@ -62,6 +71,15 @@ public class OracleTests
         Assert.Contains(audiences, a => a.HighIntent.Count > 0 && a.ChurnWarning.Count > 0 && a.WinBack.Count > 0);
         Assert.Contains(reports, r => r.DataQuality.Accuracy.InvalidRevenue > 0 && r.DataQuality.Completeness.MissingPlatform > 0
             && r.DataQuality.Consistency.UnknownEvents.Count == 2 && r.DataQuality.Timeliness.LagSeconds.P99 > 0);
+    }
+
+    /// <summary>Users whose first purchase came 10 days or more after their signup, counted from the raw events.</summary>
+    private static int FirstPurchasesLongAfterSignup(SortedDictionary<DateOnly, List<ProductEvent>> data)
+    {
+        var tracks = data.Values.SelectMany(e => e).Where(e => e.Type == EventType.Track && !e.AnonymousOnly).ToList();
+        var signups = tracks.Where(e => e.Name == "Signed Up").GroupBy(e => e.PersonKey).ToDictionary(g => g.Key, g => g.Min(e => e.Timestamp));
+        return tracks.Where(e => e.Name == "Order Completed").GroupBy(e => e.PersonKey)
+            .Count(g => signups.TryGetValue(g.Key, out var signup) && g.Min(e => e.Timestamp) - signup >= 10 * 86_400_000L);
     }
 
     [Fact]

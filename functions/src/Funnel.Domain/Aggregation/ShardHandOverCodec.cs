@@ -10,7 +10,8 @@ namespace Funnel.Domain.Aggregation;
 /// </summary>
 public static class ShardHandOverCodec
 {
-    public const byte CurrentVersion = 1;
+    /// <summary>2: a joining device's state ends with its survey answers.</summary>
+    public const byte CurrentVersion = 2;
     private static readonly byte[] Magic = "FNLH"u8.ToArray();
 
     public static byte[] Write(ShardHandOver handOver, int stepSlots)

@@ -14,9 +14,13 @@ namespace Funnel.Domain.Aggregation;
 /// </summary>
 public static class StateSnapshot
 {
-    /// <summary>4: after the hot persons, the cold ones (length-prefixed bytes and what each adds to a day's figures); 3 had no cold persons and is still read.</summary>
-    public const byte CurrentVersion = 4;
+    /// <summary>
+    /// 5: a person ends with their survey answers. 4 (no survey answers) and 3 (no cold persons either) are still read; a cold
+    /// person's bytes from version 4 simply end before the answers, and a cold person has none.
+    /// </summary>
+    public const byte CurrentVersion = 5;
 
+    private const byte WithoutSurveyAnswers = 4;
     private const byte WithoutColdPersons = 3;
     private static readonly byte[] Magic = "FNLS"u8.ToArray();
 
@@ -86,7 +90,7 @@ public static class StateSnapshot
             throw new SnapshotFormatException(source, "not a state snapshot (bad magic bytes)");
         }
         var version = header[4];
-        if (version is not (CurrentVersion or WithoutColdPersons))
+        if (version is not (CurrentVersion or WithoutSurveyAnswers or WithoutColdPersons))
         {
             throw new SnapshotFormatException(source, $"unknown snapshot version {header[4]}; this engine reads version {CurrentVersion}");
         }
@@ -137,7 +141,7 @@ public static class StateSnapshot
                 }
                 if (keepPerson is null || keepPerson(key))
                 {
-                    state.Persons[key] = ReadPerson(reader, slots);
+                    state.Persons[key] = ReadPerson(reader, slots, withSurveyAnswers: version >= CurrentVersion);
                     if (decompressed.Position != end)
                     {
                         throw new FormatException($"person {i} is {personLength} bytes long but reads as {decompressed.Position - end + personLength}");
@@ -145,7 +149,7 @@ public static class StateSnapshot
                 }
                 decompressed.Position = end;
             }
-            if (version == CurrentVersion)
+            if (version >= WithoutSurveyAnswers)
             {
                 ReadColdPersons(decompressed, reader, state, keepPerson);
             }
@@ -214,9 +218,18 @@ public static class StateSnapshot
             writer.Write(id);
             writer.Write7BitEncodedInt(day);
         }
+        WriteSorted(writer, p.SurveyAnswers.Select(a => a.At).ToList());
+        foreach (var (_, score) in p.SurveyAnswers)
+        {
+            writer.Write((byte)score);
+        }
     }
 
-    internal static PersonState ReadPerson(BinaryReader reader, int slots)
+    /// <summary>
+    /// Reads what <see cref="WritePerson"/> wrote; persons written before version 5 end before the survey answers
+    /// (<paramref name="withSurveyAnswers"/> false; null: read them when the stream, one person's bytes, goes on).
+    /// </summary>
+    internal static PersonState ReadPerson(BinaryReader reader, int slots, bool? withSurveyAnswers = true)
     {
         var p = new PersonState(slots)
         {
@@ -253,6 +266,15 @@ public static class StateSnapshot
         for (var i = 0; i < ids; i++)
         {
             p.RecentIds.Add((reader.ReadUInt64(), reader.Read7BitEncodedInt()));
+        }
+        foreach (var at in withSurveyAnswers ?? reader.BaseStream.Position < reader.BaseStream.Length ? ReadSorted(reader) : [])
+        {
+            var score = reader.ReadByte();
+            if (score > 10)
+            {
+                throw new FormatException($"a survey answer scored {score}, outside 0-10");
+            }
+            p.SurveyAnswers.Add((at, score));
         }
         return p;
     }

@@ -16,9 +16,10 @@ public static class ProductEventReader
 {
     /// <summary>
     /// Reads every line; malformed ones go to <paramref name="malformed"/> with file and line.
-    /// <paramref name="keepProperties"/> keeps top-level properties for funnel step filters; without filters, leave it off and save the allocations.
+    /// <paramref name="keepProperties"/> names the top-level properties kept (funnel step filters, the survey's score;
+    /// <see cref="Metrics.MetricDefinitions.KeptProperties"/>): the others cost no allocation. Null keeps every one.
     /// </summary>
-    public static List<ProductEvent> Read(Stream stream, string fileName, bool gzip, List<MalformedLine> malformed, bool keepProperties = true)
+    public static List<ProductEvent> Read(Stream stream, string fileName, bool gzip, List<MalformedLine> malformed, IReadOnlySet<string>? keepProperties = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(malformed);
@@ -65,10 +66,10 @@ public static class ProductEventReader
         return events;
     }
 
-    public static bool TryParse(string line, out ProductEvent productEvent, out string reason, bool keepProperties = true) =>
+    public static bool TryParse(string line, out ProductEvent productEvent, out string reason, IReadOnlySet<string>? keepProperties = null) =>
         TryParse(Encoding.UTF8.GetBytes(line ?? string.Empty), out productEvent, out reason, keepProperties);
 
-    public static bool TryParse(ReadOnlySpan<byte> line, out ProductEvent productEvent, out string reason, bool keepProperties = true)
+    public static bool TryParse(ReadOnlySpan<byte> line, out ProductEvent productEvent, out string reason, IReadOnlySet<string>? keepProperties = null)
     {
         productEvent = null!;
         var fields = new Fields();
@@ -116,7 +117,7 @@ public static class ProductEventReader
         return true;
     }
 
-    private static void ReadRoot(ref Utf8JsonReader reader, ref Fields fields, bool keepProperties)
+    private static void ReadRoot(ref Utf8JsonReader reader, ref Fields fields, IReadOnlySet<string>? keepProperties)
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -141,7 +142,7 @@ public static class ProductEventReader
         }
     }
 
-    private static void ReadProperties(ref Utf8JsonReader reader, ref Fields fields, bool keepProperties)
+    private static void ReadProperties(ref Utf8JsonReader reader, ref Fields fields, IReadOnlySet<string>? keepProperties)
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -156,7 +157,7 @@ public static class ProductEventReader
                 case "variant": fields.Variant = Text(ref reader); break;
                 default: break;
             }
-            if (keepProperties && Scalar(ref reader) is { } text)
+            if ((keepProperties is null || keepProperties.Contains(name)) && Scalar(ref reader) is { } text)
             {
                 (fields.Properties ??= new Dictionary<string, string>(StringComparer.Ordinal))[name] = text;
             }

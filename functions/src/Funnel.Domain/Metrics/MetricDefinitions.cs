@@ -27,6 +27,14 @@ public sealed record FunnelDefinition(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("steps")] IReadOnlyList<FunnelStep> Steps);
 
+/// <summary>净推荐值 NPS's source: track events named <see cref="Event"/> whose property <see cref="ScoreProperty"/> holds a whole score 0-10.</summary>
+public sealed record SurveyDefinition(
+    [property: JsonPropertyName("event")] string Event,
+    [property: JsonPropertyName("scoreProperty")] string ScoreProperty)
+{
+    public static SurveyDefinition Default { get; } = new("Survey Answered", "score");
+}
+
 /// <summary>The definitions a report is computed with; their hash goes in the report's manifest.</summary>
 public sealed record MetricDefinitions(
     [property: JsonPropertyName("funnels")] IReadOnlyList<FunnelDefinition> Funnels,
@@ -38,7 +46,8 @@ public sealed record MetricDefinitions(
     [property: JsonPropertyName("currency")] string Currency = "CNY",
     [property: JsonPropertyName("channelDailyCosts")] IReadOnlyDictionary<string, decimal>? ChannelDailyCosts = null,
     [property: JsonPropertyName("trackingPlan"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? TrackingPlan = null,
-    [property: JsonPropertyName("targets"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TargetDefinition>? Targets = null)
+    [property: JsonPropertyName("targets"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TargetDefinition>? Targets = null,
+    [property: JsonPropertyName("survey"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SurveyDefinition? Survey = null)
 {
     /// <summary>The funnels of the operations reports this project comes from: 注册→激活→首购→复购 and the purchase path.</summary>
     public static MetricDefinitions Default { get; } = new(
@@ -61,9 +70,14 @@ public sealed record MetricDefinitions(
         "Signed Up",
         "Experiment Viewed");
 
-    /// <summary>Whether any funnel step filters on a property, so events must keep their properties.</summary>
+    /// <summary>The survey NPS reads: the definitions' own, else <see cref="SurveyDefinition.Default"/>.</summary>
     [JsonIgnore]
-    public bool FiltersOnProperties => Funnels.Any(f => f.Steps.Any(s => s.Property is not null));
+    public SurveyDefinition SurveyInForce => Survey ?? SurveyDefinition.Default;
+
+    /// <summary>The event properties the fold reads (funnel step filters, the survey's score): the reader keeps these and drops the rest.</summary>
+    [JsonIgnore]
+    public IReadOnlySet<string> KeptProperties =>
+        Funnels.SelectMany(f => f.Steps).Select(s => s.Property).OfType<string>().Append(SurveyInForce.ScoreProperty).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
     /// <c>sha256:…</c> of the canonical JSON; a change means state must be rebuilt from raw. Targets are left out: they
@@ -209,6 +223,17 @@ public sealed record MetricDefinitions(
                     Add($"{stepAt}.windowDays", $"step '{step.Name}': windowDays must be 1 to 40");
                 }
                 DisplayLabels.Validate(stepAt, step.Labels, problems);
+            }
+        }
+        if (Survey is not null)
+        {
+            if (string.IsNullOrWhiteSpace(Survey.Event))
+            {
+                Add("survey.event", "must name the event that carries a survey answer, e.g. Survey Answered");
+            }
+            if (string.IsNullOrWhiteSpace(Survey.ScoreProperty))
+            {
+                Add("survey.scoreProperty", "must name the property holding the 0-10 score, e.g. score");
             }
         }
         AddTargetProblems(problems);

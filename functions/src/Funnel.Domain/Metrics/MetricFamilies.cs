@@ -21,6 +21,7 @@ public static class MetricFamilies
         ExperimentMetric.Observe(person, e, definitions);
         FunnelMetric.Observe(person, e, slots);
         HighIntentMetric.Observe(person, e);
+        SurveyMetric.Observe(person, e, definitions);
     }
 
     /// <summary>
@@ -37,6 +38,7 @@ public static class MetricFamilies
         ExperimentMetric.Merge(person, other);
         FunnelMetric.Merge(person, other, slots);
         HighIntentMetric.Merge(person, other);
+        SurveyMetric.Merge(person, other);
     }
 
     /// <summary>Drops from the person what no report from processing day <paramref name="day"/> on can need again.</summary>
@@ -45,6 +47,7 @@ public static class MetricFamilies
         ArgumentNullException.ThrowIfNull(person);
         RetentionMetric.Forget(person, day);
         HighIntentMetric.Forget(person, day);
+        SurveyMetric.Forget(person, day);
     }
 
     /// <summary>Adds one person's contribution to a shard's figures for the report day.</summary>
@@ -58,6 +61,8 @@ public static class MetricFamilies
         RetentionMetric.Count(person, day, figures.Retention);
         ActivityMetric.Count(person, day, figures.Activity);
         MoneyMetric.Count(person, day, figures.Money);
+        PurchaseMetric.Count(person, day, figures.Purchases);
+        SurveyMetric.Count(person, day, figures.Survey);
         LayerMetric.Count(person, day, figures.Layers);
         RfmMetric.Count(person, day, figures.Rfm);
         var stage = LifecycleMetric.Count(person, day, figures.Lifecycle);
@@ -89,6 +94,12 @@ public sealed class ReportFigures
 
     [JsonPropertyName("money")]
     public MoneyFigures Money { get; init; } = new();
+
+    [JsonPropertyName("purchases")]
+    public PurchaseFigures Purchases { get; init; } = new();
+
+    [JsonPropertyName("survey")]
+    public SurveyFigures Survey { get; init; } = new();
 
     [JsonPropertyName("layers")]
     public LayerFigures Layers { get; init; } = new();
@@ -123,6 +134,8 @@ public sealed class ReportFigures
             merged.Retention.Merge(part.Retention);
             merged.Activity.Merge(part.Activity);
             merged.Money.Merge(part.Money);
+            merged.Purchases.Merge(part.Purchases);
+            merged.Survey.Merge(part.Survey);
             merged.Layers.Merge(part.Layers);
             merged.Rfm.Merge(part.Rfm);
             merged.Lifecycle.Merge(part.Lifecycle);

@@ -23,7 +23,8 @@ public sealed record DailyReport(
     [property: JsonPropertyName("lifecycle")] LifecycleReport Lifecycle,
     [property: JsonPropertyName("winBack")] WinBackReport WinBack,
     [property: JsonPropertyName("highIntent")] HighIntentReport HighIntent,
-    [property: JsonPropertyName("dataQuality")] DataQualityReport DataQuality)
+    [property: JsonPropertyName("dataQuality")] DataQualityReport DataQuality,
+    [property: JsonPropertyName("purchases")] PurchasesReport Purchases)
 {
     /// <summary>今日目标: each target of the definitions judged against this report; absent when the definitions set none.</summary>
     [JsonPropertyName("targets")]

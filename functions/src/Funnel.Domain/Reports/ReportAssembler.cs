@@ -35,6 +35,7 @@ public static class ReportAssembler
         var zone = TimeZoneInfo.FindSystemTimeZoneById(context.TimeZone);
         var definitions = context.Definitions;
         var events = figures.Events;
+        var money = MoneyMetric.Report(figures.Money, figures.Activity, definitions, context.Spend);
         var report = new DailyReport(
             SchemaVersion,
             ReportNumbers.Day(d),
@@ -56,12 +57,13 @@ public static class ReportAssembler
             ActivityMetric.Report(figures.Activity),
             LayerMetric.Report(figures.Layers),
             RfmMetric.Report(figures.Rfm),
-            MoneyMetric.Report(figures.Money, figures.Activity, definitions, context.Spend),
+            money,
             ExperimentMetric.Report(figures.Funnels, definitions),
-            LifecycleMetric.Report(figures.Lifecycle),
+            LifecycleMetric.Report(figures.Lifecycle, figures.Survey, figures.Money, money),
             WinBackMetric.Report(figures.WinBack, d),
             HighIntentMetric.Report(figures.HighIntent),
-            DataQualityMetric.Report(figures.DataQuality, events, context.RejectedAtIngest));
+            DataQualityMetric.Report(figures.DataQuality, events, context.RejectedAtIngest),
+            PurchaseMetric.Report(figures.Purchases, d));
         return report with { Targets = ReportTargets.Evaluate(report, definitions.Targets) };
     }
 

@@ -175,6 +175,7 @@ public sealed class JourneySimulator
                 }
             }
         }
+        AddLaterHabits(journey, active, signupDay, signupAt, index);
         var secondDeviceDay = random.NextDouble() < _settings.SecondDevice && active.Length > 1 ? random.Next(1, active.Length) : -1;
         for (var n = 1; n < active.Length; n++)
         {
@@ -195,6 +196,45 @@ public sealed class JourneySimulator
             journey.Add(EventType.Screen, "Home", at);
         }
         return new SignedUp(journey, active, signupDay);
+    }
+
+    /// <summary>
+    /// What a person does beyond the core funnel, drawn from a random of their own so the core journeys stay as they were:
+    /// the gradual-rollout experiment, a first purchase long after signup for some activated non-buyers, and a survey answer.
+    /// </summary>
+    private void AddLaterHabits(Journey journey, bool[] active, int signupDay, long signupAt, int index)
+    {
+        var own = new Random(unchecked((_settings.Seed * 1_000_003) + index));
+        var rollout = own.NextDouble() < _settings.RolloutShare ? "new" : "control";
+        journey.Add(EventType.Track, "Experiment Viewed", signupAt + 6_000, experiment: _settings.RolloutExperiment, variant: rollout);
+        if (journey.Activated && journey.Purchases == 0 && own.NextDouble() < _settings.LateFirstPurchase)
+        {
+            var from = own.Next(10, 46);
+            if (journey.PlaceAfter(active, signupDay, signupAt, from, from + 14, own) is { } firstAt)
+            {
+                journey.Purchase(firstAt, 0, own);
+                var firstDay = journey.DayIndexOf(firstAt) - signupDay;
+                // Half of them buy again: some within the week, the rest later in the month.
+                var again = own.NextDouble();
+                var (lo, hi) = again < 0.25 ? (firstDay, firstDay + 6) : again < 0.5 ? (firstDay + 8, firstDay + 29) : (-1, -1);
+                if (lo >= 0 && journey.PlaceAfter(active, signupDay, firstAt + 15 * MinuteMs, lo, hi, own) is { } secondAt && secondAt - firstAt <= 30L * 24 * 60 * MinuteMs)
+                {
+                    journey.Purchase(secondAt, 1, own);
+                }
+            }
+        }
+        if (own.NextDouble() < _settings.SurveyAnswered)
+        {
+            var day = own.Next(3, 50);
+            if (journey.PlaceAfter(active, signupDay, signupAt, day, day + 10, own) is { } answeredAt)
+            {
+                // 0-10, with the promoters, passives and detractors of a middling product: NPS about +10.
+                var roll = own.NextDouble();
+                var score = roll < 0.40 ? own.Next(9, 11) : roll < 0.70 ? own.Next(7, 9) : own.Next(0, 7);
+                journey.Add(EventType.Track, _settings.SurveyEvent, answeredAt,
+                    properties: new Dictionary<string, string> { ["score"] = score.ToString(CultureInfo.InvariantCulture) });
+            }
+        }
     }
 
     private List<SimulatedEvent> Bouncer(Random random, int index, int day)
@@ -278,8 +318,9 @@ public sealed class JourneySimulator
             - generator._settings.FirstDay.DayNumber;
 
         /// <summary>A time after <paramref name="after"/> on an active day between the given offsets from signup, before 23:00 local; null when there is none.</summary>
-        public long? PlaceAfter(bool[] active, int signupDay, long after, int fromOffset, int toOffset)
+        public long? PlaceAfter(bool[] active, int signupDay, long after, int fromOffset, int toOffset, Random? draw = null)
         {
+            var pick = draw ?? random;
             var candidates = new List<long>();
             for (var n = Math.Max(0, fromOffset); n <= toOffset && n < active.Length; n++)
             {
@@ -291,10 +332,10 @@ public sealed class JourneySimulator
                 var end = At(signupDay + n, 23 * HourMs);
                 if (start < end)
                 {
-                    candidates.Add(random.NextInt64(start, end));
+                    candidates.Add(pick.NextInt64(start, end));
                 }
             }
-            return candidates.Count == 0 ? null : candidates[random.Next(candidates.Count)];
+            return candidates.Count == 0 ? null : candidates[pick.Next(candidates.Count)];
         }
 
         public bool Activated { get; set; }
@@ -327,10 +368,11 @@ public sealed class JourneySimulator
             AbandonedCarts++;
         }
 
-        public void Purchase(long at, int nth)
+        public void Purchase(long at, int nth, Random? draw = null)
         {
+            var pick = draw ?? random;
             Purchases++;
-            var price = Math.Round((decimal)(29 + random.NextDouble() * 270), 2);
+            var price = Math.Round((decimal)(29 + pick.NextDouble() * 270), 2);
             Add(EventType.Track, "Product Viewed", at - 10 * MinuteMs);
             Add(EventType.Track, "Product Added", at - 6 * MinuteMs);
             Add(EventType.Track, "Checkout Started", at - 3 * MinuteMs);

@@ -67,6 +67,19 @@ public sealed record SimulationSettings
 
     public string Experiment { get; init; } = "pay-3-steps";
 
+    /// <summary>A gradual rollout (灰度发布) seen by every signed-up person: this share gets variant <c>new</c>, the rest <c>control</c>.</summary>
+    public string RolloutExperiment { get; init; } = "onboarding-v2";
+
+    public double RolloutShare { get; init; } = 0.3;
+
+    /// <summary>Share of activated persons who did not buy at first and make a first purchase 10 to 60 days after signup.</summary>
+    public double LateFirstPurchase { get; init; } = 0.05;
+
+    /// <summary>Share of signed-up persons who answer the NPS survey once, 3 to 60 days after signup.</summary>
+    public double SurveyAnswered { get; init; } = 0.2;
+
+    public string SurveyEvent { get; init; } = "Survey Answered";
+
     /// <summary>Relative lift of the treatment's first-purchase rate over control.</summary>
     public double TreatmentLift { get; init; } = 0.10;
 
@@ -81,7 +94,7 @@ public sealed record SimulationSettings
     /// <summary>Checks the settings and names the one that is off.</summary>
     public void Validate()
     {
-        foreach (var (name, value) in new[] { ("activation", Activation), ("firstPurchase", FirstPurchase), ("repurchase", Repurchase), ("d1Retention", D1Retention), ("d7Retention", D7Retention), ("lateFraction", LateFraction), ("dormantThenBack", DormantThenBack), ("duplicateFraction", DuplicateFraction), ("winBackActiveWithin7", WinBackActiveWithin7), ("anonymousLanding", AnonymousLanding), ("secondDevice", SecondDevice) })
+        foreach (var (name, value) in new[] { ("activation", Activation), ("firstPurchase", FirstPurchase), ("repurchase", Repurchase), ("d1Retention", D1Retention), ("d7Retention", D7Retention), ("lateFraction", LateFraction), ("dormantThenBack", DormantThenBack), ("duplicateFraction", DuplicateFraction), ("winBackActiveWithin7", WinBackActiveWithin7), ("anonymousLanding", AnonymousLanding), ("secondDevice", SecondDevice), ("rolloutShare", RolloutShare), ("lateFirstPurchase", LateFirstPurchase), ("surveyAnswered", SurveyAnswered) })
         {
             if (value is < 0 or > 1)
             {

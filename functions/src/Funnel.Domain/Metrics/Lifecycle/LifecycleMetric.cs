@@ -104,6 +104,11 @@ public static class LifecycleMetric
                 {
                     figures.MatureRevenue4 += revenue;
                 }
+                // LTV counts from the signup instant on: a purchase made before signing up (on a linked device) is not the member's.
+                if (purchaseDay <= d && at >= person.SignupAt)
+                {
+                    figures.MatureLifetimeRevenue4 += revenue;
+                }
             }
         }
         if (weekAgo == ChurnWarning)
@@ -119,9 +124,18 @@ public static class LifecycleMetric
         return today;
     }
 
-    public static LifecycleReport Report(LifecycleFigures figures)
+    /// <summary>
+    /// The block; 潜在's CAC is every configured cost of the acquisition window (<paramref name="money"/>'s channels) over every new
+    /// signup of the window (<paramref name="moneyFigures"/>, organic ones included), null without costs or signups; 成长's NPS reads <paramref name="survey"/>.
+    /// </summary>
+    public static LifecycleReport Report(LifecycleFigures figures, SurveyFigures survey, MoneyFigures moneyFigures, MoneyReport money)
     {
         ArgumentNullException.ThrowIfNull(figures);
+        ArgumentNullException.ThrowIfNull(survey);
+        ArgumentNullException.ThrowIfNull(moneyFigures);
+        ArgumentNullException.ThrowIfNull(money);
+        var signups = moneyFigures.Channels.Values.Sum(c => c.NewSignups);
+        decimal? cac = money.Channels.Count == 0 || signups == 0 ? null : ReportNumbers.PerPerson(money.Channels.Sum(c => c.Cost), signups);
         var stages = figures.Stages;
         var transitions = new List<LifecycleTransition>();
         for (var from = 0; from <= Stages.Length; from++)
@@ -144,7 +158,11 @@ public static class LifecycleMetric
                 ReportNumbers.Rate(figures.RecentSignupsActiveD1, figures.RecentSignups),
                 ReportNumbers.PerPerson(figures.MatureRevenue4 / ReportNumbers.MoneyUnit, Stage(Mature)),
                 ReportNumbers.Rate(figures.WarningSaved, figures.WarningWeekAgo),
-                ReportNumbers.Rate(figures.ChurnedReactivated, figures.ChurnedWeekAgo)));
+                ReportNumbers.Rate(figures.ChurnedReactivated, figures.ChurnedWeekAgo),
+                cac,
+                SurveyMetric.Nps(survey),
+                survey.Respondents,
+                ReportNumbers.PerPerson(figures.MatureLifetimeRevenue4 / ReportNumbers.MoneyUnit, Stage(Mature))));
     }
 }
 
@@ -174,6 +192,10 @@ public sealed class LifecycleFigures
     [JsonPropertyName("matureRevenue4")]
     public long MatureRevenue4 { get; set; }
 
+    /// <summary>Revenue since signup of today's mature persons, in ten-thousandths (成熟 LTV's numerator).</summary>
+    [JsonPropertyName("matureLifetimeRevenue4")]
+    public long MatureLifetimeRevenue4 { get; set; }
+
     [JsonPropertyName("warningWeekAgo")]
     public long WarningWeekAgo { get; set; }
 
@@ -195,6 +217,7 @@ public sealed class LifecycleFigures
         RecentSignups += other.RecentSignups;
         RecentSignupsActiveD1 += other.RecentSignupsActiveD1;
         MatureRevenue4 += other.MatureRevenue4;
+        MatureLifetimeRevenue4 += other.MatureLifetimeRevenue4;
         WarningWeekAgo += other.WarningWeekAgo;
         WarningSaved += other.WarningSaved;
         ChurnedWeekAgo += other.ChurnedWeekAgo;

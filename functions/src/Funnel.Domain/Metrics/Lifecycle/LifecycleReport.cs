@@ -22,9 +22,14 @@ public sealed record LifecycleTransition(
     [property: JsonPropertyName("to")] string To,
     [property: JsonPropertyName("persons")] long Persons);
 
+/// <summary>One KPI per stage as the operations reports name them; the last four were added with purchases (CAC, NPS, LTV since signup).</summary>
 public sealed record LifecycleKpis(
     [property: JsonPropertyName("potentialSignupRate7")] double PotentialSignupRate7,
     [property: JsonPropertyName("newD1")] double NewD1,
     [property: JsonPropertyName("matureRevenue90")] decimal MatureRevenue90,
     [property: JsonPropertyName("saveRate7")] double SaveRate7,
-    [property: JsonPropertyName("reactivationRate7")] double ReactivationRate7);
+    [property: JsonPropertyName("reactivationRate7")] double ReactivationRate7,
+    [property: JsonPropertyName("potentialCac")] decimal? PotentialCac,
+    [property: JsonPropertyName("growingNps")] double? GrowingNps,
+    [property: JsonPropertyName("npsRespondents")] long NpsRespondents,
+    [property: JsonPropertyName("matureLtv")] decimal MatureLtv);
