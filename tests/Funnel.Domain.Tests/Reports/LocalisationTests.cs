@@ -19,8 +19,8 @@ public partial class LocalisationTests
 
     private static readonly Lazy<DailyReport> Labelled = new(() => RenderedReports.Complete(PublishedReports.SampleDefinitions() with { TrackingPlan = EngineHarness.Definitions.TrackingPlan }));
 
-    /// <summary>Words a Chinese operations reader expects in Latin letters (DAU, D7, p95, R5/F5 on the RFM grid, the messageId field).</summary>
-    [GeneratedRegex("^(DAU|WAU|MAU|RFM|LTV|CAC|ARPU|ARPPU|messageId|p|p\\d+|D\\d+|R\\d|F\\d)$")]
+    /// <summary>Words a Chinese operations reader expects in Latin letters (DAU, GMV, NPS, D7, p95, R5/F5 on the RFM grid, the messageId field).</summary>
+    [GeneratedRegex("^(DAU|WAU|MAU|RFM|LTV|CAC|ARPU|ARPPU|GMV|NPS|messageId|p|p\\d+|D\\d+|R\\d|F\\d)$")]
     private static partial Regex Expected();
 
     /// <summary>The one file name a note points to.</summary>

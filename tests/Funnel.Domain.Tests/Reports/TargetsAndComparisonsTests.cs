@@ -111,8 +111,9 @@ public partial class TargetsAndComparisonsTests
         var json = File.ReadAllText(Path.Combine(DocsFolder(), "definitions.sample.json"));
         var sample = MetricDefinitions.Load(json, "definitions.sample.json");
         Assert.True(sample.Targets!.Count >= 5);
-        // The sample's funnels are the built-in ones: without costs and targets it is the default, hash and all.
-        Assert.Equal(MetricDefinitions.Default.Hash, (sample with { ChannelDailyCosts = null, Targets = null }).Hash);
+        // The sample's funnels and survey are the built-in ones: without costs and targets it is the default, hash and all.
+        Assert.Equal(MetricDefinitions.Default.SurveyInForce, sample.Survey);
+        Assert.Equal(MetricDefinitions.Default.Hash, (sample with { ChannelDailyCosts = null, Targets = null, Survey = null }).Hash);
         Assert.Equal((sample with { Targets = null }).Hash, sample.Hash);
         Assert.Null(MetricDefinitions.Default.Targets);
     }

@@ -17,6 +17,10 @@ public static class HeadlineFigures
         ("money.payingConversion", r => r.Money.PayingConversion),
         ("money.revenue", r => (double)r.Money.Revenue),
         ("money.arpu", r => (double)r.Money.Arpu),
+        ("purchases.newPayers.day", r => r.Purchases.NewPayers.Day),
+        ("purchases.orders.day.orders", r => r.Purchases.Orders.Day.Orders),
+        ("purchases.orders.day.gmv", r => (double)r.Purchases.Orders.Day.Gmv),
+        ("purchases.orders.day.aov", r => (double)r.Purchases.Orders.Day.Aov),
         ("dataQuality.reusedMessageIds", r => r.DataQuality.Uniqueness.ReusedMessageIds),
     ];
 

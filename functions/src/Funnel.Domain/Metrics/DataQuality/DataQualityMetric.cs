@@ -22,6 +22,7 @@ public static class DataQualityMetric
             definitions.SignupEvent,
             definitions.PurchaseEvent,
             definitions.ExperimentEvent,
+            definitions.SurveyInForce.Event,
         };
         known.UnionWith(HighIntentMetric.IntentEvents);
         known.UnionWith(definitions.TrackingPlan ?? []);

@@ -72,6 +72,7 @@ public sealed class ReportHtml
         }
         LayersSection(report.Layers, report.Rfm);
         MoneySection(report.Money, report.Currency);
+        PurchasesSection(report.Purchases, report.Currency);
         ExperimentsSection(report.Experiments, report.Funnels.Count > 0 ? report.Funnels[0].Steps : []);
         StagesSection(report.Lifecycle, report.Currency);
         WinBackSection(report.WinBack, report.HighIntent);
@@ -379,6 +380,62 @@ public sealed class ReportHtml
         Raw("</section>");
     }
 
+    /// <summary>
+    /// 首购→复购 and payers: the pooled repurchase rates with the counts and cohorts behind them, new payers and orders; then the
+    /// newest 14 first-purchase cohorts (repurchase and payer retention, * for an open window) and the 30 days' GMV by channel and platform.
+    /// </summary>
+    private void PurchasesSection(PurchasesReport purchases, string currency)
+    {
+        var l = _labels;
+        var (funnel, payers, orders) = (purchases.Funnel, purchases.NewPayers, purchases.Orders);
+        Raw($"<section id=\"purchases\"><h2>{E(l["purchases"])}</h2><p class=\"note\">{E(l["purchasesNote"])}</p><div class=\"scroll\"><table><tbody>");
+        Raw($"<tr><th>{E(l["repurchase7"])}</th><td class=\"num\" data-value=\"{(funnel.Within7.Rate is { } r7 ? N(r7, "0.######") : "")}\">{Pooled(funnel.Within7)}</td></tr>");
+        Raw($"<tr><th>{E(l["repurchase30"])}</th><td class=\"num\" data-value=\"{(funnel.Within30.Rate is { } r30 ? N(r30, "0.######") : "")}\">{Pooled(funnel.Within30)}</td></tr>");
+        Raw($"<tr><th>{E(l["newPayers"])}</th><td class=\"num\">{Count(payers.Day)} · {Count(payers.Last7)} · {Count(payers.Last30)}</td></tr>");
+        Raw($"<tr><th>{E(l["ordersToday"])}</th><td class=\"num\">{Orders(orders.Day, currency)}</td></tr>");
+        Raw($"<tr><th>{E(l["orders30"])}</th><td class=\"num\">{Orders(orders.Last30, currency)}</td></tr>");
+        Raw("</tbody></table></div>");
+        var cohorts = funnel.Cohorts.TakeLast(14).ToList();
+        if (cohorts.Count > 0)
+        {
+            var retention = purchases.PayerRetention.ToDictionary(c => c.Day, StringComparer.Ordinal);
+            Raw($"<div class=\"scroll\"><table class=\"payer-cohorts\"><thead><tr><th>{E(l["firstPurchaseDay"])}</th><th>{E(l["firstPurchases"])}</th><th>{E(l["within7"])}</th><th>{E(l["within30"])}</th><th>D1</th><th>D7</th><th>D30</th></tr></thead><tbody>");
+            foreach (var c in cohorts)
+            {
+                var kept = retention[c.Day];
+                Raw($"<tr><td>{E(c.Day)}</td><td class=\"num\">{Count(c.FirstPurchases)}</td>{Repurchased(c.Within7)}{Repurchased(c.Within30)}<td class=\"num\">{Maybe(kept.D1)}</td><td class=\"num\">{Maybe(kept.D7)}</td><td class=\"num\">{Maybe(kept.D30)}</td></tr>");
+            }
+            Raw("</tbody></table></div>");
+        }
+        foreach (var (title, rows, id) in new[] { (l["ordersByChannel"], orders.ByChannel, "gmv-channel"), (l["ordersByPlatform"], orders.ByPlatform, "gmv-platform") })
+        {
+            if (rows.Count == 0)
+            {
+                continue;
+            }
+            Raw($"<h3>{E(title)}</h3>");
+            Bars(id, rows.Select(r => (r.Value, (double)r.Last30.Gmv, Money(r.Last30.Gmv, currency))).ToList());
+            Raw($"<div class=\"scroll\"><table><thead><tr><th></th><th>{E(l["ordersTodayShort"])}</th><th>{E(l["orders30Short"])}</th><th>GMV</th><th>{E(l["aov"])}</th></tr></thead><tbody>");
+            foreach (var r in rows)
+            {
+                Raw($"<tr><td><bdi>{E(r.Value)}</bdi></td><td class=\"num\">{Count(r.Day.Orders)}</td><td class=\"num\">{Count(r.Last30.Orders)}</td><td class=\"num\">{Money(r.Last30.Gmv, currency)}</td><td class=\"num\">{Money(r.Last30.Aov, currency)}</td></tr>");
+            }
+            Raw("</tbody></table></div>");
+        }
+        Raw("</section>");
+    }
+
+    /// <summary>A pooled repurchase rate with its counts and the cohorts it reads, or a dash when no cohort's window has closed.</summary>
+    private string Pooled(MatureRepurchase pooled) => pooled.Rate is { } rate
+        ? $"<strong>{Percent(rate)}</strong> <small>({Count(pooled.Repurchased)} / {Count(pooled.FirstPurchases)}, {E(pooled.From)} – {E(pooled.To)})</small>"
+        : "–";
+
+    private string Repurchased(RepurchaseStep step) =>
+        $"<td class=\"num{(step.Mature ? "" : " immature")}\">{Count(step.Count)} <small>{Percent(step.Rate)}{(step.Mature ? "" : "*")}</small></td>";
+
+    private string Orders(OrderTotals totals, string currency) =>
+        $"{Count(totals.Orders)} · {Money(totals.Gmv, currency)} · {Money(totals.Aov, currency)}";
+
     private void ExperimentsSection(IReadOnlyList<ExperimentReport> experiments, IReadOnlyList<StepDefinitionReport> steps)
     {
         var l = _labels;
@@ -487,15 +544,20 @@ public sealed class ReportHtml
             Raw("</svg>");
         }
         var k = lifecycle.Kpis;
-        var kpis = new (string Kpi, string Value)[]
+        var nps = k.GrowingNps is { } score ? $"{score.ToString("+0.#;-0.#;0", _culture)} <small>({Count(k.NpsRespondents)})</small>" : "–";
+        var kpis = new (string Kpi, string Value)[][]
         {
-            (l["kpiPotential"], Percent(k.PotentialSignupRate7)), (l["kpiNew"], Percent(k.NewD1)), ("", "–"),
-            (l["kpiMature"], Money(k.MatureRevenue90, currency)), (l["kpiWarning"], Percent(k.SaveRate7)), (l["kpiChurned"], Percent(k.ReactivationRate7)),
+            [(l["kpiPotential"], Percent(k.PotentialSignupRate7)), (l["kpiCac"], k.PotentialCac is { } cac ? Money(cac, currency) : "–")],
+            [(l["kpiNew"], Percent(k.NewD1))],
+            [(l["kpiNps"], nps)],
+            [(l["kpiLtv"], Money(k.MatureLtv, currency)), (l["kpiMature"], Money(k.MatureRevenue90, currency))],
+            [(l["kpiWarning"], Percent(k.SaveRate7))],
+            [(l["kpiChurned"], Percent(k.ReactivationRate7))],
         };
         Raw($"<div class=\"scroll\"><table><thead><tr><th>{E(l["stage"])}</th><th>{E(l["persons"])}</th><th>{E(l["kpi"])}</th><th></th></tr></thead><tbody>");
         for (var i = 0; i < stages.Length; i++)
         {
-            Raw($"<tr><td>{E(StageName(stages[i]))}</td><td class=\"num\">{Count(today[i])}</td><td>{E(kpis[i].Kpi)}</td><td class=\"num\">{kpis[i].Value}</td></tr>");
+            Raw($"<tr><td>{E(StageName(stages[i]))}</td><td class=\"num\">{Count(today[i])}</td><td>{string.Join("<br>", kpis[i].Select(x => E(x.Kpi)))}</td><td class=\"num\">{string.Join("<br>", kpis[i].Select(x => x.Value))}</td></tr>");
         }
         Raw("</tbody></table></div></section>");
     }
