@@ -16,7 +16,11 @@ public sealed record OracleDefinitions(
     string Currency,
     IReadOnlyDictionary<string, decimal> ChannelDailyCosts,
     IReadOnlyList<string>? TrackingPlan = null,
-    IReadOnlyList<OracleSpend>? Spend = null);
+    IReadOnlyList<OracleSpend>? Spend = null,
+    IReadOnlyList<OracleExperiment>? Experiments = null);
+
+/// <summary>An experiment as configured: intended exposure weights per variant (even when null) and the names of the first funnel's steps it tests (every later step when null).</summary>
+public sealed record OracleExperiment(string Name, IReadOnlyDictionary<string, double>? Shares, IReadOnlyList<string>? Steps);
 
 /// <summary>A row of the spend table: what a channel cost on a day.</summary>
 public sealed record OracleSpend(DateOnly Day, string Channel, decimal Amount);
