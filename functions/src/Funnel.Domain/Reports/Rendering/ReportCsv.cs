@@ -53,7 +53,7 @@ public static class ReportCsv
                 var cohort = obj["day"] is JsonValue day && day.TryGetValue<string>(out var d) && path.Contains('[', StringComparison.Ordinal) ? d : context.Cohort;
                 var breakdown = context.Breakdown;
                 // An experiment's test names the step it is on: the step column, like a funnel step's figures.
-                var testedStep = path.EndsWith(']') && obj["step"] is JsonValue s && s.TryGetValue<string>(out var stepName) ? stepName : null;
+                var testedStep = context.Name.EndsWith(".tests", StringComparison.Ordinal) && obj["step"] is JsonValue s && s.TryGetValue<string>(out var stepName) ? stepName : null;
                 // A target's figure, and a compared figure's or step's name, say which row it is: the breakdown column, like a breakdown's value.
                 var label = section is "targets" ? "figure" : section is "comparisons" && path.Contains('[', StringComparison.Ordinal) ? "name" : "value";
                 if (obj[label] is JsonValue v && v.TryGetValue<string>(out var text))
