@@ -18,7 +18,11 @@ public sealed record OracleDefinitions(
     IReadOnlyList<string>? TrackingPlan = null,
     IReadOnlyList<OracleSpend>? Spend = null,
     string SurveyEvent = "Survey Answered",
-    string SurveyScoreProperty = "score");
+    string SurveyScoreProperty = "score",
+    IReadOnlyList<OracleExperiment>? Experiments = null);
+
+/// <summary>An experiment as configured: intended exposure weights per variant (even when null) and the names of the first funnel's steps it tests (every later step when null).</summary>
+public sealed record OracleExperiment(string Name, IReadOnlyDictionary<string, double>? Shares, IReadOnlyList<string>? Steps);
 
 /// <summary>A row of the spend table: what a channel cost on a day.</summary>
 public sealed record OracleSpend(DateOnly Day, string Channel, decimal Amount);

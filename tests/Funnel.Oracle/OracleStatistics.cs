@@ -91,6 +91,32 @@ public static class OracleStatistics
         return ChiSquareTail(statistic, observed.Count - 1);
     }
 
+    /// <summary>
+    /// Pearson's chi-square p-value of observed counts against intended weights (any positive numbers, in proportion);
+    /// 0 when a group was observed that was meant to get nothing, NaN for fewer than two weighted groups or no observations.
+    /// </summary>
+    public static double SplitP(IReadOnlyList<(long Observed, double Weight)> groups)
+    {
+        if (groups.Any(g => g.Weight == 0 && g.Observed > 0))
+        {
+            return 0;
+        }
+        var weighted = groups.Where(g => g.Weight > 0).ToList();
+        var total = weighted.Sum(g => g.Observed);
+        if (weighted.Count < 2 || total == 0)
+        {
+            return double.NaN;
+        }
+        var weightTotal = weighted.Sum(g => g.Weight);
+        var statistic = 0.0;
+        foreach (var (observed, weight) in weighted)
+        {
+            var expected = total * (weight / weightTotal);
+            statistic += (observed - expected) * (observed - expected) / expected;
+        }
+        return ChiSquareTail(statistic, weighted.Count - 1);
+    }
+
     /// <summary>Variant (x of n) against control (x0 of n0): pooled two-sided z-test p-value and the unpooled 95% interval of the difference.</summary>
     public static (double P, double Low, double High) AgainstControl(long x0, long n0, long x, long n)
     {

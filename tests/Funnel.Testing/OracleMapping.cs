@@ -22,6 +22,7 @@ public static class OracleMapping
             definitions.TrackingPlan,
             spend?.Select(r => new OracleSpend(r.Day, r.Channel, r.Amount)).ToList(),
             definitions.SurveyInForce.Event,
-            definitions.SurveyInForce.ScoreProperty);
+            definitions.SurveyInForce.ScoreProperty,
+            definitions.Experiments?.Select(e => new OracleExperiment(e.Name, e.Shares, e.Steps)).ToList());
     }
 }

@@ -15,11 +15,19 @@ internal static class EngineHarness
 {
     public static readonly DateTimeOffset GeneratedAt = new(2026, 11, 24, 0, 21, 7, TimeSpan.Zero);
 
-    /// <summary>The default funnels with daily costs for the paid channels, so reports carry channel economics.</summary>
+    /// <summary>
+    /// The default funnels with daily costs for the paid channels, so reports carry channel economics, and two
+    /// configured experiments: one with even shares on every step, one with a 70/30 split on two steps.
+    /// </summary>
     public static readonly MetricDefinitions Definitions = MetricDefinitions.Default with
     {
         ChannelDailyCosts = new Dictionary<string, decimal> { ["wechat"] = 1200m, ["douyin"] = 950.5m, ["baidu"] = 400m, ["appstore"] = 300m },
         TrackingPlan = ["Activated", "Search Performed"],
+        Experiments =
+        [
+            new ExperimentDefinition("pay-3-steps"),
+            new ExperimentDefinition("onboarding-v2", new Dictionary<string, double> { ["control"] = 0.7, ["new"] = 0.3 }, ["Activated", "first purchase"]),
+        ],
     };
 
     /// <summary>

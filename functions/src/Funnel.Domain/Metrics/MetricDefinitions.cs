@@ -47,7 +47,8 @@ public sealed record MetricDefinitions(
     [property: JsonPropertyName("channelDailyCosts")] IReadOnlyDictionary<string, decimal>? ChannelDailyCosts = null,
     [property: JsonPropertyName("trackingPlan"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? TrackingPlan = null,
     [property: JsonPropertyName("targets"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TargetDefinition>? Targets = null,
-    [property: JsonPropertyName("survey"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SurveyDefinition? Survey = null)
+    [property: JsonPropertyName("survey"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SurveyDefinition? Survey = null,
+    [property: JsonPropertyName("experiments"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ExperimentDefinition>? Experiments = null)
 {
     /// <summary>The funnels of the operations reports this project comes from: 注册→激活→首购→复购 and the purchase path.</summary>
     public static MetricDefinitions Default { get; } = new(
@@ -90,6 +91,8 @@ public sealed record MetricDefinitions(
     private MetricDefinitions Figures => this with
     {
         Targets = null,
+        // Experiments' shares and tested steps judge the figures like targets and change none of them.
+        Experiments = null,
         Funnels = [.. Funnels.Select(f => f with { Steps = [.. f.Steps.Select(s => s with { Labels = null })] })],
     };
 
@@ -237,6 +240,7 @@ public sealed record MetricDefinitions(
             }
         }
         AddTargetProblems(problems);
+        ExperimentDefinition.Validate(Experiments, Funnels.Count > 0 ? Funnels[0] : null, problems);
         return problems;
     }
 

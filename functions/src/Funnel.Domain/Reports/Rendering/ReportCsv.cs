@@ -52,6 +52,8 @@ public static class ReportCsv
             case JsonObject obj:
                 var cohort = obj["day"] is JsonValue day && day.TryGetValue<string>(out var d) && path.Contains('[', StringComparison.Ordinal) ? d : context.Cohort;
                 var breakdown = context.Breakdown;
+                // An experiment's test names the step it is on: the step column, like a funnel step's figures.
+                var testedStep = context.Name.EndsWith(".tests", StringComparison.Ordinal) && obj["step"] is JsonValue s && s.TryGetValue<string>(out var stepName) ? stepName : null;
                 // A target's figure, and a compared figure's or step's name, say which row it is: the breakdown column, like a breakdown's value.
                 var label = section is "targets" ? "figure" : section is "comparisons" && path.Contains('[', StringComparison.Ordinal) ? "name" : "value";
                 if (obj[label] is JsonValue v && v.TryGetValue<string>(out var text))
@@ -62,11 +64,12 @@ public static class ReportCsv
                 foreach (var (key, child) in obj)
                 {
                     // A cohort's day and a breakdown's value say which row a figure is in; they are columns, not figures.
-                    if ((key == "day" && cohort is not null && path.Contains('[', StringComparison.Ordinal)) || ((key == label || key == "experiment") && breakdown != context.Breakdown))
+                    if ((key == "day" && cohort is not null && path.Contains('[', StringComparison.Ordinal)) || ((key == label || key == "experiment") && breakdown != context.Breakdown)
+                        || (key == "step" && testedStep is not null))
                     {
                         continue;
                     }
-                    Walk(csv, section, child, $"{path}.{key}", context with { Cohort = cohort, Breakdown = breakdown, Name = Join(context.Name, key) });
+                    Walk(csv, section, child, $"{path}.{key}", context with { Cohort = cohort, Step = testedStep ?? context.Step, Breakdown = breakdown, Name = Join(context.Name, key) });
                 }
                 break;
             case JsonArray array:

@@ -448,7 +448,13 @@ public sealed class ReportHtml
         {
             Raw($"<h3><bdi>{E(experiment.Name)}</bdi> · <bdi>{E(l.Name(experiment.Step, steps.FirstOrDefault(s => s.Name == experiment.Step)?.Labels))}</bdi></h3>");
             var srmFailed = experiment.SampleRatio.PValue is < 0.001;
-            Raw(srmFailed ? $"<p class=\"warn srm\">{E(l["srmFailed"])}</p>" : $"<p class=\"note\">{E(l["srmOk"])} (p = {Maybe(experiment.SampleRatio.PValue, "0.000")})</p>");
+            Raw(srmFailed ? $"<p class=\"warn srm\">{E(l["srmFailed"])}</p>"
+                : experiment.SampleRatio.PValue is null ? $"<p class=\"note\">{E(l["none"])}</p>"
+                : $"<p class=\"note\">{E(l["srmOk"])} (p = {Maybe(experiment.SampleRatio.PValue, "0.000")})</p>");
+            if (experiment.Variants.Count == 0)
+            {
+                continue;
+            }
             var control = experiment.Variants.FirstOrDefault(v => v.Value == experiment.Control);
             var max = Math.Max(0.01, experiment.Variants.Max(v => Math.Max(v.Rate, control is null || v.Ci95 is null ? 0 : control.Rate + v.Ci95[1])));
             const int rowHeight = 36;
@@ -469,15 +475,34 @@ public sealed class ReportHtml
                 Raw($"<text x=\"{N(Math.Min(X(v.Rate) + 6, Width - 60))}\" y=\"{y + 30}\" class=\"value\">{Percent(v.Rate)}</text>");
             }
             Raw("</svg>");
-            Raw($"<div class=\"scroll\"><table><thead><tr><th>{E(l["variant"])}</th><th>{E(l["exposed"])}</th><th>{E(l["converted"])}</th><th>{E(l["rate"])}</th><th>{E(l["lift"])}</th><th>{E(l["pValue"])}</th><th>{E(l["ci95"])}</th></tr></thead><tbody>");
+            Raw($"<div class=\"scroll\"><table><thead><tr><th>{E(l["variant"])}</th><th>{E(l["exposed"])}</th><th>{E(l["expectedShare"])}</th><th>{E(l["observedShare"])}</th><th>{E(l["converted"])}</th><th>{E(l["rate"])}</th><th>{E(l["lift"])}</th><th>{E(l["pValue"])}</th><th>{E(l["ci95"])}</th></tr></thead><tbody>");
             foreach (var v in experiment.Variants)
             {
                 var interval = v.Ci95 is { Count: 2 } c ? $"[{c[0].ToString("+0.0%;-0.0%", _culture)}, {c[1].ToString("+0.0%;-0.0%", _culture)}]" : "–";
-                Raw($"<tr><td><bdi>{E(v.Value)}</bdi></td><td class=\"num\">{Count(v.Exposed)}</td><td class=\"num\">{Count(v.Converted)}</td><td class=\"num\">{Percent(v.Rate)}</td><td class=\"num\">{Maybe(v.Lift)}</td><td class=\"num\">{Maybe(v.PValue, "0.000")}</td><td class=\"num\">{E(interval)}</td></tr>");
+                Raw($"<tr><td><bdi>{E(v.Value)}</bdi></td><td class=\"num\">{Count(v.Exposed)}</td><td class=\"num share expected\">{Maybe(experiment.SampleRatio.Expected.TryGetValue(v.Value, out var expected) ? expected : null)}</td><td class=\"num share observed\">{Maybe(experiment.SampleRatio.Observed.TryGetValue(v.Value, out var observed) ? observed : null)}</td><td class=\"num\">{Count(v.Converted)}</td><td class=\"num\">{Percent(v.Rate)}</td><td class=\"num\">{Maybe(v.Lift)}</td><td class=\"num\">{Maybe(v.PValue, "0.000")}</td><td class=\"num\">{E(interval)}</td></tr>");
             }
             Raw("</tbody></table></div>");
+            TestsTable(experiment, steps);
         }
         Raw("</section>");
+    }
+
+    /// <summary>Every variant on every tested step: its rate, lift, p-value and interval against control.</summary>
+    private void TestsTable(ExperimentReport experiment, IReadOnlyList<StepDefinitionReport> steps)
+    {
+        var l = _labels;
+        Raw($"<h4>{E(l["testedSteps"])}</h4>");
+        Raw($"<div class=\"scroll\"><table class=\"tests\"><thead><tr><th>{E(l["variant"])}</th><th>{E(l["step"])}</th><th>{E(l["converted"])}</th><th>{E(l["rate"])}</th><th>{E(l["lift"])}</th><th>{E(l["pValue"])}</th><th>{E(l["ci95"])}</th></tr></thead><tbody>");
+        foreach (var v in experiment.Variants)
+        {
+            foreach (var t in v.Tests)
+            {
+                var interval = t.Ci95 is { Count: 2 } c ? $"[{c[0].ToString("+0.0%;-0.0%", _culture)}, {c[1].ToString("+0.0%;-0.0%", _culture)}]" : "–";
+                var step = l.Name(t.Step, steps.FirstOrDefault(s => s.Name == t.Step)?.Labels);
+                Raw($"<tr><td><bdi>{E(v.Value)}</bdi></td><td><bdi>{E(step)}</bdi></td><td class=\"num\">{Count(t.Converted)}</td><td class=\"num\">{Percent(t.Rate)}</td><td class=\"num\">{Maybe(t.Lift)}</td><td class=\"num\">{Maybe(t.PValue, "0.000")}</td><td class=\"num\">{E(interval)}</td></tr>");
+            }
+        }
+        Raw("</tbody></table></div>");
     }
 
     /// <summary>
