@@ -153,7 +153,7 @@ internal static class OfflineCommands
     }
 
     /// <summary>The day's raw events as stored; the engine links devices to users as the daily run does.</summary>
-    private static List<ProductEvent> ReadDay(string rawRoot, DateOnly day, List<MalformedLine> malformed, bool keepProperties)
+    private static List<ProductEvent> ReadDay(string rawRoot, DateOnly day, List<MalformedLine> malformed, IReadOnlySet<string> keepProperties)
     {
         var folder = Path.Combine(rawRoot, RawBlobName.DayFolder(day));
         if (!Directory.Exists(folder))

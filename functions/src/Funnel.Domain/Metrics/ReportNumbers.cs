@@ -9,7 +9,7 @@ public static class ReportNumbers
     public static double Rate(long count, long of) => of == 0 ? 0 : Math.Round((double)count / of, 6, MidpointRounding.AwayFromZero);
 
     /// <summary>A finite value rounded to 6 places, else null (JSON has no NaN).</summary>
-    public static double? Finite(double value) => double.IsFinite(value) ? Math.Round(value, 6) : null;
+    public static double? Finite(double value) => double.IsFinite(value) ? Math.Round(value, 6, MidpointRounding.AwayFromZero) : null;
 
     /// <summary>Money per person, to the cent; nothing per nobody is 0.</summary>
     public static decimal PerPerson(decimal amount, long persons) => persons == 0 ? 0 : Math.Round(amount / persons, 2, MidpointRounding.AwayFromZero);

@@ -93,9 +93,9 @@ public static class ExperimentMetric
         var rate = ReportNumbers.Rate(converted, exposed);
         return new VariantTest(
             step, converted, rate,
-            isControl || controlRate == 0 ? null : Math.Round(rate / controlRate - 1, 6),
+            isControl || controlRate == 0 ? null : Math.Round(rate / controlRate - 1, 6, MidpointRounding.AwayFromZero),
             isControl ? null : ReportNumbers.Finite(pValue),
-            isControl || !double.IsFinite(low) ? null : [Math.Round(low, 6), Math.Round(high, 6)]);
+            isControl || !double.IsFinite(low) ? null : [Math.Round(low, 6, MidpointRounding.AwayFromZero), Math.Round(high, 6, MidpointRounding.AwayFromZero)]);
     }
 
     /// <summary>
@@ -111,7 +111,7 @@ public static class ExperimentMetric
         var planned = variants.Select((v, i) => (v.Exposed, Weight: weights[i])).Where(v => v.Weight > 0).ToList();
         var pValue = unplanned ? 0 : Statistics.SampleRatioPValue([.. planned.Select(v => v.Exposed)], [.. planned.Select(v => v.Weight)]);
         return new SampleRatio(
-            variants.Select((v, i) => (v.Value, Share: weightSum > 0 ? Math.Round(weights[i] / weightSum, 6) : 0)).ToDictionary(v => v.Value, v => v.Share),
+            variants.Select((v, i) => (v.Value, Share: weightSum > 0 ? Math.Round(weights[i] / weightSum, 6, MidpointRounding.AwayFromZero) : 0)).ToDictionary(v => v.Value, v => v.Share),
             variants.ToDictionary(v => v.Value, v => ReportNumbers.Rate(v.Exposed, total)),
             ReportNumbers.Finite(pValue));
     }
