@@ -38,7 +38,11 @@ public class OracleTests
         Assert.Contains(reports, r => r.Purchases.NewPayers.Day > 0 && r.Purchases.Orders.ByChannel.Count >= 3 && r.Purchases.Orders.ByPlatform.Count >= 3);
         Assert.Contains(reports, r => r.Lifecycle.Kpis.GrowingNps is not null && r.Lifecycle.Kpis.NpsRespondents > 10);
         Assert.Contains(reports, r => r.Lifecycle.Kpis.PotentialCac > 0 && r.Lifecycle.Kpis.MatureLtv > r.Lifecycle.Kpis.MatureRevenue90 / 2);
-        Assert.Contains(reports, r => r.Experiments.Any(e => e.Name == "onboarding-v2" && e.SampleRatio.Observed["new"] is > 0.2 and < 0.4));
+        // The 30/70 rollout is checked against its configured split, and passes once it has exposures enough to tell.
+        Assert.Contains(reports, r => r.Experiments.Any(e => e.Name == "onboarding-v2" && e.SampleRatio.Observed["new"] is > 0.2 and < 0.4
+            && e.SampleRatio.Expected["new"] == 0.3 && e.SampleRatio.PValue > 0.01 && e.Variants.Single(v => v.Value == "new").Exposed > 50));
+        // Returns with and without a week's activity after them, pooled over the mature cohorts.
+        Assert.Contains(reports, r => r.WinBack.Mature.ActiveWithin7 > 0 && r.WinBack.Mature.Returned > r.WinBack.Mature.ActiveWithin7);
 
         var differences = new List<string>();
         foreach (var (day, report) in data.Keys.Zip(reports))

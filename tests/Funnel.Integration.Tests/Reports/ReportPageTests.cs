@@ -18,6 +18,9 @@ public sealed class ReportPageTests : IAsyncLifetime
             .map(e => e.tagName + '.' + e.getAttribute('class')).slice(0, 5),
           funnel: [...document.querySelectorAll('#lifecycle svg rect.bar')].map(r => ({ value: +r.dataset.value, width: r.getBoundingClientRect().width })),
           layers: [...document.querySelectorAll('#layers svg.layers rect.bar')].map(r => ({ value: +r.dataset.value, width: r.getBoundingClientRect().width })),
+          gmv: [...document.querySelectorAll('#purchases svg.gmv-channel rect.bar')].map(r => ({ value: +r.dataset.value, width: r.getBoundingClientRect().width })),
+          payerCohorts: [...document.querySelectorAll('#purchases table.payer-cohorts tbody tr')].length,
+          repurchase: [...document.querySelectorAll('#purchases td[data-value]')].map(td => td.dataset.value),
           heat: [...document.querySelectorAll('#retention rect.cell')].length,
           trend: [...document.querySelectorAll('#activity polyline')].length,
           errorBars: [...document.querySelectorAll('#experiments line.errorbar')].length,
@@ -27,7 +30,7 @@ public sealed class ReportPageTests : IAsyncLifetime
         })
         """;
 
-    private static readonly string[] Sections = ["targets", "lifecycle", "purchase", "retention", "activity", "comparisons", "layers", "money", "experiments", "stages", "win-back", "data-quality", "manifest"];
+    private static readonly string[] Sections = ["targets", "lifecycle", "purchase", "retention", "activity", "comparisons", "layers", "money", "purchases", "experiments", "stages", "win-back", "data-quality", "manifest"];
 
     private string _folder = null!;
     private DailyReport _report = null!;
@@ -74,7 +77,7 @@ public sealed class ReportPageTests : IAsyncLifetime
         Assert.True(result["overflow"]!.GetValue<double>() <= 0, $"the page is {result["overflow"]} px wider than the viewport");
         Assert.Empty(result["outside"]!.AsArray());
         Assert.Equal(0, result["scripts"]!.GetValue<int>());
-        foreach (var chart in new[] { "funnel", "layers" })
+        foreach (var chart in new[] { "funnel", "layers", "gmv" })
         {
             var bars = result[chart]!.AsArray().Select(b => (Value: b!["value"]!.GetValue<double>(), Width: b["width"]!.GetValue<double>())).ToList();
             Assert.True(bars.Count >= 4, $"{chart}: {bars.Count} bars");
@@ -84,6 +87,10 @@ public sealed class ReportPageTests : IAsyncLifetime
         var funnel = result["funnel"]!.AsArray().Select(b => b!["width"]!.GetValue<double>()).ToList();
         Assert.Equal(funnel.OrderDescending(), funnel);
         Assert.True(result["heat"]!.GetValue<int>() > 100);
+        // 首购→复购: the newest 14 first-purchase cohorts, and both pooled repurchase rates (the 60 days have mature cohorts for each).
+        Assert.Equal(14, result["payerCohorts"]!.GetValue<int>());
+        Assert.All(result["repurchase"]!.AsArray(), r => Assert.InRange(double.Parse(r!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture), 0.01, 1));
+        Assert.Equal(2, result["repurchase"]!.AsArray().Count);
         Assert.Equal(3, result["trend"]!.GetValue<int>());
         Assert.True(result["errorBars"]!.GetValue<int>() >= 3);
         var stages = result["stages"]!.AsArray().Select(b => (Value: b!["value"]!.GetValue<double>(), Height: b["height"]!.GetValue<double>())).ToList();
