@@ -1,3 +1,6 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
 using Funnel.Domain.Aggregation;
 using Funnel.Domain.Metrics;
 
@@ -27,6 +30,102 @@ public class StateSnapshotTests
         var again = new MemoryStream();
         StateSnapshot.Write(state, slots, again);
         Assert.Equal(bytes, again.ToArray());
+    }
+
+    [Fact]
+    public void A_version_4_snapshot_written_before_survey_answers_reads_as_it_was_hot_and_cold()
+    {
+        var data = EngineHarness.DataSet(5, days: 60, signupsPerDay: 10);
+        var engine = new DailyAggregation(EngineHarness.Definitions, "Asia/Shanghai", 1, new FixedClock(EngineHarness.GeneratedAt));
+        foreach (var (day, events) in data)
+        {
+            engine.FoldDay(day, events);
+        }
+        var shard = engine.Shards[0];
+        // Version 4 had no survey answers: a state without any is what such a snapshot held.
+        foreach (var person in shard.Persons.Values)
+        {
+            person.SurveyAnswers.Clear();
+        }
+        Assert.NotEmpty(shard.Cold.Persons);
+        var current = new MemoryStream();
+        engine.WriteSnapshot(0, current);
+        var slots = engine.Fold.Slots.Count;
+
+        var old = StateSnapshot.Read(new MemoryStream(AsVersion4(current.ToArray())), slots, "v4");
+        var now = StateSnapshot.Read(new MemoryStream(current.ToArray()), slots, "v5");
+
+        Assert.Equal(now.Persons.Keys.Order(StringComparer.Ordinal), old.Persons.Keys.Order(StringComparer.Ordinal));
+        Assert.All(now.Persons, p => Assert.Equal(Facts(p.Value), Facts(old.Persons[p.Key])));
+        Assert.Equal(now.Cold.Persons.Keys.Order(StringComparer.Ordinal), old.Cold.Persons.Keys.Order(StringComparer.Ordinal));
+        Assert.All(now.Cold.Persons, p => Assert.Equal(Facts(now.Cold.Parse(p.Value)), Facts(old.Cold.Parse(old.Cold.Persons[p.Key]))));
+    }
+
+    private static string Facts(PersonState p) => string.Join(" | ",
+        p.FirstSeen, p.SignupAt, p.Channel, p.Platform, string.Join(',', p.ActiveDays), string.Join(',', p.Purchases), string.Join(',', p.RecentIds),
+        string.Join(',', p.Exposures.OrderBy(x => x.Key, StringComparer.Ordinal)), string.Join(',', p.IntentInstants), string.Join(',', p.SurveyAnswers));
+
+    /// <summary>
+    /// The same snapshot as version 4 wrote it: each person's bytes (hot and cold) without the survey answers' count, the
+    /// last byte (0: no answers), and every length, the version and the checksum to match.
+    /// </summary>
+    private static byte[] AsVersion4(byte[] snapshot)
+    {
+        using var payload = new MemoryStream();
+        using (var brotli = new BrotliStream(new MemoryStream(snapshot, 17, snapshot.Length - 17), CompressionMode.Decompress))
+        {
+            brotli.CopyTo(payload);
+        }
+        payload.Position = 0;
+        using var reader = new BinaryReader(payload, Encoding.UTF8);
+        using var raw = new MemoryStream();
+        using (var writer = new BinaryWriter(raw, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(reader.ReadInt32());
+            writer.Write(reader.ReadInt32());
+            writer.Write7BitEncodedInt(reader.Read7BitEncodedInt());
+            var links = reader.Read7BitEncodedInt();
+            writer.Write7BitEncodedInt(links);
+            for (var i = 0; i < links * 2; i++)
+            {
+                writer.Write(reader.ReadString());
+            }
+            void People(bool cold)
+            {
+                var count = reader.Read7BitEncodedInt();
+                writer.Write7BitEncodedInt(count);
+                for (var i = 0; i < count; i++)
+                {
+                    writer.Write(reader.ReadString());
+                    var person = reader.ReadBytes(reader.Read7BitEncodedInt());
+                    Assert.Equal(0, person[^1]);
+                    writer.Write7BitEncodedInt(person.Length - 1);
+                    writer.Write(person, 0, person.Length - 1);
+                    if (cold)
+                    {
+                        // What the person adds to a day's figures, unchanged: stage, last active day, first day, channel, LTV, last purchase day, purchases, revenue.
+                        writer.Write(reader.ReadByte());
+                        writer.Write(reader.ReadInt32());
+                        writer.Write(reader.ReadInt32());
+                        writer.Write(reader.ReadString());
+                        writer.Write7BitEncodedInt64(reader.Read7BitEncodedInt64());
+                        writer.Write(reader.ReadInt32());
+                        writer.Write7BitEncodedInt64(reader.Read7BitEncodedInt64());
+                        writer.Write7BitEncodedInt64(reader.Read7BitEncodedInt64());
+                    }
+                }
+            }
+            People(cold: false);
+            People(cold: true);
+            Assert.Equal(payload.Length, payload.Position);
+        }
+        using var compressed = new MemoryStream();
+        using (var brotli = new BrotliStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            brotli.Write(raw.GetBuffer(), 0, (int)raw.Length);
+        }
+        var bytes = compressed.ToArray();
+        return [.. "FNLS"u8, 4, .. BitConverter.GetBytes(bytes.Length), .. SHA256.HashData(bytes).AsSpan(0, 8), .. bytes];
     }
 
     [Fact]
