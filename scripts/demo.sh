@@ -34,6 +34,9 @@ wait_for_http "http://127.0.0.1:$port/" 60 || { tail -n 20 "$out/app.log" >&2; e
 
 funnel() { dotnet "$REPO_ROOT/functions/src/Funnel.Cli/bin/${CONFIGURATION:-Debug}/net10.0/funnel.dll" --connection "$AZURITE_CONNECTION" "$@"; }
 
+say "Putting docs/definitions.sample.json in force (funnels with labels, channel costs, the 30/70 rollout's split, targets)"
+funnel definitions upload "$REPO_ROOT/docs/definitions.sample.json" --app "http://127.0.0.1:$port" --key "$admin_key" >&2
+
 say "Generating journeys of $persons persons over $days days (seed $seed)"
 sample=$(funnel sample --persons "$persons" --days "$days" --seed "$seed" --out "$out/calls.ndjson" --json)
 humans=$(node -e 'console.log(JSON.parse(process.argv[1]).humans)' "$sample")

@@ -34,8 +34,7 @@ internal static class DefinitionsCommands
         });
 
         var uploadFile = new Argument<FileInfo>("file") { Description = "The definitions document (JSON)" };
-        var app = new Option<Uri>("--app") { Description = "The app's base address, e.g. https://myapp.azurewebsites.net/api or http://127.0.0.1:7071", Required = true };
-        var key = new Option<string?>("--key") { Description = "A function key of the ops API (default: the FUNNEL_OPS_KEY environment variable)" };
+        var (app, key) = OpsApi.AppOptions();
         var upload = new Command("upload", "Put a definitions document in force in the deployed app, from the next day's run on") { uploadFile, app, key };
         upload.SetAction(async (parse, ct) =>
         {

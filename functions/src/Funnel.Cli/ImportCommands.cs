@@ -14,8 +14,7 @@ internal static class ImportCommands
     public static Command Build()
     {
         var from = new Option<string>("--from") { Description = "First day the history covers (yyyy-MM-dd)", Required = true };
-        var app = new Option<Uri>("--app") { Description = "The app's base address, e.g. https://myapp.azurewebsites.net/api or http://127.0.0.1:7071", Required = true };
-        var key = new Option<string?>("--key") { Description = "A function key of the ops API (default: the FUNNEL_OPS_KEY environment variable)" };
+        var (app, key) = OpsApi.AppOptions();
         var wait = new Option<bool>("--wait") { Description = "Follow the run until its last day has ended", DefaultValueFactory = _ => true };
         var command = new Command("import", "Run the days from --from to the last closed day again as of now, after sending their history through /v1/batch")
         {

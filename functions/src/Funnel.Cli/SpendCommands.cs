@@ -8,8 +8,7 @@ internal static class SpendCommands
     public static Command Build()
     {
         var file = new Argument<FileInfo>("file") { Description = "UTF-8 CSV with the header day,channel,amount,currency" };
-        var app = new Option<Uri>("--app") { Description = "The app's base address, e.g. https://myapp.azurewebsites.net/api or http://127.0.0.1:7071", Required = true };
-        var key = new Option<string?>("--key") { Description = "A function key of the ops API (default: the FUNNEL_OPS_KEY environment variable)" };
+        var (app, key) = OpsApi.AppOptions();
         var import = new Command("import", "Store what each channel cost each day; a day and channel already stored is replaced") { file, app, key };
         import.SetAction(async (parse, ct) =>
         {

@@ -210,7 +210,7 @@ public sealed class ReportHtml
         Raw("</tr></thead><tbody>");
         foreach (var cohort in cohorts)
         {
-            Raw($"<tr><td>{E(cohort.Day)}</td>");
+            Raw($"<tr><td class=\"key\">{E(cohort.Day)}</td>");
             foreach (var step in cohort.Steps)
             {
                 Raw($"<td class=\"num{(step.Mature ? "" : " immature")}\">{Count(step.Count)} <small>{Percent(step.Rate)}{(step.Mature ? "" : "*")}</small></td>");
@@ -278,7 +278,7 @@ public sealed class ReportHtml
         Raw($"<div class=\"scroll\"><table><thead><tr><th>{E(l["cohort"])}</th><th>{E(l["size"])}</th><th>D1</th><th>D7</th><th>D30</th><th>{E(l["rolling"])} D1</th><th>{E(l["rolling"])} D7</th><th>{E(l["rolling"])} D30</th></tr></thead><tbody>");
         foreach (var c in cohorts.Reverse())
         {
-            Raw($"<tr><td>{E(c.Day)}</td><td class=\"num\">{Count(c.Size)}</td><td class=\"num\">{Maybe(c.D1)}</td><td class=\"num\">{Maybe(c.D7)}</td><td class=\"num\">{Maybe(c.D30)}</td><td class=\"num\">{Maybe(c.Rolling.D1)}</td><td class=\"num\">{Maybe(c.Rolling.D7)}</td><td class=\"num\">{Maybe(c.Rolling.D30)}</td></tr>");
+            Raw($"<tr><td class=\"key\">{E(c.Day)}</td><td class=\"num\">{Count(c.Size)}</td><td class=\"num\">{Maybe(c.D1)}</td><td class=\"num\">{Maybe(c.D7)}</td><td class=\"num\">{Maybe(c.D30)}</td><td class=\"num\">{Maybe(c.Rolling.D1)}</td><td class=\"num\">{Maybe(c.Rolling.D7)}</td><td class=\"num\">{Maybe(c.Rolling.D30)}</td></tr>");
         }
         Raw("</tbody></table></div></section>");
     }
@@ -403,7 +403,7 @@ public sealed class ReportHtml
             foreach (var c in cohorts)
             {
                 var kept = retention[c.Day];
-                Raw($"<tr><td>{E(c.Day)}</td><td class=\"num\">{Count(c.FirstPurchases)}</td>{Repurchased(c.Within7)}{Repurchased(c.Within30)}<td class=\"num\">{Maybe(kept.D1)}</td><td class=\"num\">{Maybe(kept.D7)}</td><td class=\"num\">{Maybe(kept.D30)}</td></tr>");
+                Raw($"<tr><td class=\"key\">{E(c.Day)}</td><td class=\"num\">{Count(c.FirstPurchases)}</td>{Repurchased(c.Within7)}{Repurchased(c.Within30)}<td class=\"num\">{Maybe(kept.D1)}</td><td class=\"num\">{Maybe(kept.D7)}</td><td class=\"num\">{Maybe(kept.D30)}</td></tr>");
             }
             Raw("</tbody></table></div>");
         }
@@ -414,11 +414,11 @@ public sealed class ReportHtml
                 continue;
             }
             Raw($"<h3>{E(title)}</h3>");
-            Bars(id, rows.Select(r => (r.Value, (double)r.Last30.Gmv, Money(r.Last30.Gmv, currency))).ToList());
-            Raw($"<div class=\"scroll\"><table><thead><tr><th></th><th>{E(l["ordersTodayShort"])}</th><th>{E(l["orders30Short"])}</th><th>GMV</th><th>{E(l["aov"])}</th></tr></thead><tbody>");
+            Bars(id, rows.Select(r => (r.Value, (double)r.Last30.Gmv, r.Last30.Gmv.ToString("N0", _culture))).ToList());
+            Raw($"<div class=\"scroll\"><table class=\"orders\"><thead><tr><th></th><th>{E(l["ordersTodayShort"])}</th><th>{E(l["orders30Short"])}</th><th>GMV</th><th>{E(l["aov"])}</th></tr></thead><tbody>");
             foreach (var r in rows)
             {
-                Raw($"<tr><td><bdi>{E(r.Value)}</bdi></td><td class=\"num\">{Count(r.Day.Orders)}</td><td class=\"num\">{Count(r.Last30.Orders)}</td><td class=\"num\">{Money(r.Last30.Gmv, currency)}</td><td class=\"num\">{Money(r.Last30.Aov, currency)}</td></tr>");
+                Raw($"<tr><td class=\"key\"><bdi>{E(r.Value)}</bdi></td><td class=\"num\">{Count(r.Day.Orders)}</td><td class=\"num\">{Count(r.Last30.Orders)}</td><td class=\"num\">{Money(r.Last30.Gmv, currency)}</td><td class=\"num\">{Money(r.Last30.Aov, currency)}</td></tr>");
             }
             Raw("</tbody></table></div>");
         }
@@ -605,7 +605,7 @@ public sealed class ReportHtml
             Raw($"<div class=\"scroll\"><table><thead><tr><th>{E(l["returnDay"])}</th><th>{E(l["returned"])}</th><th>{E(l["activeWithin7"])}</th></tr></thead><tbody>");
             foreach (var c in cohorts)
             {
-                Raw($"<tr><td>{E(c.Day)}</td><td class=\"num\">{Count(c.Returned)}</td><td class=\"num{(c.Mature ? "" : " immature")}\">{Count(c.ActiveWithin7)} <small>{Percent(c.Rate)}{(c.Mature ? "" : "*")}</small></td></tr>");
+                Raw($"<tr><td class=\"key\">{E(c.Day)}</td><td class=\"num\">{Count(c.Returned)}</td><td class=\"num{(c.Mature ? "" : " immature")}\">{Count(c.ActiveWithin7)} <small>{Percent(c.Rate)}{(c.Mature ? "" : "*")}</small></td></tr>");
             }
             Raw("</tbody></table></div>");
         }
@@ -711,7 +711,8 @@ public sealed class ReportHtml
         .scroll{overflow-x:auto;max-width:100%}
         table{border-collapse:collapse;margin:.4em 0;font-size:.92em}
         th,td{padding:3px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
-        td.num{text-align:right;white-space:nowrap}td.immature{color:var(--muted)}
+        td.num,td.key{text-align:right;white-space:nowrap}td.key{text-align:left}td.immature{color:var(--muted)}
+        table.payer-cohorts th,table.orders th{overflow-wrap:normal}
         th.name{max-width:18em}
         small{color:var(--muted)}
         code{font-size:.85em}
