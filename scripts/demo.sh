@@ -87,7 +87,7 @@ api_url="http://127.0.0.1:$port/reports/$today/report.html"
 curl -fsS -H "Authorization: Bearer $read_key" -o "$out/reports/$today/report.html" "$api_url"
 curl -fsS -H "Authorization: Bearer $read_key" -o "$out/reports/$today/report.csv" "http://127.0.0.1:$port/reports/$today/report.csv"
 mkdir -p "$out/reports/$today/audiences"
-for audience in high-intent churn-warning win-back; do
+for audience in $(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).audiences.map(a=>a.name).join(" "))' "$out/reports/$today/report.json"); do
   curl -fsS -H "Authorization: Bearer $read_key" -o "$out/reports/$today/audiences/$audience.csv" "http://127.0.0.1:$port/reports/$today/audiences/$audience.csv"
 done
 echo

@@ -19,7 +19,15 @@ public sealed record OracleDefinitions(
     IReadOnlyList<OracleSpend>? Spend = null,
     string SurveyEvent = "Survey Answered",
     string SurveyScoreProperty = "score",
-    IReadOnlyList<OracleExperiment>? Experiments = null);
+    IReadOnlyList<OracleExperiment>? Experiments = null,
+    IReadOnlyList<OracleAudience>? Audiences = null)
+{
+    /// <summary>The audiences in report order with their suggested action by language (configuration, passed in as the report shows it).</summary>
+    public IReadOnlyList<OracleAudience> AudienceActions => Audiences ?? [];
+}
+
+/// <summary>An audience the report lists, and the action it suggests by language.</summary>
+public sealed record OracleAudience(string Name, IReadOnlyDictionary<string, string> Action);
 
 /// <summary>An experiment as configured: intended exposure weights per variant (even when null) and the names of the first funnel's steps it tests (every later step when null).</summary>
 public sealed record OracleExperiment(string Name, IReadOnlyDictionary<string, double>? Shares, IReadOnlyList<string>? Steps);

@@ -57,5 +57,10 @@ public static class ReportWindows
     public const int NpsDays = 30;
     public const int NpsPromoterFrom = 9;
     public const int NpsDetractorUpTo = 6;
+
+    /// <summary>Audiences waiting on a step: activated 3 or more days before and never paid, one purchase 7 or more days before; each over the 30 days before that wait.</summary>
+    public const int AudienceActivationWaitDays = 3;
+    public const int AudienceRepurchaseWaitDays = 7;
+    public const int AudienceWaitingDays = 30;
     public const int UnknownEventsTop = 20;
 }

@@ -23,6 +23,8 @@ public static class OracleMapping
             spend?.Select(r => new OracleSpend(r.Day, r.Channel, r.Amount)).ToList(),
             definitions.SurveyInForce.Event,
             definitions.SurveyInForce.ScoreProperty,
-            definitions.Experiments?.Select(e => new OracleExperiment(e.Name, e.Shares, e.Steps)).ToList());
+            definitions.Experiments?.Select(e => new OracleExperiment(e.Name, e.Shares, e.Steps)).ToList(),
+            // Which audiences there are and what each suggests is configuration, not a figure: taken as the engine resolves it.
+            AudienceMetric.ActionsFor(definitions).Select(a => new OracleAudience(a.Key, a.Value)).OrderBy(a => Array.IndexOf(AudienceMetric.Names, a.Name)).ToList());
     }
 }

@@ -23,8 +23,8 @@ public partial class LocalisationTests
     [GeneratedRegex("^(DAU|WAU|MAU|RFM|LTV|CAC|ARPU|ARPPU|GMV|NPS|messageId|p|p\\d+|D\\d+|R\\d|F\\d)$")]
     private static partial Regex Expected();
 
-    /// <summary>The one file name a note points to.</summary>
-    private static readonly string[] Files = ["audiences/high-intent.csv"];
+    /// <summary>The audience file names the page shows (a note and the audiences table point to them).</summary>
+    private static readonly string[] Files = [.. AudienceMetric.Names.Select(Funnel.Domain.Reports.Rendering.AudienceCsv.FileName)];
 
     [GeneratedRegex("[A-Za-z][A-Za-z0-9]*")]
     private static partial Regex LatinWord();

@@ -46,13 +46,25 @@ public class PublishedFilesTests(AggregationFixture fixture)
         Assert.Equal([("event.timestamp", 9L), ("request.malformed", 4L)], rejected);
 
         var stages = report.RootElement.GetProperty("lifecycle").GetProperty("stages");
+        var layers = report.RootElement.GetProperty("layers");
+        var listed = report.RootElement.GetProperty("audiences").EnumerateArray()
+            .ToDictionary(a => a.GetProperty("name").GetString()!, a => (Persons: a.GetProperty("persons").GetInt64(), File: a.GetProperty("file").GetString(), Action: a.GetProperty("action")));
         var audiences = new[]
         {
             ("high-intent", "intentAt", report.RootElement.GetProperty("highIntent").GetProperty("persons").GetInt64()),
             ("churn-warning", "lastActiveDay", stages.GetProperty("churnWarning").GetInt64()),
             ("win-back", "lastActiveDay", stages.GetProperty("churned").GetInt64()),
+            ("new-users", "signupDay", layers.GetProperty("new").GetInt64()),
+            ("active-never-paid", "lastActiveDay", layers.GetProperty("activeNeverPaid").GetInt64()),
+            ("high-value", "revenue90", layers.GetProperty("highValue").GetInt64()),
+            ("activated-no-purchase-3d", "activatedAt", listed["activated-no-purchase-3d"].Persons),
+            ("first-purchase-no-repurchase-7d", "firstPurchaseAt", listed["first-purchase-no-repurchase-7d"].Persons),
         };
         Assert.Contains(audiences, a => a.Item3 > 0);
+        // The report lists every file with its persons and a suggested action in both languages.
+        Assert.Equal(audiences.Select(a => a.Item1).Order(StringComparer.Ordinal), listed.Keys.Order(StringComparer.Ordinal));
+        Assert.All(audiences, a => Assert.Equal((a.Item3, $"audiences/{a.Item1}.csv"), (listed[a.Item1].Persons, listed[a.Item1].File)));
+        Assert.All(listed.Values, a => Assert.True(a.Action.GetProperty("zh-CN").GetString()!.Length > 0 && a.Action.GetProperty("en").GetString()!.Length > 0));
         foreach (var (name, fact, persons) in audiences)
         {
             var bytes = (await reports.GetBlobClient($"{day:yyyy-MM-dd}/audiences/{name}.csv").DownloadContentAsync()).Value.Content.ToArray();

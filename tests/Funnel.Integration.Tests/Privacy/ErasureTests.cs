@@ -69,6 +69,9 @@ public class ErasureTests
             && !b.Key.StartsWith($"{StorageNames.ReportsContainer}/latest/", StringComparison.Ordinal)
             && Encoding.UTF8.GetString(b.Value) is var text && (text.Contains(scenario.Person, StringComparison.Ordinal) || scenario.Devices.Any(d => text.Contains(d, StringComparison.Ordinal))));
         Assert.True(audienceFiles >= 2, $"{audienceFiles} audience files name the person");
+        // Among them the lists that came with suggested actions (new users, active never paid), rewritten like the rest.
+        Assert.Contains(published, b => (b.Key.EndsWith("/audiences/new-users.csv", StringComparison.Ordinal) || b.Key.EndsWith("/audiences/active-never-paid.csv", StringComparison.Ordinal))
+            && Encoding.UTF8.GetString(b.Value).Contains(scenario.Person, StringComparison.Ordinal));
         Assert.Equal(audienceFiles, removed.GetProperty("audienceFiles").GetInt32());
         Assert.Equal(theirLinks, removed.GetProperty("identityLinks").GetInt32());
         Assert.Equal(JsonValueKind.Null, status.GetProperty("remaining").ValueKind);

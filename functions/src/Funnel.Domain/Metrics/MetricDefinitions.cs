@@ -48,7 +48,8 @@ public sealed record MetricDefinitions(
     [property: JsonPropertyName("trackingPlan"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? TrackingPlan = null,
     [property: JsonPropertyName("targets"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TargetDefinition>? Targets = null,
     [property: JsonPropertyName("survey"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SurveyDefinition? Survey = null,
-    [property: JsonPropertyName("experiments"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ExperimentDefinition>? Experiments = null)
+    [property: JsonPropertyName("experiments"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ExperimentDefinition>? Experiments = null,
+    [property: JsonPropertyName("audienceActions"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? AudienceActions = null)
 {
     /// <summary>The funnels of the operations reports this project comes from: 注册→激活→首购→复购 and the purchase path.</summary>
     public static MetricDefinitions Default { get; } = new(
@@ -91,8 +92,9 @@ public sealed record MetricDefinitions(
     private MetricDefinitions Figures => this with
     {
         Targets = null,
-        // Experiments' shares and tested steps judge the figures like targets and change none of them.
+        // Experiments' shares and tested steps judge the figures like targets and change none of them; suggested actions neither.
         Experiments = null,
+        AudienceActions = null,
         Funnels = [.. Funnels.Select(f => f with { Steps = [.. f.Steps.Select(s => s with { Labels = null })] })],
     };
 
@@ -237,6 +239,22 @@ public sealed record MetricDefinitions(
             if (string.IsNullOrWhiteSpace(Survey.ScoreProperty))
             {
                 Add("survey.scoreProperty", "must name the property holding the 0-10 score, e.g. score");
+            }
+        }
+        foreach (var (audience, action) in AudienceActions ?? new Dictionary<string, IReadOnlyDictionary<string, string>>())
+        {
+            var at = $"audienceActions.{audience}";
+            if (!AudienceMetric.Names.Contains(audience, StringComparer.Ordinal))
+            {
+                Add(at, $"is not an audience; the audiences are {string.Join(", ", AudienceMetric.Names)}");
+                continue;
+            }
+            foreach (var (language, text) in action ?? new Dictionary<string, string>())
+            {
+                if (string.IsNullOrWhiteSpace(language) || string.IsNullOrWhiteSpace(text) || text.Length > 500)
+                {
+                    Add($"{at}.{language}", "must map a language (e.g. \"zh-CN\", \"en\") to a suggested action of 1 to 500 characters");
+                }
             }
         }
         AddTargetProblems(problems);

@@ -63,12 +63,12 @@ public static class MetricFamilies
         MoneyMetric.Count(person, day, figures.Money);
         PurchaseMetric.Count(person, day, figures.Purchases);
         SurveyMetric.Count(person, day, figures.Survey);
-        LayerMetric.Count(person, day, figures.Layers);
+        var layers = LayerMetric.Count(person, day, figures.Layers);
         RfmMetric.Count(person, day, figures.Rfm);
         var stage = LifecycleMetric.Count(person, day, figures.Lifecycle);
         WinBackMetric.Count(person, day, figures.WinBack);
         var intentAt = HighIntentMetric.Count(person, day, figures.HighIntent);
-        AudienceMetric.Count(personKey, person, day, stage, intentAt, figures.Audiences);
+        AudienceMetric.Count(personKey, person, day, stage, intentAt, layers, figures.Audiences);
     }
 }
 

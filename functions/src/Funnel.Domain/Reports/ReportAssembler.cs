@@ -63,8 +63,17 @@ public static class ReportAssembler
             WinBackMetric.Report(figures.WinBack, d),
             HighIntentMetric.Report(figures.HighIntent),
             DataQualityMetric.Report(figures.DataQuality, events, context.RejectedAtIngest),
-            PurchaseMetric.Report(figures.Purchases, d));
+            PurchaseMetric.Report(figures.Purchases, d),
+            Audiences(figures.Audiences, definitions));
         return report with { Targets = ReportTargets.Evaluate(report, definitions.Targets) };
+    }
+
+    /// <summary>Each audience file beside the report: its persons and the action suggested for them.</summary>
+    private static List<AudienceReport> Audiences(AudienceFigures audiences, MetricDefinitions definitions)
+    {
+        var members = audiences.ByName();
+        var actions = AudienceMetric.ActionsFor(definitions);
+        return [.. AudienceMetric.Names.Select(name => new AudienceReport(name, members[name].Count, Rendering.AudienceCsv.FileName(name), actions[name]))];
     }
 
     /// <summary>An instant in the report's zone, with the zone's offset.</summary>

@@ -58,7 +58,7 @@ public sealed class ReportsApi(IReportArchive archive, IReadKeyDirectory readKey
         return await deadline.AnswerAsync(request, ct => ServeAsync(request, day, file, ct), cancellationToken);
     }
 
-    /// <summary>An audience list beside a day's report (<c>high-intent.csv</c>, <c>churn-warning.csv</c>, <c>win-back.csv</c>).</summary>
+    /// <summary>An audience list beside a day's report (<c>high-intent.csv</c>, <c>win-back.csv</c>…, every one of <see cref="AudienceMetric.Names"/>).</summary>
     [Function("GetAudience")]
     public async Task<IResult> GetAudienceAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/{day}/audiences/{file}")] HttpRequest request,
@@ -73,8 +73,7 @@ public sealed class ReportsApi(IReportArchive archive, IReadKeyDirectory readKey
         return await deadline.AnswerAsync(request, ct => ServeAsync(request, day, AudienceCsv.FileName(file[..^".csv".Length]), ct), cancellationToken);
     }
 
-    private static readonly string[] AudienceFiles =
-        [.. new[] { AudienceMetric.HighIntent, AudienceMetric.ChurnWarning, AudienceMetric.WinBack }.Select(a => a + ".csv")];
+    private static readonly string[] AudienceFiles = [.. AudienceMetric.Names.Select(a => a + ".csv")];
 
     private async Task<IResult> ServeAsync(HttpRequest request, string day, string file, CancellationToken cancellationToken)
     {

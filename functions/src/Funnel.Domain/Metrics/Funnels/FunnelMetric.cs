@@ -157,6 +157,26 @@ public static class FunnelMetric
         }
     }
 
+    /// <summary>When the person reached step <paramref name="step"/> of funnel <paramref name="f"/> (each step within its window of the one before), or null.</summary>
+    internal static long? ReachedAt(PersonState person, CountingDay day, int f, int step)
+    {
+        var steps = day.Definitions.Funnels[f].Steps;
+        if (person.StepTimesAt(day.Slots.SlotOf(f, 0)) is not { Count: > 0 } entry)
+        {
+            return null;
+        }
+        var at = entry[0];
+        for (var k = 1; k <= step; k++)
+        {
+            if (FirstAfter(person.StepTimesAt(day.Slots.SlotOf(f, k)), at) is not { } t || t > at + steps[k].WindowDays!.Value * DayMs)
+            {
+                return null;
+            }
+            at = t;
+        }
+        return at;
+    }
+
     private static void AddReached(long[] counts, int reached)
     {
         for (var k = 0; k < reached; k++)

@@ -21,12 +21,13 @@ public static class LayerMetric
     /// <summary>The share of payers that is high value (ties at the boundary included).</summary>
     public const double HighValueShare = 0.2;
 
-    internal static void Count(PersonState person, CountingDay day, LayerFigures figures)
+    /// <summary>Counts the person and returns the layers they are in, for the audiences that list those layers.</summary>
+    internal static LayerMembership Count(PersonState person, CountingDay day, LayerFigures figures)
     {
         var d = day.Day;
         if (person.LatestActiveDayBy(d) is not { } latest)
         {
-            return;
+            return LayerMembership.None;
         }
         bool paidIn30 = false, paidBefore = false, paidInRevenueWindow = false;
         long revenue = 0;
@@ -47,29 +48,39 @@ public static class LayerMetric
         }
         var signupDay = person.SignupAt == long.MaxValue ? int.MinValue : day.DayOf(person.SignupAt);
         var active = latest > d - ActiveDays;
-        figures.New.Add(signupDay <= d && signupDay > d - NewDays, paidIn30);
+        var isNew = signupDay <= d && signupDay > d - NewDays;
+        figures.New.Add(isNew, paidIn30);
         figures.Active.Add(active, paidIn30);
         figures.Dormant.Add(!active, paidIn30);
         figures.ActiveNeverPaid.Add(active && !paidBefore, paidIn30);
         if (paidInRevenueWindow)
         {
-            figures.PayerRevenue90.Add(revenue / (double)ReportNumbers.MoneyUnit);
+            figures.PayerRevenue90.Add(Revenue90(revenue));
         }
+        return new LayerMembership(isNew ? signupDay : null, active && !paidBefore ? latest : null, paidInRevenueWindow ? revenue : null);
     }
+
+    /// <summary>A payer's 90-day revenue as the high-value threshold compares it (currency units).</summary>
+    public static double Revenue90(long revenue4) => revenue4 / (double)ReportNumbers.MoneyUnit;
+
+    /// <summary>The top <see cref="HighValueShare"/> of the payers' 90-day revenues: the smallest that is high value (ties at it included); null without payers.</summary>
+    public static double? HighValueThreshold(IReadOnlyCollection<double> revenue90) =>
+        revenue90.Count == 0 ? null : revenue90.OrderDescending().ElementAt((int)Math.Ceiling(HighValueShare * revenue90.Count) - 1);
 
     public static LayersReport Report(LayerFigures figures)
     {
         ArgumentNullException.ThrowIfNull(figures);
         var revenue90 = figures.PayerRevenue90;
-        long highValue = 0;
-        if (revenue90.Count > 0)
-        {
-            var threshold = revenue90.OrderDescending().ElementAt((int)Math.Ceiling(HighValueShare * revenue90.Count) - 1);
-            highValue = revenue90.Count(v => v >= threshold);
-        }
+        var highValue = HighValueThreshold(revenue90) is { } threshold ? revenue90.Count(v => v >= threshold) : 0;
         return new LayersReport(figures.New.Persons, figures.Active.Persons, highValue, figures.Dormant.Persons, figures.ActiveNeverPaid.Persons,
             new LayerConversion(figures.New.Conversion, figures.Active.Conversion, figures.ActiveNeverPaid.Conversion));
     }
+}
+
+/// <summary>The layers a person is in as of the report day: new (their signup day), active and never paid (their last active day), a 90-day payer (that revenue, ten-thousandths).</summary>
+internal readonly record struct LayerMembership(int? NewSince, int? ActiveNeverPaidUntil, long? Revenue90)
+{
+    public static LayerMembership None => default;
 }
 
 public sealed class LayerFigures

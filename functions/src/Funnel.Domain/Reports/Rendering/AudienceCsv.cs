@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Funnel.Domain.Ingest;
 using Funnel.Domain.Metrics;
@@ -14,12 +15,22 @@ public static class AudienceCsv
     public static IReadOnlyDictionary<string, byte[]> Render(AudienceFigures audiences)
     {
         ArgumentNullException.ThrowIfNull(audiences);
-        return new Dictionary<string, byte[]>(StringComparer.Ordinal)
+        static string Instant(long at) => Iso8601.Format(DateTimeOffset.FromUnixTimeMilliseconds(at));
+        static string Day(long day) => ReportNumbers.Day((int)day);
+        static string Money(long amount4) => (amount4 / ReportNumbers.MoneyUnit).ToString("0.00##", CultureInfo.InvariantCulture);
+        var facts = new Dictionary<string, (string Column, Func<long, string> Format)>(StringComparer.Ordinal)
         {
-            [FileName(AudienceMetric.HighIntent)] = Render("intentAt", audiences.HighIntent, at => Iso8601.Format(DateTimeOffset.FromUnixTimeMilliseconds(at))),
-            [FileName(AudienceMetric.ChurnWarning)] = Render("lastActiveDay", audiences.ChurnWarning, day => ReportNumbers.Day((int)day)),
-            [FileName(AudienceMetric.WinBack)] = Render("lastActiveDay", audiences.WinBack, day => ReportNumbers.Day((int)day)),
+            [AudienceMetric.NewUsers] = ("signupDay", Day),
+            [AudienceMetric.ActivatedNoPurchase] = ("activatedAt", Instant),
+            [AudienceMetric.ActiveNeverPaid] = ("lastActiveDay", Day),
+            [AudienceMetric.HighIntent] = ("intentAt", Instant),
+            [AudienceMetric.FirstPurchaseNoRepurchase] = ("firstPurchaseAt", Instant),
+            [AudienceMetric.HighValue] = ("revenue90", Money),
+            [AudienceMetric.ChurnWarning] = ("lastActiveDay", Day),
+            [AudienceMetric.WinBack] = ("lastActiveDay", Day),
         };
+        var members = audiences.ByName();
+        return AudienceMetric.Names.ToDictionary(FileName, name => Render(facts[name].Column, members[name], facts[name].Format), StringComparer.Ordinal);
     }
 
     public static string FileName(string audience) => $"audiences/{audience}.csv";

@@ -76,6 +76,7 @@ public sealed class ReportHtml
         ExperimentsSection(report.Experiments, report.Funnels.Count > 0 ? report.Funnels[0].Steps : []);
         StagesSection(report.Lifecycle, report.Currency);
         WinBackSection(report.WinBack, report.HighIntent);
+        AudiencesSection(report.Audiences);
         DataQualitySection(report.DataQuality);
         ManifestSection(report);
         Raw("</body></html>");
@@ -612,6 +613,20 @@ public sealed class ReportHtml
         Raw($"<h3>{E(l["highIntent"])} · {Count(highIntent.Persons)}</h3><p class=\"note\">{E(l["highIntentNote"])}</p>");
         Bars("high-intent", highIntent.ByChannel.Select(c => (c.Value, (double)c.Persons, Count(c.Persons))).ToList());
         Raw("</section>");
+    }
+
+    /// <summary>人群与建议动作: each audience file beside the report, its persons, and the action suggested for them in the page's language.</summary>
+    private void AudiencesSection(IReadOnlyList<AudienceReport> audiences)
+    {
+        var l = _labels;
+        Raw($"<section id=\"audiences\"><h2>{E(l["audiences"])}</h2><p class=\"note\">{E(l["audiencesNote"])}</p>");
+        Raw($"<div class=\"scroll\"><table class=\"audiences\"><thead><tr><th>{E(l["audience"])}</th><th>{E(l["persons"])}</th><th>{E(l["suggestedAction"])}</th></tr></thead><tbody>");
+        foreach (var a in audiences)
+        {
+            var action = DisplayLabels.For(a.Action, l.Language) ?? string.Empty;
+            Raw($"<tr data-audience=\"{E(a.Name)}\"><td>{E(l["audience." + a.Name])}<br><small><code>{E(a.File)}</code></small></td><td class=\"num\">{Count(a.Persons)}</td><td><bdi>{E(action)}</bdi></td></tr>");
+        }
+        Raw("</tbody></table></div></section>");
     }
 
     private void DataQualitySection(DataQualityReport quality)
