@@ -75,6 +75,12 @@ public static class LifecycleBlock
         var detractors = latest.Count(a => a.Score <= ReportWindows.NpsDetractorUpTo);
         // 成熟 LTV: revenue from the signup instant on, per mature person.
         var lifetime = mature.Sum(r => Person.Revenue(r.Person.Purchases.Where(k => k.Day <= reportDay && k.Event.Timestamp >= r.Person.Signup!.Event.Timestamp)));
+        JsonArray By(Func<Person, string> value) => new(rows.GroupBy(r => value(r.Person)).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (JsonNode)new JsonObject
+            {
+                ["value"] = g.Key,
+                ["stages"] = new JsonObject(Order.Select(stage => KeyValuePair.Create(stage, (JsonNode?)g.Count(r => r.Today == stage)))),
+            }).ToArray());
         return new JsonObject
         {
             ["stages"] = stages,
@@ -91,6 +97,7 @@ public static class LifecycleBlock
                 ["npsRespondents"] = latest.Count,
                 ["matureLtv"] = mature.Count == 0 ? 0m : Figures.Money(lifetime / mature.Count),
             },
+            ["breakdowns"] = new JsonObject { ["channel"] = By(p => p.Channel), ["platform"] = By(p => p.Platform) },
         };
     }
 }

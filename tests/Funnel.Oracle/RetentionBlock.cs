@@ -37,8 +37,21 @@ public static class RetentionBlock
                 ["d7"] = OnDay(7),
                 ["d30"] = OnDay(30),
                 ["rolling"] = rolling,
+                ["breakdowns"] = new JsonObject
+                {
+                    ["channel"] = Rows(members.Select(m => m.Person), p => p.Channel, day, reportDay),
+                    ["platform"] = Rows(members.Select(m => m.Person), p => p.Platform, day, reportDay),
+                },
             });
         }
         return new JsonObject { ["cohorts"] = cohorts };
     }
+
+    /// <summary>A cohort's members by a first-touch value, each value's D1, D7 and D30 (null until the day has come).</summary>
+    private static JsonArray Rows(IEnumerable<Person> members, Func<Person, string> value, int cohort, int reportDay) =>
+        new(members.GroupBy(value).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        {
+            double? On(int n) => cohort + n > reportDay ? null : Figures.Share(g.Count(p => p.ActiveOn(cohort + n)), g.Count());
+            return (JsonNode)new JsonObject { ["value"] = g.Key, ["size"] = g.Count(), ["d1"] = On(1), ["d7"] = On(7), ["d30"] = On(30) };
+        }).ToArray());
 }

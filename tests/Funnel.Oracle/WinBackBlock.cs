@@ -9,6 +9,7 @@ public static class WinBackBlock
     {
         var cohorts = new JsonArray();
         long matureReturned = 0, matureAgain = 0;
+        var returns = new List<(Person Person, int Day, bool Again)>();
         for (var r = reportDay - ReportWindows.WinBackCohortDays + 1; r <= reportDay; r++)
         {
             var back = persons.Where(p => p.ActiveOn(r) && p.ActiveDays.Where(d => d < r).DefaultIfEmpty(int.MaxValue).Max() is var previous
@@ -17,7 +18,9 @@ public static class WinBackBlock
             {
                 continue;
             }
-            var again = back.Count(p => p.ActiveDays.Any(d => d > r && d <= r + ReportWindows.WinBackFollowDays && d <= reportDay));
+            bool Again(Person p) => p.ActiveDays.Any(d => d > r && d <= r + ReportWindows.WinBackFollowDays && d <= reportDay);
+            var again = back.Count(Again);
+            returns.AddRange(back.Select(p => (p, r, Again(p))));
             if (r + ReportWindows.WinBackFollowDays <= reportDay)
             {
                 matureReturned += back.Count;
@@ -32,8 +35,21 @@ public static class WinBackBlock
                 ["mature"] = r + ReportWindows.WinBackFollowDays <= reportDay,
             });
         }
+        // By first-touch value: every value with a return in the 30 days, its mature returns pooled.
+        JsonArray By(Func<Person, string> value) => new(returns.GroupBy(x => value(x.Person)).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        {
+            var mature = g.Where(x => x.Day + ReportWindows.WinBackFollowDays <= reportDay).ToList();
+            return (JsonNode)new JsonObject
+            {
+                ["value"] = g.Key,
+                ["returned"] = mature.Count,
+                ["activeWithin7"] = mature.Count(x => x.Again),
+                ["rate"] = mature.Count == 0 ? null : Figures.Share(mature.Count(x => x.Again), mature.Count),
+            };
+        }).ToArray());
         return new JsonObject
         {
+            ["breakdowns"] = new JsonObject { ["channel"] = By(p => p.Channel), ["platform"] = By(p => p.Platform) },
             ["cohorts"] = cohorts,
             // 唤醒后7日活跃率: the returns whose 7 days have passed, pooled.
             ["mature"] = new JsonObject

@@ -41,6 +41,10 @@ public class OracleTests
         // The 30/70 rollout is checked against its configured split, and passes once it has exposures enough to tell.
         Assert.Contains(reports, r => r.Experiments.Any(e => e.Name == "onboarding-v2" && e.SampleRatio.Observed["new"] is > 0.2 and < 0.4
             && e.SampleRatio.Expected["new"] == 0.3 && e.SampleRatio.PValue > 0.01 && e.Variants.Single(v => v.Value == "new").Exposed > 50));
+        // Breakdowns by first-touch channel and platform have rows to compare: retention, stages (cold persons' too), win-back.
+        Assert.Contains(reports, r => r.Retention.Cohorts.Any(c => c.Breakdowns.Channel.Count >= 3 && c.Breakdowns.Platform.Count >= 3 && c.Breakdowns.Channel.Any(b => b.D7 > 0)));
+        Assert.Contains(reports, r => r.Lifecycle.Breakdowns.Channel.Count >= 4 && r.Lifecycle.Breakdowns.Platform.Any(b => b.Stages.Churned > 0 && b.Stages.Potential > 0));
+        Assert.Contains(reports, r => r.WinBack.Breakdowns.Channel.Count >= 2 && r.WinBack.Breakdowns.Platform.Any(b => b.Rate > 0));
         // Returns with and without a week's activity after them, pooled over the mature cohorts.
         Assert.Contains(reports, r => r.WinBack.Mature.ActiveWithin7 > 0 && r.WinBack.Mature.Returned > r.WinBack.Mature.ActiveWithin7);
 

@@ -25,6 +25,8 @@ public sealed class ColdPersons
 
     private readonly Dictionary<string, ColdPerson> _persons = new(StringComparer.Ordinal);
     private readonly long[] _stages = new long[LifecycleMetric.Stages.Length];
+    private readonly SortedDictionary<string, long[]> _stagesByChannel = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, long[]> _stagesByPlatform = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _winBack = new(StringComparer.Ordinal);
     private readonly Dictionary<(int LastPurchaseDay, long Purchases, long Revenue4), long> _payers = [];
     private readonly SortedDictionary<int, SortedDictionary<string, (long Persons, long Revenue4)>> _ltvByFirstDay = [];
@@ -79,6 +81,8 @@ public sealed class ColdPersons
             lifecycle.Stages[stage] += persons;
             lifecycle.Transitions[(stage + 1) * LifecycleMetric.Stages.Length + stage] += persons;
         }
+        FigureCountsOf(lifecycle.StagesByChannel, _stagesByChannel);
+        FigureCountsOf(lifecycle.StagesByPlatform, _stagesByPlatform);
         lifecycle.PotentialWeekAgo += _stages[LifecycleMetric.Potential];
         lifecycle.ChurnedWeekAgo += _stages[LifecycleMetric.Churned];
         figures.Layers.Dormant.Persons += _persons.Count;
@@ -134,9 +138,41 @@ public sealed class ColdPersons
         return JsonSerializer.SerializeToUtf8Bytes(counted).AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(modelled));
     }
 
+    /// <summary>Adds the segment's per-value stage counts into the figures' (a value the segment has is created there).</summary>
+    private static void FigureCountsOf(SortedDictionary<string, long[]> into, SortedDictionary<string, long[]> from)
+    {
+        foreach (var (value, counts) in from)
+        {
+            if (!into.TryGetValue(value, out var existing))
+            {
+                into[value] = existing = new long[LifecycleMetric.Stages.Length];
+            }
+            for (var i = 0; i < counts.Length; i++)
+            {
+                existing[i] += counts[i];
+            }
+        }
+    }
+
+    /// <summary>Moves one person in or out of a value's stage count, dropping the value when nobody is left in it.</summary>
+    private static void TallyStage(SortedDictionary<string, long[]> by, string value, int stage, int sign)
+    {
+        if (!by.TryGetValue(value, out var counts))
+        {
+            by[value] = counts = new long[LifecycleMetric.Stages.Length];
+        }
+        counts[stage] += sign;
+        if (counts.All(c => c == 0))
+        {
+            by.Remove(value);
+        }
+    }
+
     private void Tally(string key, ColdContribution c, int sign)
     {
         _stages[c.Stage] += sign;
+        TallyStage(_stagesByChannel, c.Channel, c.Stage, sign);
+        TallyStage(_stagesByPlatform, c.Platform, c.Stage, sign);
         if (c.Stage == LifecycleMetric.Churned)
         {
             if (sign > 0)
@@ -189,7 +225,7 @@ public readonly record struct ColdPerson(ReadOnlyMemory<byte> State, ColdContrib
 /// their lifecycle stage (potential or churned) and last active day (the win-back audience), their RFM inputs (recency is
 /// the report day less <see cref="LastPurchaseDay"/>), and their first day, channel and 90-day revenue for the LTV cohort.
 /// </summary>
-public readonly record struct ColdContribution(int Stage, int LastActiveDay, int FirstDay, string Channel, long LtvRevenue4, int LastPurchaseDay, long Purchases, long Revenue4)
+public readonly record struct ColdContribution(int Stage, int LastActiveDay, int FirstDay, string Channel, long LtvRevenue4, int LastPurchaseDay, long Purchases, long Revenue4, string Platform)
 {
     private const long DayMs = 86_400_000;
 
@@ -214,7 +250,8 @@ public readonly record struct ColdContribution(int Stage, int LastActiveDay, int
             ltv,
             lastPurchaseDay,
             person.Purchases.Count,
-            revenue);
+            revenue,
+            person.PlatformOrUnknown);
     }
 
     internal void Write(BinaryWriter writer)
@@ -227,9 +264,11 @@ public readonly record struct ColdContribution(int Stage, int LastActiveDay, int
         writer.Write(LastPurchaseDay);
         writer.Write7BitEncodedInt64(Purchases);
         writer.Write7BitEncodedInt64(Revenue4);
+        writer.Write(Platform);
     }
 
-    internal static ColdContribution Read(BinaryReader reader)
+    /// <summary>Reads what <see cref="Write"/> wrote; before snapshot version 5 there was no platform (<paramref name="withPlatform"/> false: the caller fills it in).</summary>
+    internal static ColdContribution Read(BinaryReader reader, bool withPlatform = true)
     {
         var stage = reader.ReadByte();
         if (stage is not (LifecycleMetric.Potential or LifecycleMetric.Churned))
@@ -237,7 +276,7 @@ public readonly record struct ColdContribution(int Stage, int LastActiveDay, int
             throw new FormatException($"a cold person in stage {stage}, which is neither potential nor churned");
         }
         return new(stage, reader.ReadInt32(), reader.ReadInt32(), reader.ReadString(), reader.Read7BitEncodedInt64(),
-            reader.ReadInt32(), reader.Read7BitEncodedInt64(), reader.Read7BitEncodedInt64());
+            reader.ReadInt32(), reader.Read7BitEncodedInt64(), reader.Read7BitEncodedInt64(), withPlatform ? reader.ReadString() : string.Empty);
     }
 }
 

@@ -15,8 +15,9 @@ namespace Funnel.Domain.Aggregation;
 public static class StateSnapshot
 {
     /// <summary>
-    /// 5: a person ends with their survey answers. 4 (no survey answers) and 3 (no cold persons either) are still read; a cold
-    /// person's bytes from version 4 simply end before the answers, and a cold person has none.
+    /// 5: a person ends with their survey answers, a cold person's contribution with their platform. 4 (neither) and 3 (no cold
+    /// persons either) are still read: a cold person's bytes from version 4 end before the answers (a cold person has none),
+    /// and their platform is read from those bytes.
     /// </summary>
     public const byte CurrentVersion = 5;
 
@@ -149,11 +150,11 @@ public static class StateSnapshot
                 }
                 decompressed.Position = end;
             }
+            state.Cold.StepSlots = slots;
             if (version >= WithoutSurveyAnswers)
             {
-                ReadColdPersons(decompressed, reader, state, keepPerson);
+                ReadColdPersons(decompressed, reader, state, keepPerson, version);
             }
-            state.Cold.StepSlots = slots;
             return state;
         }
         catch (Exception ex) when (ex is EndOfStreamException or InvalidDataException or FormatException or IOException)
@@ -162,7 +163,7 @@ public static class StateSnapshot
         }
     }
 
-    private static void ReadColdPersons(MemoryStream decompressed, BinaryReader reader, ShardState state, Func<string, bool>? keepPerson)
+    private static void ReadColdPersons(MemoryStream decompressed, BinaryReader reader, ShardState state, Func<string, bool>? keepPerson, byte version)
     {
         var payload = decompressed.GetBuffer();
         var count = reader.Read7BitEncodedInt();
@@ -176,7 +177,13 @@ public static class StateSnapshot
                 throw new FormatException($"cold person {i} claims {length} bytes, past the end of the payload");
             }
             decompressed.Position = start + length;
-            var contribution = ColdContribution.Read(reader);
+            var contribution = ColdContribution.Read(reader, withPlatform: version >= CurrentVersion);
+            if (version < CurrentVersion)
+            {
+                // Version 4 kept no platform beside a cold person: read it from their own bytes, once.
+                using var own = new BinaryReader(new MemoryStream(payload, (int)start, length, writable: false));
+                contribution = contribution with { Platform = ReadPerson(own, state.Cold.StepSlots, withSurveyAnswers: false).PlatformOrUnknown };
+            }
             if (keepPerson is null || keepPerson(key))
             {
                 state.Cold.Add(key, new ColdPerson(payload.AsMemory((int)start, length), contribution));

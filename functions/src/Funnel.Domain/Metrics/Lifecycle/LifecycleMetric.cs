@@ -81,6 +81,8 @@ public static class LifecycleMetric
             return today;
         }
         figures.Stages[today]++;
+        figures.StagesByChannel.GetOrAdd(person.ChannelOrDirect, static () => new long[Stages.Length])[today]++;
+        figures.StagesByPlatform.GetOrAdd(person.PlatformOrUnknown, static () => new long[Stages.Length])[today]++;
         figures.Transitions[(StageOf(person, d - 1, day.DayOf) + 1) * Stages.Length + today]++;
 
         var weekAgo = StageOf(person, d - KpiLookbackDays, day.DayOf);
@@ -150,6 +152,8 @@ public static class LifecycleMetric
             }
         }
         long Stage(int s) => stages.ElementAtOrDefault(s);
+        static LifecycleStages StagesOf(long[] counts) => new(counts[Potential], counts[New], counts[Growing], counts[Mature], counts[ChurnWarning], counts[Churned]);
+        static List<StageBreakdownRow> Rows(SortedDictionary<string, long[]> by) => [.. by.Select(x => new StageBreakdownRow(x.Key, StagesOf(x.Value)))];
         return new LifecycleReport(
             new LifecycleStages(Stage(Potential), Stage(New), Stage(Growing), Stage(Mature), Stage(ChurnWarning), Stage(Churned)),
             transitions,
@@ -162,7 +166,8 @@ public static class LifecycleMetric
                 cac,
                 SurveyMetric.Nps(survey),
                 survey.Respondents,
-                ReportNumbers.PerPerson(figures.MatureLifetimeRevenue4 / ReportNumbers.MoneyUnit, Stage(Mature))));
+                ReportNumbers.PerPerson(figures.MatureLifetimeRevenue4 / ReportNumbers.MoneyUnit, Stage(Mature))),
+            new StageBreakdowns(Rows(figures.StagesByChannel), Rows(figures.StagesByPlatform)));
     }
 }
 
@@ -175,6 +180,14 @@ public sealed class LifecycleFigures
     /// <summary>Row-major: row 0 is "none", row s + 1 stage s the day before; column the stage today.</summary>
     [JsonPropertyName("transitions")]
     public long[] Transitions { get; set; } = new long[(LifecycleMetric.Stages.Length + 1) * LifecycleMetric.Stages.Length];
+
+    /// <summary>Persons per stage today by first-touch channel, each array in stage order.</summary>
+    [JsonPropertyName("stagesByChannel")]
+    public SortedDictionary<string, long[]> StagesByChannel { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Likewise by first-touch platform.</summary>
+    [JsonPropertyName("stagesByPlatform")]
+    public SortedDictionary<string, long[]> StagesByPlatform { get; init; } = new(StringComparer.Ordinal);
 
     [JsonPropertyName("potentialWeekAgo")]
     public long PotentialWeekAgo { get; set; }
@@ -212,6 +225,8 @@ public sealed class LifecycleFigures
     {
         Stages = FigureCounts.AddInto(Stages, other.Stages);
         Transitions = FigureCounts.AddInto(Transitions, other.Transitions);
+        FigureCounts.MergeCounts(StagesByChannel, other.StagesByChannel);
+        FigureCounts.MergeCounts(StagesByPlatform, other.StagesByPlatform);
         PotentialWeekAgo += other.PotentialWeekAgo;
         PotentialSignedUp += other.PotentialSignedUp;
         RecentSignups += other.RecentSignups;

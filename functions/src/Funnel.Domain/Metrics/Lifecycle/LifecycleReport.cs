@@ -6,7 +6,17 @@ namespace Funnel.Domain.Metrics;
 public sealed record LifecycleReport(
     [property: JsonPropertyName("stages")] LifecycleStages Stages,
     [property: JsonPropertyName("transitions")] IReadOnlyList<LifecycleTransition> Transitions,
-    [property: JsonPropertyName("kpis")] LifecycleKpis Kpis);
+    [property: JsonPropertyName("kpis")] LifecycleKpis Kpis,
+    [property: JsonPropertyName("breakdowns")] StageBreakdowns Breakdowns);
+
+/// <summary>不同渠道/平台的用户阶段: today's stages by first-touch channel and by platform.</summary>
+public sealed record StageBreakdowns(
+    [property: JsonPropertyName("channel")] IReadOnlyList<StageBreakdownRow> Channel,
+    [property: JsonPropertyName("platform")] IReadOnlyList<StageBreakdownRow> Platform);
+
+public sealed record StageBreakdownRow(
+    [property: JsonPropertyName("value")] string Value,
+    [property: JsonPropertyName("stages")] LifecycleStages Stages);
 
 public sealed record LifecycleStages(
     [property: JsonPropertyName("potential")] long Potential,

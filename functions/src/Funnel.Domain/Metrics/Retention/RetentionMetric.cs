@@ -21,6 +21,9 @@ public static class RetentionMetric
     /// <summary>The rolling days reported.</summary>
     public static readonly int[] RollingDays = [1, 7, 30];
 
+    /// <summary>不同渠道用户的留存差异: each cohort's D1, D7 and D30 by first-touch channel and platform.</summary>
+    public static readonly int[] BreakdownDays = [1, 7, 30];
+
     /// <summary>How many days of event times a person keeps for rolling retention.</summary>
     public const int RollingInstantDays = 33;
 
@@ -81,6 +84,16 @@ public static class RetentionMetric
         }
         var cohort = figures.Cohorts.GetOrAdd(cohortDay, () => new RetentionCohortFigures());
         cohort.Size++;
+        foreach (var by in (ReadOnlySpan<long[]>)[
+            cohort.ByChannel.GetOrAdd(person.ChannelOrDirect, static () => new long[1 + BreakdownDays.Length]),
+            cohort.ByPlatform.GetOrAdd(person.PlatformOrUnknown, static () => new long[1 + BreakdownDays.Length])])
+        {
+            by[0]++;
+            for (var i = 0; i < BreakdownDays.Length; i++)
+            {
+                by[1 + i] += person.ActiveDays.BinarySearch(cohortDay + BreakdownDays[i]) >= 0 ? 1 : 0;
+            }
+        }
         var active = cohort.ActiveOnDay;
         for (var n = 0; n <= d - cohortDay; n++)
         {
@@ -125,7 +138,13 @@ public static class RetentionMetric
             var cohortEnd = zone.StartOfDay(cohort + 1);
             var reportEnd = zone.StartOfDay(d + 1);
             double? Rolling(int i) => cohortEnd + (RollingDays[i] + 1) * DayMs <= reportEnd ? ReportNumbers.Rate(counts.Rolling[i], size) : null;
-            cohorts.Add(new RetentionCohort(ReportNumbers.Day(cohort), size, days, days[1], days[7], days[30], new RollingRetention(Rolling(0), Rolling(1), Rolling(2))));
+            List<RetentionBreakdownRow> Rows(SortedDictionary<string, long[]> by) => [.. by.Select(x =>
+            {
+                double? On(int i) => cohort + BreakdownDays[i] <= d ? ReportNumbers.Rate(x.Value[1 + i], x.Value[0]) : null;
+                return new RetentionBreakdownRow(x.Key, x.Value[0], On(0), On(1), On(2));
+            })];
+            cohorts.Add(new RetentionCohort(ReportNumbers.Day(cohort), size, days, days[1], days[7], days[30], new RollingRetention(Rolling(0), Rolling(1), Rolling(2)),
+                new RetentionBreakdowns(Rows(counts.ByChannel), Rows(counts.ByPlatform))));
         }
         return new RetentionReport(cohorts);
     }
@@ -145,6 +164,8 @@ public sealed class RetentionFigures
             into.Size += cohort.Size;
             into.ActiveOnDay = FigureCounts.AddInto(into.ActiveOnDay, cohort.ActiveOnDay);
             into.Rolling = FigureCounts.AddInto(into.Rolling, cohort.Rolling);
+            FigureCounts.MergeCounts(into.ByChannel, cohort.ByChannel);
+            FigureCounts.MergeCounts(into.ByPlatform, cohort.ByPlatform);
         }
     }
 }
@@ -161,4 +182,12 @@ public sealed class RetentionCohortFigures
     /// <summary>Aligned with <see cref="RetentionMetric.RollingDays"/>.</summary>
     [JsonPropertyName("rolling")]
     public long[] Rolling { get; set; } = new long[RetentionMetric.RollingDays.Length];
+
+    /// <summary>Per first-touch channel: members, then those active on each day of <see cref="RetentionMetric.BreakdownDays"/>.</summary>
+    [JsonPropertyName("byChannel")]
+    public SortedDictionary<string, long[]> ByChannel { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Likewise per first-touch platform.</summary>
+    [JsonPropertyName("byPlatform")]
+    public SortedDictionary<string, long[]> ByPlatform { get; init; } = new(StringComparer.Ordinal);
 }

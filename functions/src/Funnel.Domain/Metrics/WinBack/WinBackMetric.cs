@@ -29,11 +29,14 @@ public static class WinBackMetric
             {
                 continue;
             }
-            var cohort = figures.Cohorts.GetOrAdd(returnDay, () => new long[2]);
-            cohort[0]++;
-            if (i + 1 < days.Count && days[i + 1] <= Math.Min(returnDay + AgainWithinDays, d))
+            var again = i + 1 < days.Count && days[i + 1] <= Math.Min(returnDay + AgainWithinDays, d) ? 1 : 0;
+            foreach (var cohort in (ReadOnlySpan<long[]>)[
+                figures.Cohorts.GetOrAdd(returnDay, static () => new long[2]),
+                figures.ByChannel.GetOrAdd(person.ChannelOrDirect, static () => []).GetOrAdd(returnDay, static () => new long[2]),
+                figures.ByPlatform.GetOrAdd(person.PlatformOrUnknown, static () => []).GetOrAdd(returnDay, static () => new long[2])])
             {
-                cohort[1]++;
+                cohort[0]++;
+                cohort[1] += again;
             }
         }
     }
@@ -47,8 +50,21 @@ public static class WinBackMetric
             .ToList();
         var mature = cohorts.Where(c => c.Mature).ToList();
         long returned = mature.Sum(c => c.Returned), again = mature.Sum(c => c.ActiveWithin7);
-        return new WinBackReport(cohorts, new WinBackRate(returned, again, returned == 0 ? null : ReportNumbers.Rate(again, returned)));
+        return new WinBackReport(cohorts, new WinBackRate(returned, again, returned == 0 ? null : ReportNumbers.Rate(again, returned)),
+            new WinBackBreakdowns(Rows(figures.ByChannel, d), Rows(figures.ByPlatform, d)));
     }
+
+    /// <summary>A row per value with a return in the 30 days, its mature returns pooled as <c>mature</c> pools them.</summary>
+    private static List<WinBackBreakdownRow> Rows(SortedDictionary<string, SortedDictionary<int, long[]>> byValue, int d) =>
+        [.. byValue
+            .Select(x => (x.Key, Days: x.Value.Where(c => c.Key > d - CohortDays && c.Key <= d && c.Value[0] > 0).ToList()))
+            .Where(x => x.Days.Count > 0)
+            .Select(x =>
+            {
+                var mature = x.Days.Where(c => c.Key + AgainWithinDays <= d).ToList();
+                long returned = mature.Sum(c => c.Value[0]), again = mature.Sum(c => c.Value[1]);
+                return new WinBackBreakdownRow(x.Key, returned, again, returned == 0 ? null : ReportNumbers.Rate(again, returned));
+            })];
 }
 
 /// <summary>Per return day: persons returned, and of them active again within 7 days.</summary>
@@ -57,11 +73,31 @@ public sealed class WinBackFigures
     [JsonPropertyName("cohorts")]
     public SortedDictionary<int, long[]> Cohorts { get; init; } = new();
 
+    /// <summary>The same per return day, by first-touch channel.</summary>
+    [JsonPropertyName("byChannel")]
+    public SortedDictionary<string, SortedDictionary<int, long[]>> ByChannel { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>The same per return day, by first-touch platform.</summary>
+    [JsonPropertyName("byPlatform")]
+    public SortedDictionary<string, SortedDictionary<int, long[]>> ByPlatform { get; init; } = new(StringComparer.Ordinal);
+
     internal void Merge(WinBackFigures other)
     {
-        foreach (var (day, counts) in other.Cohorts)
+        MergeDays(Cohorts, other.Cohorts);
+        foreach (var (into, from) in new[] { (ByChannel, other.ByChannel), (ByPlatform, other.ByPlatform) })
         {
-            Cohorts[day] = FigureCounts.AddInto(Cohorts.TryGetValue(day, out var into) ? into : [], counts);
+            foreach (var (value, days) in from)
+            {
+                MergeDays(into.GetOrAdd(value, static () => []), days);
+            }
+        }
+    }
+
+    private static void MergeDays(SortedDictionary<int, long[]> into, SortedDictionary<int, long[]> from)
+    {
+        foreach (var (day, counts) in from)
+        {
+            into[day] = FigureCounts.AddInto(into.TryGetValue(day, out var existing) ? existing : [], counts);
         }
     }
 }

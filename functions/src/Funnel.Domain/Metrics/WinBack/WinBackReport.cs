@@ -5,7 +5,20 @@ namespace Funnel.Domain.Metrics;
 /// <summary>沉睡用户唤醒: one cohort per return day with returners, oldest first, and 唤醒后7日活跃率 over the mature ones.</summary>
 public sealed record WinBackReport(
     [property: JsonPropertyName("cohorts")] IReadOnlyList<WinBackCohort> Cohorts,
-    [property: JsonPropertyName("mature")] WinBackRate Mature);
+    [property: JsonPropertyName("mature")] WinBackRate Mature,
+    [property: JsonPropertyName("breakdowns")] WinBackBreakdowns Breakdowns);
+
+/// <summary>唤醒后7日活跃率 by first-touch channel and by platform: a row per value with a return in the 30 days.</summary>
+public sealed record WinBackBreakdowns(
+    [property: JsonPropertyName("channel")] IReadOnlyList<WinBackBreakdownRow> Channel,
+    [property: JsonPropertyName("platform")] IReadOnlyList<WinBackBreakdownRow> Platform);
+
+/// <summary>The value's mature returns pooled: returned, active again within 7 days, and the share (null while none is mature).</summary>
+public sealed record WinBackBreakdownRow(
+    [property: JsonPropertyName("value")] string Value,
+    [property: JsonPropertyName("returned")] long Returned,
+    [property: JsonPropertyName("activeWithin7")] long ActiveWithin7,
+    [property: JsonPropertyName("rate")] double? Rate);
 
 /// <summary>Over the returns of the last 30 days whose 7 days have passed: how many, how many were active again within 7 days, and the share (null without returns).</summary>
 public sealed record WinBackRate(
