@@ -20,6 +20,10 @@ public sealed class ReportPageTests : IAsyncLifetime
           layers: [...document.querySelectorAll('#layers svg.layers rect.bar')].map(r => ({ value: +r.dataset.value, width: r.getBoundingClientRect().width })),
           gmv: [...document.querySelectorAll('#purchases svg.gmv-channel rect.bar')].map(r => ({ value: +r.dataset.value, width: r.getBoundingClientRect().width })),
           payerCohorts: [...document.querySelectorAll('#purchases table.payer-cohorts tbody tr')].length,
+          retentionByChannel: [...document.querySelectorAll('#retention table.retention-channel tbody tr')].length,
+          stagesBy: [...document.querySelectorAll('#stages table.stages-by tbody tr')].map(tr => [...tr.querySelectorAll('td')].reduce((a, td) => a + +td.textContent.replace(/[^0-9]/g, ''), 0)),
+          lifecycleBreakdowns: [...document.querySelectorAll('#lifecycle h3')].length,
+          winBackBy: [...document.querySelectorAll('#win-back table.win-back-by tbody tr')].length,
           repurchase: [...document.querySelectorAll('#purchases td[data-value]')].map(td => td.dataset.value),
           heat: [...document.querySelectorAll('#retention rect.cell')].length,
           trend: [...document.querySelectorAll('#activity polyline')].length,
@@ -87,6 +91,13 @@ public sealed class ReportPageTests : IAsyncLifetime
         var funnel = result["funnel"]!.AsArray().Select(b => b!["width"]!.GetValue<double>()).ToList();
         Assert.Equal(funnel.OrderDescending(), funnel);
         Assert.True(result["heat"]!.GetValue<int>() > 100);
+        // Breakdowns by first-touch channel and platform: retention, the lifecycle funnel, win-back, and stages that add up to everyone by each.
+        Assert.Equal(5, result["retentionByChannel"]!.GetValue<int>());
+        Assert.Equal(2, result["lifecycleBreakdowns"]!.GetValue<int>());
+        Assert.True(result["winBackBy"]!.GetValue<int>() >= 4);
+        var stagesBy = result["stagesBy"]!.AsArray().Select(n => n!.GetValue<long>()).ToList();
+        var everyone = _report.Lifecycle.Stages.Potential + _report.Lifecycle.Stages.New + _report.Lifecycle.Stages.Growing + _report.Lifecycle.Stages.Mature + _report.Lifecycle.Stages.ChurnWarning + _report.Lifecycle.Stages.Churned;
+        Assert.Equal(everyone * 2, stagesBy.Sum());
         // 首购→复购: the newest 14 first-purchase cohorts, and both pooled repurchase rates (the 60 days have mature cohorts for each).
         Assert.Equal(14, result["payerCohorts"]!.GetValue<int>());
         Assert.All(result["repurchase"]!.AsArray(), r => Assert.InRange(double.Parse(r!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture), 0.01, 1));

@@ -62,7 +62,7 @@ public sealed class ReportHtml
         }
         for (var f = 0; f < report.Funnels.Count; f++)
         {
-            FunnelSection(report.Funnels[f], f == 0 ? "lifecycle" : f == 1 ? "purchase" : $"funnel-{f}", f == 0 ? l["lifecycle"] : f == 1 ? l["purchase"] : $"{l["funnel"]} {l.Term(report.Funnels[f].Name)}", withBreakdowns: f > 0);
+            FunnelSection(report.Funnels[f], f == 0 ? "lifecycle" : f == 1 ? "purchase" : $"funnel-{f}", f == 0 ? l["lifecycle"] : f == 1 ? l["purchase"] : $"{l["funnel"]} {l.Term(report.Funnels[f].Name)}", withBreakdowns: true);
         }
         RetentionSection(report.Retention);
         ActivitySection(report.Activity, trend);
@@ -281,7 +281,46 @@ public sealed class ReportHtml
         {
             Raw($"<tr><td class=\"key\">{E(c.Day)}</td><td class=\"num\">{Count(c.Size)}</td><td class=\"num\">{Maybe(c.D1)}</td><td class=\"num\">{Maybe(c.D7)}</td><td class=\"num\">{Maybe(c.D30)}</td><td class=\"num\">{Maybe(c.Rolling.D1)}</td><td class=\"num\">{Maybe(c.Rolling.D7)}</td><td class=\"num\">{Maybe(c.Rolling.D30)}</td></tr>");
         }
-        Raw("</tbody></table></div></section>");
+        Raw("</tbody></table></div>");
+        RetentionBreakdown(l["byChannel"], "retention-channel", retention.Cohorts, c => c.Breakdowns.Channel);
+        RetentionBreakdown(l["byPlatform"], "retention-platform", retention.Cohorts, c => c.Breakdowns.Platform);
+        Raw("</section>");
+    }
+
+    /// <summary>
+    /// 不同渠道用户的留存差异: D1, D7 and D30 by value, each from the newest cohort whose day has come (named in the column),
+    /// so every column reads one whole cohort.
+    /// </summary>
+    private void RetentionBreakdown(string title, string id, IReadOnlyList<RetentionCohort> cohorts, Func<RetentionCohort, IReadOnlyList<RetentionBreakdownRow>> rows)
+    {
+        var columns = new (string Name, RetentionCohort? Cohort, Func<RetentionBreakdownRow, double?> Rate)[]
+        {
+            ("D1", cohorts.LastOrDefault(c => c.D1 is not null), r => r.D1),
+            ("D7", cohorts.LastOrDefault(c => c.D7 is not null), r => r.D7),
+            ("D30", cohorts.LastOrDefault(c => c.D30 is not null), r => r.D30),
+        };
+        var values = columns.Where(c => c.Cohort is not null).SelectMany(c => rows(c.Cohort!).Select(r => r.Value)).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (values.Count == 0)
+        {
+            return;
+        }
+        Raw($"<h3>{E(title)}</h3><div class=\"scroll\"><table class=\"{id}\"><thead><tr><th></th>");
+        foreach (var (name, cohort, _) in columns)
+        {
+            Raw($"<th>{name}{(cohort is null ? "" : $" <small>{E(_labels["cohort"])} {E(cohort.Day)}</small>")}</th>");
+        }
+        Raw("</tr></thead><tbody>");
+        foreach (var value in values)
+        {
+            Raw($"<tr><th class=\"name\"><bdi>{E(value)}</bdi></th>");
+            foreach (var (_, cohort, rate) in columns)
+            {
+                var row = cohort is null ? null : rows(cohort).FirstOrDefault(r => r.Value == value);
+                Raw($"<td class=\"num\">{(row is null ? "–" : $"{Maybe(rate(row))} <small>/ {Count(row.Size)}</small>")}</td>");
+            }
+            Raw("</tr>");
+        }
+        Raw("</tbody></table></div>");
     }
 
     private void ActivitySection(ActivityReport activity, IReadOnlyList<ActivityPoint> trend)
@@ -585,7 +624,18 @@ public sealed class ReportHtml
         {
             Raw($"<tr><td>{E(StageName(stages[i]))}</td><td class=\"num\">{Count(today[i])}</td><td>{string.Join("<br>", kpis[i].Select(x => E(x.Kpi)))}</td><td class=\"num\">{string.Join("<br>", kpis[i].Select(x => x.Value))}</td></tr>");
         }
-        Raw("</tbody></table></div></section>");
+        Raw("</tbody></table></div>");
+        foreach (var (title, rows) in new[] { (l["byChannel"], lifecycle.Breakdowns.Channel), (l["byPlatform"], lifecycle.Breakdowns.Platform) })
+        {
+            Raw($"<h3>{E(title)}</h3><div class=\"scroll\"><table class=\"stages-by\"><thead><tr><th></th>{string.Concat(stages.Select(s => $"<th>{E(StageName(s))}</th>"))}</tr></thead><tbody>");
+            foreach (var row in rows)
+            {
+                var counts = new[] { row.Stages.Potential, row.Stages.New, row.Stages.Growing, row.Stages.Mature, row.Stages.ChurnWarning, row.Stages.Churned };
+                Raw($"<tr><th class=\"name\"><bdi>{E(row.Value)}</bdi></th>{string.Concat(counts.Select(c => $"<td class=\"num\">{Count(c)}</td>"))}</tr>");
+            }
+            Raw("</tbody></table></div>");
+        }
+        Raw("</section>");
     }
 
     private string StageName(string stage) => _labels["stage." + stage];
@@ -607,6 +657,19 @@ public sealed class ReportHtml
             foreach (var c in cohorts)
             {
                 Raw($"<tr><td class=\"key\">{E(c.Day)}</td><td class=\"num\">{Count(c.Returned)}</td><td class=\"num{(c.Mature ? "" : " immature")}\">{Count(c.ActiveWithin7)} <small>{Percent(c.Rate)}{(c.Mature ? "" : "*")}</small></td></tr>");
+            }
+            Raw("</tbody></table></div>");
+        }
+        foreach (var (title, rows) in new[] { (l["byChannel"], winBack.Breakdowns.Channel), (l["byPlatform"], winBack.Breakdowns.Platform) })
+        {
+            if (rows.Count == 0)
+            {
+                continue;
+            }
+            Raw($"<h3>{E(title)}</h3><div class=\"scroll\"><table class=\"win-back-by\"><thead><tr><th></th><th>{E(l["returned"])}</th><th>{E(l["activeWithin7"])}</th></tr></thead><tbody>");
+            foreach (var row in rows)
+            {
+                Raw($"<tr><th class=\"name\"><bdi>{E(row.Value)}</bdi></th><td class=\"num\">{Count(row.Returned)}</td><td class=\"num\">{Count(row.ActiveWithin7)} <small>{Maybe(row.Rate)}</small></td></tr>");
             }
             Raw("</tbody></table></div>");
         }
