@@ -109,6 +109,21 @@ public sealed class NaiveOracle(OracleDefinitions definitions, string timeZone)
             ["highIntent"] = HighIntentBlock.Build(persons, d),
             ["dataQuality"] = DataQualityBlock.Build(ledger, d, definitions),
             ["purchases"] = PurchasesBlock.Build(persons, d),
+            ["features"] = new JsonArray((definitions.Features ?? []).Select(feature =>
+            {
+                // 功能使用率: users of the feature event on the day over DAU, in the 30 days ending on it over MAU.
+                long dau = persons.Count(p => p.ActiveOn(d)), mau = persons.Count(p => p.ActiveDays.Any(n => n <= d && d - n < ReportWindows.MonthDays));
+                long today = persons.Count(p => p.Tracks(feature).Any(k => k.Day == d));
+                long month = persons.Count(p => p.Tracks(feature).Any(k => k.Day <= d && d - k.Day < ReportWindows.MonthDays));
+                return (JsonNode)new JsonObject
+                {
+                    ["event"] = feature,
+                    ["usedToday"] = today,
+                    ["dauShare"] = Figures.Share(today, dau),
+                    ["used30"] = month,
+                    ["mauShare"] = Figures.Share(month, mau),
+                };
+            }).ToArray()),
             ["audiences"] = new JsonArray(definitions.AudienceActions.Select(a => (JsonNode)new JsonObject
             {
                 ["name"] = a.Name,

@@ -20,7 +20,8 @@ public sealed record OracleDefinitions(
     string SurveyEvent = "Survey Answered",
     string SurveyScoreProperty = "score",
     IReadOnlyList<OracleExperiment>? Experiments = null,
-    IReadOnlyList<OracleAudience>? Audiences = null)
+    IReadOnlyList<OracleAudience>? Audiences = null,
+    IReadOnlyList<string>? Features = null)
 {
     /// <summary>The audiences in report order with their suggested action by language (configuration, passed in as the report shows it).</summary>
     public IReadOnlyList<OracleAudience> AudienceActions => Audiences ?? [];

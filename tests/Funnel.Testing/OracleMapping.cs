@@ -25,6 +25,7 @@ public static class OracleMapping
             definitions.SurveyInForce.ScoreProperty,
             definitions.Experiments?.Select(e => new OracleExperiment(e.Name, e.Shares, e.Steps)).ToList(),
             // Which audiences there are and what each suggests is configuration, not a figure: taken as the engine resolves it.
-            AudienceMetric.ActionsFor(definitions).Select(a => new OracleAudience(a.Key, a.Value)).OrderBy(a => Array.IndexOf(AudienceMetric.Names, a.Name)).ToList());
+            AudienceMetric.ActionsFor(definitions).Select(a => new OracleAudience(a.Key, a.Value)).OrderBy(a => Array.IndexOf(AudienceMetric.Names, a.Name)).ToList(),
+            definitions.FeaturesInForce);
     }
 }

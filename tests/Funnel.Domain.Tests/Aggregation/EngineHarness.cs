@@ -51,7 +51,7 @@ internal static class EngineHarness
                 }
                 if (n % 70 == 0)
                 {
-                    list.Add(e with { MessageId = e.MessageId + "-coupon", Type = EventType.Track, Name = n % 140 == 0 ? "Coupon Claimed" : "Coupon Viewed", Revenue = null });
+                    list.Add(e with { MessageId = e.MessageId + "-coupon", Type = EventType.Track, Name = n % 140 == 0 ? "Coupon Applied" : "Coupon Viewed", Revenue = null });
                 }
                 if (e.Name == Definitions.PurchaseEvent && n % 90 < 3)
                 {

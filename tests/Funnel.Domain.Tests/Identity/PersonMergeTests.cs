@@ -51,10 +51,12 @@ public class PersonMergeTests
         {
             if (day == mergeDay)
             {
-                foreach (var device in parts.Persons.Keys.Where(k => k.StartsWith("device:", StringComparison.Ordinal)).ToList())
+                // Devices gone cold merge too: the link step wakes both sides first.
+                foreach (var device in parts.Persons.Keys.Concat(parts.Cold.Persons.Keys).Where(k => k.StartsWith("device:", StringComparison.Ordinal)).ToList())
                 {
                     var user = device["device:".Length..];
-                    if (!parts.Persons.TryGetValue(user, out var person))
+                    parts.Wake(device);
+                    if (parts.Wake(user) is not { } person)
                     {
                         parts.Persons[user] = person = new PersonState(run.Fold.Slots.Count);
                     }

@@ -16,17 +16,17 @@ public class PurchasesAndStageKpisTests
         ChannelDailyCosts = new Dictionary<string, decimal> { ["wechat"] = 100m },
     };
 
-    private static long At(int daysBefore, int hour, int minute = 0) =>
+    internal static long At(int daysBefore, int hour, int minute = 0) =>
         new DateTimeOffset(Day.AddDays(-daysBefore).ToDateTime(new TimeOnly(hour, minute)), TimeSpan.Zero).ToUnixTimeMilliseconds();
 
-    private static ProductEvent Track(string person, string name, long at, decimal? revenue = null, Dictionary<string, string>? properties = null, string? channel = null) =>
+    internal static ProductEvent Track(string person, string name, long at, decimal? revenue = null, Dictionary<string, string>? properties = null, string? channel = null) =>
         new($"{person}-{name}-{at}", person, EventType.Track, name, at, at + 1_000, channel, "iOS", revenue, null, null, properties);
 
     private static ProductEvent Answer(string person, long at, string score) =>
         Track(person, "Survey Answered", at, properties: new Dictionary<string, string> { ["score"] = score });
 
     /// <summary>Runs the engine over the events (processed on the day they happened, UTC) and returns its report of <see cref="Day"/> with the oracle's.</summary>
-    private static (DailyReport Report, System.Text.Json.Nodes.JsonObject Oracle) Run(List<ProductEvent> events)
+    internal static (DailyReport Report, System.Text.Json.Nodes.JsonObject Oracle) Run(List<ProductEvent> events)
     {
         var data = new SortedDictionary<DateOnly, List<ProductEvent>>();
         for (var d = Day.AddDays(-60); d <= Day; d = d.AddDays(1))

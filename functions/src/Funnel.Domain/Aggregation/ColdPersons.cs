@@ -17,7 +17,7 @@ public sealed class ColdPersons
     {
         FunnelMetric.CohortDays, RetentionMetric.CohortDays, ActivityMetric.MonthDays + 1,
         LifecycleMetric.ChurnedAfterDays + LifecycleMetric.KpiLookbackDays, WinBackMetric.CohortDays + WinBackMetric.AgainWithinDays,
-        PurchaseMetric.CohortDays, SurveyMetric.AnswerDays,
+        PurchaseMetric.CohortDays, SurveyMetric.AnswerDays, FeatureMetric.MonthDays,
     }.Max();
 
     /// <summary>Days after the last purchase before a payer may go cold: the widest window that sums purchases (90-day revenue).</summary>
@@ -66,8 +66,8 @@ public sealed class ColdPersons
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(person.State.ToArray(), writable: false);
         using var reader = new BinaryReader(state);
-        // Bytes kept from a version-4 snapshot end before the survey answers (a cold person has none).
-        return StateSnapshot.ReadPerson(reader, StepSlots, withSurveyAnswers: null);
+        // Bytes kept from a version-4 snapshot end before the survey answers and feature days (a cold person has none).
+        return StateSnapshot.ReadPerson(reader, StepSlots, withVersion5Fields: null);
     }
 
     /// <summary>Adds every cold person's part in the figures of report day <paramref name="day"/>: the same as counting each of them.</summary>
@@ -115,7 +115,7 @@ public sealed class ColdPersons
         ArgumentNullException.ThrowIfNull(days);
         return person.ActiveDays.Count > 0
             && person.ActiveDays[^1] <= day - ColdAfterDays
-            && person.RecentIds.Count == 0 && person.RecentInstants.Count == 0 && person.IntentInstants.Count == 0 && person.SurveyAnswers.Count == 0
+            && person.RecentIds.Count == 0 && person.RecentInstants.Count == 0 && person.IntentInstants.Count == 0 && person.SurveyAnswers.Count == 0 && person.FeatureDays.Count == 0
             && (person.Purchases.Count == 0 || days.DayOf(person.Purchases[^1].At) <= day - PayerWindowDays);
     }
 

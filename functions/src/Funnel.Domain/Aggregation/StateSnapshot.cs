@@ -15,7 +15,7 @@ namespace Funnel.Domain.Aggregation;
 public static class StateSnapshot
 {
     /// <summary>
-    /// 5: a person ends with their survey answers, a cold person's contribution with their platform. 4 (neither) and 3 (no cold
+    /// 5: a person ends with their survey answers and feature days, a cold person's contribution with their platform. 4 (neither) and 3 (no cold
     /// persons either) are still read: a cold person's bytes from version 4 end before the answers (a cold person has none),
     /// and their platform is read from those bytes.
     /// </summary>
@@ -142,7 +142,7 @@ public static class StateSnapshot
                 }
                 if (keepPerson is null || keepPerson(key))
                 {
-                    state.Persons[key] = ReadPerson(reader, slots, withSurveyAnswers: version >= CurrentVersion);
+                    state.Persons[key] = ReadPerson(reader, slots, withVersion5Fields: version >= CurrentVersion);
                     if (decompressed.Position != end)
                     {
                         throw new FormatException($"person {i} is {personLength} bytes long but reads as {decompressed.Position - end + personLength}");
@@ -182,7 +182,7 @@ public static class StateSnapshot
             {
                 // Version 4 kept no platform beside a cold person: read it from their own bytes, once.
                 using var own = new BinaryReader(new MemoryStream(payload, (int)start, length, writable: false));
-                contribution = contribution with { Platform = ReadPerson(own, state.Cold.StepSlots, withSurveyAnswers: false).PlatformOrUnknown };
+                contribution = contribution with { Platform = ReadPerson(own, state.Cold.StepSlots, withVersion5Fields: false).PlatformOrUnknown };
             }
             if (keepPerson is null || keepPerson(key))
             {
@@ -230,13 +230,19 @@ public static class StateSnapshot
         {
             writer.Write((byte)score);
         }
+        writer.Write7BitEncodedInt(p.FeatureDays.Count);
+        foreach (var (feature, days) in p.FeatureDays.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            writer.Write(feature);
+            WriteSorted(writer, days.ConvertAll(d => (long)d));
+        }
     }
 
     /// <summary>
-    /// Reads what <see cref="WritePerson"/> wrote; persons written before version 5 end before the survey answers
-    /// (<paramref name="withSurveyAnswers"/> false; null: read them when the stream, one person's bytes, goes on).
+    /// Reads what <see cref="WritePerson"/> wrote; persons written before version 5 end before the survey answers and feature days
+    /// (<paramref name="withVersion5Fields"/> false; null: read them when the stream, one person's bytes, goes on).
     /// </summary>
-    internal static PersonState ReadPerson(BinaryReader reader, int slots, bool? withSurveyAnswers = true)
+    internal static PersonState ReadPerson(BinaryReader reader, int slots, bool? withVersion5Fields = true)
     {
         var p = new PersonState(slots)
         {
@@ -274,7 +280,11 @@ public static class StateSnapshot
         {
             p.RecentIds.Add((reader.ReadUInt64(), reader.Read7BitEncodedInt()));
         }
-        foreach (var at in withSurveyAnswers ?? reader.BaseStream.Position < reader.BaseStream.Length ? ReadSorted(reader) : [])
+        if (!(withVersion5Fields ?? reader.BaseStream.Position < reader.BaseStream.Length))
+        {
+            return p;
+        }
+        foreach (var at in ReadSorted(reader))
         {
             var score = reader.ReadByte();
             if (score > 10)
@@ -282,6 +292,11 @@ public static class StateSnapshot
                 throw new FormatException($"a survey answer scored {score}, outside 0-10");
             }
             p.SurveyAnswers.Add((at, score));
+        }
+        for (var features = reader.Read7BitEncodedInt(); features > 0; features--)
+        {
+            var feature = reader.ReadString();
+            p.FeatureDaysFor(feature).AddRange(ReadSorted(reader).Select(d => (int)d));
         }
         return p;
     }

@@ -49,7 +49,8 @@ public sealed record MetricDefinitions(
     [property: JsonPropertyName("targets"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TargetDefinition>? Targets = null,
     [property: JsonPropertyName("survey"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SurveyDefinition? Survey = null,
     [property: JsonPropertyName("experiments"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ExperimentDefinition>? Experiments = null,
-    [property: JsonPropertyName("audienceActions"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? AudienceActions = null)
+    [property: JsonPropertyName("audienceActions"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? AudienceActions = null,
+    [property: JsonPropertyName("features"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Features = null)
 {
     /// <summary>The funnels of the operations reports this project comes from: 注册→激活→首购→复购 and the purchase path.</summary>
     public static MetricDefinitions Default { get; } = new(
@@ -75,6 +76,13 @@ public sealed record MetricDefinitions(
     /// <summary>The survey NPS reads: the definitions' own, else <see cref="SurveyDefinition.Default"/>.</summary>
     [JsonIgnore]
     public SurveyDefinition SurveyInForce => Survey ?? SurveyDefinition.Default;
+
+    /// <summary>The feature events whose use the report measures (功能使用率): the definitions' own, else <see cref="DefaultFeatures"/>.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> FeaturesInForce => Features ?? DefaultFeatures;
+
+    /// <summary>Features a shop's app usually measures: search, coupons, sharing.</summary>
+    public static IReadOnlyList<string> DefaultFeatures { get; } = ["Search Performed", "Coupon Claimed", "Product Shared"];
 
     /// <summary>The event properties the fold reads (funnel step filters, the survey's score): the reader keeps these and drops the rest.</summary>
     [JsonIgnore]
@@ -239,6 +247,13 @@ public sealed record MetricDefinitions(
             if (string.IsNullOrWhiteSpace(Survey.ScoreProperty))
             {
                 Add("survey.scoreProperty", "must name the property holding the 0-10 score, e.g. score");
+            }
+        }
+        for (var i = 0; Features is not null && i < Features.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(Features[i]) || Features.Take(i).Contains(Features[i], StringComparer.Ordinal))
+            {
+                Add($"features[{i}]", "every feature must be a distinct, non-empty event name");
             }
         }
         foreach (var (audience, action) in AudienceActions ?? new Dictionary<string, IReadOnlyDictionary<string, string>>())

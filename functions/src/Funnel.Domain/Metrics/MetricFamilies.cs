@@ -22,6 +22,7 @@ public static class MetricFamilies
         FunnelMetric.Observe(person, e, slots);
         HighIntentMetric.Observe(person, e);
         SurveyMetric.Observe(person, e, definitions);
+        FeatureMetric.Observe(person, e, eventDay, definitions);
     }
 
     /// <summary>
@@ -39,6 +40,7 @@ public static class MetricFamilies
         FunnelMetric.Merge(person, other, slots);
         HighIntentMetric.Merge(person, other);
         SurveyMetric.Merge(person, other);
+        FeatureMetric.Merge(person, other);
     }
 
     /// <summary>Drops from the person what no report from processing day <paramref name="day"/> on can need again.</summary>
@@ -48,6 +50,7 @@ public static class MetricFamilies
         RetentionMetric.Forget(person, day);
         HighIntentMetric.Forget(person, day);
         SurveyMetric.Forget(person, day);
+        FeatureMetric.Forget(person, day);
     }
 
     /// <summary>Adds one person's contribution to a shard's figures for the report day.</summary>
@@ -63,6 +66,7 @@ public static class MetricFamilies
         MoneyMetric.Count(person, day, figures.Money);
         PurchaseMetric.Count(person, day, figures.Purchases);
         SurveyMetric.Count(person, day, figures.Survey);
+        FeatureMetric.Count(person, day, figures.Features);
         var layers = LayerMetric.Count(person, day, figures.Layers);
         RfmMetric.Count(person, day, figures.Rfm);
         var stage = LifecycleMetric.Count(person, day, figures.Lifecycle);
@@ -101,6 +105,9 @@ public sealed class ReportFigures
     [JsonPropertyName("survey")]
     public SurveyFigures Survey { get; init; } = new();
 
+    [JsonPropertyName("features")]
+    public FeatureFigures Features { get; init; } = new();
+
     [JsonPropertyName("layers")]
     public LayerFigures Layers { get; init; } = new();
 
@@ -136,6 +143,7 @@ public sealed class ReportFigures
             merged.Money.Merge(part.Money);
             merged.Purchases.Merge(part.Purchases);
             merged.Survey.Merge(part.Survey);
+            merged.Features.Merge(part.Features);
             merged.Layers.Merge(part.Layers);
             merged.Rfm.Merge(part.Rfm);
             merged.Lifecycle.Merge(part.Lifecycle);

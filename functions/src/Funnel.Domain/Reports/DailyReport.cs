@@ -25,7 +25,8 @@ public sealed record DailyReport(
     [property: JsonPropertyName("highIntent")] HighIntentReport HighIntent,
     [property: JsonPropertyName("dataQuality")] DataQualityReport DataQuality,
     [property: JsonPropertyName("purchases")] PurchasesReport Purchases,
-    [property: JsonPropertyName("audiences")] IReadOnlyList<AudienceReport> Audiences)
+    [property: JsonPropertyName("audiences")] IReadOnlyList<AudienceReport> Audiences,
+    [property: JsonPropertyName("features")] IReadOnlyList<FeatureUsage> Features)
 {
     /// <summary>今日目标: each target of the definitions judged against this report; absent when the definitions set none.</summary>
     [JsonPropertyName("targets")]

@@ -64,7 +64,8 @@ public static class ReportAssembler
             HighIntentMetric.Report(figures.HighIntent),
             DataQualityMetric.Report(figures.DataQuality, events, context.RejectedAtIngest),
             PurchaseMetric.Report(figures.Purchases, d),
-            Audiences(figures.Audiences, definitions));
+            Audiences(figures.Audiences, definitions),
+            FeatureMetric.Report(figures.Features, figures.Activity, definitions));
         return report with { Targets = ReportTargets.Evaluate(report, definitions.Targets) };
     }
 

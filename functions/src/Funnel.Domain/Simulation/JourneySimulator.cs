@@ -223,6 +223,17 @@ public sealed class JourneySimulator
                 }
             }
         }
+        // Features used on some active days: search often, coupons and sharing now and then.
+        for (var n = 0; n < active.Length; n++)
+        {
+            foreach (var (feature, chance) in _settings.Features)
+            {
+                if (active[n] && own.NextDouble() < chance)
+                {
+                    journey.Add(EventType.Track, feature, journey.At(signupDay + n, own.NextInt64(12 * HourMs, 22 * HourMs)));
+                }
+            }
+        }
         if (own.NextDouble() < _settings.SurveyAnswered)
         {
             var day = own.Next(3, 50);

@@ -80,6 +80,9 @@ public sealed record SimulationSettings
 
     public string SurveyEvent { get; init; } = "Survey Answered";
 
+    /// <summary>Feature events and the chance a signed-up person uses each on one of their active days.</summary>
+    public IReadOnlyList<(string Name, double Chance)> Features { get; init; } = [("Search Performed", 0.3), ("Coupon Claimed", 0.08), ("Product Shared", 0.05)];
+
     /// <summary>Relative lift of the treatment's first-purchase rate over control.</summary>
     public double TreatmentLift { get; init; } = 0.10;
 

@@ -25,6 +25,7 @@ public static class DataQualityMetric
             definitions.SurveyInForce.Event,
         };
         known.UnionWith(HighIntentMetric.IntentEvents);
+        known.UnionWith(definitions.FeaturesInForce);
         known.UnionWith(definitions.TrackingPlan ?? []);
         return known;
     }

@@ -66,6 +66,7 @@ public sealed class ReportHtml
         }
         RetentionSection(report.Retention);
         ActivitySection(report.Activity, trend);
+        FeaturesSection(report.Features);
         if (report.Comparisons is { } comparisons)
         {
             ComparisonsSection(comparisons, report.Funnels.Count > 0 ? report.Funnels[0].Steps : []);
@@ -676,6 +677,25 @@ public sealed class ReportHtml
         Raw($"<h3>{E(l["highIntent"])} · {Count(highIntent.Persons)}</h3><p class=\"note\">{E(l["highIntentNote"])}</p>");
         Bars("high-intent", highIntent.ByChannel.Select(c => (c.Value, (double)c.Persons, Count(c.Persons))).ToList());
         Raw("</section>");
+    }
+
+    /// <summary>功能使用率: each feature's share of the month's active persons as bars, with the day's share of DAU beside it in the table.</summary>
+    private void FeaturesSection(IReadOnlyList<FeatureUsage> features)
+    {
+        var l = _labels;
+        Raw($"<section id=\"features\"><h2>{E(l["features"])}</h2><p class=\"note\">{E(l["featuresNote"])}</p>");
+        if (features.Count == 0)
+        {
+            Raw($"<p>{E(l["none"])}</p></section>");
+            return;
+        }
+        Bars("features", features.Select(f => (l.Term(f.Event), f.MauShare, Percent(f.MauShare))).ToList());
+        Raw($"<div class=\"scroll\"><table><thead><tr><th>{E(l["feature"])}</th><th>{E(l["usedToday"])}</th><th>{E(l["shareOfDau"])}</th><th>{E(l["used30"])}</th><th>{E(l["shareOfMau"])}</th></tr></thead><tbody>");
+        foreach (var f in features)
+        {
+            Raw($"<tr><th class=\"name\"><bdi>{E(l.Term(f.Event))}</bdi></th><td class=\"num\">{Count(f.UsedToday)}</td><td class=\"num\">{Percent(f.DauShare)}</td><td class=\"num\">{Count(f.Used30)}</td><td class=\"num\">{Percent(f.MauShare)}</td></tr>");
+        }
+        Raw("</tbody></table></div></section>");
     }
 
     /// <summary>人群与建议动作: each audience file beside the report, its persons, and the action suggested for them in the page's language.</summary>
