@@ -53,7 +53,7 @@ internal static class StateComposition
             ids += p.RecentIds.Count * 10L;
             days += p.ActiveDays.Count * 2L;
             purchases += p.Purchases.Count * 8L;
-            instants += (p.RecentInstants.Count + p.IntentInstants.Count + p.SurveyAnswers.Count + p.FeatureDays.Sum(f => f.Value.Count)) * 5L;
+            instants += (p.RecentInstants.Count + p.IntentInstants.Count + p.SurveyAnswers.Count + p.FeatureDays.Sum(f => f.Value.Count) + p.SessionInstants.Count) * 5L;
             for (var s = 0; s < p.StepSlots; s++)
             {
                 steps += (p.StepTimesAt(s)?.Count ?? 0) * 5L;

@@ -109,6 +109,7 @@ public sealed class NaiveOracle(OracleDefinitions definitions, string timeZone)
             ["highIntent"] = HighIntentBlock.Build(persons, d),
             ["dataQuality"] = DataQualityBlock.Build(ledger, d, definitions),
             ["purchases"] = PurchasesBlock.Build(persons, d),
+            ["sessions"] = SessionsBlock.Build(persons, d, _calendar),
             ["features"] = new JsonArray((definitions.Features ?? []).Select(feature =>
             {
                 // 功能使用率: users of the feature event on the day over DAU, in the 30 days ending on it over MAU.

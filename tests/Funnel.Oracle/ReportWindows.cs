@@ -62,5 +62,8 @@ public static class ReportWindows
     public const int AudienceActivationWaitDays = 3;
     public const int AudienceRepurchaseWaitDays = 7;
     public const int AudienceWaitingDays = 30;
+
+    /// <summary>A session goes on while its events are at most 30 minutes apart.</summary>
+    public const long SessionGapMs = 30 * 60_000L;
     public const int UnknownEventsTop = 20;
 }

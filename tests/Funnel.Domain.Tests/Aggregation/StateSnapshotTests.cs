@@ -46,6 +46,7 @@ public class StateSnapshotTests
         foreach (var person in shard.Persons.Values)
         {
             person.SurveyAnswers.Clear();
+            person.SessionInstants.Clear();
             foreach (var feature in person.FeatureDays.Keys.ToList())
             {
                 person.ForgetFeature(feature);
@@ -71,8 +72,8 @@ public class StateSnapshotTests
         string.Join(',', p.Exposures.OrderBy(x => x.Key, StringComparer.Ordinal)), string.Join(',', p.IntentInstants), string.Join(',', p.SurveyAnswers), string.Join(',', p.FeatureDays.Select(f => f.Key)));
 
     /// <summary>
-    /// The same snapshot as version 4 wrote it: each person's bytes (hot and cold) without the counts of survey answers and
-    /// feature days, the last two bytes (0 and 0: none), a cold person's contribution without the platform, and every length, the version and the
+    /// The same snapshot as version 4 wrote it: each person's bytes (hot and cold) without the counts of survey answers,
+    /// feature days and session instants, the last three bytes (0, 0, 0: none), a cold person's contribution without the platform, and every length, the version and the
     /// checksum to match.
     /// </summary>
     private static byte[] AsVersion4(byte[] snapshot)
@@ -104,9 +105,9 @@ public class StateSnapshotTests
                 {
                     writer.Write(reader.ReadString());
                     var person = reader.ReadBytes(reader.Read7BitEncodedInt());
-                    Assert.Equal([0, 0], person[^2..]);
-                    writer.Write7BitEncodedInt(person.Length - 2);
-                    writer.Write(person, 0, person.Length - 2);
+                    Assert.Equal([0, 0, 0], person[^3..]);
+                    writer.Write7BitEncodedInt(person.Length - 3);
+                    writer.Write(person, 0, person.Length - 3);
                     if (cold)
                     {
                         // What the person adds to a day's figures, unchanged: stage, last active day, first day, channel, LTV, last purchase day, purchases, revenue.

@@ -8,7 +8,7 @@ namespace Funnel.Domain.Tests.Reports;
 /// <summary>The purchase funnel, payers and the stage KPIs at their edges, by hand, against the naive oracle on the same events.</summary>
 public class PurchasesAndStageKpisTests
 {
-    private static readonly DateOnly Day = new(2026, 11, 20);
+    internal static readonly DateOnly Day = new(2026, 11, 20);
     private const long DayMs = 86_400_000;
 
     private static readonly MetricDefinitions Definitions = MetricDefinitions.Default with
@@ -26,17 +26,18 @@ public class PurchasesAndStageKpisTests
         Track(person, "Survey Answered", at, properties: new Dictionary<string, string> { ["score"] = score });
 
     /// <summary>Runs the engine over the events (processed on the day they happened, UTC) and returns its report of <see cref="Day"/> with the oracle's.</summary>
-    internal static (DailyReport Report, System.Text.Json.Nodes.JsonObject Oracle) Run(List<ProductEvent> events)
+    internal static (DailyReport Report, System.Text.Json.Nodes.JsonObject Oracle) Run(List<ProductEvent> events, string zone = "UTC", int reportDaysBefore = 0)
     {
+        var tz = TimeZoneInfo.FindSystemTimeZoneById(zone);
         var data = new SortedDictionary<DateOnly, List<ProductEvent>>();
-        for (var d = Day.AddDays(-60); d <= Day; d = d.AddDays(1))
+        for (var d = Day.AddDays(-60); d <= Day.AddDays(-reportDaysBefore); d = d.AddDays(1))
         {
             var day = d;
-            data[day] = events.Where(e => DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(e.Timestamp).UtcDateTime) == day).ToList();
+            data[day] = events.Where(e => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(e.Timestamp), tz).DateTime) == day).ToList();
         }
-        var report = EngineHarness.Run(data, "UTC", shards: 2, definitions: Definitions)[^1];
-        var oracle = new Funnel.Oracle.NaiveOracle(EngineHarness.ForOracle(Definitions), "UTC").Report(
-            data.ToDictionary(p => p.Key, p => (IReadOnlyList<ProductEvent>)p.Value), Day,
+        var report = EngineHarness.Run(data, zone, shards: 2, definitions: Definitions)[^1];
+        var oracle = new Funnel.Oracle.NaiveOracle(EngineHarness.ForOracle(Definitions), zone).Report(
+            data.ToDictionary(p => p.Key, p => (IReadOnlyList<ProductEvent>)p.Value), data.Keys.Last(),
             new Funnel.Oracle.ReportIdentity(report.GeneratedAt, report.Manifest.DefinitionsHash, report.Manifest.EngineVersion));
         var differences = JsonComparison.Differences(oracle, EngineHarness.Parsed(report));
         Assert.True(differences.Count == 0, string.Join("\n", differences.Take(10)));

@@ -15,7 +15,7 @@ namespace Funnel.Domain.Aggregation;
 public static class StateSnapshot
 {
     /// <summary>
-    /// 5: a person ends with their survey answers and feature days, a cold person's contribution with their platform. 4 (neither) and 3 (no cold
+    /// 5: a person ends with their survey answers, feature days and session instants, a cold person's contribution with their platform. 4 (neither) and 3 (no cold
     /// persons either) are still read: a cold person's bytes from version 4 end before the answers (a cold person has none),
     /// and their platform is read from those bytes.
     /// </summary>
@@ -236,6 +236,7 @@ public static class StateSnapshot
             writer.Write(feature);
             WriteSorted(writer, days.ConvertAll(d => (long)d));
         }
+        WriteSorted(writer, p.SessionInstants);
     }
 
     /// <summary>
@@ -298,6 +299,7 @@ public static class StateSnapshot
             var feature = reader.ReadString();
             p.FeatureDaysFor(feature).AddRange(ReadSorted(reader).Select(d => (int)d));
         }
+        p.SessionInstants.AddRange(ReadSorted(reader));
         return p;
     }
 

@@ -23,6 +23,7 @@ public static class MetricFamilies
         HighIntentMetric.Observe(person, e);
         SurveyMetric.Observe(person, e, definitions);
         FeatureMetric.Observe(person, e, eventDay, definitions);
+        SessionMetric.Observe(person, e);
     }
 
     /// <summary>
@@ -41,6 +42,7 @@ public static class MetricFamilies
         HighIntentMetric.Merge(person, other);
         SurveyMetric.Merge(person, other);
         FeatureMetric.Merge(person, other);
+        SessionMetric.Merge(person, other);
     }
 
     /// <summary>Drops from the person what no report from processing day <paramref name="day"/> on can need again.</summary>
@@ -51,6 +53,7 @@ public static class MetricFamilies
         HighIntentMetric.Forget(person, day);
         SurveyMetric.Forget(person, day);
         FeatureMetric.Forget(person, day);
+        SessionMetric.Forget(person, day);
     }
 
     /// <summary>Adds one person's contribution to a shard's figures for the report day.</summary>
@@ -67,6 +70,7 @@ public static class MetricFamilies
         PurchaseMetric.Count(person, day, figures.Purchases);
         SurveyMetric.Count(person, day, figures.Survey);
         FeatureMetric.Count(person, day, figures.Features);
+        SessionMetric.Count(person, day, figures.Sessions);
         var layers = LayerMetric.Count(person, day, figures.Layers);
         RfmMetric.Count(person, day, figures.Rfm);
         var stage = LifecycleMetric.Count(person, day, figures.Lifecycle);
@@ -108,6 +112,9 @@ public sealed class ReportFigures
     [JsonPropertyName("features")]
     public FeatureFigures Features { get; init; } = new();
 
+    [JsonPropertyName("sessions")]
+    public SessionFigures Sessions { get; init; } = new();
+
     [JsonPropertyName("layers")]
     public LayerFigures Layers { get; init; } = new();
 
@@ -144,6 +151,7 @@ public sealed class ReportFigures
             merged.Purchases.Merge(part.Purchases);
             merged.Survey.Merge(part.Survey);
             merged.Features.Merge(part.Features);
+            merged.Sessions.Merge(part.Sessions);
             merged.Layers.Merge(part.Layers);
             merged.Rfm.Merge(part.Rfm);
             merged.Lifecycle.Merge(part.Lifecycle);

@@ -17,6 +17,7 @@ public static class HeadlineFigures
         ("money.payingConversion", r => r.Money.PayingConversion),
         ("money.revenue", r => (double)r.Money.Revenue),
         ("money.arpu", r => (double)r.Money.Arpu),
+        ("sessions.all.secondsPerActivePerson", r => r.Sessions.All.SecondsPerActivePerson),
         ("purchases.newPayers.day", r => r.Purchases.NewPayers.Day),
         ("purchases.orders.day.orders", r => r.Purchases.Orders.Day.Orders),
         ("purchases.orders.day.gmv", r => (double)r.Purchases.Orders.Day.Gmv),

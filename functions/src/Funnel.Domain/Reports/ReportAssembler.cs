@@ -65,7 +65,8 @@ public static class ReportAssembler
             DataQualityMetric.Report(figures.DataQuality, events, context.RejectedAtIngest),
             PurchaseMetric.Report(figures.Purchases, d),
             Audiences(figures.Audiences, definitions),
-            FeatureMetric.Report(figures.Features, figures.Activity, definitions));
+            FeatureMetric.Report(figures.Features, figures.Activity, definitions),
+            SessionMetric.Report(figures.Sessions));
         return report with { Targets = ReportTargets.Evaluate(report, definitions.Targets) };
     }
 

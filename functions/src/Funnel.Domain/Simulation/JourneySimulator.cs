@@ -223,6 +223,21 @@ public sealed class JourneySimulator
                 }
             }
         }
+        // Browsing on some active days: a few screens 20 to 40 minutes apart (so some runs split into two sessions), now and
+        // then late in the evening, running past midnight.
+        for (var n = 0; n < active.Length; n++)
+        {
+            if (!active[n] || own.NextDouble() >= _settings.BrowsingDays)
+            {
+                continue;
+            }
+            var at = journey.At(signupDay + n, own.NextDouble() < 0.1 ? own.NextInt64(23 * HourMs, 24 * HourMs - 10 * MinuteMs) : own.NextInt64(19 * HourMs, 22 * HourMs));
+            for (var screens = own.Next(2, 6); screens > 0; screens--)
+            {
+                journey.Add(EventType.Screen, "Product List", at);
+                at += own.NextInt64(20 * MinuteMs, 40 * MinuteMs);
+            }
+        }
         // Features used on some active days: search often, coupons and sharing now and then.
         for (var n = 0; n < active.Length; n++)
         {

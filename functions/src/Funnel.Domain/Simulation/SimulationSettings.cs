@@ -80,6 +80,9 @@ public sealed record SimulationSettings
 
     public string SurveyEvent { get; init; } = "Survey Answered";
 
+    /// <summary>Chance that an active day of a signed-up person has an evening of browsing (screens 20 to 40 minutes apart).</summary>
+    public double BrowsingDays { get; init; } = 0.3;
+
     /// <summary>Feature events and the chance a signed-up person uses each on one of their active days.</summary>
     public IReadOnlyList<(string Name, double Chance)> Features { get; init; } = [("Search Performed", 0.3), ("Coupon Claimed", 0.08), ("Product Shared", 0.05)];
 
@@ -97,7 +100,7 @@ public sealed record SimulationSettings
     /// <summary>Checks the settings and names the one that is off.</summary>
     public void Validate()
     {
-        foreach (var (name, value) in new[] { ("activation", Activation), ("firstPurchase", FirstPurchase), ("repurchase", Repurchase), ("d1Retention", D1Retention), ("d7Retention", D7Retention), ("lateFraction", LateFraction), ("dormantThenBack", DormantThenBack), ("duplicateFraction", DuplicateFraction), ("winBackActiveWithin7", WinBackActiveWithin7), ("anonymousLanding", AnonymousLanding), ("secondDevice", SecondDevice), ("rolloutShare", RolloutShare), ("lateFirstPurchase", LateFirstPurchase), ("surveyAnswered", SurveyAnswered) })
+        foreach (var (name, value) in new[] { ("activation", Activation), ("firstPurchase", FirstPurchase), ("repurchase", Repurchase), ("d1Retention", D1Retention), ("d7Retention", D7Retention), ("lateFraction", LateFraction), ("dormantThenBack", DormantThenBack), ("duplicateFraction", DuplicateFraction), ("winBackActiveWithin7", WinBackActiveWithin7), ("anonymousLanding", AnonymousLanding), ("secondDevice", SecondDevice), ("rolloutShare", RolloutShare), ("lateFirstPurchase", LateFirstPurchase), ("surveyAnswered", SurveyAnswered), ("browsingDays", BrowsingDays) })
         {
             if (value is < 0 or > 1)
             {

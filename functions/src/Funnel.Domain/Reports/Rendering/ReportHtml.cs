@@ -66,6 +66,7 @@ public sealed class ReportHtml
         }
         RetentionSection(report.Retention);
         ActivitySection(report.Activity, trend);
+        SessionsSection(report.Sessions);
         FeaturesSection(report.Features);
         if (report.Comparisons is { } comparisons)
         {
@@ -678,6 +679,26 @@ public sealed class ReportHtml
         Bars("high-intent", highIntent.ByChannel.Select(c => (c.Value, (double)c.Persons, Count(c.Persons))).ToList());
         Raw("</section>");
     }
+
+    /// <summary>会话与日均使用时长: the day's sessions in all and by platform, time per active person as bars.</summary>
+    private void SessionsSection(SessionsReport sessions)
+    {
+        var l = _labels;
+        Raw($"<section id=\"sessions\"><h2>{E(l["sessions"])}</h2><p class=\"note\">{E(l["sessionsNote"])}</p>");
+        var rows = sessions.ByPlatform.Select(p => (Name: p.Value, p.Sessions)).Prepend((Name: l["all"], sessions.All)).ToList();
+        Bars("session-time", sessions.ByPlatform.Select(p => (p.Value, (double)p.Sessions.SecondsPerActivePerson, Duration(p.Sessions.SecondsPerActivePerson))).ToList());
+        Raw($"<div class=\"scroll\"><table><thead><tr><th></th><th>{E(l["sessionCount"])}</th><th>{E(l["averageSession"])}</th><th>{E(l["sessionsPerPerson"])}</th><th>{E(l["timePerPerson"])}</th></tr></thead><tbody>");
+        foreach (var (name, s) in rows)
+        {
+            Raw($"<tr><th class=\"name\"><bdi>{E(name)}</bdi></th><td class=\"num\">{Count(s.Sessions)}</td><td class=\"num\">{Duration(s.AverageSeconds)}</td><td class=\"num\">{s.PerActivePerson.ToString("0.00", _culture)}</td><td class=\"num\">{Duration(s.SecondsPerActivePerson)}</td></tr>");
+        }
+        Raw("</tbody></table></div></section>");
+    }
+
+    /// <summary>Seconds as minutes and seconds (<c>12:05</c>), or hours too when there are any.</summary>
+    private static string Duration(long seconds) => seconds >= 3600
+        ? string.Create(CultureInfo.InvariantCulture, $"{seconds / 3600}:{seconds % 3600 / 60:00}:{seconds % 60:00}")
+        : string.Create(CultureInfo.InvariantCulture, $"{seconds / 60}:{seconds % 60:00}");
 
     /// <summary>功能使用率: each feature's share of the month's active persons as bars, with the day's share of DAU beside it in the table.</summary>
     private void FeaturesSection(IReadOnlyList<FeatureUsage> features)
