@@ -21,7 +21,8 @@ public sealed partial class PersonState
         return days;
     }
 
-    internal void ForgetFeature(string feature)
+    /// <summary>Drops the days kept for one feature (the state of a person who never used it).</summary>
+    public void ForgetFeature(string feature)
     {
         if (_featureDays is not null && _featureDays.Remove(feature) && _featureDays.Count == 0)
         {
