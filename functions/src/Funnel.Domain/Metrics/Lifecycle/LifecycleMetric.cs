@@ -167,7 +167,7 @@ public static class LifecycleMetric
                 SurveyMetric.Nps(survey),
                 survey.Respondents,
                 ReportNumbers.PerPerson(figures.MatureLifetimeRevenue4 / ReportNumbers.MoneyUnit, Stage(Mature))),
-            new StageBreakdowns(Rows(figures.StagesByChannel), Rows(figures.StagesByPlatform)));
+            new ByFirstTouch<StageBreakdownRow>(Rows(figures.StagesByChannel), Rows(figures.StagesByPlatform)));
     }
 }
 

@@ -7,12 +7,7 @@ public sealed record LifecycleReport(
     [property: JsonPropertyName("stages")] LifecycleStages Stages,
     [property: JsonPropertyName("transitions")] IReadOnlyList<LifecycleTransition> Transitions,
     [property: JsonPropertyName("kpis")] LifecycleKpis Kpis,
-    [property: JsonPropertyName("breakdowns")] StageBreakdowns Breakdowns);
-
-/// <summary>不同渠道/平台的用户阶段: today's stages by first-touch channel and by platform.</summary>
-public sealed record StageBreakdowns(
-    [property: JsonPropertyName("channel")] IReadOnlyList<StageBreakdownRow> Channel,
-    [property: JsonPropertyName("platform")] IReadOnlyList<StageBreakdownRow> Platform);
+    [property: JsonPropertyName("breakdowns")] ByFirstTouch<StageBreakdownRow> Breakdowns);
 
 public sealed record StageBreakdownRow(
     [property: JsonPropertyName("value")] string Value,

@@ -144,7 +144,7 @@ public static class RetentionMetric
                 return new RetentionBreakdownRow(x.Key, x.Value[0], On(0), On(1), On(2));
             })];
             cohorts.Add(new RetentionCohort(ReportNumbers.Day(cohort), size, days, days[1], days[7], days[30], new RollingRetention(Rolling(0), Rolling(1), Rolling(2)),
-                new RetentionBreakdowns(Rows(counts.ByChannel), Rows(counts.ByPlatform))));
+                new ByFirstTouch<RetentionBreakdownRow>(Rows(counts.ByChannel), Rows(counts.ByPlatform))));
         }
         return new RetentionReport(cohorts);
     }

@@ -13,12 +13,7 @@ public sealed record RetentionCohort(
     [property: JsonPropertyName("d7")] double? D7,
     [property: JsonPropertyName("d30")] double? D30,
     [property: JsonPropertyName("rolling")] RollingRetention Rolling,
-    [property: JsonPropertyName("breakdowns")] RetentionBreakdowns Breakdowns);
-
-/// <summary>不同渠道用户的留存差异: the cohort's members and D1/D7/D30 by first-touch channel and by platform.</summary>
-public sealed record RetentionBreakdowns(
-    [property: JsonPropertyName("channel")] IReadOnlyList<RetentionBreakdownRow> Channel,
-    [property: JsonPropertyName("platform")] IReadOnlyList<RetentionBreakdownRow> Platform);
+    [property: JsonPropertyName("breakdowns")] ByFirstTouch<RetentionBreakdownRow> Breakdowns);
 
 /// <summary>One value's members of the cohort and their D1, D7 and D30 (null until the day has come).</summary>
 public sealed record RetentionBreakdownRow(

@@ -51,7 +51,7 @@ public static class WinBackMetric
         var mature = cohorts.Where(c => c.Mature).ToList();
         long returned = mature.Sum(c => c.Returned), again = mature.Sum(c => c.ActiveWithin7);
         return new WinBackReport(cohorts, new WinBackRate(returned, again, returned == 0 ? null : ReportNumbers.Rate(again, returned)),
-            new WinBackBreakdowns(Rows(figures.ByChannel, d), Rows(figures.ByPlatform, d)));
+            new ByFirstTouch<WinBackBreakdownRow>(Rows(figures.ByChannel, d), Rows(figures.ByPlatform, d)));
     }
 
     /// <summary>A row per value with a return in the 30 days, its mature returns pooled as <c>mature</c> pools them.</summary>

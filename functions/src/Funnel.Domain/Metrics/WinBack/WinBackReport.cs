@@ -6,12 +6,7 @@ namespace Funnel.Domain.Metrics;
 public sealed record WinBackReport(
     [property: JsonPropertyName("cohorts")] IReadOnlyList<WinBackCohort> Cohorts,
     [property: JsonPropertyName("mature")] WinBackRate Mature,
-    [property: JsonPropertyName("breakdowns")] WinBackBreakdowns Breakdowns);
-
-/// <summary>唤醒后7日活跃率 by first-touch channel and by platform: a row per value with a return in the 30 days.</summary>
-public sealed record WinBackBreakdowns(
-    [property: JsonPropertyName("channel")] IReadOnlyList<WinBackBreakdownRow> Channel,
-    [property: JsonPropertyName("platform")] IReadOnlyList<WinBackBreakdownRow> Platform);
+    [property: JsonPropertyName("breakdowns")] ByFirstTouch<WinBackBreakdownRow> Breakdowns);
 
 /// <summary>The value's mature returns pooled: returned, active again within 7 days, and the share (null while none is mature).</summary>
 public sealed record WinBackBreakdownRow(
