@@ -28,52 +28,69 @@ internal static class ImportCommands
                 await Console.Error.WriteLineAsync($"error: --from: '{first}' is not a day in the form yyyy-MM-dd");
                 return 2;
             }
-            var opsKey = parse.GetValue(key) ?? Environment.GetEnvironmentVariable("FUNNEL_OPS_KEY");
-            if (string.IsNullOrEmpty(opsKey))
+            if (await OpsApi.KeyAsync(parse.GetValue(key)) is not { } opsKey)
             {
-                await Console.Error.WriteLineAsync("error: --key: a function key of the ops API is required (or set FUNNEL_OPS_KEY)");
                 return 2;
             }
             var baseAddress = parse.GetValue(app)!;
-            using var client = new HttpClient { BaseAddress = new Uri(baseAddress.ToString().TrimEnd('/') + "/") };
-            client.DefaultRequestHeaders.Add("x-functions-key", opsKey);
-            using var started = await client.PostAsync(new Uri($"ops/imports?from={first}", UriKind.Relative), null, ct);
-            var answer = await started.Content.ReadFromJsonAsync<JsonElement>(ct);
-            if (started.StatusCode != System.Net.HttpStatusCode.Accepted)
+            try
             {
-                await Console.Error.WriteLineAsync($"error: {(int)started.StatusCode}: {answer}");
+                return await ImportAsync(baseAddress, opsKey, first, parse.GetValue(wait), ct);
+            }
+            catch (HttpRequestException ex)
+            {
+                await Console.Error.WriteLineAsync($"error: --app: cannot reach {baseAddress}: {ex.Message}");
                 return 1;
             }
-            var to = answer.GetProperty("to").GetString()!;
-            Console.WriteLine($"import {answer.GetProperty("instanceId").GetString()}: days {first} to {to} run again as of {answer.GetProperty("asOf").GetString()}");
-            if (!parse.GetValue(wait))
+            catch (JsonException)
             {
-                Console.WriteLine($"status: {answer.GetProperty("statusUrl").GetString()}");
-                return 0;
+                await Console.Error.WriteLineAsync($"error: --app: {baseAddress} did not answer as the ops API does (no JSON): is it the app's base address?");
+                return 1;
             }
-            var day = DateOnly.ParseExact(first, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-            var last = DateOnly.ParseExact(to, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-            while (day <= last)
-            {
-                using var response = await client.GetAsync(new Uri($"ops/aggregations/{RawBlobName.DayFolder(day)}", UriKind.Relative), ct);
-                var run = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>(ct) : default;
-                var status = run.ValueKind == JsonValueKind.Object ? run.GetProperty("status").GetString() : null;
-                if (status is "Failed" or "Interrupted")
-                {
-                    await Console.Error.WriteLineAsync($"error: {RawBlobName.DayFolder(day)} {status}: {run.GetProperty("reason")}");
-                    return 1;
-                }
-                if (status == "Completed" && run.GetProperty("startedAt").GetDateTimeOffset() >= answer.GetProperty("asOf").GetDateTimeOffset())
-                {
-                    Console.WriteLine($"{RawBlobName.DayFolder(day)} done");
-                    day = day.AddDays(1);
-                    continue;
-                }
-                await Task.Delay(TimeSpan.FromSeconds(1), ct);
-            }
-            Console.WriteLine($"every day from {first} to {to} is published as of the import");
-            return 0;
         });
         return command;
+    }
+
+    /// <summary>Starts the import and, with <paramref name="wait"/>, follows it day by day until the last is published as of it.</summary>
+    private static async Task<int> ImportAsync(Uri baseAddress, string opsKey, string first, bool wait, CancellationToken ct)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(baseAddress.ToString().TrimEnd('/') + "/") };
+        client.DefaultRequestHeaders.Add("x-functions-key", opsKey);
+        using var started = await client.PostAsync(new Uri($"ops/imports?from={first}", UriKind.Relative), null, ct);
+        var answer = await started.Content.ReadFromJsonAsync<JsonElement>(ct);
+        if (started.StatusCode != System.Net.HttpStatusCode.Accepted)
+        {
+            await Console.Error.WriteLineAsync($"error: {(int)started.StatusCode}: {answer}");
+            return 1;
+        }
+        var to = answer.GetProperty("to").GetString()!;
+        Console.WriteLine($"import {answer.GetProperty("instanceId").GetString()}: days {first} to {to} run again as of {answer.GetProperty("asOf").GetString()}");
+        if (!wait)
+        {
+            Console.WriteLine($"status: {answer.GetProperty("statusUrl").GetString()}");
+            return 0;
+        }
+        var day = DateOnly.ParseExact(first, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var last = DateOnly.ParseExact(to, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        while (day <= last)
+        {
+            using var response = await client.GetAsync(new Uri($"ops/aggregations/{RawBlobName.DayFolder(day)}", UriKind.Relative), ct);
+            var run = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>(ct) : default;
+            var status = run.ValueKind == JsonValueKind.Object ? run.GetProperty("status").GetString() : null;
+            if (status is "Failed" or "Interrupted")
+            {
+                await Console.Error.WriteLineAsync($"error: {RawBlobName.DayFolder(day)} {status}: {run.GetProperty("reason")}");
+                return 1;
+            }
+            if (status == "Completed" && run.GetProperty("startedAt").GetDateTimeOffset() >= answer.GetProperty("asOf").GetDateTimeOffset())
+            {
+                Console.WriteLine($"{RawBlobName.DayFolder(day)} done");
+                day = day.AddDays(1);
+                continue;
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        }
+        Console.WriteLine($"every day from {first} to {to} is published as of the import");
+        return 0;
     }
 }
