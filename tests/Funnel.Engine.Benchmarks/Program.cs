@@ -39,7 +39,7 @@ if (args.Length > 0 && args[0] == "--state-size")
     Console.WriteLine($"persons in the shard: {state.Persons.Count:N0}; events folded: {events:N0} over {days} days in {foldSeconds:N1} s (generation included)");
     Console.WriteLine($"snapshot: {snapshot.Length:N0} bytes = {(double)snapshot.Length / state.Persons.Count:N1} bytes/person");
     Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024:N0} MiB; managed heap after fold: {GC.GetTotalMemory(false) / 1024 / 1024:N0} MiB");
-    // What the engagement facts (survey answers, feature days, session instants) cost: the same state written without them.
+    // What the engagement facts (survey answers, feature days, session instants, touches) cost: the same state written without them.
     var withEngagement = snapshot.Length;
     foreach (var person in state.Persons.Values)
     {
@@ -49,10 +49,14 @@ if (args.Length > 0 && args[0] == "--state-size")
         {
             person.ForgetFeature(feature);
         }
+        foreach (var channel in person.Touches.Keys.ToList())
+        {
+            person.ForgetTouches(channel);
+        }
     }
     using var without = new MemoryStream();
     StateSnapshot.Write(state, fold.Slots.Count, without);
-    Console.WriteLine($"without survey answers, feature days and session instants: {without.Length:N0} bytes = {(double)without.Length / state.Persons.Count:N1} bytes/person; they add {(double)(withEngagement - without.Length) / state.Persons.Count:N1} bytes/person");
+    Console.WriteLine($"without survey answers, feature days, session instants and touches: {without.Length:N0} bytes = {(double)without.Length / state.Persons.Count:N1} bytes/person; they add {(double)(withEngagement - without.Length) / state.Persons.Count:N1} bytes/person");
     return 0;
 }
 BenchmarkSwitcher.FromAssembly(typeof(FoldBenchmarks).Assembly).Run(args);

@@ -12,7 +12,7 @@ public static class DataQualityBlock
         var lags = today.Select(e => (double)(long)Math.Floor((e.ReceivedAt - e.Timestamp) / 1000.0)).ToList();
         long? Lag(int percent) => lags.Count == 0 ? null : (long)Figures.NearestRank(lags, percent);
         var known = definitions.Funnels.SelectMany(f => f.Steps.Select(s => s.Event))
-            .Concat([definitions.SignupEvent, definitions.PurchaseEvent, definitions.ExperimentEvent, definitions.SurveyEvent, "Product Added", "Checkout Started"]).Concat(definitions.Features ?? [])
+            .Concat([definitions.SignupEvent, definitions.PurchaseEvent, definitions.ExperimentEvent, definitions.SurveyEvent, "Product Added", "Checkout Started"]).Concat(definitions.Features ?? []).Concat((definitions.Touches ?? []).SelectMany(t => new[] { t.Sent, t.Opened }))
             .Concat(definitions.TrackingPlan ?? [])
             .ToList();
         var tracks = today.Where(e => e.Type == EventType.Track && e.Name is not null).ToList();

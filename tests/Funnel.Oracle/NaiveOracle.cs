@@ -110,6 +110,23 @@ public sealed class NaiveOracle(OracleDefinitions definitions, string timeZone)
             ["dataQuality"] = DataQualityBlock.Build(ledger, d, definitions),
             ["purchases"] = PurchasesBlock.Build(persons, d),
             ["sessions"] = SessionsBlock.Build(persons, d, _calendar),
+            ["touches"] = new JsonArray((definitions.Touches ?? []).Select(touch =>
+            {
+                // 触达: messages of the week per person; over the cap means more messages than it allows.
+                bool InWeek(KnownEvent k) => k.Day <= d && d - k.Day < ReportWindows.TouchDays;
+                var perPerson = persons.Select(p => (Sent: p.Tracks(touch.Sent).Count(InWeek), Opened: p.Tracks(touch.Opened).Count(InWeek))).ToList();
+                long sent = perPerson.Sum(x => x.Sent), opened = perPerson.Sum(x => x.Opened);
+                return (JsonNode)new JsonObject
+                {
+                    ["channel"] = touch.Channel,
+                    ["sent"] = sent,
+                    ["opened"] = opened,
+                    ["openRate"] = Figures.Share(opened, sent),
+                    ["personsTouched"] = perPerson.Count(x => x.Sent > 0),
+                    ["weeklyCap"] = touch.WeeklyCap,
+                    ["personsOverCap"] = perPerson.Count(x => x.Sent > touch.WeeklyCap),
+                };
+            }).ToArray()),
             ["features"] = new JsonArray((definitions.Features ?? []).Select(feature =>
             {
                 // 功能使用率: users of the feature event on the day over DAU, in the 30 days ending on it over MAU.

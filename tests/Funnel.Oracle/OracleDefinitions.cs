@@ -21,11 +21,15 @@ public sealed record OracleDefinitions(
     string SurveyScoreProperty = "score",
     IReadOnlyList<OracleExperiment>? Experiments = null,
     IReadOnlyList<OracleAudience>? Audiences = null,
-    IReadOnlyList<string>? Features = null)
+    IReadOnlyList<string>? Features = null,
+    IReadOnlyList<OracleTouch>? Touches = null)
 {
     /// <summary>The audiences in report order with their suggested action by language (configuration, passed in as the report shows it).</summary>
     public IReadOnlyList<OracleAudience> AudienceActions => Audiences ?? [];
 }
+
+/// <summary>A touch channel: the events of a message sent and opened, and how many a person may get a week.</summary>
+public sealed record OracleTouch(string Channel, string Sent, string Opened, int WeeklyCap);
 
 /// <summary>An audience the report lists, and the action it suggests by language.</summary>
 public sealed record OracleAudience(string Name, IReadOnlyDictionary<string, string> Action);

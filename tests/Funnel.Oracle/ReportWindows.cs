@@ -65,5 +65,8 @@ public static class ReportWindows
 
     /// <summary>A session goes on while its events are at most 30 minutes apart.</summary>
     public const long SessionGapMs = 30 * 60_000L;
+
+    /// <summary>Touches are counted over the 7 days ending on the report day.</summary>
+    public const int TouchDays = 7;
     public const int UnknownEventsTop = 20;
 }

@@ -80,7 +80,7 @@ public class HotAndColdTests
             var due = full.Shards.SelectMany(s => s.Persons).Where(p =>
                 p.Value.ActiveDays[^1] > d - 40
                 || p.Value.Purchases.Any(x => full.Fold.DayOf(x.At) > d - 90)
-                || p.Value.RecentIds.Count > 0 || p.Value.RecentInstants.Count > 0 || p.Value.IntentInstants.Count > 0 || p.Value.SurveyAnswers.Count > 0 || p.Value.FeatureDays.Count > 0 || p.Value.SessionInstants.Count > 0).Select(p => p.Key);
+                || p.Value.RecentIds.Count > 0 || p.Value.RecentInstants.Count > 0 || p.Value.IntentInstants.Count > 0 || p.Value.SurveyAnswers.Count > 0 || p.Value.FeatureDays.Count > 0 || p.Value.SessionInstants.Count > 0 || p.Value.Touches.Count > 0).Select(p => p.Key);
             var expected = withEventsToday.Union(due).Order(StringComparer.Ordinal).ToList();
             var touchedToday = hotAndCold.Shards.SelectMany(s => s.Persons.Keys).Order(StringComparer.Ordinal).ToList();
             Assert.Equal(expected, touchedToday);

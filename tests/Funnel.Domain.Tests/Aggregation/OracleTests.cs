@@ -47,6 +47,8 @@ public class OracleTests
         Assert.Contains(reports, r => r.WinBack.Breakdowns.Channel.Count >= 2 && r.WinBack.Breakdowns.Platform.Any(b => b.Rate > 0));
         // Sessions: several per active person on some days, with length, on every platform.
         Assert.Contains(reports, r => r.Sessions.All.Sessions > r.Sessions.All.ActivePersons && r.Sessions.All.AverageSeconds > 0 && r.Sessions.ByPlatform.Count >= 3);
+        // 触达: every channel sends and is opened; some persons are pushed over the weekly cap.
+        Assert.Contains(reports, r => r.Touches.Count == 3 && r.Touches.All(c => c.Sent > 0 && c.OpenRate > 0) && r.Touches[0].PersonsOverCap > 0);
         // 功能使用率: each configured feature used, on the day and over the month.
         Assert.Contains(reports, r => r.Features.Count == 3 && r.Features.All(f => f.Used30 > 0 && f.MauShare > 0) && r.Features.Any(f => f.DauShare > 0));
         // Returns with and without a week's activity after them, pooled over the mature cohorts.

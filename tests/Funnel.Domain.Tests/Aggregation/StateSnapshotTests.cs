@@ -47,6 +47,10 @@ public class StateSnapshotTests
         {
             person.SurveyAnswers.Clear();
             person.SessionInstants.Clear();
+            foreach (var channel in person.Touches.Keys.ToList())
+            {
+                person.ForgetTouches(channel);
+            }
             foreach (var feature in person.FeatureDays.Keys.ToList())
             {
                 person.ForgetFeature(feature);
@@ -73,7 +77,7 @@ public class StateSnapshotTests
 
     /// <summary>
     /// The same snapshot as version 4 wrote it: each person's bytes (hot and cold) without the counts of survey answers,
-    /// feature days and session instants, the last three bytes (0, 0, 0: none), a cold person's contribution without the platform, and every length, the version and the
+    /// feature days, session instants and touch channels, the last four bytes (0, 0, 0, 0: none), a cold person's contribution without the platform, and every length, the version and the
     /// checksum to match.
     /// </summary>
     private static byte[] AsVersion4(byte[] snapshot)
@@ -105,9 +109,9 @@ public class StateSnapshotTests
                 {
                     writer.Write(reader.ReadString());
                     var person = reader.ReadBytes(reader.Read7BitEncodedInt());
-                    Assert.Equal([0, 0, 0], person[^3..]);
-                    writer.Write7BitEncodedInt(person.Length - 3);
-                    writer.Write(person, 0, person.Length - 3);
+                    Assert.Equal([0, 0, 0, 0], person[^4..]);
+                    writer.Write7BitEncodedInt(person.Length - 4);
+                    writer.Write(person, 0, person.Length - 4);
                     if (cold)
                     {
                         // What the person adds to a day's figures, unchanged: stage, last active day, first day, channel, LTV, last purchase day, purchases, revenue.

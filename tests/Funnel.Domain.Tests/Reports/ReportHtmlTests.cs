@@ -18,7 +18,7 @@ public partial class ReportHtmlTests
     public void The_page_has_every_section_and_fetches_nothing()
     {
         var html = Html();
-        foreach (var id in new[] { "lifecycle", "purchase", "retention", "activity", "sessions", "features", "layers", "money", "purchases", "experiments", "stages", "win-back", "audiences", "data-quality", "manifest" })
+        foreach (var id in new[] { "lifecycle", "purchase", "retention", "activity", "sessions", "features", "touches", "layers", "money", "purchases", "experiments", "stages", "win-back", "audiences", "data-quality", "manifest" })
         {
             Assert.Contains($"<section id=\"{id}\">", html, StringComparison.Ordinal);
         }

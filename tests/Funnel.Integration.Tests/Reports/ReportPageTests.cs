@@ -34,7 +34,7 @@ public sealed class ReportPageTests : IAsyncLifetime
         })
         """;
 
-    private static readonly string[] Sections = ["targets", "lifecycle", "purchase", "retention", "activity", "sessions", "features", "comparisons", "layers", "money", "purchases", "experiments", "stages", "win-back", "audiences", "data-quality", "manifest"];
+    private static readonly string[] Sections = ["targets", "lifecycle", "purchase", "retention", "activity", "sessions", "features", "touches", "comparisons", "layers", "money", "purchases", "experiments", "stages", "win-back", "audiences", "data-quality", "manifest"];
 
     private string _folder = null!;
     private DailyReport _report = null!;

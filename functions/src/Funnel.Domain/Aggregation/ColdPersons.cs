@@ -115,7 +115,7 @@ public sealed class ColdPersons
         ArgumentNullException.ThrowIfNull(days);
         return person.ActiveDays.Count > 0
             && person.ActiveDays[^1] <= day - ColdAfterDays
-            && person.RecentIds.Count == 0 && person.RecentInstants.Count == 0 && person.IntentInstants.Count == 0 && person.SurveyAnswers.Count == 0 && person.FeatureDays.Count == 0 && person.SessionInstants.Count == 0
+            && person.RecentIds.Count == 0 && person.RecentInstants.Count == 0 && person.IntentInstants.Count == 0 && person.SurveyAnswers.Count == 0 && person.FeatureDays.Count == 0 && person.SessionInstants.Count == 0 && person.Touches.Count == 0
             && (person.Purchases.Count == 0 || days.DayOf(person.Purchases[^1].At) <= day - PayerWindowDays);
     }
 

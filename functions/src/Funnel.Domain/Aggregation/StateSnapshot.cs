@@ -15,7 +15,7 @@ namespace Funnel.Domain.Aggregation;
 public static class StateSnapshot
 {
     /// <summary>
-    /// 5: a person ends with their survey answers, feature days and session instants, a cold person's contribution with their platform. 4 (neither) and 3 (no cold
+    /// 5: a person ends with their survey answers, feature days, session instants and touches, a cold person's contribution with their platform. 4 (neither) and 3 (no cold
     /// persons either) are still read: a cold person's bytes from version 4 end before the answers (a cold person has none),
     /// and their platform is read from those bytes.
     /// </summary>
@@ -237,6 +237,13 @@ public static class StateSnapshot
             WriteSorted(writer, days.ConvertAll(d => (long)d));
         }
         WriteSorted(writer, p.SessionInstants);
+        writer.Write7BitEncodedInt(p.Touches.Count);
+        foreach (var (channel, (sent, opened)) in p.Touches.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            writer.Write(channel);
+            WriteSorted(writer, sent.ConvertAll(d => (long)d));
+            WriteSorted(writer, opened.ConvertAll(d => (long)d));
+        }
     }
 
     /// <summary>
@@ -300,6 +307,12 @@ public static class StateSnapshot
             p.FeatureDaysFor(feature).AddRange(ReadSorted(reader).Select(d => (int)d));
         }
         p.SessionInstants.AddRange(ReadSorted(reader));
+        for (var channels = reader.Read7BitEncodedInt(); channels > 0; channels--)
+        {
+            var (sent, opened) = p.TouchesFor(reader.ReadString());
+            sent.AddRange(ReadSorted(reader).Select(d => (int)d));
+            opened.AddRange(ReadSorted(reader).Select(d => (int)d));
+        }
         return p;
     }
 

@@ -50,7 +50,8 @@ public sealed record MetricDefinitions(
     [property: JsonPropertyName("survey"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SurveyDefinition? Survey = null,
     [property: JsonPropertyName("experiments"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ExperimentDefinition>? Experiments = null,
     [property: JsonPropertyName("audienceActions"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? AudienceActions = null,
-    [property: JsonPropertyName("features"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Features = null)
+    [property: JsonPropertyName("features"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Features = null,
+    [property: JsonPropertyName("touches"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TouchChannel>? Touches = null)
 {
     /// <summary>The funnels of the operations reports this project comes from: 注册→激活→首购→复购 and the purchase path.</summary>
     public static MetricDefinitions Default { get; } = new(
@@ -83,6 +84,10 @@ public sealed record MetricDefinitions(
 
     /// <summary>Features a shop's app usually measures: search, coupons, sharing.</summary>
     public static IReadOnlyList<string> DefaultFeatures { get; } = ["Search Performed", "Coupon Claimed", "Product Shared"];
+
+    /// <summary>The touch channels (sent and opened events, weekly cap): the definitions' own, else <see cref="TouchMetric.DefaultChannels"/>.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<TouchChannel> TouchesInForce => Touches ?? TouchMetric.DefaultChannels;
 
     /// <summary>The event properties the fold reads (funnel step filters, the survey's score): the reader keeps these and drops the rest.</summary>
     [JsonIgnore]
@@ -254,6 +259,31 @@ public sealed record MetricDefinitions(
             if (string.IsNullOrWhiteSpace(Features[i]) || Features.Take(i).Contains(Features[i], StringComparer.Ordinal))
             {
                 Add($"features[{i}]", "every feature must be a distinct, non-empty event name");
+            }
+        }
+        for (var i = 0; Touches is not null && i < Touches.Count; i++)
+        {
+            var at = $"touches[{i}]";
+            if (Touches[i] is not { } touch)
+            {
+                Add(at, "must be an object");
+                continue;
+            }
+            if (string.IsNullOrWhiteSpace(touch.Channel) || Touches.Take(i).Any(t => t?.Channel == touch.Channel))
+            {
+                Add($"{at}.channel", "every touch channel needs a distinct name, e.g. push");
+            }
+            if (string.IsNullOrWhiteSpace(touch.Sent))
+            {
+                Add($"{at}.sent", "must name the event of a message reaching the person");
+            }
+            if (string.IsNullOrWhiteSpace(touch.Opened) || touch.Opened == touch.Sent)
+            {
+                Add($"{at}.opened", "must name the event of a message opened, not the sent one");
+            }
+            if (touch.WeeklyCap is < 1 or > 1000)
+            {
+                Add($"{at}.weeklyCap", "must be 1 to 1000 messages a week");
             }
         }
         foreach (var (audience, action) in AudienceActions ?? new Dictionary<string, IReadOnlyDictionary<string, string>>())

@@ -24,6 +24,7 @@ public static class MetricFamilies
         SurveyMetric.Observe(person, e, definitions);
         FeatureMetric.Observe(person, e, eventDay, definitions);
         SessionMetric.Observe(person, e);
+        TouchMetric.Observe(person, e, eventDay, definitions);
     }
 
     /// <summary>
@@ -43,6 +44,7 @@ public static class MetricFamilies
         SurveyMetric.Merge(person, other);
         FeatureMetric.Merge(person, other);
         SessionMetric.Merge(person, other);
+        TouchMetric.Merge(person, other);
     }
 
     /// <summary>Drops from the person what no report from processing day <paramref name="day"/> on can need again.</summary>
@@ -54,6 +56,7 @@ public static class MetricFamilies
         SurveyMetric.Forget(person, day);
         FeatureMetric.Forget(person, day);
         SessionMetric.Forget(person, day);
+        TouchMetric.Forget(person, day);
     }
 
     /// <summary>Adds one person's contribution to a shard's figures for the report day.</summary>
@@ -71,6 +74,7 @@ public static class MetricFamilies
         SurveyMetric.Count(person, day, figures.Survey);
         FeatureMetric.Count(person, day, figures.Features);
         SessionMetric.Count(person, day, figures.Sessions);
+        TouchMetric.Count(person, day, figures.Touches);
         var layers = LayerMetric.Count(person, day, figures.Layers);
         RfmMetric.Count(person, day, figures.Rfm);
         var stage = LifecycleMetric.Count(person, day, figures.Lifecycle);
@@ -115,6 +119,9 @@ public sealed class ReportFigures
     [JsonPropertyName("sessions")]
     public SessionFigures Sessions { get; init; } = new();
 
+    [JsonPropertyName("touches")]
+    public TouchFigures Touches { get; init; } = new();
+
     [JsonPropertyName("layers")]
     public LayerFigures Layers { get; init; } = new();
 
@@ -152,6 +159,7 @@ public sealed class ReportFigures
             merged.Survey.Merge(part.Survey);
             merged.Features.Merge(part.Features);
             merged.Sessions.Merge(part.Sessions);
+            merged.Touches.Merge(part.Touches);
             merged.Layers.Merge(part.Layers);
             merged.Rfm.Merge(part.Rfm);
             merged.Lifecycle.Merge(part.Lifecycle);

@@ -27,7 +27,8 @@ public sealed record DailyReport(
     [property: JsonPropertyName("purchases")] PurchasesReport Purchases,
     [property: JsonPropertyName("audiences")] IReadOnlyList<AudienceReport> Audiences,
     [property: JsonPropertyName("features")] IReadOnlyList<FeatureUsage> Features,
-    [property: JsonPropertyName("sessions")] SessionsReport Sessions)
+    [property: JsonPropertyName("sessions")] SessionsReport Sessions,
+    [property: JsonPropertyName("touches")] IReadOnlyList<TouchReport> Touches)
 {
     /// <summary>今日目标: each target of the definitions judged against this report; absent when the definitions set none.</summary>
     [JsonPropertyName("targets")]

@@ -66,7 +66,8 @@ public static class ReportAssembler
             PurchaseMetric.Report(figures.Purchases, d),
             Audiences(figures.Audiences, definitions),
             FeatureMetric.Report(figures.Features, figures.Activity, definitions),
-            SessionMetric.Report(figures.Sessions));
+            SessionMetric.Report(figures.Sessions),
+            TouchMetric.Report(figures.Touches, definitions));
         return report with { Targets = ReportTargets.Evaluate(report, definitions.Targets) };
     }
 

@@ -238,6 +238,24 @@ public sealed class JourneySimulator
                 at += own.NextInt64(20 * MinuteMs, 40 * MinuteMs);
             }
         }
+        // Messages that reach the person on active days, some opened; a few persons are pushed twice a day, over a weekly cap.
+        var pushedHard = own.NextDouble() < 0.03;
+        for (var n = 0; n < active.Length; n++)
+        {
+            foreach (var (channel, sent, opened, chance, openChance) in Touches)
+            {
+                var messages = channel == "push" && pushedHard ? 2 : own.NextDouble() < chance ? 1 : 0;
+                for (var m = 0; m < messages && active[n]; m++)
+                {
+                    var at = journey.At(signupDay + n, own.NextInt64(10 * HourMs, 21 * HourMs));
+                    journey.Add(EventType.Track, sent, at);
+                    if (own.NextDouble() < openChance)
+                    {
+                        journey.Add(EventType.Track, opened, at + own.NextInt64(MinuteMs, 30 * MinuteMs));
+                    }
+                }
+            }
+        }
         // Features used on some active days: search often, coupons and sharing now and then.
         for (var n = 0; n < active.Length; n++)
         {
@@ -262,6 +280,14 @@ public sealed class JourneySimulator
             }
         }
     }
+
+    /// <summary>The touch channels the journeys receive: events, the chance of a message on an active day, the chance it is opened.</summary>
+    private static readonly (string Channel, string Sent, string Opened, double Chance, double OpenChance)[] Touches =
+    [
+        ("push", "Push Notification Received", "Push Notification Tapped", 0.4, 0.25),
+        ("sms", "SMS Delivered", "SMS Link Clicked", 0.08, 0.15),
+        ("email", "Email Delivered", "Email Opened", 0.1, 0.2),
+    ];
 
     private List<SimulatedEvent> Bouncer(Random random, int index, int day)
     {

@@ -26,6 +26,7 @@ public static class DataQualityMetric
         };
         known.UnionWith(HighIntentMetric.IntentEvents);
         known.UnionWith(definitions.FeaturesInForce);
+        known.UnionWith(definitions.TouchesInForce.SelectMany(t => new[] { t.Sent, t.Opened }));
         known.UnionWith(definitions.TrackingPlan ?? []);
         return known;
     }

@@ -68,6 +68,7 @@ public sealed class ReportHtml
         ActivitySection(report.Activity, trend);
         SessionsSection(report.Sessions);
         FeaturesSection(report.Features);
+        TouchesSection(report.Touches);
         if (report.Comparisons is { } comparisons)
         {
             ComparisonsSection(comparisons, report.Funnels.Count > 0 ? report.Funnels[0].Steps : []);
@@ -699,6 +700,20 @@ public sealed class ReportHtml
     private static string Duration(long seconds) => seconds >= 3600
         ? string.Create(CultureInfo.InvariantCulture, $"{seconds / 3600}:{seconds % 3600 / 60:00}:{seconds % 60:00}")
         : string.Create(CultureInfo.InvariantCulture, $"{seconds / 60}:{seconds % 60:00}");
+
+    /// <summary>触达与频控: each channel's week of messages, open rate, persons touched and those over the weekly cap.</summary>
+    private void TouchesSection(IReadOnlyList<TouchReport> touches)
+    {
+        var l = _labels;
+        Raw($"<section id=\"touches\"><h2>{E(l["touches"])}</h2><p class=\"note\">{E(l["touchesNote"])}</p>");
+        Raw($"<div class=\"scroll\"><table><thead><tr><th>{E(l["channel"])}</th><th>{E(l["sent"])}</th><th>{E(l["openRate"])}</th><th>{E(l["personsTouched"])}</th><th>{E(l["overCap"])}</th></tr></thead><tbody>");
+        foreach (var t in touches)
+        {
+            var over = t.PersonsOverCap > 0 ? " class=\"num warn\"" : " class=\"num\"";
+            Raw($"<tr><th class=\"name\"><bdi>{E(l.Term(t.Channel))}</bdi></th><td class=\"num\">{Count(t.Sent)}</td><td class=\"num\">{Percent(t.OpenRate)} <small>{Count(t.Opened)}</small></td><td class=\"num\">{Count(t.PersonsTouched)}</td><td{over}>{Count(t.PersonsOverCap)} <small>&gt; {t.WeeklyCap}</small></td></tr>");
+        }
+        Raw("</tbody></table></div></section>");
+    }
 
     /// <summary>功能使用率: each feature's share of the month's active persons as bars, with the day's share of DAU beside it in the table.</summary>
     private void FeaturesSection(IReadOnlyList<FeatureUsage> features)
