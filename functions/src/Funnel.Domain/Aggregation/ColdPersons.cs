@@ -81,8 +81,8 @@ public sealed class ColdPersons
             lifecycle.Stages[stage] += persons;
             lifecycle.Transitions[(stage + 1) * LifecycleMetric.Stages.Length + stage] += persons;
         }
-        FigureCountsOf(lifecycle.StagesByChannel, _stagesByChannel);
-        FigureCountsOf(lifecycle.StagesByPlatform, _stagesByPlatform);
+        FigureCounts.MergeCounts(lifecycle.StagesByChannel, _stagesByChannel);
+        FigureCounts.MergeCounts(lifecycle.StagesByPlatform, _stagesByPlatform);
         lifecycle.PotentialWeekAgo += _stages[LifecycleMetric.Potential];
         lifecycle.ChurnedWeekAgo += _stages[LifecycleMetric.Churned];
         figures.Layers.Dormant.Persons += _persons.Count;
@@ -136,22 +136,6 @@ public sealed class ColdPersons
         modelled.Rfm.Payers.AddRange(modelled.Rfm.AllPayers());
         modelled.Rfm.Alike.Clear();
         return JsonSerializer.SerializeToUtf8Bytes(counted).AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(modelled));
-    }
-
-    /// <summary>Adds the segment's per-value stage counts into the figures' (a value the segment has is created there).</summary>
-    private static void FigureCountsOf(SortedDictionary<string, long[]> into, SortedDictionary<string, long[]> from)
-    {
-        foreach (var (value, counts) in from)
-        {
-            if (!into.TryGetValue(value, out var existing))
-            {
-                into[value] = existing = new long[LifecycleMetric.Stages.Length];
-            }
-            for (var i = 0; i < counts.Length; i++)
-            {
-                existing[i] += counts[i];
-            }
-        }
     }
 
     /// <summary>Moves one person in or out of a value's stage count, dropping the value when nobody is left in it.</summary>

@@ -80,12 +80,13 @@ public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPer
         {
             folders.Add((later, await store.ReadRawAsync(later, step.Shard, cancellationToken)));
         }
+        var kept = run.Definitions.KeptProperties;
         foreach (var (folder, folderSlices) in folders)
         {
             foreach (var slice in folderSlices)
             {
                 using var input = new MemoryStream(slice.GzipNdjson);
-                var read = ProductEventReader.Read(input, slice.Name, gzip: true, malformed, run.Definitions.KeptProperties);
+                var read = ProductEventReader.Read(input, slice.Name, gzip: true, malformed, kept);
                 // Under a history import an event counts on the day it happened: this run keeps only the events that fold today.
                 events.AddRange(imports.IsEmpty ? read
                     : read.Where(e => imports.FoldDayOf(DateOnly.FromDayNumber(run.Fold.DayOf(e.Timestamp)), folder, slice.Written) == step.Day));

@@ -51,8 +51,7 @@ public sealed partial class PersonState
         if (e.Type == EventType.Track && e.Name == definitions.PurchaseEvent)
         {
             var revenue = (long)Math.Round((e.Revenue ?? 0) * ReportNumbers.MoneyUnit, MidpointRounding.AwayFromZero);
-            var at = Purchases.BinarySearch((e.Timestamp, revenue));
-            Purchases.Insert(at < 0 ? ~at : at, (e.Timestamp, revenue));
+            InsertKeepingEqual(Purchases, (e.Timestamp, revenue));
         }
         if (e.Channel is not null && Earlier(e.Timestamp, e.Channel, ChannelAt, Channel))
         {
@@ -83,9 +82,7 @@ public sealed partial class PersonState
         }
         foreach (var purchase in other.Purchases)
         {
-            // Two purchases at the same time and amount are two purchases: inserted, never merged.
-            var at = Purchases.BinarySearch(purchase);
-            Purchases.Insert(at < 0 ? ~at : at, purchase);
+            InsertKeepingEqual(Purchases, purchase);
         }
         if (other.RecentIds.Count > 0)
         {
@@ -144,6 +141,20 @@ public sealed partial class PersonState
     /// <summary>Earlier time wins; on a tie the ordinally smaller value, so the outcome does not depend on arrival order.</summary>
     internal static bool Earlier(long at, string value, long currentAt, string? current) =>
         at < currentAt || (at == currentAt && string.CompareOrdinal(value, current) < 0);
+
+    /// <summary>Inserts keeping the list sorted and every equal value: two purchases (or answers, or messages) alike are two.</summary>
+    public static void InsertKeepingEqual<T>(List<T> list, T value) where T : IComparable<T>
+    {
+        var index = list.BinarySearch(value);
+        list.Insert(index < 0 ? ~index : index, value);
+    }
+
+    /// <summary>Removes the values before <paramref name="cutoff"/> from a sorted list of distinct values: they are a prefix.</summary>
+    public static void ForgetBefore(List<long> sorted, long cutoff)
+    {
+        var index = sorted.BinarySearch(cutoff);
+        sorted.RemoveRange(0, index < 0 ? ~index : index);
+    }
 
     public static void InsertSorted<T>(List<T> list, T value) where T : IComparable<T>
     {

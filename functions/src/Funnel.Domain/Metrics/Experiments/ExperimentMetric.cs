@@ -93,9 +93,9 @@ public static class ExperimentMetric
         var rate = ReportNumbers.Rate(converted, exposed);
         return new VariantTest(
             step, converted, rate,
-            isControl || controlRate == 0 ? null : Math.Round(rate / controlRate - 1, 6, MidpointRounding.AwayFromZero),
+            isControl || controlRate == 0 ? null : ReportNumbers.Finite(rate / controlRate - 1),
             isControl ? null : ReportNumbers.Finite(pValue),
-            isControl || !double.IsFinite(low) ? null : [Math.Round(low, 6, MidpointRounding.AwayFromZero), Math.Round(high, 6, MidpointRounding.AwayFromZero)]);
+            isControl || ReportNumbers.Finite(low) is not { } from || ReportNumbers.Finite(high) is not { } to ? null : [from, to]);
     }
 
     /// <summary>

@@ -36,13 +36,7 @@ public static class HighIntentMetric
     /// <summary>Intent older than the window of processing day <paramref name="day"/>'s report (with a zone's slack) is not needed again.</summary>
     internal static void Forget(PersonState person, int day)
     {
-        var cutoff = ZoneDays.UtcStartOf(day - IntentDays) - ZoneSlackMs;
-        var old = 0;
-        while (old < person.IntentInstants.Count && person.IntentInstants[old] < cutoff)
-        {
-            old++;
-        }
-        person.IntentInstants.RemoveRange(0, old);
+        PersonState.ForgetBefore(person.IntentInstants, ZoneDays.UtcStartOf(day - IntentDays) - ZoneSlackMs);
     }
 
     /// <summary>Counts the person when they show high intent, and returns the time of the intent that qualified them (else null).</summary>

@@ -51,22 +51,7 @@ public static class RetentionMetric
         }
         else
         {
-            ForgetInstantsBefore(person.RecentInstants, cutoff);
-        }
-    }
-
-    /// <summary>Instants are sorted, so the old ones are a prefix.</summary>
-    private static void ForgetInstantsBefore(List<long> instants, long cutoff)
-    {
-        var index = instants.BinarySearch(cutoff);
-        index = index < 0 ? ~index : index;
-        while (index > 0 && instants[index - 1] >= cutoff)
-        {
-            index--;
-        }
-        if (index > 0)
-        {
-            instants.RemoveRange(0, index);
+            PersonState.ForgetBefore(person.RecentInstants, cutoff);
         }
     }
 

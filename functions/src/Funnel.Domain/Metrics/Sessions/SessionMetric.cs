@@ -29,9 +29,7 @@ public static class SessionMetric
     /// <summary>Reports from processing day <paramref name="day"/> on read sessions starting that day or later, and the event just before them.</summary>
     internal static void Forget(PersonState person, int day)
     {
-        var cutoff = ZoneDays.UtcStartOf(day) - ZoneSlackMs - GapMs;
-        var index = person.SessionInstants.BinarySearch(cutoff);
-        person.SessionInstants.RemoveRange(0, index < 0 ? ~index : index);
+        PersonState.ForgetBefore(person.SessionInstants, ZoneDays.UtcStartOf(day) - ZoneSlackMs - GapMs);
     }
 
     internal static void Count(PersonState person, CountingDay day, SessionFigures figures)

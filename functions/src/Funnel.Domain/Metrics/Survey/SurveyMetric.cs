@@ -29,7 +29,7 @@ public static class SurveyMetric
         var survey = definitions.SurveyInForce;
         if (e.Type == EventType.Track && e.Name == survey.Event && Score(e, survey.ScoreProperty) is { } score)
         {
-            Insert(person.SurveyAnswers, (e.Timestamp, score));
+            PersonState.InsertKeepingEqual(person.SurveyAnswers, (e.Timestamp, score));
         }
     }
 
@@ -44,19 +44,13 @@ public static class SurveyMetric
             : null;
     }
 
-    /// <summary>Two answers at the same time are two answers (two messages), as two purchases are: inserted, never merged.</summary>
+    /// <summary>Two answers at the same time are two answers (two messages), as two purchases are.</summary>
     internal static void Merge(PersonState person, PersonState other)
     {
         foreach (var answer in other.SurveyAnswers)
         {
-            Insert(person.SurveyAnswers, answer);
+            PersonState.InsertKeepingEqual(person.SurveyAnswers, answer);
         }
-    }
-
-    private static void Insert(List<(long At, int Score)> answers, (long At, int Score) answer)
-    {
-        var at = answers.BinarySearch(answer);
-        answers.Insert(at < 0 ? ~at : at, answer);
     }
 
     /// <summary>Answers older than the window of processing day <paramref name="day"/>'s report (with a zone's slack) are not needed again.</summary>

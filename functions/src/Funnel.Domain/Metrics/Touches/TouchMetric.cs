@@ -69,20 +69,13 @@ public static class TouchMetric
         {
             if (e.Name == channel.Sent)
             {
-                Insert(person.TouchesFor(channel.Channel).Sent, eventDay);
+                PersonState.InsertKeepingEqual(person.TouchesFor(channel.Channel).Sent, eventDay);
             }
             if (e.Name == channel.Opened)
             {
-                Insert(person.TouchesFor(channel.Channel).Opened, eventDay);
+                PersonState.InsertKeepingEqual(person.TouchesFor(channel.Channel).Opened, eventDay);
             }
         }
-    }
-
-    /// <summary>One entry per message: the same day twice is two messages.</summary>
-    private static void Insert(List<int> days, int day)
-    {
-        var at = days.BinarySearch(day);
-        days.Insert(at < 0 ? ~at : at, day);
     }
 
     internal static void Merge(PersonState person, PersonState other)
@@ -90,8 +83,9 @@ public static class TouchMetric
         foreach (var (channel, (sent, opened)) in other.Touches)
         {
             var into = person.TouchesFor(channel);
-            sent.ForEach(d => Insert(into.Sent, d));
-            opened.ForEach(d => Insert(into.Opened, d));
+            // One entry per message: the same day twice is two messages.
+            sent.ForEach(d => PersonState.InsertKeepingEqual(into.Sent, d));
+            opened.ForEach(d => PersonState.InsertKeepingEqual(into.Opened, d));
         }
     }
 
