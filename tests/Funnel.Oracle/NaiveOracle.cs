@@ -110,6 +110,7 @@ public sealed class NaiveOracle(OracleDefinitions definitions, string timeZone)
             ["dataQuality"] = DataQualityBlock.Build(ledger, d, definitions),
             ["purchases"] = PurchasesBlock.Build(persons, d),
             ["sessions"] = SessionsBlock.Build(persons, d, _calendar),
+            ["campaigns"] = CampaignsBlock.Build(persons, d, definitions),
             ["touches"] = new JsonArray((definitions.Touches ?? []).Select(touch =>
             {
                 // 触达: messages of the week per person; over the cap means more messages than it allows.

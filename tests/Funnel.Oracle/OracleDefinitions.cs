@@ -37,8 +37,8 @@ public sealed record OracleAudience(string Name, IReadOnlyDictionary<string, str
 /// <summary>An experiment as configured: intended exposure weights per variant (even when null) and the names of the first funnel's steps it tests (every later step when null).</summary>
 public sealed record OracleExperiment(string Name, IReadOnlyDictionary<string, double>? Shares, IReadOnlyList<string>? Steps);
 
-/// <summary>A row of the spend table: what a channel cost on a day.</summary>
-public sealed record OracleSpend(DateOnly Day, string Channel, decimal Amount);
+/// <summary>A row of the spend table: what a channel cost on a day; with a campaign name, what that campaign of the channel cost (part of the channel's cost).</summary>
+public sealed record OracleSpend(DateOnly Day, string Channel, decimal Amount, string? Campaign = null);
 
 /// <summary>What identifies a report rather than measures anything: passed in, copied to the report as is.</summary>
 public sealed record ReportIdentity(string GeneratedAt, string DefinitionsHash, string EngineVersion, bool Provisional = false);

@@ -68,5 +68,11 @@ public static class ReportWindows
 
     /// <summary>Touches are counted over the 7 days ending on the report day.</summary>
     public const int TouchDays = 7;
+
+    /// <summary>Campaign conversions count over the 30 days ending on the report day.</summary>
+    public const int CampaignWindowDays = 30;
+
+    /// <summary>A campaign touch credits conversions up to 30 days of 24 h after it.</summary>
+    public const int CampaignAttributionDays = 30;
     public const int UnknownEventsTop = 20;
 }

@@ -20,7 +20,7 @@ public static class OracleMapping
             definitions.Currency,
             definitions.ChannelDailyCosts ?? new Dictionary<string, decimal>(),
             definitions.TrackingPlan,
-            spend?.Select(r => new OracleSpend(r.Day, r.Channel, r.Amount)).ToList(),
+            spend?.Select(r => new OracleSpend(r.Day, r.Channel, r.Amount, r.Campaign)).ToList(),
             definitions.SurveyInForce.Event,
             definitions.SurveyInForce.ScoreProperty,
             definitions.Experiments?.Select(e => new OracleExperiment(e.Name, e.Shares, e.Steps)).ToList(),

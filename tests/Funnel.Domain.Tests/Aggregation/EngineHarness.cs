@@ -31,6 +31,17 @@ internal static class EngineHarness
     };
 
     /// <summary>
+    /// The spend table every harness run reads (and the oracle with it), over the simulated days: two campaigns' own spend, and
+    /// spend on wechat outside its campaigns, so a campaign's ROI and its channel's (all its rows) differ.
+    /// </summary>
+    public static readonly IReadOnlyList<SpendRow> Spend = [.. Enumerable.Range(0, 200).SelectMany(i => new[]
+    {
+        new SpendRow(new DateOnly(2026, 9, 1).AddDays(i), "douyin", 310.25m, "CNY", "douyin-feed"),
+        new SpendRow(new DateOnly(2026, 9, 1).AddDays(i), "wechat", 480m, "CNY", "wechat-moments-ad"),
+        new SpendRow(new DateOnly(2026, 9, 1).AddDays(i), "wechat", 200m, "CNY"),
+    })];
+
+    /// <summary>
     /// The data set with the defects data quality looks for, added as extra events: every 40th event copied as a
     /// planned search without platform, every 70th as an unplanned coupon event, every 90th purchase copied with
     /// no revenue and every 110th with a negative one.
@@ -89,7 +100,7 @@ internal static class EngineHarness
     /// <summary>The engine's report for every processing day, folding day by day, with <see cref="Definitions"/> unless given others.</summary>
     public static List<DailyReport> Run(SortedDictionary<DateOnly, List<ProductEvent>> data, string zone, int shards, List<AudienceFigures>? audiences = null, MetricDefinitions? definitions = null)
     {
-        var engine = new DailyAggregation(definitions ?? Definitions, zone, shards, new FixedClock(GeneratedAt));
+        var engine = new DailyAggregation(definitions ?? Definitions, zone, shards, new FixedClock(GeneratedAt)) { Spend = Spend };
         return data.Select(day =>
         {
             var report = engine.FoldDay(day.Key, day.Value);
@@ -103,7 +114,7 @@ internal static class EngineHarness
         new NaiveOracle(ForOracle(Definitions), zone).Audiences(data.ToDictionary(p => p.Key, p => (IReadOnlyList<ProductEvent>)p.Value), day);
 
     /// <summary>The engine's definitions in the oracle's own terms: the one place the two meet, and test code.</summary>
-    public static OracleDefinitions ForOracle(MetricDefinitions definitions) => Funnel.Testing.OracleMapping.For(definitions);
+    public static OracleDefinitions ForOracle(MetricDefinitions definitions) => Funnel.Testing.OracleMapping.For(definitions, Spend);
 
     /// <summary>The oracle's whole report for one processing day of a data set, as JSON in the contract's shape.</summary>
     public static JsonObject Oracle(SortedDictionary<DateOnly, List<ProductEvent>> data, string zone, DateOnly day) =>

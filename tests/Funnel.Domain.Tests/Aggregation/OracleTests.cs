@@ -51,6 +51,12 @@ public class OracleTests
         Assert.Contains(reports, r => r.Touches.Count == 3 && r.Touches.All(c => c.Sent > 0 && c.OpenRate > 0) && r.Touches[0].PersonsOverCap > 0);
         // 功能使用率: each configured feature used, on the day and over the month.
         Assert.Contains(reports, r => r.Features.Count == 3 && r.Features.All(f => f.Used30 > 0 && f.MauShare > 0) && r.Features.Any(f => f.DauShare > 0));
+        // 活动效果: several campaigns per channel; conversions whose last touch is another campaign than the first; ROI where spend is known.
+        Assert.Contains(reports, r => r.Campaigns.Channels.Any(c => r.Campaigns.Campaigns.Count(k => k.Source == c.Channel && k.FirstTouch.NewPersons > 0) >= 2));
+        Assert.Contains(reports, r => r.Campaigns.Campaigns.Any(c => c.Medium == "retargeting" && c.LastTouch.FirstPurchases > 0 && c.FirstTouch.NewPersons == 0));
+        Assert.Contains(reports, r => r.Campaigns.Campaigns.Any(c => c.LastTouch.Revenue != c.FirstTouch.Revenue && c.LastTouch.Revenue > 0 && c.FirstTouch.Revenue > 0));
+        Assert.Contains(reports, r => r.Campaigns.NotAttributed.FirstTouch.Signups > 0 && r.Campaigns.NotAttributed.LastTouch.Revenue > 0);
+        Assert.Contains(reports, r => r.Campaigns.Channels.Any(c => c.LastTouch.Roi is not null) && r.Campaigns.Campaigns.Any(c => c.FirstTouch.Roi is not null));
         // Returns with and without a week's activity after them, pooled over the mature cohorts.
         Assert.Contains(reports, r => r.WinBack.Mature.ActiveWithin7 > 0 && r.WinBack.Mature.Returned > r.WinBack.Mature.ActiveWithin7);
 

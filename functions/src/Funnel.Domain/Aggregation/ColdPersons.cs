@@ -17,7 +17,7 @@ public sealed class ColdPersons
     {
         FunnelMetric.CohortDays, RetentionMetric.CohortDays, ActivityMetric.MonthDays + 1,
         LifecycleMetric.ChurnedAfterDays + LifecycleMetric.KpiLookbackDays, WinBackMetric.CohortDays + WinBackMetric.AgainWithinDays,
-        PurchaseMetric.CohortDays, SurveyMetric.AnswerDays, FeatureMetric.MonthDays,
+        PurchaseMetric.CohortDays, SurveyMetric.AnswerDays, FeatureMetric.MonthDays, CampaignMetric.WindowDays,
     }.Max();
 
     /// <summary>Days after the last purchase before a payer may go cold: the widest window that sums purchases (90-day revenue).</summary>
@@ -67,7 +67,7 @@ public sealed class ColdPersons
             : new MemoryStream(person.State.ToArray(), writable: false);
         using var reader = new BinaryReader(state);
         // Bytes kept from a version-4 snapshot end before the survey answers and feature days (a cold person has none).
-        return StateSnapshot.ReadPerson(reader, StepSlots, withVersion5Fields: null);
+        return StateSnapshot.ReadPerson(reader, StepSlots, writtenIn: null);
     }
 
     /// <summary>Adds every cold person's part in the figures of report day <paramref name="day"/>: the same as counting each of them.</summary>

@@ -168,6 +168,7 @@ public sealed class DayRun
             RejectedAtIngest = rejectedAtIngest ?? [],
             AsOf = asOf,
             Spend = SpendCsv.ByChannel(spend ?? [], day.AddDays(1 - MoneyMetric.AcquisitionDays), day),
+            CampaignSpend = SpendCsv.ByCampaign(spend ?? [], day.AddDays(1 - CampaignMetric.WindowDays), day),
         };
         var report = ReportAssembler.Assemble(merged, context);
         return new PublishedDay(report, merged.Audiences);

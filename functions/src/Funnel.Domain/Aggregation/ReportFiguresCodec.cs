@@ -14,7 +14,8 @@ public static class ReportFiguresCodec
 {
     private static ReadOnlySpan<byte> Magic => "FNLP"u8;
 
-    public const byte CurrentVersion = 3;
+    /// <summary>4: the campaigns' figures.</summary>
+    public const byte CurrentVersion = 4;
 
     public static void Write(ReportFigures figures, Stream output)
     {

@@ -10,8 +10,8 @@ namespace Funnel.Domain.Aggregation;
 /// </summary>
 public static class ShardHandOverCodec
 {
-    /// <summary>2: a joining device's state ends with its survey answers.</summary>
-    public const byte CurrentVersion = 2;
+    /// <summary>3: a joining device's state ends with its campaign touches, and an event with its campaign.</summary>
+    public const byte CurrentVersion = 3;
     private static readonly byte[] Magic = "FNLH"u8.ToArray();
 
     public static byte[] Write(ShardHandOver handOver, int stepSlots)
@@ -135,6 +135,7 @@ public static class ShardHandOverCodec
         }
         writer.Write(e.AnonymousOnly);
         StateSnapshot.WriteText(writer, e.LinkedDevice);
+        StateSnapshot.WriteText(writer, e.Campaign);
     }
 
     private static ProductEvent ReadEvent(BinaryReader reader)
@@ -157,6 +158,6 @@ public static class ShardHandOverCodec
         }
         var anonymousOnly = reader.ReadBoolean();
         return new ProductEvent(messageId, person, type, name, timestamp, receivedAt, channel, platform, revenue, experiment, variant, properties,
-            anonymousOnly, StateSnapshot.ReadText(reader));
+            anonymousOnly, StateSnapshot.ReadText(reader), StateSnapshot.ReadText(reader));
     }
 }

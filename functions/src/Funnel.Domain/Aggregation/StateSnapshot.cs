@@ -15,12 +15,14 @@ namespace Funnel.Domain.Aggregation;
 public static class StateSnapshot
 {
     /// <summary>
-    /// 5: a person ends with their survey answers, feature days, session instants and touches, a cold person's contribution with their platform. 4 (neither) and 3 (no cold
-    /// persons either) are still read: a cold person's bytes from version 4 end before the answers (a cold person has none),
-    /// and their platform is read from those bytes.
+    /// 6: a person ends with their first campaign touch and recent campaign touches. 5: a person ends with their survey
+    /// answers, feature days, session instants and touches, a cold person's contribution with their platform. 5, 4 (neither)
+    /// and 3 (no cold persons either) are still read: a cold person's bytes end where their version ended (a cold person
+    /// has no answers), and a version-4 cold person's platform is read from their bytes.
     /// </summary>
-    public const byte CurrentVersion = 5;
+    public const byte CurrentVersion = 6;
 
+    private const byte WithoutCampaigns = 5;
     private const byte WithoutSurveyAnswers = 4;
     private const byte WithoutColdPersons = 3;
     private static readonly byte[] Magic = "FNLS"u8.ToArray();
@@ -91,7 +93,7 @@ public static class StateSnapshot
             throw new SnapshotFormatException(source, "not a state snapshot (bad magic bytes)");
         }
         var version = header[4];
-        if (version is not (CurrentVersion or WithoutSurveyAnswers or WithoutColdPersons))
+        if (version is not (CurrentVersion or WithoutCampaigns or WithoutSurveyAnswers or WithoutColdPersons))
         {
             throw new SnapshotFormatException(source, $"unknown snapshot version {header[4]}; this engine reads version {CurrentVersion}");
         }
@@ -142,7 +144,7 @@ public static class StateSnapshot
                 }
                 if (keepPerson is null || keepPerson(key))
                 {
-                    state.Persons[key] = ReadPerson(reader, slots, withVersion5Fields: version >= CurrentVersion);
+                    state.Persons[key] = ReadPerson(reader, slots, writtenIn: version);
                     if (decompressed.Position != end)
                     {
                         throw new FormatException($"person {i} is {personLength} bytes long but reads as {decompressed.Position - end + personLength}");
@@ -177,12 +179,12 @@ public static class StateSnapshot
                 throw new FormatException($"cold person {i} claims {length} bytes, past the end of the payload");
             }
             decompressed.Position = start + length;
-            var contribution = ColdContribution.Read(reader, withPlatform: version >= CurrentVersion);
-            if (version < CurrentVersion)
+            var contribution = ColdContribution.Read(reader, withPlatform: version >= WithoutCampaigns);
+            if (version < WithoutCampaigns)
             {
                 // Version 4 kept no platform beside a cold person: read it from their own bytes, once.
                 using var own = new BinaryReader(new MemoryStream(payload, (int)start, length, writable: false));
-                contribution = contribution with { Platform = ReadPerson(own, state.Cold.StepSlots, withVersion5Fields: false).PlatformOrUnknown };
+                contribution = contribution with { Platform = ReadPerson(own, state.Cold.StepSlots, writtenIn: WithoutSurveyAnswers).PlatformOrUnknown };
             }
             if (keepPerson is null || keepPerson(key))
             {
@@ -244,13 +246,25 @@ public static class StateSnapshot
             WriteSorted(writer, sent.ConvertAll(d => (long)d));
             WriteSorted(writer, opened.ConvertAll(d => (long)d));
         }
+        WriteTime(writer, p.FirstCampaignAt);
+        WriteText(writer, p.FirstCampaign);
+        WriteSorted(writer, p.CampaignTouches.Select(t => t.At).ToList());
+        foreach (var touch in p.CampaignTouches)
+        {
+            // The first touch's campaign again is one byte, not the whole key.
+            writer.Write(touch.Campaign == p.FirstCampaign);
+            if (touch.Campaign != p.FirstCampaign)
+            {
+                writer.Write(touch.Campaign);
+            }
+        }
     }
 
     /// <summary>
-    /// Reads what <see cref="WritePerson"/> wrote; persons written before version 5 end before the survey answers and feature days
-    /// (<paramref name="withVersion5Fields"/> false; null: read them when the stream, one person's bytes, goes on).
+    /// Reads what <see cref="WritePerson"/> wrote in snapshot version <paramref name="writtenIn"/>: persons of version 4 end
+    /// before the survey answers, of version 5 before the campaign touches (null: read on while the stream, one person's bytes, goes on).
     /// </summary>
-    internal static PersonState ReadPerson(BinaryReader reader, int slots, bool? withVersion5Fields = true)
+    internal static PersonState ReadPerson(BinaryReader reader, int slots, byte? writtenIn = CurrentVersion)
     {
         var p = new PersonState(slots)
         {
@@ -288,7 +302,8 @@ public static class StateSnapshot
         {
             p.RecentIds.Add((reader.ReadUInt64(), reader.Read7BitEncodedInt()));
         }
-        if (!(withVersion5Fields ?? reader.BaseStream.Position < reader.BaseStream.Length))
+        bool Has(byte fieldsOf) => writtenIn is { } version ? version >= fieldsOf : reader.BaseStream.Position < reader.BaseStream.Length;
+        if (!Has(WithoutCampaigns))
         {
             return p;
         }
@@ -312,6 +327,17 @@ public static class StateSnapshot
             var (sent, opened) = p.TouchesFor(reader.ReadString());
             sent.AddRange(ReadSorted(reader).Select(d => (int)d));
             opened.AddRange(ReadSorted(reader).Select(d => (int)d));
+        }
+        if (!Has(CurrentVersion))
+        {
+            return p;
+        }
+        p.FirstCampaignAt = ReadTime(reader);
+        p.FirstCampaign = ReadText(reader);
+        foreach (var at in ReadSorted(reader))
+        {
+            var campaign = reader.ReadBoolean() ? p.FirstCampaign ?? throw new FormatException("a campaign touch names the first touch of a person without one") : reader.ReadString();
+            p.AddCampaignTouch(new CampaignTouch(at, campaign));
         }
         return p;
     }

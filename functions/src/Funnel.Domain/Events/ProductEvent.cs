@@ -7,7 +7,7 @@ namespace Funnel.Domain.Events;
 /// are what this event says; the person's first-touch values are decided in the fold. <see cref="AnonymousOnly"/>
 /// marks an event with only a device id; <see cref="LinkedDevice"/> is the device id of an event that names a user
 /// too: the link between the two that it carries (on an anonymous event the daily run counts for the device's user,
-/// the device it came from).
+/// the device it came from). <see cref="Campaign"/> is the <see cref="CampaignKey"/> of the event's <c>context.campaign</c>.
 /// </summary>
 public sealed record ProductEvent(
     string MessageId,
@@ -23,7 +23,8 @@ public sealed record ProductEvent(
     string? Variant,
     IReadOnlyDictionary<string, string>? Properties,
     bool AnonymousOnly = false,
-    string? LinkedDevice = null)
+    string? LinkedDevice = null,
+    string? Campaign = null)
 {
     /// <summary>The id raw storage shards the event by: its device when it names one (that shard's run decides the device's link), else its user.</summary>
     public string StoredUnder => LinkedDevice ?? PersonKey;

@@ -112,7 +112,8 @@ public static class ProductEventReader
             fields.Revenue ?? fields.Total,
             fields.Experiment, fields.Variant, fields.Properties,
             AnonymousOnly: fields.UserId is null,
-            LinkedDevice: fields.UserId is null ? null : fields.AnonymousId);
+            LinkedDevice: fields.UserId is null ? null : fields.AnonymousId,
+            Campaign: fields.Campaign);
         reason = string.Empty;
         return true;
     }
@@ -173,21 +174,24 @@ public static class ProductEventReader
             reader.Read();
             if (reader.TokenType == JsonTokenType.StartObject && name is "campaign" or "os" or "library")
             {
-                var wanted = name == "campaign" ? "source" : "name";
-                string? value = null;
+                string? value = null, medium = null, campaignName = null;
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     var inner = reader.GetString();
                     reader.Read();
-                    if (inner == wanted)
+                    switch (inner)
                     {
-                        value = Text(ref reader);
+                        case "source" when name == "campaign": value = Text(ref reader); break;
+                        case "medium" when name == "campaign": medium = Text(ref reader); break;
+                        case "name" when name == "campaign": campaignName = Text(ref reader); break;
+                        case "name": value = Text(ref reader); break;
+                        default: break;
                     }
                     reader.Skip();
                 }
                 switch (name)
                 {
-                    case "campaign": fields.CampaignSource = value; break;
+                    case "campaign": (fields.CampaignSource, fields.Campaign) = (value, CampaignKey.Of(value, medium, campaignName)); break;
                     case "os": fields.OsName = value; break;
                     default: fields.LibraryName = value; break;
                 }
@@ -230,7 +234,7 @@ public static class ProductEventReader
     {
         public string? Type, Event, Name, UserId, AnonymousId, MessageId;
         public long? Timestamp, ReceivedAt;
-        public string? CampaignSource, OsName, LibraryName, PropertyChannel, Experiment, Variant;
+        public string? CampaignSource, Campaign, OsName, LibraryName, PropertyChannel, Experiment, Variant;
         public decimal? Revenue, Total;
         public Dictionary<string, string>? Properties;
     }

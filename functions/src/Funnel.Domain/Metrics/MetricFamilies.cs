@@ -25,6 +25,7 @@ public static class MetricFamilies
         FeatureMetric.Observe(person, e, eventDay, definitions);
         SessionMetric.Observe(person, e);
         TouchMetric.Observe(person, e, eventDay, definitions);
+        CampaignMetric.Observe(person, e);
     }
 
     /// <summary>
@@ -45,6 +46,7 @@ public static class MetricFamilies
         FeatureMetric.Merge(person, other);
         SessionMetric.Merge(person, other);
         TouchMetric.Merge(person, other);
+        CampaignMetric.Merge(person, other);
     }
 
     /// <summary>Drops from the person what no report from processing day <paramref name="day"/> on can need again.</summary>
@@ -57,6 +59,7 @@ public static class MetricFamilies
         FeatureMetric.Forget(person, day);
         SessionMetric.Forget(person, day);
         TouchMetric.Forget(person, day);
+        CampaignMetric.Forget(person, day);
     }
 
     /// <summary>Adds one person's contribution to a shard's figures for the report day.</summary>
@@ -75,6 +78,7 @@ public static class MetricFamilies
         FeatureMetric.Count(person, day, figures.Features);
         SessionMetric.Count(person, day, figures.Sessions);
         TouchMetric.Count(person, day, figures.Touches);
+        CampaignMetric.Count(person, day, figures.Campaigns);
         var layers = LayerMetric.Count(person, day, figures.Layers);
         RfmMetric.Count(person, day, figures.Rfm);
         var stage = LifecycleMetric.Count(person, day, figures.Lifecycle);
@@ -122,6 +126,9 @@ public sealed class ReportFigures
     [JsonPropertyName("touches")]
     public TouchFigures Touches { get; init; } = new();
 
+    [JsonPropertyName("campaigns")]
+    public CampaignFigures Campaigns { get; init; } = new();
+
     [JsonPropertyName("layers")]
     public LayerFigures Layers { get; init; } = new();
 
@@ -160,6 +167,7 @@ public sealed class ReportFigures
             merged.Features.Merge(part.Features);
             merged.Sessions.Merge(part.Sessions);
             merged.Touches.Merge(part.Touches);
+            merged.Campaigns.Merge(part.Campaigns);
             merged.Layers.Merge(part.Layers);
             merged.Rfm.Merge(part.Rfm);
             merged.Lifecycle.Merge(part.Lifecycle);

@@ -28,7 +28,8 @@ public sealed record DailyReport(
     [property: JsonPropertyName("audiences")] IReadOnlyList<AudienceReport> Audiences,
     [property: JsonPropertyName("features")] IReadOnlyList<FeatureUsage> Features,
     [property: JsonPropertyName("sessions")] SessionsReport Sessions,
-    [property: JsonPropertyName("touches")] IReadOnlyList<TouchReport> Touches)
+    [property: JsonPropertyName("touches")] IReadOnlyList<TouchReport> Touches,
+    [property: JsonPropertyName("campaigns")] CampaignsReport Campaigns)
 {
     /// <summary>今日目标: each target of the definitions judged against this report; absent when the definitions set none.</summary>
     [JsonPropertyName("targets")]

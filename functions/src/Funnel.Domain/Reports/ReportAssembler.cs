@@ -17,6 +17,9 @@ public sealed record ReportContext(DateOnly Day, string TimeZone, DateOnly First
 
     /// <summary>Each channel's spend over the acquisition window ending on the day, from the spend table; empty without one.</summary>
     public IReadOnlyDictionary<string, decimal> Spend { get; init; } = new Dictionary<string, decimal>();
+
+    /// <summary>Each campaign's spend over the same window (rows of the spend table naming a campaign), by channel and campaign name.</summary>
+    public IReadOnlyDictionary<(string Channel, string Campaign), decimal> CampaignSpend { get; init; } = new Dictionary<(string, string), decimal>();
 }
 
 /// <summary>Turns merged figures into the report: each block from its metric family, with the manifest.</summary>
@@ -67,7 +70,8 @@ public static class ReportAssembler
             Audiences(figures.Audiences, definitions),
             FeatureMetric.Report(figures.Features, figures.Activity, definitions),
             SessionMetric.Report(figures.Sessions),
-            TouchMetric.Report(figures.Touches, definitions));
+            TouchMetric.Report(figures.Touches, definitions),
+            CampaignMetric.Report(figures.Campaigns, MoneyMetric.ChannelCosts(definitions, context.Spend), context.CampaignSpend));
         return report with { Targets = ReportTargets.Evaluate(report, definitions.Targets) };
     }
 

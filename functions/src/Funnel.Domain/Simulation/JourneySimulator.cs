@@ -56,6 +56,7 @@ public sealed class JourneySimulator
             }
         }
         AbandonNonBuyersCarts(random, signedUp);
+        signedUp.ForEach(p => p.Journey.NameCampaigns());
         foreach (var events in signedUp.Select(p => p.Journey.Events).Concat(bouncers))
         {
             Deliver(random, byDay, events);
@@ -96,6 +97,7 @@ public sealed class JourneySimulator
         var journey = new Journey(this, random, $"user-{index:D7}", index, Pick(random, _settings.Channels), Pick(random, _settings.Platforms));
         var active = new bool[_settings.Days - signupDay];
         active[0] = true;
+        var back = -1;
         for (var n = 1; n < active.Length; n++)
         {
             active[n] = random.NextDouble() < ActivityOnDay(n);
@@ -109,7 +111,7 @@ public sealed class JourneySimulator
             {
                 active[n] = false;
             }
-            var back = quietFrom + quietDays;
+            back = quietFrom + quietDays;
             if (back < active.Length)
             {
                 active[back] = true;
@@ -175,7 +177,7 @@ public sealed class JourneySimulator
                 }
             }
         }
-        AddLaterHabits(journey, active, signupDay, signupAt, index);
+        AddLaterHabits(journey, active, signupDay, signupAt, index, back);
         var secondDeviceDay = random.NextDouble() < _settings.SecondDevice && active.Length > 1 ? random.Next(1, active.Length) : -1;
         for (var n = 1; n < active.Length; n++)
         {
@@ -200,11 +202,12 @@ public sealed class JourneySimulator
 
     /// <summary>
     /// What a person does beyond the core funnel, drawn from a random of their own so the core journeys stay as they were:
-    /// the gradual-rollout experiment, a first purchase long after signup for some activated non-buyers, and a survey answer.
+    /// the gradual-rollout experiment, a first purchase long after signup for some activated non-buyers, a survey answer, and
+    /// campaigns: which of the channel's brought them, a retargeting touch for some, the win-back SMS for some who come back.
     /// </summary>
-    private void AddLaterHabits(Journey journey, bool[] active, int signupDay, long signupAt, int index)
+    private void AddLaterHabits(Journey journey, bool[] active, int signupDay, long signupAt, int index, int back)
     {
-        var own = new Random(unchecked((_settings.Seed * 1_000_003) + index));
+        var own = OwnRandom(index);
         var rollout = own.NextDouble() < _settings.RolloutShare ? "new" : "control";
         journey.Add(EventType.Track, "Experiment Viewed", signupAt + 6_000, experiment: _settings.RolloutExperiment, variant: rollout);
         if (journey.Activated && journey.Purchases == 0 && own.NextDouble() < _settings.LateFirstPurchase)
@@ -279,6 +282,34 @@ public sealed class JourneySimulator
                     properties: new Dictionary<string, string> { ["score"] = score.ToString(CultureInfo.InvariantCulture) });
             }
         }
+        AddCampaigns(journey, active, signupDay, back, own);
+    }
+
+    private Random OwnRandom(int index) => new(unchecked((_settings.Seed * 1_000_003) + index));
+
+    /// <summary>The person's acquisition campaign, the retargeting touch, the win-back SMS; drawn after every other habit so those stay as they were.</summary>
+    private void AddCampaigns(Journey journey, bool[] active, int signupDay, int back, Random own)
+    {
+        journey.Acquisition = PickCampaign(own, _settings.Campaigns.Where(c => c.Channel == journey.Channel).ToList());
+        if (own.NextDouble() < _settings.Retargeted && journey.PlaceAfter(active, signupDay, long.MinValue, 1, 20, own) is { } retargetedAt)
+        {
+            journey.Touch(retargetedAt, PickCampaign(own, _settings.RetargetingCampaigns));
+        }
+        if (back >= 0 && back < active.Length && own.NextDouble() < _settings.WinBackCampaign)
+        {
+            journey.Touch(journey.At(signupDay + back, own.NextInt64(7 * HourMs, 8 * HourMs)), CampaignKey.Of("sms", "sms", "winback-coupon"));
+        }
+    }
+
+    private static string? PickCampaign(Random random, IReadOnlyList<(string Channel, string Medium, string Name, double Weight)> campaigns)
+    {
+        if (campaigns.Count == 0)
+        {
+            return null;
+        }
+        var roll = random.NextDouble() * campaigns.Sum(c => c.Weight);
+        var picked = campaigns.FirstOrDefault(c => (roll -= c.Weight) <= 0, campaigns[^1]);
+        return CampaignKey.Of(picked.Channel, picked.Medium, picked.Name);
     }
 
     /// <summary>The touch channels the journeys receive: events, the chance of a message on an active day, the chance it is opened.</summary>
@@ -293,6 +324,8 @@ public sealed class JourneySimulator
     {
         var journey = new Journey(this, random, null, index, Pick(random, _settings.Channels), Pick(random, _settings.Platforms));
         journey.Add(EventType.Page, "Home", journey.At(day, random.NextInt64(8 * HourMs, 23 * HourMs)));
+        journey.Acquisition = PickCampaign(OwnRandom(index), _settings.Campaigns.Where(c => c.Channel == journey.Channel).ToList());
+        journey.NameCampaigns();
         return journey.Events;
     }
 
@@ -341,12 +374,44 @@ public sealed class JourneySimulator
     private sealed class Journey(JourneySimulator generator, Random random, string? userId, int index, string channel, string platform)
     {
         private readonly string _human = userId ?? $"anon-{index:D7}";
+        private readonly string _firstDevice = $"anon-{index:D7}";
         private string _anonymousId = $"anon-{index:D7}";
 
         public List<SimulatedEvent> Events { get; } = [];
 
-        /// <summary>The campaign came with the anonymous landing only: from signup on, calls name none.</summary>
+        /// <summary>The channel the person came from (<c>direct</c>: none).</summary>
+        public string Channel => channel;
+
+        /// <summary>The campaign (a <see cref="CampaignKey"/>) of the channel that brought the person; null for direct.</summary>
+        public string? Acquisition { get; set; }
+
+        /// <summary>The campaign came with the anonymous landing: its views name it, the signed-in calls do not.</summary>
         public bool CampaignOnLandingOnly { get; set; }
+
+        /// <summary>
+        /// Puts the acquisition campaign on the events that brought the person, as a web SDK does from the landing URL's utm
+        /// parameters: the anonymous landing's views on its device, else the person's earliest event. Called once the journey is whole.
+        /// </summary>
+        public void NameCampaigns()
+        {
+            if (channel == "direct" || Acquisition is null || Events.Count == 0)
+            {
+                return;
+            }
+            var earliest = Events.Select((e, i) => (e.Event.Timestamp, i)).Min().i;
+            for (var i = 0; i < Events.Count; i++)
+            {
+                var e = Events[i];
+                var brought = CampaignOnLandingOnly ? e.UserId is null && e.AnonymousId == _firstDevice : i == earliest;
+                if (brought && e.Event.Campaign is null)
+                {
+                    Events[i] = e with { Event = e.Event with { Channel = channel, Campaign = Acquisition } };
+                }
+            }
+        }
+
+        /// <summary>A later visit that came from <paramref name="campaign"/>: one screen naming it.</summary>
+        public void Touch(long at, string? campaign) => Add(EventType.Screen, "Home", at, campaign: campaign);
 
         /// <summary>From now on the person's calls come from another device.</summary>
         public void SwitchDevice() => _anonymousId = $"anon-{index:D7}-2";
@@ -431,14 +496,15 @@ public sealed class JourneySimulator
             Add(EventType.Track, "Order Completed", at, revenue: price, properties: new Dictionary<string, string> { ["order_id"] = $"o-{index}-{nth}" });
         }
 
-        public void Add(EventType type, string? name, long at, decimal? revenue = null, string? experiment = null, string? variant = null, Dictionary<string, string>? properties = null)
+        public void Add(EventType type, string? name, long at, decimal? revenue = null, string? experiment = null, string? variant = null,
+            Dictionary<string, string>? properties = null, string? campaign = null)
         {
             var messageId = string.Create(CultureInfo.InvariantCulture, $"g{generator._settings.Seed}-{index}-{Events.Count}");
             var user = Identified ? userId : null;
-            var campaign = channel == "direct" || (CampaignOnLandingOnly && user is not null) ? null : channel;
+            var source = campaign is null ? null : CampaignKey.Parts(campaign).Source;
             Events.Add(new SimulatedEvent(
-                new ProductEvent(messageId, user ?? _anonymousId, type, name, at, at, campaign, platform, revenue, experiment, variant, properties,
-                    AnonymousOnly: user is null, LinkedDevice: user is null ? null : _anonymousId),
+                new ProductEvent(messageId, user ?? _anonymousId, type, name, at, at, source, platform, revenue, experiment, variant, properties,
+                    AnonymousOnly: user is null, LinkedDevice: user is null ? null : _anonymousId, Campaign: campaign),
                 _anonymousId,
                 user,
                 _human));

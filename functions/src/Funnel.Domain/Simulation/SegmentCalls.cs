@@ -90,9 +90,18 @@ public static class SegmentCalls
             call["properties"] = properties;
         }
         var context = new JsonObject();
-        if (e.Channel is not null)
+        if (e.Campaign is not null)
         {
-            context["campaign"] = new JsonObject { ["source"] = e.Channel, ["medium"] = "cpc" };
+            var (source, medium, name) = CampaignKey.Parts(e.Campaign);
+            var campaign = new JsonObject();
+            foreach (var (field, value) in new[] { ("source", source), ("medium", medium), ("name", name) })
+            {
+                if (value is not null)
+                {
+                    campaign[field] = value;
+                }
+            }
+            context["campaign"] = campaign;
         }
         if (e.Platform is not null)
         {

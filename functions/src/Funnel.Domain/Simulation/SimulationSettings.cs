@@ -20,6 +20,31 @@ public sealed record SimulationSettings
     public string TimeZone { get; init; } = "Asia/Shanghai";
 
     public IReadOnlyList<(string Name, double Weight)> Channels { get; init; } = [("wechat", 0.34), ("douyin", 0.26), ("baidu", 0.14), ("appstore", 0.11), ("direct", 0.15)];
+    /// <summary>
+    /// The campaigns (utm medium and name) of each channel a person may come from, drawn by weight within the channel; the
+    /// event that brings a person (their first, or the anonymous landing's views) names it, later events do not.
+    /// </summary>
+    public IReadOnlyList<(string Channel, string Medium, string Name, double Weight)> Campaigns { get; init; } =
+    [
+        ("wechat", "social", "wechat-moments-ad", 0.6), ("wechat", "kol", "wechat-kol-spring", 0.4),
+        ("douyin", "cpc", "douyin-feed", 0.7), ("douyin", "live", "douyin-live-sale", 0.3),
+        ("baidu", "cpc", "baidu-brand", 0.5), ("baidu", "cpc", "baidu-generic", 0.5),
+        ("appstore", "cpc", "appstore-search-ads", 1),
+    ];
+
+    /// <summary>Campaigns that bring back persons already known (a later touch): a share of signed-up persons gets one on an active day.</summary>
+    public IReadOnlyList<(string Channel, string Medium, string Name, double Weight)> RetargetingCampaigns { get; init; } =
+    [
+        ("wechat", "retargeting", "wechat-retarget-coupon", 0.5), ("douyin", "retargeting", "douyin-retarget-live", 0.3),
+        ("email", "email", "weekly-deals", 0.2),
+    ];
+
+    /// <summary>Share of signed-up persons touched once by a retargeting campaign, on an active day 1 to 20 days after signup.</summary>
+    public double Retargeted { get; init; } = 0.25;
+
+    /// <summary>Share of persons back after a long quiet spell whose return comes from the win-back SMS campaign.</summary>
+    public double WinBackCampaign { get; init; } = 0.5;
+
     public IReadOnlyList<(string Name, double Weight)> Platforms { get; init; } = [("iOS", 0.42), ("Android", 0.43), ("Web", 0.15)];
 
     /// <summary>激活 within 7 days of signup.</summary>

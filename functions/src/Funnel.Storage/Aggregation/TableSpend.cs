@@ -7,8 +7,9 @@ using Funnel.Domain.Processing;
 namespace Funnel.Storage.Aggregation;
 
 /// <summary>
-/// The <c>ChannelSpend</c> table: partition = day, row = the channel's UTF-8 bytes in hex (any name is a valid key), so a
-/// report's 30 days are one partition-range query and an upload is a transaction per day.
+/// The <c>ChannelSpend</c> table: partition = day, row = the channel's UTF-8 bytes in hex (any name is a valid key), then for a
+/// campaign's row "." and the campaign's bytes in hex, so a report's 30 days are one partition-range query and an upload is a
+/// transaction per day.
 /// </summary>
 public sealed class TableSpend(TableServiceClient tables) : ISpendTable
 {
@@ -24,13 +25,7 @@ public sealed class TableSpend(TableServiceClient tables) : ISpendTable
         {
             foreach (var chunk in day.Chunk(TransactionLimit))
             {
-                await _table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(RawBlobName.DayFolder(r.Day), RowKey(r.Channel))
-                {
-                    ["Channel"] = r.Channel,
-                    // Kept as text: a table's double would round the amount.
-                    ["Amount"] = r.Amount.ToString(CultureInfo.InvariantCulture),
-                    ["Currency"] = r.Currency,
-                })), cancellationToken);
+                await _table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, Entity(r))), cancellationToken);
             }
         }
     }
@@ -44,11 +39,30 @@ public sealed class TableSpend(TableServiceClient tables) : ISpendTable
             if (RawBlobName.TryParseDay(row.PartitionKey, out var day) && row.GetString("Channel") is { } channel
                 && decimal.TryParse(row.GetString("Amount"), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
             {
-                rows.Add(new SpendRow(day, channel, amount, row.GetString("Currency") ?? ""));
+                rows.Add(new SpendRow(day, channel, amount, row.GetString("Currency") ?? "", row.GetString("Campaign") is { Length: > 0 } campaign ? campaign : null));
             }
         }
         return rows;
     }
 
-    private static string RowKey(string channel) => Convert.ToHexStringLower(Encoding.UTF8.GetBytes(channel));
+    private static TableEntity Entity(SpendRow r)
+    {
+        var entity = new TableEntity(RawBlobName.DayFolder(r.Day), RowKey(r.Channel, r.Campaign))
+        {
+            ["Channel"] = r.Channel,
+            // Kept as text: a table's double would round the amount.
+            ["Amount"] = r.Amount.ToString(CultureInfo.InvariantCulture),
+            ["Currency"] = r.Currency,
+        };
+        if (r.Campaign is not null)
+        {
+            entity["Campaign"] = r.Campaign;
+        }
+        return entity;
+    }
+
+    private static string RowKey(string channel, string? campaign) =>
+        campaign is null ? Hex(channel) : $"{Hex(channel)}.{Hex(campaign)}";
+
+    private static string Hex(string text) => Convert.ToHexStringLower(Encoding.UTF8.GetBytes(text));
 }

@@ -77,6 +77,22 @@ public static class MoneyMetric
         }
     }
 
+    /// <summary>Each channel's cost over the acquisition window: its spend when the spend table has any for it, else 30 × its daily cost in the definitions.</summary>
+    public static SortedDictionary<string, decimal> ChannelCosts(MetricDefinitions definitions, IReadOnlyDictionary<string, decimal>? spend)
+    {
+        ArgumentNullException.ThrowIfNull(definitions);
+        var costs = new SortedDictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var (channel, daily) in definitions.ChannelDailyCosts ?? new Dictionary<string, decimal>())
+        {
+            costs[channel] = daily * AcquisitionDays;
+        }
+        foreach (var (channel, spent) in spend ?? new Dictionary<string, decimal>())
+        {
+            costs[channel] = spent;
+        }
+        return costs;
+    }
+
     /// <summary>
     /// The money block; conversion and ARPU are over <paramref name="activity"/>'s MAU. A channel's cost is its spend over the
     /// acquisition window when the spend table has any for it (<paramref name="spend"/>), else 30 × its daily cost in the definitions.
@@ -87,16 +103,7 @@ public static class MoneyMetric
         ArgumentNullException.ThrowIfNull(activity);
         ArgumentNullException.ThrowIfNull(definitions);
         var revenue = figures.Revenue4 / ReportNumbers.MoneyUnit;
-        var costs = new SortedDictionary<string, decimal>(StringComparer.Ordinal);
-        foreach (var (channel, daily) in definitions.ChannelDailyCosts ?? new Dictionary<string, decimal>())
-        {
-            costs[channel] = daily * AcquisitionDays;
-        }
-        foreach (var (channel, spent) in spend ?? new Dictionary<string, decimal>())
-        {
-            costs[channel] = spent;
-        }
-        var channels = costs
+        var channels = ChannelCosts(definitions, spend)
             .Select(c =>
             {
                 var counts = figures.Channels.GetValueOrDefault(c.Key) ?? new ChannelFigures();
