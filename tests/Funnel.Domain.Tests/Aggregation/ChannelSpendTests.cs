@@ -82,4 +82,27 @@ public class ChannelSpendTests
         Assert.Equal([new SpendRow(new DateOnly(2026, 11, 1), "wechat", 100.50m, "CNY"), new SpendRow(new DateOnly(2026, 11, 2), "douyin", 0m, "CNY")], good.Rows);
         Assert.Equal(good.Rows, SpendCsv.Parse(SpendCsv.Render(good.Rows), "CNY").Rows);
     }
+
+    [Fact]
+    public void A_campaign_column_names_a_campaign_of_the_channel_and_its_rows_add_to_the_channels_spend()
+    {
+        var text = "day,channel,amount,currency,campaign\n"
+            + "2026-11-01,douyin,300,CNY,douyin-feed\n"
+            + "2026-11-01,douyin,100,CNY,douyin-live\n"
+            + "2026-11-01,douyin,50,CNY,\n"
+            + "2026-11-02,douyin,70,CNY,douyin-feed\n";
+        var (rows, problems) = SpendCsv.Parse(text, "CNY");
+        Assert.Empty(problems);
+        Assert.Equal([("douyin-feed", 300m), ("douyin-live", 100m), (null, 50m), ("douyin-feed", 70m)], rows.Select(r => (r.Campaign, r.Amount)));
+        Assert.Equal(520m, SpendCsv.ByChannel(rows, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 2))["douyin"]);
+        var byCampaign = SpendCsv.ByCampaign(rows, new DateOnly(2026, 11, 2), new DateOnly(2026, 11, 2));
+        Assert.Equal(70m, Assert.Single(byCampaign, c => c.Key == ("douyin", "douyin-feed")).Value);
+        Assert.Equal(rows, SpendCsv.Parse(SpendCsv.Render(rows), "CNY").Rows);
+
+        var twice = SpendCsv.Parse("day,channel,amount,currency,campaign\n2026-11-01,douyin,1,CNY,feed\n2026-11-01,douyin,2,CNY,feed\n2026-11-01,douyin,3,CNY,\n2026-11-01,douyin,4,CNY,x\u0001\n", "CNY");
+        Assert.Empty(twice.Rows);
+        Assert.Equal([(3, "day"), (5, "campaign")], twice.Problems.Select(p => (p.Row, p.Column)));
+        Assert.Contains("campaign 'feed' are already on row 2", twice.Problems[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("campaign", Assert.Single(SpendCsv.Parse("day,channel,amount,currency,name\n", "CNY").Problems).Reason, StringComparison.Ordinal);
+    }
 }

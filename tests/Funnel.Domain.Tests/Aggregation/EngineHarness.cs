@@ -31,7 +31,7 @@ internal static class EngineHarness
     };
 
     /// <summary>
-    /// The spend table every harness run reads (and the oracle with it), over the simulated days: two campaigns' own spend, and
+    /// The spend table a harness run with the harness's definitions reads (and the oracle with it), over the simulated days: two campaigns' own spend, and
     /// spend on wechat outside its campaigns, so a campaign's ROI and its channel's (all its rows) differ.
     /// </summary>
     public static readonly IReadOnlyList<SpendRow> Spend = [.. Enumerable.Range(0, 200).SelectMany(i => new[]
@@ -98,9 +98,10 @@ internal static class EngineHarness
         }).Generate();
 
     /// <summary>The engine's report for every processing day, folding day by day, with <see cref="Definitions"/> unless given others.</summary>
-    public static List<DailyReport> Run(SortedDictionary<DateOnly, List<ProductEvent>> data, string zone, int shards, List<AudienceFigures>? audiences = null, MetricDefinitions? definitions = null)
+    public static List<DailyReport> Run(SortedDictionary<DateOnly, List<ProductEvent>> data, string zone, int shards, List<AudienceFigures>? audiences = null,
+        MetricDefinitions? definitions = null, IReadOnlyList<SpendRow>? spend = null)
     {
-        var engine = new DailyAggregation(definitions ?? Definitions, zone, shards, new FixedClock(GeneratedAt)) { Spend = Spend };
+        var engine = new DailyAggregation(definitions ?? Definitions, zone, shards, new FixedClock(GeneratedAt)) { Spend = spend ?? SpendFor(definitions ?? Definitions) };
         return data.Select(day =>
         {
             var report = engine.FoldDay(day.Key, day.Value);
@@ -114,7 +115,11 @@ internal static class EngineHarness
         new NaiveOracle(ForOracle(Definitions), zone).Audiences(data.ToDictionary(p => p.Key, p => (IReadOnlyList<ProductEvent>)p.Value), day);
 
     /// <summary>The engine's definitions in the oracle's own terms: the one place the two meet, and test code.</summary>
-    public static OracleDefinitions ForOracle(MetricDefinitions definitions) => Funnel.Testing.OracleMapping.For(definitions, Spend);
+    public static OracleDefinitions ForOracle(MetricDefinitions definitions, IReadOnlyList<SpendRow>? spend = null) =>
+        Funnel.Testing.OracleMapping.For(definitions, spend ?? SpendFor(definitions));
+
+    /// <summary>The harness's spend table with its own definitions; none with others unless a test passes some.</summary>
+    private static IReadOnlyList<SpendRow> SpendFor(MetricDefinitions definitions) => ReferenceEquals(definitions, Definitions) ? Spend : [];
 
     /// <summary>The oracle's whole report for one processing day of a data set, as JSON in the contract's shape.</summary>
     public static JsonObject Oracle(SortedDictionary<DateOnly, List<ProductEvent>> data, string zone, DateOnly day) =>

@@ -32,10 +32,14 @@ public class StateSnapshotTests
         Assert.Equal(bytes, again.ToArray());
     }
 
-    [Fact]
-    public void A_version_4_snapshot_written_before_survey_answers_reads_as_it_was_hot_and_cold()
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void A_snapshot_of_an_earlier_version_reads_as_it_was_hot_and_cold(byte version)
     {
-        var data = EngineHarness.DataSet(5, days: 60, signupsPerDay: 10);
+        // Versions 4 and 5 had no campaign touches: events naming none make a state that such a snapshot held.
+        var data = new SortedDictionary<DateOnly, List<Funnel.Domain.Events.ProductEvent>>(
+            EngineHarness.DataSet(5, days: 60, signupsPerDay: 10).ToDictionary(d => d.Key, d => d.Value.ConvertAll(e => e with { Campaign = null })));
         var engine = new DailyAggregation(EngineHarness.Definitions, "Asia/Shanghai", 1, new FixedClock(EngineHarness.GeneratedAt));
         foreach (var (day, events) in data)
         {
@@ -43,7 +47,7 @@ public class StateSnapshotTests
         }
         var shard = engine.Shards[0];
         // Version 4 had no survey answers: a state without any is what such a snapshot held.
-        foreach (var person in shard.Persons.Values)
+        foreach (var person in shard.Persons.Values.Where(_ => version == 4))
         {
             person.SurveyAnswers.Clear();
             person.SessionInstants.Clear();
@@ -61,8 +65,8 @@ public class StateSnapshotTests
         engine.WriteSnapshot(0, current);
         var slots = engine.Fold.Slots.Count;
 
-        var old = StateSnapshot.Read(new MemoryStream(AsVersion4(current.ToArray())), slots, "v4");
-        var now = StateSnapshot.Read(new MemoryStream(current.ToArray()), slots, "v5");
+        var old = StateSnapshot.Read(new MemoryStream(AsVersion(current.ToArray(), version)), slots, $"v{version}");
+        var now = StateSnapshot.Read(new MemoryStream(current.ToArray()), slots, "current");
 
         Assert.Equal(now.Persons.Keys.Order(StringComparer.Ordinal), old.Persons.Keys.Order(StringComparer.Ordinal));
         Assert.All(now.Persons, p => Assert.Equal(Facts(p.Value), Facts(old.Persons[p.Key])));
@@ -73,15 +77,18 @@ public class StateSnapshotTests
 
     private static string Facts(PersonState p) => string.Join(" | ",
         p.FirstSeen, p.SignupAt, p.Channel, p.Platform, string.Join(',', p.ActiveDays), string.Join(',', p.Purchases), string.Join(',', p.RecentIds),
-        string.Join(',', p.Exposures.OrderBy(x => x.Key, StringComparer.Ordinal)), string.Join(',', p.IntentInstants), string.Join(',', p.SurveyAnswers), string.Join(',', p.FeatureDays.Select(f => f.Key)));
+        string.Join(',', p.Exposures.OrderBy(x => x.Key, StringComparer.Ordinal)), string.Join(',', p.IntentInstants), string.Join(',', p.SurveyAnswers), string.Join(',', p.FeatureDays.Select(f => f.Key)),
+        string.Join(',', p.SessionInstants), string.Join(',', p.Touches.Select(t => $"{t.Key}:{t.Value.Sent.Count}/{t.Value.Opened.Count}")));
 
     /// <summary>
-    /// The same snapshot as version 4 wrote it: each person's bytes (hot and cold) without the counts of survey answers,
-    /// feature days, session instants and touch channels, the last four bytes (0, 0, 0, 0: none), a cold person's contribution without the platform, and every length, the version and the
-    /// checksum to match.
+    /// The same snapshot as version 5 or 4 wrote it: each person's bytes (hot and cold) without the empty first campaign touch
+    /// and touches, the last three bytes (0, 0, 0: never, none, none); for version 4 also without the counts of survey answers,
+    /// feature days, session instants and touch channels, four more zeros, and a cold person's contribution without the
+    /// platform; every length, the version and the checksum to match.
     /// </summary>
-    private static byte[] AsVersion4(byte[] snapshot)
+    private static byte[] AsVersion(byte[] snapshot, byte version)
     {
+        var tail = version == 4 ? 7 : 3;
         using var payload = new MemoryStream();
         using (var brotli = new BrotliStream(new MemoryStream(snapshot, 17, snapshot.Length - 17), CompressionMode.Decompress))
         {
@@ -109,9 +116,9 @@ public class StateSnapshotTests
                 {
                     writer.Write(reader.ReadString());
                     var person = reader.ReadBytes(reader.Read7BitEncodedInt());
-                    Assert.Equal([0, 0, 0, 0], person[^4..]);
-                    writer.Write7BitEncodedInt(person.Length - 4);
-                    writer.Write(person, 0, person.Length - 4);
+                    Assert.Equal(new byte[tail], person[^tail..]);
+                    writer.Write7BitEncodedInt(person.Length - tail);
+                    writer.Write(person, 0, person.Length - tail);
                     if (cold)
                     {
                         // What the person adds to a day's figures, unchanged: stage, last active day, first day, channel, LTV, last purchase day, purchases, revenue.
@@ -124,7 +131,11 @@ public class StateSnapshotTests
                         writer.Write7BitEncodedInt64(reader.Read7BitEncodedInt64());
                         writer.Write7BitEncodedInt64(reader.Read7BitEncodedInt64());
                         // The platform, which version 4 did not keep beside the person (the reader takes it from their bytes).
-                        reader.ReadString();
+                        var platform = reader.ReadString();
+                        if (version > 4)
+                        {
+                            writer.Write(platform);
+                        }
                     }
                 }
             }
@@ -138,7 +149,7 @@ public class StateSnapshotTests
             brotli.Write(raw.GetBuffer(), 0, (int)raw.Length);
         }
         var bytes = compressed.ToArray();
-        return [.. "FNLS"u8, 4, .. BitConverter.GetBytes(bytes.Length), .. SHA256.HashData(bytes).AsSpan(0, 8), .. bytes];
+        return [.. "FNLS"u8, version, .. BitConverter.GetBytes(bytes.Length), .. SHA256.HashData(bytes).AsSpan(0, 8), .. bytes];
     }
 
     [Fact]

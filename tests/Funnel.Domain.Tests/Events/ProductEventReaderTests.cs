@@ -77,6 +77,19 @@ public class ProductEventReaderShapeTests
     }
 
     [Theory]
+    [InlineData("""{"source":"douyin","medium":"cpc","name":"feed","term":"shoes","content":{"x":1}}""", "douyin", "douyin\u001fcpc\u001ffeed")]
+    [InlineData("""{"name":"spring-sale","medium":{"odd":true}}""", null, "\u001f\u001fspring-sale")]
+    [InlineData("""{"medium":"cpc"}""", null, null)]
+    public void A_campaign_is_read_whole_and_names_its_source_as_the_channel(string campaign, string? channel, string? key)
+    {
+        var line = $$"""{"type":"page","name":"Home","anonymousId":"a1","messageId":"m1","context":{"campaign":{{campaign}}},"timestamp":"2026-11-24T01:00:00Z","receivedAt":"2026-11-24T01:00:01Z"}""";
+        Assert.True(ProductEventReader.TryParse(line, out var e, out var reason), reason);
+        Assert.Equal("Home", e.Name);
+        Assert.Equal(channel, e.Channel);
+        Assert.Equal(key, e.Campaign);
+    }
+
+    [Theory]
     [InlineData("[1,2]", "not a JSON object")]
     [InlineData("""{"type":"track","userId":"u1","messageId":"m1","timestamp":"2026-11-24T01:00:00Z"}""", "receivedAt")]
     [InlineData("""{"type":"track","userId":"  ","messageId":"m1","timestamp":"2026-11-24T01:00:00Z","receivedAt":"2026-11-24T01:00:00Z"}""", "person id")]

@@ -19,8 +19,8 @@ public partial class LocalisationTests
 
     private static readonly Lazy<DailyReport> Labelled = new(() => RenderedReports.Complete(PublishedReports.SampleDefinitions() with { TrackingPlan = EngineHarness.Definitions.TrackingPlan }));
 
-    /// <summary>Words a Chinese operations reader expects in Latin letters (DAU, GMV, NPS, D7, p95, R5/F5 on the RFM grid, the messageId field).</summary>
-    [GeneratedRegex("^(DAU|WAU|MAU|RFM|LTV|CAC|ARPU|ARPPU|GMV|NPS|messageId|p|p\\d+|D\\d+|R\\d|F\\d)$")]
+    /// <summary>Words a Chinese operations reader expects in Latin letters (DAU, GMV, NPS, ROI, D7, p95, R5/F5 on the RFM grid, the messageId field).</summary>
+    [GeneratedRegex("^(DAU|WAU|MAU|RFM|LTV|CAC|ARPU|ARPPU|GMV|NPS|ROI|messageId|p|p\\d+|D\\d+|R\\d|F\\d)$")]
     private static partial Regex Expected();
 
     /// <summary>The audience file names the page shows (a note and the audiences table point to them).</summary>
@@ -52,6 +52,8 @@ public partial class LocalisationTests
         new[] { report.Day, report.TimeZone, report.Currency, report.GeneratedAt, report.Manifest.DataThrough, report.Manifest.DefinitionsHash, report.Manifest.EngineVersion, report.Manifest.RawDays.First, report.Manifest.RawDays.Last }
             .Concat(report.Funnels.SelectMany(f => f.Breakdowns.Channel.Concat(f.Breakdowns.Platform).Select(r => r.Value)))
             .Concat(report.Money.Channels.Select(c => c.Channel))
+            .Concat(report.Lifecycle.Breakdowns.Channel.Concat(report.Lifecycle.Breakdowns.Platform).Select(r => r.Value))
+            .Concat(report.Campaigns.Campaigns.SelectMany(c => new[] { c.Source, c.Medium, c.Name }).Concat(report.Campaigns.Channels.Select(c => c.Channel)).OfType<string>())
             .Concat(report.HighIntent.ByChannel.Select(c => c.Value))
             .Concat(report.Experiments.SelectMany(e => e.Variants.Select(v => v.Value).Append(e.Name)))
             .Concat(report.DataQuality.Consistency.UnknownEvents.Select(u => u.Event))

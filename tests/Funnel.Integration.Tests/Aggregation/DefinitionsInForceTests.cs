@@ -137,11 +137,12 @@ public sealed class DefinitionsInForceTests : IAsyncLifetime, IDisposable
             var fields = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()).ToList();
             Assert.Equal(["row 3: amount", "row 4: day", "row 4: currency"], fields);
         }
-        var rows = new List<SpendRow> { new(first, "wechat", 1000.25m, "CNY"), new(second, "wechat", 2000m, "CNY"), new(second, "新渠道", 50m, "CNY") };
+        // A campaign's row beside its channel's on the same day: both stored, both the channel's cost, the campaign's its own.
+        var rows = new List<SpendRow> { new(first, "wechat", 1000.25m, "CNY"), new(second, "wechat", 2000m, "CNY"), new(second, "新渠道", 50m, "CNY"), new(first, "wechat", 300m, "CNY", "wechat-moments-ad") };
         using (var stored = await _client.PutAsync("/ops/spend", new StringContent(SpendCsv.Render(rows), Encoding.UTF8, "text/csv")))
         {
             Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
-            Assert.Equal(3, (await stored.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rows").GetInt32());
+            Assert.Equal(4, (await stored.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rows").GetInt32());
         }
         // A row for a day and channel already stored replaces it.
         rows[1] = rows[1] with { Amount = 1500.5m };
@@ -166,7 +167,11 @@ public sealed class DefinitionsInForceTests : IAsyncLifetime, IDisposable
         var expected = JsonNode.Parse(oracle["money"]!.ToJsonString());
         Assert.True(JsonNode.DeepEquals(expected, report["money"]), $"engine {report["money"]}\noracle {expected}");
         var channels = report["money"]!["channels"]!.AsArray().ToDictionary(c => (string)c!["channel"]!, c => c!);
-        Assert.Equal(1000.25m + 1500.5m, (decimal)channels["wechat"]["cost"]!);
+        Assert.Equal(1000.25m + 1500.5m + 300m, (decimal)channels["wechat"]["cost"]!);
+        var campaigns = JsonNode.Parse(oracle["campaigns"]!.ToJsonString());
+        Assert.True(JsonNode.DeepEquals(campaigns, report["campaigns"]), $"engine {report["campaigns"]}\noracle {campaigns}");
+        var moments = report["campaigns"]!["campaigns"]!.AsArray().Single(c => (string?)c!["name"] == "wechat-moments-ad")!;
+        Assert.Equal(300m, (decimal)moments["spend"]!);
         Assert.Equal(50m, (decimal)channels["新渠道"]["cost"]!);
 
         // Each red target of the final report is announced once, in the notifications container beside Service Bus.

@@ -19,6 +19,9 @@ public sealed class ReportPageTests : IAsyncLifetime
           funnel: [...document.querySelectorAll('#lifecycle svg rect.bar')].map(r => ({ value: +r.dataset.value, width: r.getBoundingClientRect().width })),
           layers: [...document.querySelectorAll('#layers svg.layers rect.bar')].map(r => ({ value: +r.dataset.value, width: r.getBoundingClientRect().width })),
           gmv: [...document.querySelectorAll('#purchases svg.gmv-channel rect.bar')].map(r => ({ value: +r.dataset.value, width: r.getBoundingClientRect().width })),
+          campaigns: [...document.querySelectorAll('#campaigns svg.campaign-new-persons rect.bar')].map(r => ({ value: +r.dataset.value, width: r.getBoundingClientRect().width })),
+          campaignRows: [...document.querySelectorAll('#campaigns table.campaigns tbody tr')].length,
+          campaignChannels: [...document.querySelectorAll('#campaigns table.campaign-channels tbody tr')].length,
           payerCohorts: [...document.querySelectorAll('#purchases table.payer-cohorts tbody tr')].length,
           retentionByChannel: [...document.querySelectorAll('#retention table.retention-channel tbody tr')].length,
           stagesBy: [...document.querySelectorAll('#stages table.stages-by tbody tr')].map(tr => [...tr.querySelectorAll('td')].reduce((a, td) => a + +td.textContent.replace(/[^0-9]/g, ''), 0)),
@@ -34,7 +37,7 @@ public sealed class ReportPageTests : IAsyncLifetime
         })
         """;
 
-    private static readonly string[] Sections = ["targets", "lifecycle", "purchase", "retention", "activity", "sessions", "features", "touches", "comparisons", "layers", "money", "purchases", "experiments", "stages", "win-back", "audiences", "data-quality", "manifest"];
+    private static readonly string[] Sections = ["targets", "lifecycle", "purchase", "retention", "activity", "sessions", "features", "touches", "comparisons", "layers", "money", "campaigns", "purchases", "experiments", "stages", "win-back", "audiences", "data-quality", "manifest"];
 
     private string _folder = null!;
     private DailyReport _report = null!;
@@ -81,7 +84,7 @@ public sealed class ReportPageTests : IAsyncLifetime
         Assert.True(result["overflow"]!.GetValue<double>() <= 0, $"the page is {result["overflow"]} px wider than the viewport");
         Assert.Empty(result["outside"]!.AsArray());
         Assert.Equal(0, result["scripts"]!.GetValue<int>());
-        foreach (var chart in new[] { "funnel", "layers", "gmv" })
+        foreach (var chart in new[] { "funnel", "layers", "gmv", "campaigns" })
         {
             var bars = result[chart]!.AsArray().Select(b => (Value: b!["value"]!.GetValue<double>(), Width: b["width"]!.GetValue<double>())).ToList();
             Assert.True(bars.Count >= 4, $"{chart}: {bars.Count} bars");
@@ -98,6 +101,10 @@ public sealed class ReportPageTests : IAsyncLifetime
         var stagesBy = result["stagesBy"]!.AsArray().Select(n => n!.GetValue<long>()).ToList();
         var everyone = _report.Lifecycle.Stages.Potential + _report.Lifecycle.Stages.New + _report.Lifecycle.Stages.Growing + _report.Lifecycle.Stages.Mature + _report.Lifecycle.Stages.ChurnWarning + _report.Lifecycle.Stages.Churned;
         Assert.Equal(everyone * 2, stagesBy.Sum());
+        // 活动效果: every campaign of the run (7 that bring persons, 3 retargeting, the win-back SMS) and the not-attributed row; one row per source.
+        Assert.Equal(_report.Campaigns.Campaigns.Count + 1, result["campaignRows"]!.GetValue<int>());
+        Assert.True(_report.Campaigns.Campaigns.Count >= 10, $"{_report.Campaigns.Campaigns.Count} campaigns");
+        Assert.Equal(_report.Campaigns.Channels.Count, result["campaignChannels"]!.GetValue<int>());
         // 首购→复购: the newest 14 first-purchase cohorts, and both pooled repurchase rates (the 60 days have mature cohorts for each).
         Assert.Equal(14, result["payerCohorts"]!.GetValue<int>());
         Assert.All(result["repurchase"]!.AsArray(), r => Assert.InRange(double.Parse(r!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture), 0.01, 1));

@@ -290,7 +290,7 @@ public sealed class JourneySimulator
     /// <summary>The person's acquisition campaign, the retargeting touch, the win-back SMS; drawn after every other habit so those stay as they were.</summary>
     private void AddCampaigns(Journey journey, bool[] active, int signupDay, int back, Random own)
     {
-        journey.Acquisition = PickCampaign(own, _settings.Campaigns.Where(c => c.Channel == journey.Channel).ToList());
+        journey.Acquisition = AcquisitionCampaign(own, journey.Channel);
         if (own.NextDouble() < _settings.Retargeted && journey.PlaceAfter(active, signupDay, long.MinValue, 1, 20, own) is { } retargetedAt)
         {
             journey.Touch(retargetedAt, PickCampaign(own, _settings.RetargetingCampaigns));
@@ -300,6 +300,10 @@ public sealed class JourneySimulator
             journey.Touch(journey.At(signupDay + back, own.NextInt64(7 * HourMs, 8 * HourMs)), CampaignKey.Of("sms", "sms", "winback-coupon"));
         }
     }
+
+    /// <summary>One of the channel's campaigns; a channel without any configured comes as its source alone, paid per click.</summary>
+    private string? AcquisitionCampaign(Random own, string channel) =>
+        PickCampaign(own, _settings.Campaigns.Where(c => c.Channel == channel).ToList()) ?? CampaignKey.Of(channel, "cpc", null);
 
     private static string? PickCampaign(Random random, IReadOnlyList<(string Channel, string Medium, string Name, double Weight)> campaigns)
     {
@@ -324,7 +328,7 @@ public sealed class JourneySimulator
     {
         var journey = new Journey(this, random, null, index, Pick(random, _settings.Channels), Pick(random, _settings.Platforms));
         journey.Add(EventType.Page, "Home", journey.At(day, random.NextInt64(8 * HourMs, 23 * HourMs)));
-        journey.Acquisition = PickCampaign(OwnRandom(index), _settings.Campaigns.Where(c => c.Channel == journey.Channel).ToList());
+        journey.Acquisition = AcquisitionCampaign(OwnRandom(index), journey.Channel);
         journey.NameCampaigns();
         return journey.Events;
     }

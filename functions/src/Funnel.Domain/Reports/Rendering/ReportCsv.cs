@@ -61,6 +61,12 @@ public static class ReportCsv
                     breakdown = (breakdown is null ? "" : breakdown + ";") + (label == "value" ? BreakdownName(path) : "figure") + "=" + text
                         + (obj["experiment"] is JsonValue e && e.TryGetValue<string>(out var experiment) ? $" ({experiment})" : "");
                 }
+                // A campaign's source, medium and name (or a campaign channel's name) say which row it is, in the breakdown column too.
+                var campaignRow = section is "campaigns" && path.EndsWith(']') ? CampaignRow(obj) : null;
+                if (campaignRow is not null)
+                {
+                    breakdown = campaignRow;
+                }
                 foreach (var (key, child) in obj)
                 {
                     // A cohort's day and a breakdown's value say which row a figure is in; they are columns, not figures.
@@ -100,6 +106,14 @@ public static class ReportCsv
                 AppendRow(csv, [section, context.Name, context.Cohort ?? "", context.Step ?? "", context.Breakdown ?? "", "", path]);
                 break;
         }
+    }
+
+    /// <summary><c>campaign=source/medium/name</c> (an absent part empty) for a campaign's row, <c>channel=…</c> for a channel's.</summary>
+    private static string? CampaignRow(JsonObject row)
+    {
+        static string Part(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var text) ? text : "";
+        return row.ContainsKey("channel") ? $"channel={Part(row["channel"])}"
+            : row.ContainsKey("source") ? $"campaign={Part(row["source"])}/{Part(row["medium"])}/{Part(row["name"])}" : null;
     }
 
     private static string BreakdownName(string path)

@@ -75,6 +75,7 @@ public sealed class ReportHtml
         }
         LayersSection(report.Layers, report.Rfm);
         MoneySection(report.Money, report.Currency);
+        CampaignsSection(report.Campaigns, report.Currency);
         PurchasesSection(report.Purchases, report.Currency);
         ExperimentsSection(report.Experiments, report.Funnels.Count > 0 ? report.Funnels[0].Steps : []);
         StagesSection(report.Lifecycle, report.Currency);
@@ -421,6 +422,48 @@ public sealed class ReportHtml
             Raw("</tbody></table></div>");
         }
         Raw("</section>");
+    }
+
+    /// <summary>Campaigns shown on the page: the most revenue by last touch first; the JSON and CSV hold every one.</summary>
+    private const int CampaignRowsShown = 20;
+
+    /// <summary>
+    /// 活动效果与归因: each campaign's (then each channel's) conversions of the window, every cell first touch / last touch, ROI where
+    /// spend is known; what neither model credits last. The most revenue by last touch first, at most <see cref="CampaignRowsShown"/> campaigns.
+    /// </summary>
+    private void CampaignsSection(CampaignsReport campaigns, string currency)
+    {
+        var l = _labels;
+        Raw($"<section id=\"campaigns\"><h2>{E(l["campaigns"])}</h2><p class=\"note\">{E(l["campaignsNote"])}</p>");
+        if (campaigns.Campaigns.Count == 0)
+        {
+            Raw($"<p>{E(l["none"])}</p></section>");
+            return;
+        }
+        var shown = campaigns.Campaigns.OrderByDescending(c => c.LastTouch.Revenue).ThenByDescending(c => c.FirstTouch.NewPersons).Take(CampaignRowsShown).ToList();
+        Bars("campaign-new-persons", shown.Where(c => c.FirstTouch.NewPersons > 0).Select(c => (c.Name ?? c.Source ?? "", (double)c.FirstTouch.NewPersons, Count(c.FirstTouch.NewPersons))).ToList());
+        string Both(long first, long last) => $"{Count(first)} <small>/ {Count(last)}</small>";
+        string Roi(double? roi) => roi is { } r ? r.ToString("+0%;-0%;0%", _culture) : "–";
+        string Cells(CampaignConversions first, CampaignConversions last, decimal? spend) =>
+            $"<td class=\"num\">{Count(first.NewPersons)}</td><td class=\"num\">{Both(first.Signups, last.Signups)}</td><td class=\"num\">{Both(first.FirstPurchases, last.FirstPurchases)}</td>"
+            + $"<td class=\"num\">{Money(first.Revenue, currency)}<br><small>/ {Money(last.Revenue, currency)}</small></td>"
+            + $"<td class=\"num\">{(spend is { } s ? Money(s, currency) : "–")}</td><td class=\"num\">{Roi(first.Roi)} <small>/ {Roi(last.Roi)}</small></td>";
+        var head = $"<th>{E(l["newPersons"])}</th><th>{E(l["signups"])}</th><th>{E(l["firstPurchases"])}</th><th>{E(l["campaignRevenue"])}</th><th>{E(l["spend"])}</th><th>ROI</th></tr></thead><tbody>";
+        Raw($"<div class=\"scroll\"><table class=\"campaigns\"><thead><tr><th>{E(l["campaign"])}</th>{head}");
+        foreach (var c in shown)
+        {
+            var source = string.Join(" / ", new[] { c.Source, c.Medium }.Where(p => p is not null));
+            Raw($"<tr><th class=\"name\"><bdi>{E(c.Name ?? "–")}</bdi><br><small><bdi>{E(source)}</bdi></small></th>{Cells(c.FirstTouch, c.LastTouch, c.Spend)}</tr>");
+        }
+        var none = campaigns.NotAttributed;
+        Raw($"<tr class=\"not-attributed\"><th class=\"name\">{E(l["notAttributed"])}</th>{Cells(none.FirstTouch, none.LastTouch, null)}</tr>");
+        Raw("</tbody></table></div>");
+        Raw($"<h3>{E(l["byChannel"])}</h3><div class=\"scroll\"><table class=\"campaign-channels\"><thead><tr><th>{E(l["channel"])}</th>{head}");
+        foreach (var c in campaigns.Channels)
+        {
+            Raw($"<tr><th class=\"name\"><bdi>{E(c.Channel)}</bdi></th>{Cells(c.FirstTouch, c.LastTouch, c.Spend)}</tr>");
+        }
+        Raw("</tbody></table></div></section>");
     }
 
     /// <summary>
