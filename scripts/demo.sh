@@ -37,6 +37,16 @@ funnel() { dotnet "$REPO_ROOT/functions/src/Funnel.Cli/bin/${CONFIGURATION:-Debu
 say "Putting docs/definitions.sample.json in force (funnels with labels, channel costs, the 30/70 rollout's split, targets)"
 funnel definitions upload "$REPO_ROOT/docs/definitions.sample.json" --app "http://127.0.0.1:$port" --key "$admin_key" >&2
 
+say "Uploading $days days of spend: two campaigns of their own, and wechat's spend outside its campaigns (funnel spend import)"
+node -e '
+  const days = +process.argv[1], rows = ["day,channel,amount,currency,campaign"];
+  for (let i = 0; i < days; i++) {
+    const day = new Date(Date.now() - i * 86400000).toISOString().slice(0, 10);
+    rows.push(`${day},douyin,310.25,CNY,douyin-feed`, `${day},wechat,480,CNY,wechat-moments-ad`, `${day},wechat,200,CNY,`);
+  }
+  console.log(rows.join("\n"));' "$days" >"$out/spend.csv"
+funnel spend import "$out/spend.csv" --app "http://127.0.0.1:$port" --key "$admin_key" >&2
+
 say "Generating journeys of $persons persons over $days days (seed $seed)"
 sample=$(funnel sample --persons "$persons" --days "$days" --seed "$seed" --out "$out/calls.ndjson" --json)
 humans=$(node -e 'console.log(JSON.parse(process.argv[1]).humans)' "$sample")

@@ -109,7 +109,7 @@ public sealed class NaiveOracle(OracleDefinitions definitions, string timeZone)
             ["highIntent"] = HighIntentBlock.Build(persons, d),
             ["dataQuality"] = DataQualityBlock.Build(ledger, d, definitions),
             ["purchases"] = PurchasesBlock.Build(persons, d),
-            ["sessions"] = SessionsBlock.Build(persons, d, _calendar),
+            ["sessions"] = SessionsBlock.Build(persons, d, _calendar, definitions.SessionGapMinutes),
             ["campaigns"] = CampaignsBlock.Build(persons, d, definitions),
             ["touches"] = new JsonArray((definitions.Touches ?? []).Select(touch =>
             {

@@ -22,7 +22,8 @@ public sealed record OracleDefinitions(
     IReadOnlyList<OracleExperiment>? Experiments = null,
     IReadOnlyList<OracleAudience>? Audiences = null,
     IReadOnlyList<string>? Features = null,
-    IReadOnlyList<OracleTouch>? Touches = null)
+    IReadOnlyList<OracleTouch>? Touches = null,
+    int SessionGapMinutes = 30)
 {
     /// <summary>The audiences in report order with their suggested action by language (configuration, passed in as the report shows it).</summary>
     public IReadOnlyList<OracleAudience> AudienceActions => Audiences ?? [];

@@ -63,8 +63,6 @@ public static class ReportWindows
     public const int AudienceRepurchaseWaitDays = 7;
     public const int AudienceWaitingDays = 30;
 
-    /// <summary>A session goes on while its events are at most 30 minutes apart.</summary>
-    public const long SessionGapMs = 30 * 60_000L;
 
     /// <summary>Touches are counted over the 7 days ending on the report day.</summary>
     public const int TouchDays = 7;

@@ -8,7 +8,7 @@ namespace Funnel.Oracle;
 /// </summary>
 public static class SessionsBlock
 {
-    public static JsonObject Build(IReadOnlyList<Person> persons, int reportDay, ZoneCalendar calendar)
+    public static JsonObject Build(IReadOnlyList<Person> persons, int reportDay, ZoneCalendar calendar, int gapMinutes)
     {
         var rows = persons.Select(p =>
         {
@@ -16,7 +16,7 @@ public static class SessionsBlock
             var sessions = new List<(long Start, long End)>();
             foreach (var t in times)
             {
-                if (sessions.Count > 0 && t - sessions[^1].End <= ReportWindows.SessionGapMs)
+                if (sessions.Count > 0 && t - sessions[^1].End <= gapMinutes * 60_000L)
                 {
                     sessions[^1] = (sessions[^1].Start, t);
                 }
@@ -47,6 +47,7 @@ public static class SessionsBlock
             ["all"] = Totals(rows),
             ["byPlatform"] = new JsonArray(rows.GroupBy(r => r.Platform).OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => (JsonNode)new JsonObject { ["value"] = g.Key, ["sessions"] = Totals(g.ToList()) }).ToArray()),
+            ["gapMinutes"] = gapMinutes,
         };
     }
 }

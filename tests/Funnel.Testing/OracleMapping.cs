@@ -27,6 +27,7 @@ public static class OracleMapping
             // Which audiences there are and what each suggests is configuration, not a figure: taken as the engine resolves it.
             AudienceMetric.ActionsFor(definitions).Select(a => new OracleAudience(a.Key, a.Value)).OrderBy(a => Array.IndexOf(AudienceMetric.Names, a.Name)).ToList(),
             definitions.FeaturesInForce,
-            definitions.TouchesInForce.Select(c => new OracleTouch(c.Channel, c.Sent, c.Opened, c.WeeklyCap)).ToList());
+            definitions.TouchesInForce.Select(c => new OracleTouch(c.Channel, c.Sent, c.Opened, c.WeeklyCap)).ToList(),
+            (int)(definitions.SessionGapMs / 60_000));
     }
 }

@@ -26,7 +26,8 @@ public class PurchasesAndStageKpisTests
         Track(person, "Survey Answered", at, properties: new Dictionary<string, string> { ["score"] = score });
 
     /// <summary>Runs the engine over the events (processed on the day they happened, UTC) and returns its report of <see cref="Day"/> with the oracle's.</summary>
-    internal static (DailyReport Report, System.Text.Json.Nodes.JsonObject Oracle) Run(List<ProductEvent> events, string zone = "UTC", int reportDaysBefore = 0, IReadOnlyList<SpendRow>? spend = null)
+    internal static (DailyReport Report, System.Text.Json.Nodes.JsonObject Oracle) Run(List<ProductEvent> events, string zone = "UTC", int reportDaysBefore = 0, IReadOnlyList<SpendRow>? spend = null,
+        MetricDefinitions? definitions = null)
     {
         var tz = TimeZoneInfo.FindSystemTimeZoneById(zone);
         var data = new SortedDictionary<DateOnly, List<ProductEvent>>();
@@ -35,8 +36,8 @@ public class PurchasesAndStageKpisTests
             var day = d;
             data[day] = events.Where(e => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(e.Timestamp), tz).DateTime) == day).ToList();
         }
-        var report = EngineHarness.Run(data, zone, shards: 2, definitions: Definitions, spend: spend)[^1];
-        var oracle = new Funnel.Oracle.NaiveOracle(EngineHarness.ForOracle(Definitions, spend), zone).Report(
+        var report = EngineHarness.Run(data, zone, shards: 2, definitions: definitions ?? Definitions, spend: spend)[^1];
+        var oracle = new Funnel.Oracle.NaiveOracle(EngineHarness.ForOracle(definitions ?? Definitions, spend), zone).Report(
             data.ToDictionary(p => p.Key, p => (IReadOnlyList<ProductEvent>)p.Value), data.Keys.Last(),
             new Funnel.Oracle.ReportIdentity(report.GeneratedAt, report.Manifest.DefinitionsHash, report.Manifest.EngineVersion));
         var differences = JsonComparison.Differences(oracle, EngineHarness.Parsed(report));

@@ -1,4 +1,5 @@
 using Funnel.Domain.Events;
+using Funnel.Domain.Metrics;
 using static Funnel.Domain.Tests.Reports.PurchasesAndStageKpisTests;
 
 namespace Funnel.Domain.Tests.Reports;
@@ -26,6 +27,29 @@ public class SessionTests
 
         // a: [10:00, 10:30] and [11:00:00.001]; b: [12:00]. 30 minutes over 3 sessions, over 2 active persons.
         Assert.Equal((3L, 600L, 1.5, 900L, 2L), (sessions.Sessions, sessions.AverageSeconds, sessions.PerActivePerson, sessions.SecondsPerActivePerson, sessions.ActivePersons));
+    }
+
+    [Fact]
+    public void A_configured_gap_decides_where_sessions_split_and_reaches_back_over_midnight()
+    {
+        var definitions = MetricDefinitions.Default with { SessionGapMinutes = 120 };
+        var start = At(0, 10);
+        var events = new List<ProductEvent>
+        {
+            // Two hours apart continues; two hours and a millisecond splits.
+            Screen("a", start), Screen("a", start + 120 * MinuteMs), Screen("a", start + 240 * MinuteMs + 1),
+            // 22:30 the day before and 00:20: one session, started the day before, so none starts on the report day.
+            Screen("late", At(1, 22, 30)), Screen("late", At(0, 0, 20)),
+        };
+
+        var report = Run(events, definitions: definitions).Report.Sessions;
+
+        Assert.Equal(120, report.GapMinutes);
+        Assert.Equal((2L, 2L), (report.All.Sessions, report.All.ActivePersons));
+        Assert.Equal(60L * 60, report.All.AverageSeconds);
+        Assert.Equal(30, Run(events).Report.Sessions.GapMinutes);
+        Assert.Equal(["sessionGapMinutes"], (MetricDefinitions.Default with { SessionGapMinutes = 241 }).Problems().Select(p => p.Path));
+        Assert.NotEqual(MetricDefinitions.Default.Hash, definitions.Hash);
     }
 
     [Fact]

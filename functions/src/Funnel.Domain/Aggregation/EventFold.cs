@@ -81,7 +81,7 @@ public sealed class EventFold(MetricDefinitions definitions, ReportingClock cloc
         foreach (var person in state.Persons.Values)
         {
             ForgetIdsBefore(person.RecentIds, oldestKeptDay);
-            MetricFamilies.EndOfDay(person, day);
+            MetricFamilies.EndOfDay(person, day, definitions);
         }
         state.FirstDay ??= processingDay;
         state.ThroughDay = processingDay;

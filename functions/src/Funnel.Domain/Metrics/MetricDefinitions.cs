@@ -51,7 +51,8 @@ public sealed record MetricDefinitions(
     [property: JsonPropertyName("experiments"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ExperimentDefinition>? Experiments = null,
     [property: JsonPropertyName("audienceActions"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? AudienceActions = null,
     [property: JsonPropertyName("features"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Features = null,
-    [property: JsonPropertyName("touches"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TouchChannel>? Touches = null)
+    [property: JsonPropertyName("touches"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TouchChannel>? Touches = null,
+    [property: JsonPropertyName("sessionGapMinutes"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? SessionGapMinutes = null)
 {
     /// <summary>The funnels of the operations reports this project comes from: 注册→激活→首购→复购 and the purchase path.</summary>
     public static MetricDefinitions Default { get; } = new(
@@ -88,6 +89,10 @@ public sealed record MetricDefinitions(
     /// <summary>The touch channels (sent and opened events, weekly cap): the definitions' own, else <see cref="TouchMetric.DefaultChannels"/>.</summary>
     [JsonIgnore]
     public IReadOnlyList<TouchChannel> TouchesInForce => Touches ?? TouchMetric.DefaultChannels;
+
+    /// <summary>The longest gap inside a session (minutes; default 30). In the hash: the fold keeps the instants a gap this long reaches back to.</summary>
+    [JsonIgnore]
+    public long SessionGapMs => (SessionGapMinutes ?? SessionMetric.DefaultGapMinutes) * 60_000L;
 
     /// <summary>The event properties the fold reads (funnel step filters, the survey's score): the reader keeps these and drops the rest.</summary>
     [JsonIgnore]
@@ -253,6 +258,10 @@ public sealed record MetricDefinitions(
             {
                 Add("survey.scoreProperty", "must name the property holding the 0-10 score, e.g. score");
             }
+        }
+        if (SessionGapMinutes is < 1 or > SessionMetric.MaxGapMinutes)
+        {
+            Add("sessionGapMinutes", $"must be a whole number of minutes from 1 to {SessionMetric.MaxGapMinutes} (default {SessionMetric.DefaultGapMinutes})");
         }
         for (var i = 0; Features is not null && i < Features.Count; i++)
         {

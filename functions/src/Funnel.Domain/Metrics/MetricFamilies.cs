@@ -50,14 +50,15 @@ public static class MetricFamilies
     }
 
     /// <summary>Drops from the person what no report from processing day <paramref name="day"/> on can need again.</summary>
-    public static void EndOfDay(PersonState person, int day)
+    public static void EndOfDay(PersonState person, int day, MetricDefinitions definitions)
     {
         ArgumentNullException.ThrowIfNull(person);
+        ArgumentNullException.ThrowIfNull(definitions);
         RetentionMetric.Forget(person, day);
         HighIntentMetric.Forget(person, day);
         SurveyMetric.Forget(person, day);
         FeatureMetric.Forget(person, day);
-        SessionMetric.Forget(person, day);
+        SessionMetric.Forget(person, day, definitions);
         TouchMetric.Forget(person, day);
         CampaignMetric.Forget(person, day);
     }

@@ -69,7 +69,7 @@ public static class ReportAssembler
             PurchaseMetric.Report(figures.Purchases, d),
             Audiences(figures.Audiences, definitions),
             FeatureMetric.Report(figures.Features, figures.Activity, definitions),
-            SessionMetric.Report(figures.Sessions),
+            SessionMetric.Report(figures.Sessions, definitions),
             TouchMetric.Report(figures.Touches, definitions),
             CampaignMetric.Report(figures.Campaigns, MoneyMetric.ChannelCosts(definitions, context.Spend), context.CampaignSpend));
         return report with { Targets = ReportTargets.Evaluate(report, definitions.Targets) };

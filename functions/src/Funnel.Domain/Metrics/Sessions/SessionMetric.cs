@@ -10,15 +10,18 @@ public sealed partial class PersonState
 }
 
 /// <summary>
-/// 会话与使用时长: a session is a run of a person's events (any call) with no gap longer than 30 minutes (a gap of exactly 30
-/// minutes continues it); it belongs to the day its first event falls on in the report's zone, and lasts from its first
+/// 会话与使用时长: a session is a run of a person's events (any call) with no gap longer than the definitions' session gap
+/// (default 30 minutes; a gap of exactly that continues it); it belongs to the day its first event falls on in the report's zone, and lasts from its first
 /// event to its last, past midnight too. Per report day: sessions, their average length, sessions per active person and
 /// 日均使用时长 (session time per active person), by first-touch platform.
 /// </summary>
 public static class SessionMetric
 {
-    /// <summary>The longest gap inside a session.</summary>
-    public static readonly long GapMs = 30 * 60_000L;
+    /// <summary>The longest gap inside a session unless the definitions set <c>sessionGapMinutes</c>.</summary>
+    public const int DefaultGapMinutes = 30;
+
+    /// <summary>The longest session gap the definitions may set: four hours.</summary>
+    public const int MaxGapMinutes = 240;
 
     private const long ZoneSlackMs = 14 * 3_600_000L;
 
@@ -27,9 +30,9 @@ public static class SessionMetric
     internal static void Merge(PersonState person, PersonState other) => PersonState.UnionSorted(person.SessionInstants, other.SessionInstants);
 
     /// <summary>Reports from processing day <paramref name="day"/> on read sessions starting that day or later, and the event just before them.</summary>
-    internal static void Forget(PersonState person, int day)
+    internal static void Forget(PersonState person, int day, MetricDefinitions definitions)
     {
-        PersonState.ForgetBefore(person.SessionInstants, ZoneDays.UtcStartOf(day) - ZoneSlackMs - GapMs);
+        PersonState.ForgetBefore(person.SessionInstants, ZoneDays.UtcStartOf(day) - ZoneSlackMs - definitions.SessionGapMs);
     }
 
     internal static void Count(PersonState person, CountingDay day, SessionFigures figures)
@@ -38,11 +41,12 @@ public static class SessionMetric
         var active = person.ActiveDays.BinarySearch(d) >= 0;
         long sessions = 0, lengthMs = 0;
         var instants = person.SessionInstants;
+        var gap = day.Definitions.SessionGapMs;
         for (var i = 0; i < instants.Count; i++)
         {
             var start = instants[i];
             var end = start;
-            while (i + 1 < instants.Count && instants[i + 1] - end <= GapMs)
+            while (i + 1 < instants.Count && instants[i + 1] - end <= gap)
             {
                 end = instants[++i];
             }
@@ -65,10 +69,12 @@ public static class SessionMetric
         }
     }
 
-    public static SessionsReport Report(SessionFigures figures)
+    public static SessionsReport Report(SessionFigures figures, MetricDefinitions definitions)
     {
         ArgumentNullException.ThrowIfNull(figures);
-        return new SessionsReport(Of(figures.All), [.. figures.ByPlatform.Select(x => new SessionRow(x.Key, Of(x.Value)))]);
+        ArgumentNullException.ThrowIfNull(definitions);
+        return new SessionsReport(Of(figures.All), [.. figures.ByPlatform.Select(x => new SessionRow(x.Key, Of(x.Value)))],
+            definitions.SessionGapMinutes ?? DefaultGapMinutes);
     }
 
     private static SessionTotals Of(SessionCounts c) => new(
@@ -124,7 +130,8 @@ public sealed class SessionCounts
 /// <summary>会话: the day's sessions in all and by first-touch platform.</summary>
 public sealed record SessionsReport(
     [property: JsonPropertyName("all")] SessionTotals All,
-    [property: JsonPropertyName("byPlatform")] IReadOnlyList<SessionRow> ByPlatform);
+    [property: JsonPropertyName("byPlatform")] IReadOnlyList<SessionRow> ByPlatform,
+    [property: JsonPropertyName("gapMinutes")] int GapMinutes);
 
 public sealed record SessionRow(
     [property: JsonPropertyName("value")] string Value,
