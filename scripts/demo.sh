@@ -24,7 +24,7 @@ read_key="rk-$(node -e 'console.log(require("crypto").randomBytes(12).toString("
 hash_secret="$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')"
 zone="${REPORTING_TZ:-UTC}"
 say "Starting the function app in the standalone host on http://127.0.0.1:$port"
-Storage__ConnectionString="$AZURITE_CONNECTION" Ingest__WriteKeys__0="$write_key" Admin__Keys__0="$admin_key" Reports__ReadKeys__0="$read_key" Reporting__TimeZone="$zone" \
+Storage__ConnectionString="$AZURITE_CONNECTION" Ingest__WriteKeys__0="$write_key" FunctionKeys__Host__default="$admin_key" Reports__ReadKeys__0="$read_key" Reporting__TimeZone="$zone" \
   Privacy__HashSecret="$hash_secret" \
   Reporting__Language="${REPORTING_LANGUAGE:-en}" \
   dotnet "$REPO_ROOT/functions/src/Funnel.Standalone/bin/${CONFIGURATION:-Debug}/net10.0/Funnel.Standalone.dll" \

@@ -26,6 +26,9 @@ public sealed class PipelineFixture : IAsyncLifetime
     public BlobRawEventStore Raw { get; private set; } = null!;
     public StorageQueueChannel Events { get; private set; } = null!;
 
+    /// <summary>The host's warnings and errors (the queue trigger's failures among them).</summary>
+    public CapturedLog Log { get; } = new();
+
     /// <summary>The host's services, for what a test waits on inside it.</summary>
     public IServiceProvider Services => _app!.Services;
 
@@ -38,10 +41,12 @@ public sealed class PipelineFixture : IAsyncLifetime
             builder.Configuration["Ingest:WriteKeys:0"] = WriteKey;
             builder.Configuration["Privacy:HashSecret"] = TestSecrets.HashSecret;
             builder.Configuration["Pipeline:QueueMessageLimitBytes"] = QueueMessageLimitBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            builder.Configuration["Pipeline:RetryBaseDelay"] = "00:00:00.200";
-            builder.Configuration["Pipeline:IdlePollDelay"] = "00:00:00.100";
+            // As the Functions host allows, app settings override host.json: a failed message is back after 1 s (not 10), an empty queue polled every 100 ms.
+            builder.Configuration["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:01";
+            builder.Configuration["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.100";
             builder.Configuration["Reporting:TimeZone"] = "Asia/Shanghai";
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Logging.AddProvider(Log);
         }));
         Storage = new StorageClients(new StorageOptions { ConnectionString = Azurite.ConnectionString });
         Raw = new BlobRawEventStore(Storage.Blobs);

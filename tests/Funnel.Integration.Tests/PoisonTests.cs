@@ -5,7 +5,7 @@ using Funnel.Storage.Queues;
 
 namespace Funnel.Integration.Tests;
 
-/// <summary>Messages that keep failing are parked with their reason, never dropped, and can be replayed.</summary>
+/// <summary>Messages that keep failing are parked (by ProcessEvents with their reason, by the queue trigger as they were), never dropped, and can be replayed.</summary>
 [Collection(PipelineOnAzurite.Name)]
 public class PoisonTests(PipelineFixture pipeline)
 {
@@ -36,17 +36,22 @@ public class PoisonTests(PipelineFixture pipeline)
     }
 
     [Fact]
-    public async Task A_message_failing_every_delivery_is_parked_after_5_and_replays_once_the_cause_is_fixed()
+    public async Task A_message_failing_every_delivery_is_moved_as_it_was_after_5_and_replays_once_the_cause_is_fixed()
     {
         var prefix = "poison" + Guid.NewGuid().ToString("N")[..8];
         var payloadBlob = $"{prefix}.json";
         var claimCheck = $"{{\"batchId\":\"{prefix}\",\"payloadBlob\":\"{payloadBlob}\"}}";
-        await new StorageQueueSender(pipeline.Storage.Queues, TimeProvider.System).SendAsync(StorageNames.EventsQueue, [claimCheck], CancellationToken.None);
+        var sent = await pipeline.Storage.Queues.GetQueueClient(StorageNames.EventsQueue).SendMessageAsync(claimCheck);
 
+        // As the Functions host's queue trigger does: the body moved unchanged, the reasons in the host's log.
         var parked = await WaitForPoisonAsync(prefix);
         Assert.Equal(claimCheck, parked.Body);
-        Assert.StartsWith("failed 5 times", parked.Reason, StringComparison.Ordinal);
-        Assert.Contains("BlobNotFound", parked.Reason, StringComparison.Ordinal);
+        Assert.Null(parked.FailedAt);
+        var failures = pipeline.Log.Entries.Where(e => e.Category == typeof(Funnel.Standalone.Hosting.QueuePoller).FullName && e.Message.Contains(sent.Value.MessageId, StringComparison.Ordinal)).ToList();
+        Assert.Equal(5, failures.Count);
+        Assert.All(failures, f => Assert.Contains("BlobNotFound", f.Exception?.ToString() ?? string.Empty, StringComparison.Ordinal));
+        Assert.Equal([.. Enumerable.Repeat(Microsoft.Extensions.Logging.LogLevel.Warning, 4), Microsoft.Extensions.Logging.LogLevel.Error], failures.Select(f => f.Level));
+        Assert.Contains("failed 5 times", failures[^1].Message, StringComparison.Ordinal);
         Assert.Empty(await pipeline.RawEventsAsync(prefix));
 
         // Fix the cause (the claim-check payload appears), then replay as an operator would.

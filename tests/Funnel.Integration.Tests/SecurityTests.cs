@@ -117,7 +117,7 @@ public class SecurityTests(PipelineFixture pipeline)
             builder.Configuration["Storage:ConnectionString"] = connection;
             builder.Configuration["Ingest:WriteKeys:0"] = PipelineFixture.WriteKey;
             builder.Configuration["Reports:ReadKeys:0"] = ReadKey;
-            builder.Configuration["Admin:Keys:0"] = AdminKey;
+            builder.Configuration["FunctionKeys:Host:default"] = AdminKey;
             builder.Configuration["Privacy:HashSecret"] = TestSecrets.HashSecret;
             builder.Configuration["Pipeline:RunQueuePollers"] = "false";
             builder.Configuration["Pipeline:RunTimers"] = "false";

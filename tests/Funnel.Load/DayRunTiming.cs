@@ -35,7 +35,7 @@ internal static class DayRunTiming
             ["Storage__ConnectionString"] = Funnel.Storage.Configuration.AzuriteAccount.ConnectionString(blobs.Port, queues.Port, tables.Port),
             // No queue polling: the calls counted are the day's run's.
             ["Pipeline__RunQueuePollers"] = "false",
-            ["Admin__Keys__0"] = AdminKey,
+            ["FunctionKeys__Host__default"] = AdminKey,
             ["Reports__ReadKeys__0"] = "day-run-timing-read-key",
             ["Ingest__WriteKeys__0"] = "day-run-timing-write-key",
             ["Privacy__HashSecret"] = TestSecrets.HashSecret,

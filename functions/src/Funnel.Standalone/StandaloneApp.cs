@@ -16,6 +16,9 @@ public static class StandaloneApp
     /// <summary>The function app whose functions this host serves.</summary>
     public static System.Reflection.Assembly FunctionApp => typeof(IngestFunction).Assembly;
 
+    /// <summary>The function app's own host.json, copied beside this host by its project file: one file for both hosts.</summary>
+    public static string HostJson => Path.Combine(AppContext.BaseDirectory, "host.json");
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -29,12 +32,16 @@ public static class StandaloneApp
             .AllowAnyOrigin().AllowAnyHeader().WithMethods("GET", "POST", "OPTIONS").WithExposedHeaders("Retry-After")));
         builder.Services.AddHostedService<StorageBootstrap>();
         builder.Services.AddSingleton<FunctionKeys>();
+        builder.Services.AddSingleton(sp => QueueTriggerSettings.Read(HostJson, sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddQueueFunctionPollers(functions, served);
         builder.Services.AddTimerFunctions(functions, served);
         builder.Services.AddDurableFunctions(functions, served);
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        // Settings read at build, so a broken host.json or key setting stops the host before it serves anything.
+        app.Services.GetRequiredService<QueueTriggerSettings>();
+        app.Services.GetRequiredService<FunctionKeys>();
         app.Services.UseDurableFunctions();
         app.Use((context, next) =>
         {

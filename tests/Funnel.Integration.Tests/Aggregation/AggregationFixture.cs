@@ -51,7 +51,7 @@ public sealed class AggregationFixture : IAsyncLifetime
     public static Dictionary<string, string> Settings(string connectionString) => new()
     {
         ["Storage__ConnectionString"] = connectionString,
-        ["Admin__Keys__0"] = AdminKey,
+        ["FunctionKeys__Host__default"] = AdminKey,
         ["Reports__ReadKeys__0"] = ReadKey,
         ["Ingest__WriteKeys__0"] = WriteKey,
         ["Privacy__HashSecret"] = TestSecrets.HashSecret,

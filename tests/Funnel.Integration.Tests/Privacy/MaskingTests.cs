@@ -67,7 +67,7 @@ public class MaskingTests
                 builder.Configuration[key.Replace("__", ":", StringComparison.Ordinal)] = value;
             }
             builder.Configuration["Privacy:HashSecret"] = secret;
-            builder.Configuration["Pipeline:IdlePollDelay"] = "00:00:00.100";
+            builder.Configuration["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.100";
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         }));
         try

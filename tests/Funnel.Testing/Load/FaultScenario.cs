@@ -117,8 +117,9 @@ public static class FaultScenario
             ["Storage__ConnectionString"] = azurite.ConnectionString,
             ["Ingest__WriteKeys__0"] = WriteKey,
             ["Privacy__HashSecret"] = TestSecrets.HashSecret,
-            ["Pipeline__RetryBaseDelay"] = "00:00:00.500",
-            ["Pipeline__IdlePollDelay"] = "00:00:00.200",
+            // host.json's queue settings, overridden as the Functions host allows: a failed message back after 1 s, an empty queue polled every 200 ms at most.
+            ["AzureFunctionsJobHost__extensions__queues__visibilityTimeout"] = "00:00:01",
+            ["AzureFunctionsJobHost__extensions__queues__maxPollingInterval"] = "00:00:00.200",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Error",
         };

@@ -11,7 +11,10 @@ public sealed class PipelineOptions
     [Range(1, 256)]
     public int Shards { get; set; } = 16;
 
-    /// <summary>Deliveries before a message is parked; equals host.json's queues.maxDequeueCount.</summary>
+    /// <summary>
+    /// Deliveries before a message is parked, as deployed (Bicep sets it from functions/settings.json); neither host
+    /// reads it: both take host.json's <c>extensions.queues.maxDequeueCount</c>, which a test holds equal.
+    /// </summary>
     [Range(1, 100)]
     public int MaxDeliveryCount { get; set; } = FunctionNames.MaxDeliveryCount;
 
@@ -22,15 +25,10 @@ public sealed class PipelineOptions
     /// <summary>Standalone only: run the queue pollers in this process (under the Functions host its queue trigger calls the functions).</summary>
     public bool RunQueuePollers { get; set; } = true;
 
-    /// <summary>Standalone only: messages handled at once (the Functions host's <c>queues.batchSize</c> plays this part there).</summary>
-    [Range(1, 64)]
-    public int PollerConcurrency { get; set; } = 16;
-
-    /// <summary>Standalone only: how long a received message stays hidden; renewed while its function runs, so a message held by a killed process is back this soon.</summary>
-    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
-    public TimeSpan IdlePollDelay { get; set; } = TimeSpan.FromMilliseconds(500);
-
-    /// <summary>Wait before the second delivery of a failed message; it doubles per delivery, capped at a minute.</summary>
-    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// Standalone only: how long a message being worked on stays hidden, renewed every third of it while its function
+    /// runs, so a message held by a killed process is back this soon (the Functions host leases for 10 minutes).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:03", "7.00:00:00")]
+    public TimeSpan MessageLease { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -46,7 +46,7 @@ public static class DurableFunctions
             {
                 registry.AddActivity(invoker.Function.Name, sp => new FunctionActivity(invoker, sp));
             }
-        }, FreeLoopbackPort(), DurableConcurrency.FromHostJson(Path.Combine(AppContext.BaseDirectory, "host.json")));
+        }, FreeLoopbackPort(), DurableConcurrency.FromHostJson(StandaloneApp.HostJson));
         return services;
     }
 

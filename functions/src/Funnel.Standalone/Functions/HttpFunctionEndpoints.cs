@@ -5,7 +5,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Funnel.Standalone.Functions;
 
-/// <summary>Maps each HTTP-triggered function to its route and methods, as the Functions host does with an empty route prefix.</summary>
+/// <summary>Maps each HTTP-triggered function to its route and methods, as the Functions host does with an empty route prefix, behind its authorization level (<see cref="FunctionKeys"/>).</summary>
 public static class HttpFunctionEndpoints
 {
     /// <summary>Same policy for every route, as the function app's platform CORS setting (<c>allowedOrigins: *</c>) applies to every route.</summary>
@@ -29,8 +29,12 @@ public static class HttpFunctionEndpoints
             var routeValues = RoutePatternFactory.Parse(route).Parameters.Select(p => p.Name).ToList();
             var invoker = new FunctionInvoker(function, routeValues);
             var methods = (http.Methods is { Length: > 0 } m ? m : ["get", "post"]).Select(x => x.ToUpperInvariant()).ToArray();
-            var keyed = http.AuthLevel != AuthorizationLevel.Anonymous;
-            routes.MapMethods(route, methods, (HttpContext context) => keyed ? InvokeWithKeyAsync(invoker, context) : InvokeAsync(invoker, context))
+            var level = http.AuthLevel;
+            if (level == AuthorizationLevel.User)
+            {
+                throw new NotSupportedException($"function {function.Name}: the User level needs App Service authentication, which the standalone host does not have");
+            }
+            routes.MapMethods(route, methods, (HttpContext context) => level == AuthorizationLevel.Anonymous ? InvokeAsync(invoker, context) : InvokeWithKeyAsync(invoker, level, context))
                 .WithName(function.Name)
                 .RequireCors(CorsPolicy);
             served.Add(new ServedFunction(function.Name, "httpTrigger", $"{string.Join(",", methods)} {route}"));
@@ -38,12 +42,13 @@ public static class HttpFunctionEndpoints
         return routes;
     }
 
-    private static async Task InvokeWithKeyAsync(FunctionInvoker invoker, HttpContext context)
+    private static async Task InvokeWithKeyAsync(FunctionInvoker invoker, AuthorizationLevel level, HttpContext context)
     {
-        if (context.RequestServices.GetRequiredService<FunctionKeys>().Refusal(context.Request) is { } refusal)
+        if (context.RequestServices.GetRequiredService<FunctionKeys>().Refusal(context.Request, invoker.Function.Name, level) is { } refusal)
         {
+            // The Functions host answers 401 with no body; the reason here saves a local user the guessing.
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            await context.Response.WriteAsJsonAsync(new { errors = new[] { new { field = "x-functions-key", reason = refusal } } }, context.RequestAborted);
+            await context.Response.WriteAsJsonAsync(new { errors = new[] { new { field = FunctionKeys.Header, reason = refusal } } }, context.RequestAborted);
             return;
         }
         await InvokeAsync(invoker, context);

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace Funnel.Standalone.Functions;
 
-/// <summary>Registers a <see cref="QueuePoller"/> for each queue-triggered function, on the queue its trigger names.</summary>
+/// <summary>Registers a <see cref="QueuePoller"/> for each queue-triggered function, on the queue its trigger names, with the settings of the app's host.json.</summary>
 public static class QueueFunctionPollers
 {
     /// <summary>Binding data the Functions queue trigger offers, by the names a function parameter can take.</summary>
@@ -27,12 +27,21 @@ public static class QueueFunctionPollers
             {
                 throw new NotSupportedException($"function {function.Name}: the standalone host passes a queue message as a string, not {function.TriggerParameter.ParameterType.Name}");
             }
+            // Without a poison queue the Functions host leaves a failing message hidden for its 10-minute lease; no such queue here.
+            var poison = QueueTriggerSettings.PoisonQueueOf(queue.QueueName)
+                ?? throw new NotSupportedException($"function {function.Name}: queue {queue.QueueName} has no poison queue (it is one, or its name is too long for '-poison')");
             var invoker = new FunctionInvoker(function, BindingData);
-            services.AddSingleton<IHostedService>(sp => new QueuePoller(
-                new StorageQueueChannel(sp.GetRequiredService<QueueServiceClient>(), queue.QueueName),
-                (message, ct) => InvokeAsync(sp, invoker, message, ct),
-                sp.GetRequiredService<IOptions<PipelineOptions>>(),
-                sp.GetRequiredService<ILogger<QueuePoller>>()));
+            services.AddSingleton<IHostedService>(sp =>
+            {
+                var queues = sp.GetRequiredService<QueueServiceClient>();
+                return new QueuePoller(
+                    new StorageQueueChannel(queues, queue.QueueName),
+                    queues.GetQueueClient(poison),
+                    (message, ct) => InvokeAsync(sp, invoker, message, ct),
+                    sp.GetRequiredService<QueueTriggerSettings>(),
+                    sp.GetRequiredService<IOptions<PipelineOptions>>(),
+                    sp.GetRequiredService<ILogger<QueuePoller>>());
+            });
             served.Add(new ServedFunction(function.Name, "queueTrigger", queue.QueueName));
         }
         return services;

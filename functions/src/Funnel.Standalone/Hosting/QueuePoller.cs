@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Storage.Queues;
 using Funnel.Functions.Configuration;
 using Funnel.Storage;
 using Funnel.Storage.Queues;
@@ -7,19 +8,33 @@ using Microsoft.Extensions.Options;
 namespace Funnel.Standalone.Hosting;
 
 /// <summary>
-/// The standalone host's queue trigger: receives from a Storage queue, runs the function, deletes on
-/// success, backs off on failure, and parks a message in <c>{queue}-poison</c> with its reason after
-/// <see cref="PipelineOptions.MaxDeliveryCount"/> deliveries, as the Functions host's queue trigger does.
-/// A message stays hidden for <see cref="PipelineOptions.VisibilityTimeout"/>, renewed while its function
-/// runs, so one held by a killed process is back within that time. No storage error ends the poller:
-/// a failed receive, renew, delete, abandon or poison move is logged and the message comes back later.
+/// The standalone host's queue trigger, behaving as the Functions host's queue listener and processor with the
+/// function app's <see cref="QueueTriggerSettings"/>: fetches <c>batchSize</c> messages, fetches again once
+/// <c>newBatchThreshold</c> or fewer of them still run, backs off up to <c>maxPollingInterval</c> while the
+/// queue is empty; deletes a message whose function succeeded, makes a failed one visible again after
+/// <c>visibilityTimeout</c>, and after <c>maxDequeueCount</c> failed deliveries moves it, body unchanged, to its
+/// poison queue. A message it works on stays hidden for <see cref="PipelineOptions.MessageLease"/>, renewed while
+/// its function runs (the Functions host leases for 10 minutes), so one held by a killed process is back soon.
+/// No storage error ends the poller: a failed receive, renew, delete, release or poison move is logged and the
+/// message comes back when its lease ends.
 /// </summary>
 public sealed class QueuePoller(
     StorageQueueChannel channel,
+    QueueClient poisonQueue,
     Func<QueuedMessage, CancellationToken, Task> handler,
+    QueueTriggerSettings trigger,
     IOptions<PipelineOptions> options,
     ILogger<QueuePoller> logger) : BackgroundService
 {
+    /// <summary>The queue polled.</summary>
+    public string Queue => channel.Name;
+
+    /// <summary>Where a message goes after <c>maxDequeueCount</c> failed deliveries.</summary>
+    public string PoisonQueue => poisonQueue.Name;
+
+    /// <summary>The queue trigger settings this poller follows.</summary>
+    public QueueTriggerSettings Trigger => trigger;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -28,47 +43,17 @@ public sealed class QueuePoller(
             logger.LogInformation("Queue pollers are off (Pipeline:RunQueuePollers=false); {Queue} is not polled here", channel.Name);
             return;
         }
-        logger.LogInformation("Polling queue {Queue} ({Concurrency} at a time)", channel.Name, settings.PollerConcurrency);
-        using var slots = new SemaphoreSlim(settings.PollerConcurrency);
-        var running = new HashSet<Task>();
+        logger.LogInformation(
+            "Polling queue {Queue}: batches of {BatchSize}, the next once {NewBatchThreshold} or fewer run; a failed message again after {VisibilityTimeout}, to {PoisonQueue} after {MaxDequeueCount} deliveries",
+            channel.Name, trigger.BatchSize, trigger.NewBatchThreshold, trigger.VisibilityTimeout, poisonQueue.Name, trigger.MaxDequeueCount);
+        var backoff = new PollingBackoff(QueueTriggerSettings.MinimumPollingInterval, trigger.MaxPollingInterval);
+        var running = new List<Task>();
         while (!stoppingToken.IsCancellationRequested)
         {
+            IReadOnlyList<QueuedMessage> batch;
             try
             {
-                await slots.WaitAsync(stoppingToken);
-                var free = 1;
-                while (free < Math.Min(32, settings.PollerConcurrency) && slots.Wait(0, CancellationToken.None))
-                {
-                    free++;
-                }
-                IReadOnlyList<QueuedMessage> messages;
-                try
-                {
-                    messages = await channel.ReceiveAsync(free, settings.VisibilityTimeout, stoppingToken);
-                }
-                catch
-                {
-                    slots.Release(free);
-                    throw;
-                }
-                if (messages.Count < free)
-                {
-                    slots.Release(free - messages.Count);
-                }
-                if (messages.Count == 0)
-                {
-                    await Delay(settings.IdlePollDelay, stoppingToken);
-                    continue;
-                }
-                foreach (var message in messages)
-                {
-                    var work = HandleAndReleaseAsync(message, settings, slots, stoppingToken);
-                    lock (running)
-                    {
-                        running.Add(work);
-                    }
-                    _ = work.ContinueWith(done => { lock (running) { running.Remove(done); } }, TaskScheduler.Default);
-                }
+                batch = await channel.ReceiveAsync(trigger.BatchSize, settings.MessageLease, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -76,85 +61,106 @@ public sealed class QueuePoller(
             }
             catch (Exception ex)
             {
-                logger.LogWarning("Receiving from {Queue} failed ({Error}); retrying in 1 s", channel.Name, StorageError.Describe(ex));
-                await Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                var wait = backoff.NextDelay();
+                logger.LogWarning("Receiving from {Queue} failed ({Error}); polling again in {Wait}", channel.Name, StorageError.Describe(ex), wait);
+                await Delay(wait, stoppingToken);
+                continue;
             }
+            if (batch.Count == 0)
+            {
+                await Delay(backoff.NextDelay(), stoppingToken);
+                continue;
+            }
+            backoff.Found();
+            foreach (var message in batch)
+            {
+                running.Add(HandleAsync(message, settings.MessageLease, stoppingToken));
+            }
+            await WaitForNewBatchThresholdAsync(running);
         }
-        Task[] pending;
-        lock (running)
-        {
-            pending = [.. running];
-        }
-        await Task.WhenAll(pending);
+        await Task.WhenAll(running);
     }
 
-    private async Task HandleAndReleaseAsync(QueuedMessage message, PipelineOptions settings, SemaphoreSlim slots, CancellationToken stoppingToken)
+    /// <summary>Returns once no more than <c>newBatchThreshold</c> of the fetched messages are still running.</summary>
+    private async Task WaitForNewBatchThresholdAsync(List<Task> running)
+    {
+        running.RemoveAll(task => task.IsCompleted);
+        while (running.Count > trigger.NewBatchThreshold)
+        {
+            running.Remove(await Task.WhenAny(running));
+        }
+    }
+
+    private async Task HandleAsync(QueuedMessage message, TimeSpan lease, CancellationToken stoppingToken)
     {
         try
         {
-            await HandleOneAsync(message, settings, stoppingToken);
+            if (message.DequeueCount > trigger.MaxDequeueCount)
+            {
+                // Delivered more often than allowed without being settled (its holder died): moved unrun, as the Functions host does.
+                logger.LogError("Message {MessageId} of {Queue} was delivered {Deliveries} times, over maxDequeueCount {MaxDequeueCount}; moving it to {PoisonQueue} without running it",
+                    message.MessageId, channel.Name, message.DequeueCount, trigger.MaxDequeueCount, poisonQueue.Name);
+                await MoveToPoisonAsync(message);
+                return;
+            }
+            Exception? failure = null;
+            QueuedMessage current;
+            using (var renewal = new LeaseRenewal(channel, message, lease, logger))
+            {
+                try
+                {
+                    // On shutdown the function is cancelled; if it throws, the delivery counts as failed, as under the Functions host.
+                    await handler(message, stoppingToken);
+                }
+                catch (Exception ex)
+                {
+                    failure = ex;
+                }
+                current = await renewal.StopAsync();
+            }
+            await SettleAsync(current, failure);
         }
         catch (Exception ex)
-        {
-            // Never reached by design; kept so that no fault can end the poller or the host.
-            logger.LogError(ex, "Unexpected failure handling message {MessageId} of {Queue}", message.MessageId, channel.Name);
-        }
-        finally
-        {
-            slots.Release();
-        }
-    }
-
-    private async Task HandleOneAsync(QueuedMessage message, PipelineOptions settings, CancellationToken stoppingToken)
-    {
-        using var renewal = new LeaseRenewal(channel, message, settings.VisibilityTimeout, logger);
-        Exception? failure = null;
-        try
-        {
-            await handler(message, stoppingToken);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            return; // Shutting down: the lease runs out and the message comes back.
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-        }
-        var current = await renewal.StopAsync();
-        try
-        {
-            if (failure is null)
-            {
-                await channel.CompleteAsync(current, CancellationToken.None);
-            }
-            else
-            {
-                await SettleFailureAsync(current, failure, settings);
-            }
-        }
-        catch (Exception settleError)
         {
             // The message's lease runs out and it comes back: retried, never lost; its work is idempotent.
             logger.LogWarning("Could not settle message {MessageId} of {Queue} ({Error}); it becomes visible again within {Lease}",
-                message.MessageId, channel.Name, StorageError.Describe(settleError), settings.VisibilityTimeout);
+                message.MessageId, channel.Name, StorageError.Describe(ex), lease);
         }
     }
 
-    private async Task SettleFailureAsync(QueuedMessage message, Exception ex, PipelineOptions settings)
+    private async Task SettleAsync(QueuedMessage message, Exception? failure)
     {
-        if (message.DequeueCount >= settings.MaxDeliveryCount)
+        if (failure is null)
         {
-            var reason = $"failed {message.DequeueCount} times; last error: {ex.GetType().Name}: {ex.Message}";
-            logger.LogError(ex, "Parking message {MessageId} of {Queue} in its poison queue: {Reason}", message.MessageId, channel.Name, reason);
-            await channel.MoveToPoisonAsync(message, reason, CancellationToken.None);
+            await channel.CompleteAsync(message, CancellationToken.None);
+        }
+        else if (message.DequeueCount >= trigger.MaxDequeueCount)
+        {
+            logger.LogError(failure, "Message {MessageId} of {Queue} failed {Deliveries} times (maxDequeueCount); moving it to {PoisonQueue}",
+                message.MessageId, channel.Name, message.DequeueCount, poisonQueue.Name);
+            await MoveToPoisonAsync(message);
         }
         else
         {
-            var backoff = TimeSpan.FromTicks((long)Math.Min(TimeSpan.FromMinutes(1).Ticks, settings.RetryBaseDelay.Ticks * Math.Pow(2, message.DequeueCount - 1)));
-            logger.LogWarning(ex, "Message {MessageId} of {Queue} failed (delivery {Delivery}); retrying in {Backoff}", message.MessageId, channel.Name, message.DequeueCount, backoff);
-            await channel.AbandonAsync(message, backoff, CancellationToken.None);
+            logger.LogWarning(failure, "Message {MessageId} of {Queue} failed (delivery {Delivery} of {MaxDequeueCount}); it is delivered again after {VisibilityTimeout}",
+                message.MessageId, channel.Name, message.DequeueCount, trigger.MaxDequeueCount, trigger.VisibilityTimeout);
+            await channel.AbandonAsync(message, trigger.VisibilityTimeout, CancellationToken.None);
         }
+    }
+
+    /// <summary>Copies the body as it is to the poison queue (created when missing), then deletes the message: copy first, so nothing is lost.</summary>
+    private async Task MoveToPoisonAsync(QueuedMessage message)
+    {
+        try
+        {
+            await poisonQueue.SendMessageAsync(message.Body, CancellationToken.None);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            await poisonQueue.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
+            await poisonQueue.SendMessageAsync(message.Body, CancellationToken.None);
+        }
+        await channel.CompleteAsync(message, CancellationToken.None);
     }
 
     private static async Task Delay(TimeSpan delay, CancellationToken cancellationToken)
@@ -168,14 +174,14 @@ public sealed class QueuePoller(
         }
     }
 
-    /// <summary>Extends a message's invisibility every third of the timeout while its function runs.</summary>
+    /// <summary>Extends a message's invisibility every third of the lease while its function runs.</summary>
     private sealed class LeaseRenewal : IDisposable
     {
         private readonly CancellationTokenSource _stop = new();
         private readonly Task<QueuedMessage> _loop;
 
-        public LeaseRenewal(StorageQueueChannel channel, QueuedMessage message, TimeSpan timeout, ILogger logger) =>
-            _loop = RenewAsync(channel, message, timeout, logger, _stop.Token);
+        public LeaseRenewal(StorageQueueChannel channel, QueuedMessage message, TimeSpan lease, ILogger logger) =>
+            _loop = RenewAsync(channel, message, lease, logger, _stop.Token);
 
         /// <summary>Stops renewing; returns the message with its latest pop receipt.</summary>
         public async Task<QueuedMessage> StopAsync()
@@ -186,15 +192,15 @@ public sealed class QueuePoller(
 
         public void Dispose() => _stop.Dispose();
 
-        private static async Task<QueuedMessage> RenewAsync(StorageQueueChannel channel, QueuedMessage message, TimeSpan timeout, ILogger logger, CancellationToken stop)
+        private static async Task<QueuedMessage> RenewAsync(StorageQueueChannel channel, QueuedMessage message, TimeSpan lease, ILogger logger, CancellationToken stop)
         {
             var current = message;
             while (!stop.IsCancellationRequested)
             {
                 try
                 {
-                    await Task.Delay(timeout / 3, stop);
-                    current = await channel.RenewAsync(current, timeout, stop);
+                    await Task.Delay(lease / 3, stop);
+                    current = await channel.RenewAsync(current, lease, stop);
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
