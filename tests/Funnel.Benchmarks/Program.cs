@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
-using Funnel.Domain.Ingest;
-using Funnel.Domain.Simulation;
+using Funnel.Events.Ingest;
+using Funnel.Simulation;
 using Funnel.Standalone;
 using Funnel.Storage.Queues;
 using Funnel.Testing;
@@ -38,8 +38,8 @@ var ingest = StandaloneApp.Build(["--urls", $"http://127.0.0.1:{ingestPort}"], b
     else
     {
         builder.Services.AddSingleton<IQueueSender, DiscardingQueueSender>();
-        builder.Services.AddSingleton<Funnel.Domain.Privacy.IErasureLog>(new InMemoryErasureLog());
-        builder.Services.AddSingleton<Funnel.Domain.Ingest.IWriteKeyDirectory>(new ConfiguredKeysOnly(WriteKey));
+        builder.Services.AddSingleton<Funnel.Events.Privacy.IErasureLog>(new InMemoryErasureLog());
+        builder.Services.AddSingleton<Funnel.Events.Ingest.IWriteKeyDirectory>(new ConfiguredKeysOnly(WriteKey));
         builder.Services.Where(d => d.ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService)).ToList().ForEach(d => builder.Services.Remove(d));
     }
 });
@@ -142,7 +142,7 @@ internal sealed class DiscardingQueueSender : IQueueSender
 }
 
 /// <summary>Knows one key, without a table behind it.</summary>
-internal sealed class ConfiguredKeysOnly(string key) : Funnel.Domain.Ingest.IWriteKeyDirectory
+internal sealed class ConfiguredKeysOnly(string key) : Funnel.Events.Ingest.IWriteKeyDirectory
 {
     public Task<bool> IsKnownAsync(string writeKey, CancellationToken cancellationToken) => Task.FromResult(writeKey == key);
 }

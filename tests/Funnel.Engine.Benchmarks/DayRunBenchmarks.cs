@@ -1,8 +1,8 @@
 using BenchmarkDotNet.Attributes;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Events;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Simulation;
+using Funnel.Engine.Aggregation;
+using Funnel.Events;
+using Funnel.Metrics;
+using Funnel.Simulation;
 
 namespace Funnel.Engine.Benchmarks;
 

@@ -1,11 +1,11 @@
 using System.IO.Compression;
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Events;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Processing;
-using Funnel.Domain.Simulation;
+using Funnel.Engine.Aggregation;
+using Funnel.Events;
+using Funnel.Metrics;
+using Funnel.Engine.Processing;
+using Funnel.Simulation;
 
 namespace Funnel.Engine.Benchmarks;
 

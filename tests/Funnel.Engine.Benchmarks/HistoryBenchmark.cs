@@ -4,11 +4,11 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using DuckDB.NET.Data;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Events;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Processing;
-using Funnel.Domain.Simulation;
+using Funnel.Engine.Aggregation;
+using Funnel.Events;
+using Funnel.Metrics;
+using Funnel.Engine.Processing;
+using Funnel.Simulation;
 
 namespace Funnel.Engine.Benchmarks;
 
@@ -247,11 +247,11 @@ public static class HistoryBenchmark
             // As DailyPipeline does: of the persons in state, only the devices today's calls may link.
             var readState = Phases.Time(() =>
             {
-                state = ReadState(s, Funnel.Domain.Identity.DeviceLinking.DevicesNamedWithAUser(events).Contains);
+                state = ReadState(s, Funnel.Engine.Identity.DeviceLinking.DevicesNamedWithAUser(events).Contains);
             });
             var link = Phases.Time(() =>
             {
-                var linked = DayRun.LinkShard(state, s, router, events, malformed.Count, Funnel.Domain.Privacy.ErasedPersons.None);
+                var linked = DayRun.LinkShard(state, s, router, events, malformed.Count, Funnel.Events.Privacy.ErasedPersons.None);
                 for (var target = 0; target < shards; target++)
                 {
                     if (linked.HandOvers[target] is { } handOver)
@@ -272,7 +272,7 @@ public static class HistoryBenchmark
             var readState = Phases.Time(() => state = ReadState(s));
             var readInbox = Phases.Time(() => inbox = [.. Directory.EnumerateFiles(Path.GetDirectoryName(InboxPath(output, day, s, 0))!).Order(StringComparer.Ordinal)
                 .Select(path => ShardHandOverCodec.Read(File.ReadAllBytes(path), run.Fold.Slots.Count, path))]);
-            var fold = Phases.Time(() => figures = run.ReceiveShard(state, day, inbox, Funnel.Domain.Privacy.ErasedPersons.None));
+            var fold = Phases.Time(() => figures = run.ReceiveShard(state, day, inbox, Funnel.Events.Privacy.ErasedPersons.None));
             var write = Phases.Time(() =>
             {
                 using var snapshot = new MemoryStream();
@@ -299,7 +299,7 @@ public static class HistoryBenchmark
             // A fixed generatedAt keeps report.json a pure function of the data.
             var dailyReport = run.Assemble(day, partials, FirstDay, new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
             Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
-            File.WriteAllBytes(reportPath, Funnel.Domain.Reports.ReportJson.Serialize(dailyReport));
+            File.WriteAllBytes(reportPath, Funnel.Reports.ReportJson.Serialize(dailyReport));
         });
         phases?.AddReport(report);
         return new DayResult(reportPath, persons, hotPersons, snapshotBytes);

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Running;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Processing;
-using Funnel.Domain.Simulation;
+using Funnel.Engine.Aggregation;
+using Funnel.Metrics;
+using Funnel.Engine.Processing;
+using Funnel.Simulation;
 using Funnel.Engine.Benchmarks;
 
 // dotnet run -c Release --project tests/Funnel.Engine.Benchmarks -- [benchmarkdotnet args]   fold throughput

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Metrics;
+using Funnel.Engine.Aggregation;
+using Funnel.Metrics;
 
 namespace Funnel.Engine.Benchmarks;
 

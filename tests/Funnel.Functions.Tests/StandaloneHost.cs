@@ -1,13 +1,14 @@
 using System.Text;
-using Funnel.Domain.Identity;
-using Funnel.Domain.Ingest;
-using Funnel.Domain.Processing;
+using Funnel.Engine.Identity;
+using Funnel.Engine.Processing;
+using Funnel.Events.Ingest;
+using Funnel.Events;
 using Funnel.Standalone;
 using Funnel.Storage.Queues;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Moq;
 
@@ -69,14 +70,14 @@ internal sealed class StandaloneHost : IAsyncDisposable
             builder.Configuration["Pipeline:RunQueuePollers"] ??= "false";
             builder.Configuration["Pipeline:RunTimers"] = "false";
             builder.Configuration["Privacy:HashSecret"] ??= Funnel.Testing.TestSecrets.HashSecret;
-            builder.Services.AddSingleton<Funnel.Domain.Privacy.IErasureLog>(ErasureLog);
+            builder.Services.AddSingleton<Funnel.Events.Privacy.IErasureLog>(ErasureLog);
             builder.Services.AddSingleton(Keys.Object);
             builder.Services.AddSingleton(Raw.Object);
             builder.Services.AddSingleton(Links.Object);
             builder.Services.AddSingleton<IRawBatchClaims>(new Funnel.Testing.InMemoryRawBatchClaims());
-            builder.Services.AddSingleton<Funnel.Domain.Aggregation.IRunHistory>(new Funnel.Testing.InMemoryRunHistory());
-            builder.Services.AddSingleton<Funnel.Domain.Metrics.IDefinitionsStore>(new Funnel.Testing.InMemoryDefinitionsStore());
-            builder.Services.AddSingleton<Funnel.Domain.Metrics.ISpendTable>(new Funnel.Testing.InMemorySpendTable());
+            builder.Services.AddSingleton<Funnel.Engine.Aggregation.IRunHistory>(new Funnel.Testing.InMemoryRunHistory());
+            builder.Services.AddSingleton<Funnel.Metrics.IDefinitionsStore>(new Funnel.Testing.InMemoryDefinitionsStore());
+            builder.Services.AddSingleton<Funnel.Metrics.ISpendTable>(new Funnel.Testing.InMemorySpendTable());
             builder.Services.AddSingleton(Sender.Object);
             // Messages stay in memory: the claim-check blob path is covered against Azurite.
             builder.Services.AddSingleton<IEventBatchMessages>(new InMemoryBatchMessages());

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Text;
-using Funnel.Domain.Processing;
-using Funnel.Storage;
+using Funnel.Engine.Processing;
+using Funnel.Events;
 using Funnel.Storage.Queues;
+using Funnel.Storage;
 
 namespace Funnel.Integration.Tests;
 

@@ -1,8 +1,8 @@
 using System.Net;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Events;
-using Funnel.Domain.Identity;
-using Funnel.Domain.Processing;
+using Funnel.Engine.Aggregation;
+using Funnel.Events;
+using Funnel.Engine.Identity;
+using Funnel.Engine.Processing;
 using Funnel.Functions.Aggregation;
 using Funnel.Functions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

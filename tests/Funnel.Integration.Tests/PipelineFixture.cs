@@ -82,7 +82,7 @@ public sealed class PipelineFixture : IAsyncLifetime
     /// <summary>Every event in raw storage whose messageId starts with <paramref name="prefix"/>, with the blob it is in.</summary>
     public async Task<List<(string Blob, JsonElement Event)>> RawEventsAsync(string prefix)
     {
-        var names = new List<Funnel.Domain.Processing.RawBlobName>();
+        var names = new List<Funnel.Engine.Processing.RawBlobName>();
         await foreach (var name in Raw.ListAsync(null, CancellationToken.None))
         {
             names.Add(name);

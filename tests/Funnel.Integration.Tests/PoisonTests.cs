@@ -1,7 +1,8 @@
 using System.Text;
-using Funnel.Domain.Processing;
-using Funnel.Storage;
+using Funnel.Engine.Processing;
+using Funnel.Events;
 using Funnel.Storage.Queues;
+using Funnel.Storage;
 
 namespace Funnel.Integration.Tests;
 

@@ -1,4 +1,4 @@
-using Funnel.Domain.Processing;
+using Funnel.Engine.Processing;
 using Funnel.Storage.Raw;
 using Funnel.Testing;
 

@@ -1,5 +1,5 @@
 using Azure.Data.Tables;
-using Funnel.Domain.Ingest;
+using Funnel.Events.Ingest;
 using Funnel.Storage;
 using Funnel.Storage.Ingest;
 

@@ -1,4 +1,4 @@
-using Funnel.Domain.Simulation;
+using Funnel.Simulation;
 
 namespace Funnel.Integration.Tests;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Funnel.Domain.Events;
+using Funnel.Events;
 
 namespace Funnel.Oracle;
 

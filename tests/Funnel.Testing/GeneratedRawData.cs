@@ -2,12 +2,12 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Events;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Processing;
-using Funnel.Domain.Reports;
-using Funnel.Domain.Simulation;
+using Funnel.Engine.Aggregation;
+using Funnel.Events;
+using Funnel.Metrics;
+using Funnel.Engine.Processing;
+using Funnel.Reports;
+using Funnel.Simulation;
 using Funnel.Storage.Raw;
 
 namespace Funnel.Testing;

@@ -1,4 +1,4 @@
-using Funnel.Domain.Metrics;
+using Funnel.Metrics;
 
 namespace Funnel.Testing;
 

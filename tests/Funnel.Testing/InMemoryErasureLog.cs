@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Funnel.Domain.Privacy;
+using Funnel.Events.Privacy;
 
 namespace Funnel.Testing;
 

@@ -1,4 +1,4 @@
-using Funnel.Domain.Metrics;
+using Funnel.Metrics;
 using Funnel.Oracle;
 
 namespace Funnel.Testing;

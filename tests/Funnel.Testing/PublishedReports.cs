@@ -1,6 +1,6 @@
 using System.Globalization;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Reports;
+using Funnel.Metrics;
+using Funnel.Reports;
 
 namespace Funnel.Testing;
 

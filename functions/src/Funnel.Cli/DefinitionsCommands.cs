@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Funnel.Domain.Metrics;
+using Funnel.Metrics;
 
 namespace Funnel.Cli;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Funnel.Domain.Processing;
+using Funnel.Engine.Processing;
 
 namespace Funnel.Cli;
 

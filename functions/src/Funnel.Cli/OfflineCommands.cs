@@ -3,12 +3,12 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Events;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Processing;
-using Funnel.Domain.Reports;
-using Funnel.Domain.Simulation;
+using Funnel.Engine.Aggregation;
+using Funnel.Events;
+using Funnel.Metrics;
+using Funnel.Engine.Processing;
+using Funnel.Reports;
+using Funnel.Simulation;
 using Spectre.Console;
 
 namespace Funnel.Cli;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Funnel.Domain.Events;
-using Funnel.Domain.Processing;
+using Funnel.Events;
+using Funnel.Engine.Processing;
 using Funnel.Storage.Raw;
 using Spectre.Console;
 
@@ -81,7 +81,7 @@ internal sealed record RawTally(int Blobs, int Days, long Events, long DistinctM
 {
     public static async Task<RawTally> CountAsync(BlobRawEventStore store, DateOnly? day, CancellationToken cancellationToken)
     {
-        var names = new List<Funnel.Domain.Processing.RawBlobName>();
+        var names = new List<Funnel.Engine.Processing.RawBlobName>();
         await foreach (var name in store.ListAsync(day, cancellationToken))
         {
             names.Add(name);

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Azure;
-using Funnel.Domain.Processing;
+using Funnel.Engine.Processing;
 using Funnel.Storage;
 using Spectre.Console;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Funnel.Domain.Simulation;
+using Funnel.Simulation;
 using Spectre.Console;
 
 namespace Funnel.Cli;

@@ -1,16 +1,17 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Events;
-using Funnel.Domain.Ingest;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Notifications;
-using Funnel.Domain.Privacy;
-using Funnel.Domain.Processing;
+using Funnel.Engine.Aggregation;
+using Funnel.Engine.Erasure;
+using Funnel.Engine.Notifications;
+using Funnel.Engine.Processing;
+using Funnel.Events.Ingest;
+using Funnel.Events.Privacy;
+using Funnel.Events;
 using Funnel.Functions.Configuration;
 using Funnel.Functions.Ingest;
 using Funnel.Functions.Telemetry;
+using Funnel.Metrics;
 using Funnel.Storage.Aggregation;
 using Funnel.Storage.Configuration;
 using Funnel.Storage.Ingest;
@@ -56,11 +57,11 @@ public static class PipelineServices
             sp.GetRequiredService<TableServiceClient>(), Funnel.Storage.StorageNames.WriteKeysTable,
             sp.GetRequiredService<IOptions<IngestOptions>>().Value.WriteKeys,
             sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<Funnel.Domain.Reports.IReadKeyDirectory>(sp => new TableKeyDirectory(
+        services.AddSingleton<Funnel.Reports.IReadKeyDirectory>(sp => new TableKeyDirectory(
             sp.GetRequiredService<TableServiceClient>(), Funnel.Storage.StorageNames.ReadKeysTable,
             sp.GetRequiredService<IOptions<ReportsApiOptions>>().Value.ReadKeys,
             sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<Funnel.Domain.Reports.IReportArchive>(sp => sp.GetRequiredService<BlobAggregationStore>());
+        services.AddSingleton<Funnel.Reports.IReportArchive>(sp => sp.GetRequiredService<BlobAggregationStore>());
         services.AddSingleton<IRawEventStore, BlobRawEventStore>();
         services.AddSingleton<IRawBatchClaims, TableRawBatchClaims>();
         services.AddSingleton<RawBatchGroups>();
@@ -92,7 +93,7 @@ public static class PipelineServices
         services.AddSingleton<ErasedPersonsCache>();
         services.AddSingleton<TableIdentityLinks>();
         services.AddSingleton<IPersonDevices>(sp => sp.GetRequiredService<TableIdentityLinks>());
-        services.AddSingleton<Funnel.Domain.Identity.IIdentityLinks>(sp => sp.GetRequiredService<TableIdentityLinks>());
+        services.AddSingleton<Funnel.Engine.Identity.IIdentityLinks>(sp => sp.GetRequiredService<TableIdentityLinks>());
         services.AddSingleton<IErasureStore, BlobErasureStore>();
         services.AddSingleton<ErasureIntake>();
         services.AddSingleton<PersonEraser>();

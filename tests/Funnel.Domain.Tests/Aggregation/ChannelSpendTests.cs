@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Metrics;
+using Funnel.Engine.Aggregation;
+using Funnel.Metrics;
 using Funnel.Oracle;
 
 namespace Funnel.Domain.Tests.Aggregation;
@@ -31,7 +31,7 @@ public class ChannelSpendTests
         ]);
         var engine = new DailyAggregation(EngineHarness.Definitions, zone, 3, new FixedClock(EngineHarness.GeneratedAt)) { Spend = spend };
         var oracle = new NaiveOracle(Funnel.Testing.OracleMapping.For(EngineHarness.Definitions, spend), zone);
-        var byDay = data.ToDictionary(p => p.Key, p => (IReadOnlyList<Funnel.Domain.Events.ProductEvent>)p.Value);
+        var byDay = data.ToDictionary(p => p.Key, p => (IReadOnlyList<Funnel.Events.ProductEvent>)p.Value);
         var differences = new List<string>();
         JsonNode? last = null;
         var ltvToCacSeen = 0;

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Metrics;
+using Funnel.Engine.Aggregation;
+using Funnel.Metrics;
 
 namespace Funnel.Domain.Tests.Aggregation;
 
@@ -64,7 +64,7 @@ public class DefinitionsTests
              "signupEvent":"Signed Up","experimentEvent":"Experiment Viewed"}
             """, "pro.json");
         var slots = new StepSlots(definitions);
-        Funnel.Domain.Events.ProductEvent Event(string plan) => new("m", "u", Funnel.Domain.Events.EventType.Track, "Plan Chosen", 0, 0, null, null, null, null, null,
+        Funnel.Events.ProductEvent Event(string plan) => new("m", "u", Funnel.Events.EventType.Track, "Plan Chosen", 0, 0, null, null, null, null, null,
             new Dictionary<string, string> { ["plan"] = plan });
         Assert.True(slots.Matches(1, Event("pro")));
         Assert.False(slots.Matches(1, Event("free")));

@@ -1,6 +1,6 @@
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Reports;
+using Funnel.Engine.Aggregation;
+using Funnel.Metrics;
+using Funnel.Reports;
 
 namespace Funnel.Domain.Tests.Aggregation;
 

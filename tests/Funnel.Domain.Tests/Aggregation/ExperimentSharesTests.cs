@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Reports;
-using Funnel.Domain.Reports.Rendering;
+using Funnel.Engine.Aggregation;
+using Funnel.Metrics;
+using Funnel.Reports;
+using Funnel.Reports.Rendering;
 using Funnel.Domain.Tests.Reports;
 using Funnel.Oracle;
 

@@ -1,6 +1,6 @@
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Events;
-using Funnel.Domain.Metrics;
+using Funnel.Engine.Aggregation;
+using Funnel.Events;
+using Funnel.Metrics;
 
 namespace Funnel.Domain.Tests.Aggregation;
 

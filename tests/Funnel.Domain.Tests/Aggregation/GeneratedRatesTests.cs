@@ -1,8 +1,8 @@
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Events;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Processing;
-using Funnel.Domain.Simulation;
+using Funnel.Engine.Aggregation;
+using Funnel.Events;
+using Funnel.Metrics;
+using Funnel.Engine.Processing;
+using Funnel.Simulation;
 
 namespace Funnel.Domain.Tests.Aggregation;
 

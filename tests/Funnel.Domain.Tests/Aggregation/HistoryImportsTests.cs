@@ -1,4 +1,4 @@
-using Funnel.Domain.Aggregation;
+using Funnel.Engine.Aggregation;
 
 namespace Funnel.Domain.Tests.Aggregation;
 

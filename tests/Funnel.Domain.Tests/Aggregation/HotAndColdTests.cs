@@ -1,7 +1,7 @@
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Events;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Privacy;
+using Funnel.Engine.Aggregation;
+using Funnel.Events;
+using Funnel.Metrics;
+using Funnel.Events.Privacy;
 
 namespace Funnel.Domain.Tests.Aggregation;
 

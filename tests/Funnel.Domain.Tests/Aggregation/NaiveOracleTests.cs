@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Events;
-using Funnel.Domain.Metrics;
+using Funnel.Engine.Aggregation;
+using Funnel.Events;
+using Funnel.Metrics;
 using Funnel.Oracle;
 
 namespace Funnel.Domain.Tests.Aggregation;

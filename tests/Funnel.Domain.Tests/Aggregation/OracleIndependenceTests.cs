@@ -1,9 +1,9 @@
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Events;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Reports;
+using Funnel.Engine.Aggregation;
+using Funnel.Events;
+using Funnel.Metrics;
+using Funnel.Reports;
 using Funnel.Oracle;
 
 namespace Funnel.Domain.Tests.Aggregation;
@@ -13,10 +13,10 @@ public class OracleIndependenceTests
 {
     private static readonly string[] Allowed =
     [
-        "Funnel.Domain.Events.ProductEvent",
-        "Funnel.Domain.Events.EventType",
-        "Funnel.Domain.Events.ProductEventReader",
-        "Funnel.Domain.Events.MalformedLine",
+        "Funnel.Events.ProductEvent",
+        "Funnel.Events.EventType",
+        "Funnel.Events.ProductEventReader",
+        "Funnel.Events.MalformedLine",
     ];
 
     /// <summary>The Funnel.* assemblies an assembly references, and every type it references from Funnel.Domain (nested types by their outermost type).</summary>
@@ -50,7 +50,7 @@ public class OracleIndependenceTests
     {
         var (assemblies, types) = References(typeof(NaiveOracle).Assembly.Location);
         Assert.Equal(["Funnel.Domain"], assemblies);
-        Assert.Contains("Funnel.Domain.Events.ProductEvent", types);
+        Assert.Contains("Funnel.Events.ProductEvent", types);
         Assert.Empty(types.Except(Allowed));
     }
 

@@ -1,7 +1,7 @@
 using System.Text;
-using Funnel.Domain.Events;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Reports.Rendering;
+using Funnel.Events;
+using Funnel.Metrics;
+using Funnel.Reports.Rendering;
 using System.Text.Json.Nodes;
 
 namespace Funnel.Domain.Tests.Aggregation;

@@ -61,7 +61,7 @@ public class ReportSchemaTests
         var judged = Reports.TargetsAndComparisonsTests.Judged();
         var day = DateOnly.ParseExact(judged.Day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var stored = new Dictionary<string, IReadOnlyDictionary<DateOnly, double>> { ["activity.dau"] = new Dictionary<DateOnly, double> { [day.AddDays(-1)] = 10 } };
-        var report = Funnel.Domain.Reports.ReportComparisons.Attach(judged, stored, [new("money.payingConversion", 0.5, "higher", 0.1), new("nowhere", 1, "lower")]);
+        var report = Funnel.Reports.ReportComparisons.Attach(judged, stored, [new("money.payingConversion", 0.5, "higher", 0.1), new("nowhere", 1, "lower")]);
         var json = JsonSerializer.Serialize(report);
         Assert.Contains("\"targets\":", json, StringComparison.Ordinal);
         Assert.Contains("\"comparisons\":", json, StringComparison.Ordinal);

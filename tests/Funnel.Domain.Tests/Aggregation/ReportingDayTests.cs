@@ -1,6 +1,6 @@
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Processing;
+using Funnel.Engine.Aggregation;
+using Funnel.Metrics;
+using Funnel.Engine.Processing;
 
 namespace Funnel.Domain.Tests.Aggregation;
 

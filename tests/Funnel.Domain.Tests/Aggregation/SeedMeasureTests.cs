@@ -1,10 +1,10 @@
 using System.Text;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Events;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Reports;
-using Funnel.Domain.Reports.Rendering;
-using Funnel.Domain.Simulation;
+using Funnel.Engine.Aggregation;
+using Funnel.Events;
+using Funnel.Metrics;
+using Funnel.Reports;
+using Funnel.Reports.Rendering;
+using Funnel.Simulation;
 
 namespace Funnel.Domain.Tests.Aggregation;
 

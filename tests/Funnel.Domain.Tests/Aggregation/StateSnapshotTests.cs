@@ -1,8 +1,8 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Metrics;
+using Funnel.Engine.Aggregation;
+using Funnel.Metrics;
 
 namespace Funnel.Domain.Tests.Aggregation;
 
@@ -38,7 +38,7 @@ public class StateSnapshotTests
     public void A_snapshot_of_an_earlier_version_reads_as_it_was_hot_and_cold(byte version)
     {
         // Versions 4 and 5 had no campaign touches: events naming none make a state that such a snapshot held.
-        var data = new SortedDictionary<DateOnly, List<Funnel.Domain.Events.ProductEvent>>(
+        var data = new SortedDictionary<DateOnly, List<Funnel.Events.ProductEvent>>(
             EngineHarness.DataSet(5, days: 60, signupsPerDay: 10).ToDictionary(d => d.Key, d => d.Value.ConvertAll(e => e with { Campaign = null })));
         var engine = new DailyAggregation(EngineHarness.Definitions, "Asia/Shanghai", 1, new FixedClock(EngineHarness.GeneratedAt));
         foreach (var (day, events) in data)

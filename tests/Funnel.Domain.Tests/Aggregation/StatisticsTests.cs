@@ -1,5 +1,5 @@
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Reports;
+using Funnel.Metrics;
+using Funnel.Reports;
 
 namespace Funnel.Domain.Tests.Aggregation;
 

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
-using Funnel.Domain.Events;
-using Funnel.Domain.Simulation;
+using Funnel.Events;
+using Funnel.Simulation;
 
 namespace Funnel.Domain.Tests.Events;
 
@@ -21,7 +21,7 @@ public class ProductEventReaderTests
     [Fact]
     public void Generated_events_survive_the_trip_through_raw_ndjson()
     {
-        var simulated = new JourneySimulator(new Funnel.Domain.Simulation.SimulationSettings { Days = 3, SignupsPerDay = 20 }).Deliveries().Values.SelectMany(e => e).ToList();
+        var simulated = new JourneySimulator(new Funnel.Simulation.SimulationSettings { Days = 3, SignupsPerDay = 20 }).Deliveries().Values.SelectMany(e => e).ToList();
         // Devices of humans who sign up later, and calls naming both ids (the links).
         Assert.Contains(simulated, e => e.UserId is null && e.Human != e.AnonymousId);
         Assert.Contains(simulated, e => e.UserId is not null && e.Event.LinkedDevice == e.AnonymousId);

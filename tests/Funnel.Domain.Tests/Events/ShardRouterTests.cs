@@ -1,4 +1,4 @@
-using Funnel.Domain.Events;
+using Funnel.Events;
 
 namespace Funnel.Domain.Tests.Events;
 

@@ -1,8 +1,8 @@
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Events;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Privacy;
-using Funnel.Domain.Reports;
+using Funnel.Engine.Aggregation;
+using Funnel.Events;
+using Funnel.Metrics;
+using Funnel.Events.Privacy;
+using Funnel.Reports;
 
 namespace Funnel.Domain.Tests.Identity;
 

@@ -1,9 +1,9 @@
 using System.Text;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Events;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Reports;
-using Funnel.Domain.Simulation;
+using Funnel.Engine.Aggregation;
+using Funnel.Events;
+using Funnel.Metrics;
+using Funnel.Reports;
+using Funnel.Simulation;
 using Funnel.Domain.Tests.Aggregation;
 
 namespace Funnel.Domain.Tests.Identity;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Funnel.Domain.Ingest;
+using Funnel.Events.Ingest;
 
 namespace Funnel.Domain.Tests.Ingest;
 
@@ -97,7 +97,7 @@ public class EventIntakeTests
         Assert.Null(result.Refusal);
         var e = Assert.Single(IntakeHarness.Events(result));
         Assert.False(e.TryGetProperty("personKey", out _));
-        Assert.Equal("a1", Funnel.Domain.Events.PersonKey.Read(System.Text.Encoding.UTF8.GetBytes(e.GetRawText())).Person);
+        Assert.Equal("a1", Funnel.Events.PersonKey.Read(System.Text.Encoding.UTF8.GetBytes(e.GetRawText())).Person);
     }
 
     [Theory]

@@ -1,8 +1,8 @@
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
-using Funnel.Domain.Ingest;
-using Funnel.Domain.Privacy;
+using Funnel.Events.Ingest;
+using Funnel.Events.Privacy;
 using Moq;
 
 namespace Funnel.Domain.Tests.Ingest;

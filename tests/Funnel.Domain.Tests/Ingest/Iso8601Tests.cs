@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Funnel.Domain.Ingest;
+using Funnel.Events.Ingest;
 
 namespace Funnel.Domain.Tests.Ingest;
 

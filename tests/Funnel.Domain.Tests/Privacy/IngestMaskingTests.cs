@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Funnel.Domain.Privacy;
+using Funnel.Events.Privacy;
 using Funnel.Domain.Tests.Ingest;
 
 namespace Funnel.Domain.Tests.Privacy;

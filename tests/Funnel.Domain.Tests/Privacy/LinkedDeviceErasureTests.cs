@@ -1,5 +1,5 @@
-using Funnel.Domain.Events;
-using Funnel.Domain.Privacy;
+using Funnel.Events;
+using Funnel.Events.Privacy;
 using Moq;
 
 namespace Funnel.Domain.Tests.Privacy;

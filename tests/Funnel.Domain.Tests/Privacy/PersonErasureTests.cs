@@ -1,12 +1,13 @@
 using System.IO.Compression;
 using System.Text;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Events;
-using Funnel.Domain.Reports;
-using Funnel.Domain.Reports.Rendering;
-using Funnel.Domain.Simulation;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Privacy;
+using Funnel.Engine.Aggregation;
+using Funnel.Engine.Erasure;
+using Funnel.Events.Privacy;
+using Funnel.Events;
+using Funnel.Metrics;
+using Funnel.Reports.Rendering;
+using Funnel.Reports;
+using Funnel.Simulation;
 
 namespace Funnel.Domain.Tests.Privacy;
 

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
-using Funnel.Domain.Events;
-using Funnel.Domain.Privacy;
-using Funnel.Domain.Processing;
+using Funnel.Events;
+using Funnel.Events.Privacy;
+using Funnel.Engine.Processing;
 using Moq;
 
 namespace Funnel.Domain.Tests.Processing;
@@ -37,7 +37,7 @@ public class EventBatchProcessorTests
     {
         var log = new Mock<IErasureLog>();
         log.Setup(l => l.ListAsync(It.IsAny<CancellationToken>())).ReturnsAsync(() => _erasures.ToList());
-        var counters = new Mock<Funnel.Domain.Ingest.IIngestRefusalCounters>();
+        var counters = new Mock<Funnel.Events.Ingest.IIngestRefusalCounters>();
         counters.Setup(c => c.AddAsync(It.IsAny<DateOnly>(), It.IsAny<string>(), It.IsAny<long>(), It.IsAny<CancellationToken>()))
             .Callback((DateOnly day, string reason, long count, CancellationToken _) => _counted[(day, reason)] = _counted.GetValueOrDefault((day, reason)) + count)
             .Returns(Task.CompletedTask);
@@ -86,7 +86,7 @@ public class EventBatchProcessorTests
 
         // The same ids for other events (another user): the first copy stands, the two events are counted.
         Assert.Equal(0, await processor.ProcessAsync(Batch(first.AddMinutes(9), "u3", "u2"), CancellationToken.None));
-        Assert.Equal(2, _counted[(new DateOnly(2026, 11, 24), RawBatchGroups.ReusedMessageIds)]);
+        Assert.Equal(2, _counted[(new DateOnly(2026, 11, 24), Funnel.Events.Ingest.IngestRefusalReasons.ReusedMessageIds)]);
         var stored = _written.SelectMany(w => Lines(w.Bytes)).ToList();
         Assert.Equal(2, stored.Count);
         Assert.DoesNotContain(stored, l => l.Contains("u3", StringComparison.Ordinal));

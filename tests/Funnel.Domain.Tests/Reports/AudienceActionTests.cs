@@ -1,7 +1,7 @@
 using System.Text;
-using Funnel.Domain.Events;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Reports.Rendering;
+using Funnel.Events;
+using Funnel.Metrics;
+using Funnel.Reports.Rendering;
 using Funnel.Domain.Tests.Aggregation;
 
 namespace Funnel.Domain.Tests.Reports;

@@ -1,4 +1,4 @@
-using Funnel.Domain.Metrics;
+using Funnel.Metrics;
 using static Funnel.Domain.Tests.Reports.PurchasesAndStageKpisTests;
 
 namespace Funnel.Domain.Tests.Reports;
@@ -9,7 +9,7 @@ public class FeatureUsageTests
     [Fact]
     public void A_feature_counts_over_the_30_days_ending_on_the_report_day_as_shares_of_dau_and_mau()
     {
-        var events = new List<Funnel.Domain.Events.ProductEvent>
+        var events = new List<Funnel.Events.ProductEvent>
         {
             // Searched today and 29 days ago: one person, counted once in the month.
             Track("a", "Search Performed", At(0, 10)), Track("a", "Search Performed", At(29, 10)),

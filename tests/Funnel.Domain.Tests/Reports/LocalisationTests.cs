@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Reports;
-using Funnel.Domain.Reports.Rendering;
+using Funnel.Metrics;
+using Funnel.Reports;
+using Funnel.Reports.Rendering;
 using Funnel.Domain.Tests.Aggregation;
 using Funnel.Testing;
 
@@ -24,7 +24,7 @@ public partial class LocalisationTests
     private static partial Regex Expected();
 
     /// <summary>The audience file names the page shows (a note and the audiences table point to them).</summary>
-    private static readonly string[] Files = [.. AudienceMetric.Names.Select(Funnel.Domain.Reports.Rendering.AudienceCsv.FileName)];
+    private static readonly string[] Files = [.. AudienceMetric.Names.Select(Funnel.Reports.Rendering.AudienceCsv.FileName)];
 
     [GeneratedRegex("[A-Za-z][A-Za-z0-9]*")]
     private static partial Regex LatinWord();

@@ -1,7 +1,7 @@
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Events;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Reports;
+using Funnel.Engine.Aggregation;
+using Funnel.Events;
+using Funnel.Metrics;
+using Funnel.Reports;
 using Funnel.Domain.Tests.Aggregation;
 
 namespace Funnel.Domain.Tests.Reports;

@@ -1,6 +1,6 @@
-using Funnel.Domain.Events;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Reports;
+using Funnel.Events;
+using Funnel.Metrics;
+using Funnel.Reports;
 using Funnel.Domain.Tests.Aggregation;
 
 namespace Funnel.Domain.Tests.Reports;

@@ -1,7 +1,7 @@
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Reports;
-using Funnel.Domain.Reports.Rendering;
-using Funnel.Domain.Simulation;
+using Funnel.Metrics;
+using Funnel.Reports;
+using Funnel.Reports.Rendering;
+using Funnel.Simulation;
 using Funnel.Domain.Tests.Aggregation;
 
 namespace Funnel.Domain.Tests.Reports;

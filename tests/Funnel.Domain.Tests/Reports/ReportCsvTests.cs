@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Funnel.Domain.Reports.Rendering;
+using Funnel.Reports.Rendering;
 
 namespace Funnel.Domain.Tests.Reports;
 
@@ -45,7 +45,7 @@ public class ReportCsvTests
         var folder = Directory.CreateTempSubdirectory("funnel-csv-").FullName;
         try
         {
-            await File.WriteAllBytesAsync(Path.Combine(folder, "report.json"), Funnel.Domain.Reports.ReportJson.Serialize(report));
+            await File.WriteAllBytesAsync(Path.Combine(folder, "report.json"), Funnel.Reports.ReportJson.Serialize(report));
             var csv = ReportCsv.Render(report);
             await File.WriteAllBytesAsync(Path.Combine(folder, "report.csv"), csv);
             await File.WriteAllTextAsync(Path.Combine(folder, "check.py"), Checker);

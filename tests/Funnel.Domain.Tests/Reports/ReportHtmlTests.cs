@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Funnel.Domain.Reports.Rendering;
+using Funnel.Reports.Rendering;
 
 namespace Funnel.Domain.Tests.Reports;
 

@@ -1,5 +1,5 @@
-using Funnel.Domain.Events;
-using Funnel.Domain.Metrics;
+using Funnel.Events;
+using Funnel.Metrics;
 using static Funnel.Domain.Tests.Reports.PurchasesAndStageKpisTests;
 
 namespace Funnel.Domain.Tests.Reports;

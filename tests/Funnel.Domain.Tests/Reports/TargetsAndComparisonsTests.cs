@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Reports;
-using Funnel.Domain.Reports.Rendering;
+using Funnel.Metrics;
+using Funnel.Reports;
+using Funnel.Reports.Rendering;
 using Funnel.Domain.Tests.Aggregation;
 
 namespace Funnel.Domain.Tests.Reports;

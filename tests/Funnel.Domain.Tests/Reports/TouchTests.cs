@@ -1,4 +1,4 @@
-using Funnel.Domain.Metrics;
+using Funnel.Metrics;
 using static Funnel.Domain.Tests.Reports.PurchasesAndStageKpisTests;
 
 namespace Funnel.Domain.Tests.Reports;
@@ -9,7 +9,7 @@ public class TouchTests
     [Fact]
     public void A_person_sent_exactly_the_weekly_cap_is_within_it_and_one_more_is_over()
     {
-        var events = new List<Funnel.Domain.Events.ProductEvent>();
+        var events = new List<Funnel.Events.ProductEvent>();
         // Seven pushes in the week (the cap), one 7 days back (out of it); eight pushes for the other; two opened.
         for (var i = 0; i < 7; i++)
         {

@@ -1,5 +1,5 @@
-using Funnel.Domain.Processing;
-using Funnel.Domain.Scheduling;
+using Funnel.Engine.Processing;
+using Funnel.Engine.Scheduling;
 
 namespace Funnel.Domain.Tests.Scheduling;
 

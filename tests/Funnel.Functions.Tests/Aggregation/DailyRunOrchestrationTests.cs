@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Notifications;
+using Funnel.Engine.Aggregation;
+using Funnel.Engine.Notifications;
 using Funnel.Functions.Aggregation;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -56,7 +56,7 @@ public sealed class DailyRunOrchestrationTests : IAsyncLifetime
             {
                 services.AddSingleton<IAggregationStore>(_store);
                 services.AddSingleton<IDailyMetricsTable>(_store);
-                services.AddSingleton<Funnel.Domain.Ingest.IIngestRefusalCounters>(_store);
+                services.AddSingleton<Funnel.Events.Ingest.IIngestRefusalCounters>(_store);
                 services.AddSingleton(notifier.Object);
             });
     }

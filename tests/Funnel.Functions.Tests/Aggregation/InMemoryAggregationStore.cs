@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
-using Funnel.Domain.Aggregation;
+using Funnel.Engine.Aggregation;
 
 namespace Funnel.Functions.Tests.Aggregation;
 
 /// <summary>The daily run's blobs in memory, with a record of what was read and written and faults to inject.</summary>
-internal sealed class InMemoryAggregationStore : IAggregationStore, IDailyMetricsTable, Funnel.Domain.Ingest.IIngestRefusalCounters
+internal sealed class InMemoryAggregationStore : IAggregationStore, IDailyMetricsTable, Funnel.Events.Ingest.IIngestRefusalCounters
 {
     private readonly ConcurrentDictionary<(DateOnly Day, int Shard), List<RawSlice>> _raw = new();
     private readonly ConcurrentDictionary<(int Shard, DateOnly Day), (byte[] Bytes, bool Provisional)> _states = new();
@@ -180,6 +180,6 @@ internal sealed class InMemoryAggregationStore : IAggregationStore, IDailyMetric
 
     public Task AddAsync(DateOnly day, string reason, long count, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    Task<IReadOnlyList<Funnel.Domain.Metrics.RejectedAtIngest>> Funnel.Domain.Ingest.IIngestRefusalCounters.ReadAsync(DateOnly day, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<Funnel.Domain.Metrics.RejectedAtIngest>>([]);
+    Task<IReadOnlyList<Funnel.Events.Ingest.RejectedAtIngest>> Funnel.Events.Ingest.IIngestRefusalCounters.ReadAsync(DateOnly day, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Funnel.Events.Ingest.RejectedAtIngest>>([]);
 }

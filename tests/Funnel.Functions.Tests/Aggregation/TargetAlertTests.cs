@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Messaging.ServiceBus;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Notifications;
+using Funnel.Engine.Aggregation;
+using Funnel.Metrics;
+using Funnel.Engine.Notifications;
 using Funnel.Functions.Aggregation;
 using Funnel.Storage.Notifications;
 using Microsoft.DurableTask;
@@ -67,7 +67,7 @@ public sealed class TargetAlertTests : IAsyncLifetime
             {
                 services.AddSingleton<IAggregationStore>(_store);
                 services.AddSingleton<IDailyMetricsTable>(_store);
-                services.AddSingleton<Funnel.Domain.Ingest.IIngestRefusalCounters>(_store);
+                services.AddSingleton<Funnel.Events.Ingest.IIngestRefusalCounters>(_store);
                 services.AddSingleton(new DayRun(Definitions, Data.Zone));
                 services.AddSingleton<ISentNotifications>(_log);
                 services.AddSingleton<IPipelineNotifier>(new NotifierFanOut([new ServiceBusNotifier(sender.Object), _log]));
@@ -118,7 +118,7 @@ public sealed class TargetAlertTests : IAsyncLifetime
         }
         var last = Data.Days[^1];
         var headlines = ReportOf(last)["comparisons"]!["headlines"]!.AsArray();
-        Assert.Equal(Funnel.Domain.Reports.HeadlineFigures.Names, headlines.Select(h => h!["name"]!.GetValue<string>()));
+        Assert.Equal(Funnel.Reports.HeadlineFigures.Names, headlines.Select(h => h!["name"]!.GetValue<string>()));
         double? StoredOn(int daysBefore, string name) => _store.Metrics.TryGetValue((last.AddDays(-daysBefore), name), out var v) ? v : null;
         Assert.True(Data.Days.Count < 28, "the data set must leave days without stored figures");
         foreach (var h in headlines)

@@ -1,6 +1,7 @@
 using System.Text;
 using Azure.Storage.Blobs;
-using Funnel.Domain.Processing;
+using Funnel.Engine.Processing;
+using Funnel.Events;
 using Funnel.Functions.Configuration;
 using Funnel.Functions.Ingest;
 using Funnel.Storage.Queues;

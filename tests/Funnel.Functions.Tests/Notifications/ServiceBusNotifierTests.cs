@@ -1,5 +1,5 @@
 using Azure.Messaging.ServiceBus;
-using Funnel.Domain.Notifications;
+using Funnel.Engine.Notifications;
 using Funnel.Storage.Notifications;
 using Microsoft.Extensions.DependencyInjection;
 using Moq;

@@ -1,4 +1,4 @@
-using Funnel.Domain.Privacy;
+using Funnel.Events.Privacy;
 using Microsoft.Extensions.Options;
 
 namespace Funnel.Functions.Tests.Privacy;

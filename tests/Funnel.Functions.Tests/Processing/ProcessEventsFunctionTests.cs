@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
-using Funnel.Domain.Processing;
+using Funnel.Engine.Processing;
 using Funnel.Functions.Processing;
 using Funnel.Functions.Telemetry;
 using Funnel.Storage;

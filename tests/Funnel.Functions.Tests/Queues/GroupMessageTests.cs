@@ -1,7 +1,8 @@
 using System.IO.Compression;
 using System.Text;
 using Azure.Storage.Blobs;
-using Funnel.Domain.Processing;
+using Funnel.Engine.Processing;
+using Funnel.Events;
 using Funnel.Storage.Queues;
 
 namespace Funnel.Functions.Tests.Queues;

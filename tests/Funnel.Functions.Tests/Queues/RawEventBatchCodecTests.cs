@@ -1,5 +1,6 @@
 using System.Text;
-using Funnel.Domain.Processing;
+using Funnel.Engine.Processing;
+using Funnel.Events;
 using Funnel.Storage.Queues;
 
 namespace Funnel.Functions.Tests.Queues;

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Funnel.Domain.Metrics;
+using Funnel.Metrics;
 using Funnel.Storage;
 using Funnel.Storage.Raw;
 using Microsoft.AspNetCore.Builder;
@@ -159,8 +159,8 @@ public sealed class DefinitionsInForceTests : IAsyncLifetime, IDisposable
         var report = JsonNode.Parse((await reports.GetBlobClient($"{second:yyyy-MM-dd}/report.json").DownloadContentAsync()).Value.Content.ToString())!;
 
         // The naive oracle, from the raw events and the same spend rows, with the uploaded definitions.
-        var events = _data.Days.Where(d => d <= second).ToDictionary(d => d, d => (IReadOnlyList<Funnel.Domain.Events.ProductEvent>)[.. _data.Blobs.Where(b => b.Name.Day == d)
-            .SelectMany(b => Funnel.Domain.Events.ProductEventReader.Read(new MemoryStream(b.GzipNdjson), b.Name.Path, gzip: true, []))]);
+        var events = _data.Days.Where(d => d <= second).ToDictionary(d => d, d => (IReadOnlyList<Funnel.Events.ProductEvent>)[.. _data.Blobs.Where(b => b.Name.Day == d)
+            .SelectMany(b => Funnel.Events.ProductEventReader.Read(new MemoryStream(b.GzipNdjson), b.Name.Path, gzip: true, []))]);
         var oracle = new Funnel.Oracle.NaiveOracle(Funnel.Testing.OracleMapping.For(sample, rows), _data.Zone)
             .Report(events, second, new Funnel.Oracle.ReportIdentity("x", sample.Hash, "x"));
         Assert.Equal(sample.Hash, (string?)report["manifest"]!["definitionsHash"]);

@@ -1,5 +1,5 @@
 using System.Net;
-using Funnel.Domain.Processing;
+using Funnel.Engine.Processing;
 using Funnel.Storage.Aggregation;
 using Funnel.Storage.Raw;
 

@@ -6,11 +6,11 @@ using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Events;
-using Funnel.Domain.Processing;
-using Funnel.Domain.Reports;
-using Funnel.Domain.Metrics;
+using Funnel.Engine.Aggregation;
+using Funnel.Events;
+using Funnel.Engine.Processing;
+using Funnel.Reports;
+using Funnel.Metrics;
 using Funnel.Oracle;
 using Funnel.Testing;
 using Funnel.Integration.Tests.Aggregation;
@@ -109,7 +109,7 @@ internal sealed class ErasureScenario : IAsyncDisposable
         {
             await raw.WriteAsync(name, bytes, CancellationToken.None);
         }
-        await new TableIdentityLinks(azurite.Storage.Tables).AddAsync([new Funnel.Domain.Identity.IdentityLink(Device, person.Key, DateTimeOffset.Parse("2026-08-03T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture))], CancellationToken.None);
+        await new TableIdentityLinks(azurite.Storage.Tables).AddAsync([new Funnel.Engine.Identity.IdentityLink(Device, person.Key, DateTimeOffset.Parse("2026-08-03T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture))], CancellationToken.None);
         var reports = azurite.Storage.Blobs.GetBlobContainerClient(StorageNames.ReportsContainer);
         await reports.GetBlobClient(AudienceFile).UploadAsync(BinaryData.FromString(
             $"{{\"userId\":\"u-someone-else\",\"segment\":\"buyers\"}}\n{{\"userId\":\"{person.Key}\",\"segment\":\"buyers\"}}\n{{\"anonymousId\":\"{Device}\",\"segment\":\"buyers\"}}\n"));

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Reports;
-using Funnel.Domain.Reports.Rendering;
-using Funnel.Domain.Simulation;
+using Funnel.Engine.Aggregation;
+using Funnel.Reports;
+using Funnel.Reports.Rendering;
+using Funnel.Simulation;
 
 namespace Funnel.Integration.Tests.Reports;
 

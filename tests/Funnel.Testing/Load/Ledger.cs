@@ -61,7 +61,7 @@ public sealed record Ledger(int Accepted, int FoundOnce, int Missing, int Duplic
     public static async Task<Dictionary<string, int>> CountStoredAsync(BlobRawEventStore raw, string runId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(raw);
-        var names = new List<Funnel.Domain.Processing.RawBlobName>();
+        var names = new List<Funnel.Engine.Processing.RawBlobName>();
         await foreach (var name in raw.ListAsync(null, cancellationToken))
         {
             names.Add(name);

@@ -1,4 +1,4 @@
-using Funnel.Domain.Processing;
+using Funnel.Engine.Processing;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 

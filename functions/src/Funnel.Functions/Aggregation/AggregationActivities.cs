@@ -1,12 +1,12 @@
 using System.Text.Json;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Events;
-using Funnel.Domain.Identity;
-using Funnel.Domain.Ingest;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Notifications;
-using Funnel.Domain.Reports;
-using Funnel.Domain.Reports.Rendering;
+using Funnel.Engine.Aggregation;
+using Funnel.Events;
+using Funnel.Engine.Identity;
+using Funnel.Events.Ingest;
+using Funnel.Metrics;
+using Funnel.Engine.Notifications;
+using Funnel.Reports;
+using Funnel.Reports.Rendering;
 using Funnel.Functions.Configuration;
 using Funnel.Storage.Aggregation;
 using Microsoft.Azure.Functions.Worker;
@@ -30,7 +30,7 @@ public sealed class AggregationActivities(
     IOptions<ReportingOptions> reporting,
     IOptions<AggregationOptions> aggregation,
     TimeProvider time,
-    Funnel.Domain.Processing.ReportingClock clock,
+    Funnel.Engine.Processing.ReportingClock clock,
     ILogger<AggregationActivities> logger)
 {
     [Function(AggregationFunctionNames.PlanDay)]

@@ -1,4 +1,4 @@
-using Funnel.Domain.Processing;
+using Funnel.Engine.Processing;
 using Funnel.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,7 +14,7 @@ namespace Funnel.Functions.Aggregation;
 /// <c>admin/</c>: the Functions host reserves routes starting with <c>admin</c> for itself.
 /// </summary>
 public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Microsoft.Extensions.Options.IOptions<Configuration.AggregationOptions> options,
-    Funnel.Domain.Aggregation.IRunHistory runs, StorageDeadline deadline, Funnel.Domain.Aggregation.IAggregationStore store)
+    Funnel.Engine.Aggregation.IRunHistory runs, StorageDeadline deadline, Funnel.Engine.Aggregation.IAggregationStore store)
 {
     public const string RangeRoute = "ops/aggregations";
     public const string ImportRoute = "ops/imports";
@@ -98,10 +98,10 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
         }
         return await deadline.AnswerAsync(request, async token =>
         {
-            await store.AddImportAsync(new Funnel.Domain.Aggregation.HistoryImport(from, now), token);
+            await store.AddImportAsync(new Funnel.Engine.Aggregation.HistoryImport(from, now), token);
             await client.ScheduleNewOrchestrationInstanceAsync(AggregationFunctionNames.AggregateDays, new DaysRequest(days), new StartOrchestrationOptions(instanceId), cancellationToken);
             var statusUrl = PublicLinks.To(request, $"{RangeRoute}/{RawBlobName.DayFolder(to)}");
-            return TypedResults.Json(new ImportStarted(instanceId, statusUrl, RawBlobName.DayFolder(from), RawBlobName.DayFolder(to), Funnel.Domain.Ingest.Iso8601.Format(now)), statusCode: StatusCodes.Status202Accepted);
+            return TypedResults.Json(new ImportStarted(instanceId, statusUrl, RawBlobName.DayFolder(from), RawBlobName.DayFolder(to), Funnel.Events.Ingest.Iso8601.Format(now)), statusCode: StatusCodes.Status202Accepted);
         }, cancellationToken);
     }
 
@@ -181,12 +181,12 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
     }
 
     /// <summary>A stored run as the status API tells it; one stored as running that no host knows any more was cut short with its host.</summary>
-    private static AggregationStatus FromRecord(Funnel.Domain.Aggregation.RunRecord run) => run.Status == Funnel.Domain.Aggregation.RunRecord.Running
-        ? new AggregationStatus(run.InstanceId, Funnel.Domain.Aggregation.RunRecord.Interrupted,
-            $"cut short: the run started at {Funnel.Domain.Ingest.Iso8601.Format(run.StartedAt)} never finished (the host stopped while it ran); start the day again", run.StartedAt, null, null, null)
+    private static AggregationStatus FromRecord(Funnel.Engine.Aggregation.RunRecord run) => run.Status == Funnel.Engine.Aggregation.RunRecord.Running
+        ? new AggregationStatus(run.InstanceId, Funnel.Engine.Aggregation.RunRecord.Interrupted,
+            $"cut short: the run started at {Funnel.Events.Ingest.Iso8601.Format(run.StartedAt)} never finished (the host stopped while it ran); start the day again", run.StartedAt, null, null, null)
         : new AggregationStatus(run.InstanceId, run.Status, run.Reason, run.StartedAt, run.EndedAt, null, null);
 
-    private Domain.Scheduling.ReportingSchedule Schedule() => new(clock, TimeSpan.FromMinutes(options.Value.GraceMinutes));
+    private Funnel.Engine.Scheduling.ReportingSchedule Schedule() => new(clock, TimeSpan.FromMinutes(options.Value.GraceMinutes));
 
     /// <summary>The newest orchestration of <paramref name="day"/>: started for it directly, by a backfill, or as another day's prerequisite.</summary>
     public static async Task<OrchestrationMetadata?> LatestRunAsync(DurableTaskClient client, DateOnly day, CancellationToken cancellationToken)

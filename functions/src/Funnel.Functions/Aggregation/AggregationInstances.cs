@@ -1,4 +1,4 @@
-using Funnel.Domain.Processing;
+using Funnel.Engine.Processing;
 
 namespace Funnel.Functions.Aggregation;
 

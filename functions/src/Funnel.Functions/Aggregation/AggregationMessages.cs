@@ -14,7 +14,7 @@ public sealed record PlanDayRequest(DateOnly Day, string InstanceId, DateTimeOff
 /// folders after the day its link steps read, and the instant the report is as of.
 /// </summary>
 public sealed record DayPlan(int Shards, DateOnly? FirstRawDay, bool PreviousDayReady,
-    IReadOnlyList<Funnel.Domain.Aggregation.HistoryImport>? Imports = null, IReadOnlyList<DateOnly>? ReadAhead = null, DateTimeOffset? AsOf = null)
+    IReadOnlyList<Funnel.Engine.Aggregation.HistoryImport>? Imports = null, IReadOnlyList<DateOnly>? ReadAhead = null, DateTimeOffset? AsOf = null)
 {
     /// <summary>The version of the definitions in force when the run was planned; every activity of the run uses it.</summary>
     public string? Definitions { get; init; }
@@ -35,10 +35,10 @@ public sealed record DayPlan(int Shards, DateOnly? FirstRawDay, bool PreviousDay
 /// only its own run's hand-overs; a fold also gets every shard's successful link attempt, index = shard).
 /// </summary>
 public sealed record ShardStepRequest(DateOnly Day, IReadOnlyList<int> Group, int Shards, DateOnly FirstRawDay, string Run, bool Provisional, IReadOnlyList<string>? LinkAttempts = null,
-    IReadOnlyList<Funnel.Domain.Aggregation.HistoryImport>? Imports = null, IReadOnlyList<DateOnly>? ReadAhead = null, string? Definitions = null)
+    IReadOnlyList<Funnel.Engine.Aggregation.HistoryImport>? Imports = null, IReadOnlyList<DateOnly>? ReadAhead = null, string? Definitions = null)
 {
-    public Funnel.Domain.Aggregation.ShardDay Step(int shard) => new(Day, shard, Shards, FirstRawDay, Run,
-        Imports is { Count: > 0 } imports ? new Funnel.Domain.Aggregation.HistoryImports(imports) : null, ReadAhead);
+    public Funnel.Engine.Aggregation.ShardDay Step(int shard) => new(Day, shard, Shards, FirstRawDay, Run,
+        Imports is { Count: > 0 } imports ? new Funnel.Engine.Aggregation.HistoryImports(imports) : null, ReadAhead);
 }
 
 /// <summary>What one shard's link step did with the day's raw events, and the attempt its hand-overs are named by.</summary>
@@ -51,7 +51,7 @@ public sealed record PublishReportRequest(DateOnly Day, int Shards, DateOnly Fir
 
 /// <summary>Where the day's report went, its headline figures and its red targets (announced as <c>target.missed</c> when the report is final).</summary>
 public sealed record PublishedReport(DateOnly Day, IReadOnlyDictionary<string, Uri> Reports, IReadOnlyDictionary<string, double> Headline, bool Provisional,
-    IReadOnlyList<Funnel.Domain.Reports.TargetResult>? MissedTargets = null);
+    IReadOnlyList<Funnel.Reports.TargetResult>? MissedTargets = null);
 
 /// <summary>A day's outcome to record and announce: the published report, or why the run failed.</summary>
 public sealed record DayOutcome(DateOnly Day, PublishedReport? Published, string? FailureReason, string InstanceId = "", DateTimeOffset StartedAt = default);

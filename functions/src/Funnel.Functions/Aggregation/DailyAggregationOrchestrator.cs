@@ -1,4 +1,4 @@
-using Funnel.Domain.Processing;
+using Funnel.Engine.Processing;
 using Funnel.Functions.Configuration;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
@@ -11,7 +11,7 @@ namespace Funnel.Functions.Aggregation;
 /// (handing events and joining devices to the shards that fold them), fold every shard, publish the report, announce it. Deterministic: no clock, no I/O, only activities.
 /// A day that still fails after the retries ends <c>Failed</c> with the reason and sends <c>run.failed</c>.
 /// </summary>
-public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> options, Funnel.Domain.Processing.ReportingClock clock)
+public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> options, Funnel.Engine.Processing.ReportingClock clock)
 {
     [Function(AggregationFunctionNames.DailyAggregation)]
     public async Task<PublishedReport> RunAsync([OrchestrationTrigger] TaskOrchestrationContext context, DayRunRequest request)
@@ -98,7 +98,7 @@ public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> op
     /// <summary>A provisional run's prerequisite is provisional too while that day is inside the grace period (from the run's own instant, so replays agree).</summary>
     private DateTimeOffset? PreviousDayProvisionalThrough(DayRunRequest request, DateOnly previous) =>
         request.ProvisionalThrough is { } through
-        && previous > new Funnel.Domain.Scheduling.ReportingSchedule(clock, TimeSpan.FromMinutes(options.Value.GraceMinutes)).LastClosedDay(through)
+        && previous > new Funnel.Engine.Scheduling.ReportingSchedule(clock, TimeSpan.FromMinutes(options.Value.GraceMinutes)).LastClosedDay(through)
             ? through
             : null;
 

@@ -1,6 +1,6 @@
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Processing;
-using Funnel.Domain.Scheduling;
+using Funnel.Engine.Aggregation;
+using Funnel.Engine.Processing;
+using Funnel.Engine.Scheduling;
 using Funnel.Functions.Configuration;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;

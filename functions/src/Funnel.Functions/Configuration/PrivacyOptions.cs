@@ -1,5 +1,5 @@
 using System.Text;
-using Funnel.Domain.Privacy;
+using Funnel.Events.Privacy;
 using Microsoft.Extensions.Options;
 
 namespace Funnel.Functions.Configuration;

@@ -1,5 +1,5 @@
 using System.Text;
-using Funnel.Domain.Metrics;
+using Funnel.Metrics;
 using Funnel.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;

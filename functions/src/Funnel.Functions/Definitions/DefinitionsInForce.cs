@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Metrics;
+using Funnel.Engine.Aggregation;
+using Funnel.Metrics;
 using Funnel.Functions.Configuration;
 using Microsoft.Extensions.Options;
 

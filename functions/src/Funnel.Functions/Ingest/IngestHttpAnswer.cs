@@ -1,5 +1,5 @@
 using System.Globalization;
-using Funnel.Domain.Ingest;
+using Funnel.Events.Ingest;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 

@@ -1,4 +1,4 @@
-using Funnel.Domain.Ingest;
+using Funnel.Events.Ingest;
 using Funnel.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

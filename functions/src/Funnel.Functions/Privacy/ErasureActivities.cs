@@ -1,4 +1,5 @@
-using Funnel.Domain.Privacy;
+using Funnel.Engine.Erasure;
+using Funnel.Events.Privacy;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Funnel.Domain.Ingest;
-using Funnel.Domain.Privacy;
+using Funnel.Events.Ingest;
+using Funnel.Events.Privacy;
 using Funnel.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,9 +1,9 @@
 using System.Globalization;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Processing;
-using Funnel.Domain.Reports;
-using Funnel.Domain.Reports.Rendering;
+using Funnel.Engine.Aggregation;
+using Funnel.Metrics;
+using Funnel.Engine.Processing;
+using Funnel.Reports;
+using Funnel.Reports.Rendering;
 using Funnel.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;

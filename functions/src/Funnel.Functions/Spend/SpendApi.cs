@@ -1,4 +1,4 @@
-using Funnel.Domain.Metrics;
+using Funnel.Metrics;
 using Funnel.Functions.Definitions;
 using Funnel.Functions.Http;
 using Microsoft.AspNetCore.Http;

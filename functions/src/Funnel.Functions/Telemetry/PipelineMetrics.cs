@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Funnel.Domain.Ingest;
+using Funnel.Events.Ingest;
 
 namespace Funnel.Functions.Telemetry;
 

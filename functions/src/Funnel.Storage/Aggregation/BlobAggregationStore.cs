@@ -2,10 +2,10 @@ using System.Globalization;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Events;
-using Funnel.Domain.Processing;
-using Funnel.Domain.Reports;
+using Funnel.Engine.Aggregation;
+using Funnel.Events;
+using Funnel.Engine.Processing;
+using Funnel.Reports;
 
 namespace Funnel.Storage.Aggregation;
 

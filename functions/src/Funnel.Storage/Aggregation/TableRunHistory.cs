@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
-using Funnel.Domain.Aggregation;
-using Funnel.Domain.Processing;
+using Funnel.Engine.Aggregation;
+using Funnel.Engine.Processing;
 
 namespace Funnel.Storage.Aggregation;
 

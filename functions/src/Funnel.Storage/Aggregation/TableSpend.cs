@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Azure.Data.Tables;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Processing;
+using Funnel.Metrics;
+using Funnel.Engine.Processing;
 
 namespace Funnel.Storage.Aggregation;
 

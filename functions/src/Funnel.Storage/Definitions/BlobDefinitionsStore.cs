@@ -1,7 +1,7 @@
 using System.Text;
 using Azure;
 using Azure.Storage.Blobs;
-using Funnel.Domain.Metrics;
+using Funnel.Metrics;
 
 namespace Funnel.Storage.Definitions;
 

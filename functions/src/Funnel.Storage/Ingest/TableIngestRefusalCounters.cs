@@ -1,8 +1,8 @@
 using Azure;
 using Azure.Data.Tables;
-using Funnel.Domain.Ingest;
-using Funnel.Domain.Metrics;
-using Funnel.Domain.Processing;
+using Funnel.Events.Ingest;
+using Funnel.Metrics;
+using Funnel.Engine.Processing;
 using Funnel.Storage.Keys;
 
 namespace Funnel.Storage.Ingest;

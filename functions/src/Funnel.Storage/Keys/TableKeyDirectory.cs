@@ -3,8 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
-using Funnel.Domain.Ingest;
-using Funnel.Domain.Reports;
+using Funnel.Events.Ingest;
+using Funnel.Reports;
 
 namespace Funnel.Storage.Keys;
 

@@ -1,6 +1,6 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using Funnel.Domain.Notifications;
+using Funnel.Engine.Notifications;
 
 namespace Funnel.Storage.Notifications;
 

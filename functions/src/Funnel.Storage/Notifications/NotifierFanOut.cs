@@ -1,4 +1,4 @@
-using Funnel.Domain.Notifications;
+using Funnel.Engine.Notifications;
 
 namespace Funnel.Storage.Notifications;
 

@@ -1,5 +1,5 @@
 using Azure.Messaging.ServiceBus;
-using Funnel.Domain.Notifications;
+using Funnel.Engine.Notifications;
 
 namespace Funnel.Storage.Notifications;
 

@@ -1,10 +1,11 @@
 using System.Runtime.CompilerServices;
-using Azure;
-using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using Funnel.Domain.Events;
-using Funnel.Domain.Privacy;
-using Funnel.Domain.Processing;
+using Azure.Storage.Blobs;
+using Azure;
+using Funnel.Engine.Erasure;
+using Funnel.Engine.Processing;
+using Funnel.Events.Privacy;
+using Funnel.Events;
 
 namespace Funnel.Storage.Privacy;
 

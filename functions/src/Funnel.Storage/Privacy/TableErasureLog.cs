@@ -1,7 +1,7 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
-using Funnel.Domain.Privacy;
+using Funnel.Events.Privacy;
 
 namespace Funnel.Storage.Privacy;
 

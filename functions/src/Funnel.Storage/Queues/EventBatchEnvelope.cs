@@ -1,7 +1,8 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Azure.Storage.Blobs;
-using Funnel.Domain.Processing;
+using Funnel.Engine.Processing;
+using Funnel.Events;
 
 namespace Funnel.Storage.Queues;
 

@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.IO.Compression;
 using System.Text.Json;
-using Funnel.Domain.Ingest;
-using Funnel.Domain.Processing;
+using Funnel.Engine.Processing;
+using Funnel.Events.Ingest;
+using Funnel.Events;
 
 namespace Funnel.Storage.Queues;
 

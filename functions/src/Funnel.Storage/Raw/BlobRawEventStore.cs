@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using Funnel.Domain.Processing;
+using Funnel.Engine.Processing;
 
 namespace Funnel.Storage.Raw;
 
@@ -20,7 +20,7 @@ public sealed class BlobRawEventStore(BlobServiceClient blobs) : IRawEventStore
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = "application/x-ndjson", ContentEncoding = "gzip" },
             // When the slice was first written: an erasure's rewrite keeps it, so a history import's "as of" keeps meaning the same slices.
-            Metadata = new Dictionary<string, string> { [WrittenKey] = Funnel.Domain.Ingest.Iso8601.Format(DateTimeOffset.UtcNow) },
+            Metadata = new Dictionary<string, string> { [WrittenKey] = Funnel.Events.Ingest.Iso8601.Format(DateTimeOffset.UtcNow) },
         };
         await _container.GetBlobClient(name.Path).UploadAsync(BinaryData.FromBytes(gzipNdjson), options, cancellationToken);
     }

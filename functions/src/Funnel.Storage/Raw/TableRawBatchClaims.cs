@@ -1,7 +1,7 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
-using Funnel.Domain.Processing;
+using Funnel.Engine.Processing;
 
 namespace Funnel.Storage.Raw;
 

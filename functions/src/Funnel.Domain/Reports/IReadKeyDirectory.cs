@@ -1,7 +1,0 @@
-namespace Funnel.Domain.Reports;
-
-/// <summary>Knows which read keys may fetch reports. Distinct from write keys: neither opens the other's door.</summary>
-public interface IReadKeyDirectory
-{
-    Task<bool> IsKnownAsync(string key, CancellationToken cancellationToken);
-}
