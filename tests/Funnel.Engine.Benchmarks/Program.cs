@@ -39,8 +39,17 @@ if (args.Length > 0 && args[0] == "--state-size")
     Console.WriteLine($"persons in the shard: {state.Persons.Count:N0}; events folded: {events:N0} over {days} days in {foldSeconds:N1} s (generation included)");
     Console.WriteLine($"snapshot: {snapshot.Length:N0} bytes = {(double)snapshot.Length / state.Persons.Count:N1} bytes/person");
     Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024:N0} MiB; managed heap after fold: {GC.GetTotalMemory(false) / 1024 / 1024:N0} MiB");
-    // What the engagement facts (survey answers, feature days, session instants, touches) cost: the same state written without them.
-    var withEngagement = snapshot.Length;
+    // What the campaign facts (first campaign touch, the last two months' touches) cost: the same state written without them.
+    foreach (var person in state.Persons.Values)
+    {
+        (person.FirstCampaignAt, person.FirstCampaign) = (long.MaxValue, null);
+        person.ForgetCampaignTouchesBefore(long.MaxValue);
+    }
+    using var withoutCampaigns = new MemoryStream();
+    StateSnapshot.Write(state, fold.Slots.Count, withoutCampaigns);
+    Console.WriteLine($"without campaign touches: {withoutCampaigns.Length:N0} bytes = {(double)withoutCampaigns.Length / state.Persons.Count:N1} bytes/person; they add {(double)(snapshot.Length - withoutCampaigns.Length) / state.Persons.Count:N1} bytes/person");
+    // What the engagement facts (survey answers, feature days, session instants, touches) cost: the same state written without them either.
+    var withEngagement = withoutCampaigns.Length;
     foreach (var person in state.Persons.Values)
     {
         person.SurveyAnswers.Clear();
@@ -56,7 +65,7 @@ if (args.Length > 0 && args[0] == "--state-size")
     }
     using var without = new MemoryStream();
     StateSnapshot.Write(state, fold.Slots.Count, without);
-    Console.WriteLine($"without survey answers, feature days, session instants and touches: {without.Length:N0} bytes = {(double)without.Length / state.Persons.Count:N1} bytes/person; they add {(double)(withEngagement - without.Length) / state.Persons.Count:N1} bytes/person");
+    Console.WriteLine($"and without survey answers, feature days, session instants and touches: {without.Length:N0} bytes = {(double)without.Length / state.Persons.Count:N1} bytes/person; they add {(double)(withEngagement - without.Length) / state.Persons.Count:N1} bytes/person");
     return 0;
 }
 BenchmarkSwitcher.FromAssembly(typeof(FoldBenchmarks).Assembly).Run(args);

@@ -107,4 +107,23 @@ public sealed class PublishPackageTests : IClassFixture<PublishPackageTests.Pack
     {
         Assert.DoesNotContain(_package.Entries, e => Path.GetFileName(e) == "local.settings.json");
     }
+
+    [Fact]
+    public void The_simulator_is_not_deployed()
+    {
+        Assert.DoesNotContain(_package.Entries, e => Path.GetFileName(e).StartsWith("Funnel.Simulation", StringComparison.Ordinal));
+        // No assembly of the package defines a simulator type, whatever it is called: read from each one's metadata.
+        var ours = Directory.GetFiles(_package.Root, "Funnel.*.dll");
+        Assert.Contains(ours, p => Path.GetFileName(p) == "Funnel.Engine.dll");
+        var namespaces = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var assembly in ours)
+        {
+            using var stream = File.OpenRead(assembly);
+            using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+            var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+            namespaces.UnionWith(metadata.TypeDefinitions.Select(t => metadata.GetString(metadata.GetTypeDefinition(t).Namespace)));
+        }
+        Assert.Contains("Funnel.Engine.Aggregation", namespaces);
+        Assert.DoesNotContain(namespaces, n => n.StartsWith("Funnel.Simulation", StringComparison.Ordinal) || n.EndsWith(".Simulation", StringComparison.Ordinal));
+    }
 }

@@ -81,7 +81,7 @@ public static class ReportAssembler
     {
         var members = audiences.ByName();
         var actions = AudienceMetric.ActionsFor(definitions);
-        return [.. AudienceMetric.Names.Select(name => new AudienceReport(name, members[name].Count, Rendering.AudienceCsv.FileName(name), actions[name]))];
+        return [.. AudienceMetric.Names.Select(name => new AudienceReport(name, members[name].Count, AudienceMetric.FileName(name), actions[name]))];
     }
 
     /// <summary>An instant in the report's zone, with the zone's offset.</summary>

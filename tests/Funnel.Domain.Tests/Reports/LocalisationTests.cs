@@ -24,7 +24,7 @@ public partial class LocalisationTests
     private static partial Regex Expected();
 
     /// <summary>The audience file names the page shows (a note and the audiences table point to them).</summary>
-    private static readonly string[] Files = [.. AudienceMetric.Names.Select(Funnel.Reports.Rendering.AudienceCsv.FileName)];
+    private static readonly string[] Files = [.. AudienceMetric.Names.Select(AudienceMetric.FileName)];
 
     [GeneratedRegex("[A-Za-z][A-Za-z0-9]*")]
     private static partial Regex LatinWord();

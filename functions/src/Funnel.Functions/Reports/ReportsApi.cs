@@ -70,7 +70,7 @@ public sealed class ReportsApi(IReportArchive archive, IReadKeyDirectory readKey
         {
             return Problem(StatusCodes.Status404NotFound, "file", $"'{file}' is not an audience file; ask for {string.Join(", ", AudienceFiles)}");
         }
-        return await deadline.AnswerAsync(request, ct => ServeAsync(request, day, AudienceCsv.FileName(file[..^".csv".Length]), ct), cancellationToken);
+        return await deadline.AnswerAsync(request, ct => ServeAsync(request, day, AudienceMetric.FileName(file[..^".csv".Length]), ct), cancellationToken);
     }
 
     private static readonly string[] AudienceFiles = [.. AudienceMetric.Names.Select(a => a + ".csv")];

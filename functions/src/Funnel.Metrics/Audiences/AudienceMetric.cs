@@ -12,6 +12,9 @@ namespace Funnel.Metrics;
 /// </summary>
 public static class AudienceMetric
 {
+    /// <summary>Where an audience's file goes beside its report: <c>audiences/{name}.csv</c>.</summary>
+    public static string FileName(string audience) => $"audiences/{audience}.csv";
+
     public const string HighIntent = "high-intent";
     public const string ChurnWarning = "churn-warning";
     public const string WinBack = "win-back";

@@ -31,7 +31,8 @@ public sealed partial class PersonState
 
     internal void AddCampaignTouch(CampaignTouch touch) => InsertSorted(_campaignTouches ??= [], touch);
 
-    internal void ForgetCampaignTouchesBefore(long cutoff)
+    /// <summary>Drops the campaign touches before <paramref name="cutoff"/> (Unix ms); the first touch stays.</summary>
+    public void ForgetCampaignTouchesBefore(long cutoff)
     {
         if (_campaignTouches is null)
         {

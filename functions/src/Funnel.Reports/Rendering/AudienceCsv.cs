@@ -30,10 +30,8 @@ public static class AudienceCsv
             [AudienceMetric.WinBack] = ("lastActiveDay", Day),
         };
         var members = audiences.ByName();
-        return AudienceMetric.Names.ToDictionary(FileName, name => Render(facts[name].Column, members[name], facts[name].Format), StringComparer.Ordinal);
+        return AudienceMetric.Names.ToDictionary(AudienceMetric.FileName, name => Render(facts[name].Column, members[name], facts[name].Format), StringComparer.Ordinal);
     }
-
-    public static string FileName(string audience) => $"audiences/{audience}.csv";
 
     private static byte[] Render(string factColumn, List<AudienceMember> members, Func<long, string> fact)
     {
