@@ -39,6 +39,7 @@ namespace Funnel.Functions;
 /// </summary>
 public static class PipelineServices
 {
+    /// <summary>Registers every capability's services; bad settings stop the host at start.</summary>
     public static IServiceCollection AddPipeline(this IServiceCollection services) => services
         .AddPipelineOptions()
         .AddTimeAndMetrics()

@@ -15,6 +15,7 @@ public sealed class ReportingOptions : IValidatableObject
     [RegularExpression("^(en|zh-CN)$", ErrorMessage = "{0} must be en or zh-CN")]
     public string Language { get; set; } = "en";
 
+    /// <summary>A zone this machine does not know would fail the clock and every day's run on first use, not at start.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!string.IsNullOrEmpty(TimeZone) && !TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))

@@ -16,6 +16,7 @@ public sealed class ServiceBusOptions : IValidatableObject
     /// <summary>Client id of the user-assigned managed identity; without it, the default credential chain.</summary>
     public string? ClientId { get; set; }
 
+    /// <summary>The topic notifications are sent to.</summary>
     [Required]
     [MaxLength(260)]
     public string TopicName { get; set; } = DefaultTopicName;
