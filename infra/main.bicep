@@ -139,7 +139,6 @@ module functionApp 'modules/functionapp.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
     shards: shards
-    maxDeliveryCount: names.maxDeliveryCount
     reportingTimeZone: reportingTimeZone
     keyVaultName: keyVault.outputs.name
     hashKeyName: hashKeyName

@@ -15,7 +15,6 @@ param appInsightsConnectionString string
 param instanceMemoryMB int
 param maximumInstanceCount int
 param shards int
-param maxDeliveryCount int
 param reportingTimeZone string
 
 @description('The vault holding the hash key; the app resolves its Key Vault reference as its identity (keyVaultReferenceIdentity).')
@@ -49,7 +48,6 @@ var appSettings = [
   { name: host.appInsightsConnection, value: appInsightsConnectionString }
   { name: host.appInsightsAuthentication, value: 'ClientId=${identityClientId};Authorization=AAD' }
   { name: names.app.shards, value: string(shards) }
-  { name: names.app.maxDeliveryCount, value: string(maxDeliveryCount) }
   { name: names.app.timeZone, value: reportingTimeZone }
   // A Key Vault reference without a version: the app always reads the secret's current version.
   { name: names.app.privacyHashSecret, value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${hashKeyName})' }

@@ -30,7 +30,7 @@ var ingest = StandaloneApp.Build(["--urls", $"http://127.0.0.1:{ingestPort}"], b
     builder.Configuration["Ingest:WriteKeys:0"] = WriteKey;
     builder.Configuration["Privacy:HashSecret"] = TestSecrets.HashSecret;
     // The pollers would compete for the two cores; the benchmark measures the HTTP side only.
-    builder.Configuration["Pipeline:RunQueuePollers"] = "false";
+    builder.Configuration["Standalone:RunQueuePollers"] = "false";
     if (azurite is not null)
     {
         builder.Configuration["Storage:ConnectionString"] = azurite.ConnectionString;

@@ -67,8 +67,8 @@ internal sealed class StandaloneHost : IAsyncDisposable
             {
                 builder.Services.Remove(bootstrap);
             }
-            builder.Configuration["Pipeline:RunQueuePollers"] ??= "false";
-            builder.Configuration["Pipeline:RunTimers"] = "false";
+            builder.Configuration["Standalone:RunQueuePollers"] ??= "false";
+            builder.Configuration["Standalone:RunTimers"] = "false";
             builder.Configuration["Privacy:HashSecret"] ??= Funnel.Testing.TestSecrets.HashSecret;
             builder.Services.AddSingleton<Funnel.Events.Privacy.IErasureLog>(ErasureLog);
             builder.Services.AddSingleton(Keys.Object);

@@ -161,7 +161,7 @@ public class BicepTests
         var topic = Bicep.Resource(template, "Microsoft.ServiceBus/namespaces/topics");
         Assert.Equal("[format('{0}/{1}', parameters('name'), parameters('topicName'))]", topic["name"]!.ToString());
         Assert.Equal(Settings["reportsTopic"]!.ToString(), new ArmExpression(Bicep.MainTemplate).Value(JsonValue.Create(ModuleParameter("servicebus", "topicName")))!.ToString());
-        Assert.Equal(Settings["reportsTopic"]!.ToString(), new Funnel.Storage.Notifications.ServiceBusOptions().TopicName);
+        Assert.Equal(Funnel.Storage.Notifications.ServiceBusOptions.DefaultTopicName, Settings["reportsTopic"]!.ToString());
 
         var subscription = Bicep.Resource(template, "Microsoft.ServiceBus/namespaces/topics/subscriptions");
         Assert.Equal("[length(parameters('subscriptions'))]", subscription["copy"]!["count"]!.ToString());
@@ -244,7 +244,7 @@ public class BicepTests
             Assert.DoesNotContain(refused, settings.Keys);
         }
         Assert.DoesNotContain(settings.Keys, name => name.StartsWith("WEBSITE_RUN_FROM_PACKAGE", StringComparison.Ordinal));
-        Assert.DoesNotContain(settings.Keys, name => name.StartsWith("Pipeline__RunQueuePollers", StringComparison.Ordinal));
+        Assert.DoesNotContain(settings.Keys, name => name.StartsWith(Funnel.Standalone.Hosting.StandaloneOptions.Section + "__", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -299,16 +299,11 @@ public class BicepTests
     }
 
     [Fact]
-    public void Pipeline_settings_come_from_parameters_and_the_listed_delivery_count()
+    public void Pipeline_settings_come_from_parameters()
     {
         var settings = AppSettings();
         Assert.Equal("{parameters:shards}", settings["Pipeline__Shards"]);
-        Assert.Equal("{parameters:maxDeliveryCount}", settings["Pipeline__MaxDeliveryCount"]);
         Assert.Equal("{parameters:reportingTimeZone}", settings["Reporting__TimeZone"]);
-        Assert.Equal(FunctionNames.MaxDeliveryCount, Settings["maxDeliveryCount"]!.GetValue<int>());
-        Assert.Equal(
-            FunctionNames.MaxDeliveryCount,
-            new ArmExpression(Bicep.MainTemplate).Value(JsonValue.Create(ModuleParameter("functionapp", "maxDeliveryCount")))!.GetValue<int>());
     }
 
     public static TheoryData<string, string, string[]> RoleGrants() => new()

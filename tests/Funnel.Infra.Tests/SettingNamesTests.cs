@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using Funnel.Functions;
 using Funnel.Functions.Configuration;
+using Funnel.Standalone.Hosting;
 using Funnel.Storage.Configuration;
 using Funnel.Storage.Notifications;
 
@@ -64,7 +65,15 @@ public class SettingNamesTests
     public void The_queue_trigger_connection_is_the_listed_host_storage_setting()
     {
         Assert.Equal(FunctionNames.StorageConnection, Names["functionsHost"]!["hostStorage"]!.ToString());
-        Assert.Equal(FunctionNames.MaxDeliveryCount, Names["maxDeliveryCount"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void The_standalone_hosts_settings_are_exactly_its_own_options()
+    {
+        var listed = Group("standaloneHost").ToList();
+        Assert.All(listed, name => Assert.StartsWith(StandaloneOptions.Section + "__", name, StringComparison.Ordinal));
+        var properties = typeof(StandaloneOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => $"{StandaloneOptions.Section}__{p.Name}");
+        Assert.Equal(properties.Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
     }
 
     [Fact]

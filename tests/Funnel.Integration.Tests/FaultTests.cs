@@ -19,7 +19,7 @@ public class FaultTests(ITestOutputHelper output)
     public async Task The_app_survives_the_fault_recovers_within_10_s_and_loses_or_duplicates_no_acknowledged_event(Fault fault)
     {
         var report = await FaultScenario.RunAsync(new ScenarioSettings(fault, Clients: 4, LoadSeconds: 16, FaultAtSeconds: 4, FaultSeconds: fault == Fault.KillApp ? 2 : 8,
-            MaxDrainSeconds: 120, AppSettings: new Dictionary<string, string> { ["Pipeline__MessageLease"] = "00:00:10" }), output.WriteLine);
+            MaxDrainSeconds: 120, AppSettings: new Dictionary<string, string> { ["Standalone__MessageLease"] = "00:00:10" }), output.WriteLine);
         output.WriteLine(report.ToString());
 
         Assert.False(report.AppExitedOnItsOwn, $"the app exited by itself:\n{Tail(report.AppLog)}");

@@ -119,8 +119,8 @@ public class SecurityTests(PipelineFixture pipeline)
             builder.Configuration["Reports:ReadKeys:0"] = ReadKey;
             builder.Configuration["FunctionKeys:Host:default"] = AdminKey;
             builder.Configuration["Privacy:HashSecret"] = TestSecrets.HashSecret;
-            builder.Configuration["Pipeline:RunQueuePollers"] = "false";
-            builder.Configuration["Pipeline:RunTimers"] = "false";
+            builder.Configuration["Standalone:RunQueuePollers"] = "false";
+            builder.Configuration["Standalone:RunTimers"] = "false";
             builder.Logging.SetMinimumLevel(LogLevel.Critical);
             foreach (var bootstrap in builder.Services.Where(d => d.ImplementationType == typeof(Funnel.Standalone.Hosting.StorageBootstrap)).ToList())
             {

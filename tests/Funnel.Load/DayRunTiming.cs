@@ -34,13 +34,13 @@ internal static class DayRunTiming
         {
             ["Storage__ConnectionString"] = Funnel.Storage.Configuration.AzuriteAccount.ConnectionString(blobs.Port, queues.Port, tables.Port),
             // No queue polling: the calls counted are the day's run's.
-            ["Pipeline__RunQueuePollers"] = "false",
+            ["Standalone__RunQueuePollers"] = "false",
             ["FunctionKeys__Host__default"] = AdminKey,
             ["Reports__ReadKeys__0"] = "day-run-timing-read-key",
             ["Ingest__WriteKeys__0"] = "day-run-timing-write-key",
             ["Privacy__HashSecret"] = TestSecrets.HashSecret,
             ["Pipeline__Shards"] = shards.ToString(CultureInfo.InvariantCulture),
-            ["Pipeline__RunTimers"] = "false",
+            ["Standalone__RunTimers"] = "false",
             ["Reporting__TimeZone"] = data.Zone,
             ["Logging__LogLevel__Default"] = "Warning",
         };

@@ -1,9 +1,11 @@
 using Funnel.Functions;
+using Funnel.Functions.Configuration;
 using Funnel.Functions.Http;
 using Funnel.Functions.Ingest;
 using Funnel.Functions.Telemetry;
 using Funnel.Standalone.Functions;
 using Funnel.Standalone.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Funnel.Standalone;
 
@@ -27,6 +29,8 @@ public static class StandaloneApp
         var served = new ServedFunctions();
         builder.Services.AddSingleton(served);
         builder.Services.AddPipeline();
+        builder.Services.AddValidatedSettings<StandaloneOptions>(StandaloneOptions.Section);
+        builder.Services.AddSingleton<IValidateOptions<StandaloneOptions>, MovedStandaloneSettings>();
         builder.Services.AddPipelineTelemetry(builder.Configuration, underFunctionsHost: false);
         builder.Services.AddCors(cors => cors.AddPolicy(HttpFunctionEndpoints.CorsPolicy, policy => policy
             .AllowAnyOrigin().AllowAnyHeader().WithMethods("GET", "POST", "OPTIONS").WithExposedHeaders("Retry-After")));

@@ -49,7 +49,7 @@ public class QueuePollerTests(PollerAzurite storage) : IClassFixture<PollerAzuri
 
     private QueuePoller Poller(QueueClient queue, QueueClient poison, QueueTriggerSettings trigger, Func<QueuedMessage, Task> handler) =>
         new(new StorageQueueChannel(storage.Queues, queue.Name), poison, (message, _) => handler(message), trigger,
-            Options.Create(new PipelineOptions()), NullLogger<QueuePoller>.Instance);
+            Options.Create(new StandaloneOptions()), NullLogger<QueuePoller>.Instance);
 
     private static async Task Until(Func<Task<bool>> condition, string what)
     {

@@ -16,7 +16,7 @@ public class ProcessEventsFunctionTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _host = StandaloneHost.Start(new() { ["Pipeline:RunQueuePollers"] = "false" });
+        _host = StandaloneHost.Start(new() { ["Standalone:RunQueuePollers"] = "false" });
         return Task.CompletedTask;
     }
 

@@ -56,7 +56,7 @@ public sealed class AggregationFixture : IAsyncLifetime
         ["Ingest__WriteKeys__0"] = WriteKey,
         ["Privacy__HashSecret"] = TestSecrets.HashSecret,
         ["Pipeline__Shards"] = Shards.ToString(CultureInfo.InvariantCulture),
-        ["Pipeline__RunTimers"] = "false",
+        ["Standalone__RunTimers"] = "false",
         ["Reporting__TimeZone"] = GeneratedRawData.TimeZone,
         ["Aggregation__FirstRetryDelay"] = "00:00:00.200",
     };

@@ -20,6 +20,7 @@ public sealed class AggregationOptions
     public int ActivityAttempts { get; set; } = 4;
 
     /// <summary>Wait before an activity's second attempt; it doubles with each further attempt.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>

@@ -1,11 +1,11 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text;
 using Funnel.Events.Privacy;
-using Microsoft.Extensions.Options;
 
 namespace Funnel.Functions.Configuration;
 
 /// <summary>The <c>Privacy</c> settings: how ingest masks personal data before anything is written.</summary>
-public sealed class PrivacyOptions
+public sealed class PrivacyOptions : IValidatableObject
 {
     public const string Section = "Privacy";
 
@@ -26,14 +26,13 @@ public sealed class PrivacyOptions
         HashKeys is null ? MaskingRules.DefaultHashKeys : HashKeys.Where(k => !string.IsNullOrWhiteSpace(k)).ToList(),
         DropKeys.Where(k => !string.IsNullOrWhiteSpace(k)).ToList(),
         string.IsNullOrEmpty(HashSecret) ? null : Encoding.UTF8.GetBytes(HashSecret));
-}
 
-/// <summary>Refuses to start with hashed keys and no secret, naming the setting: a default secret would be a false promise.</summary>
-public sealed class PrivacyOptionsValidation : IValidateOptions<PrivacyOptions>
-{
-    public ValidateOptionsResult Validate(string? name, PrivacyOptions options)
+    /// <summary>Refuses hashed keys without a secret, naming the setting: a default secret would be a false promise.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        return options.ToRules().Problem() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
+        if (ToRules().Problem() is { } problem)
+        {
+            yield return new ValidationResult(problem, [nameof(HashSecret)]);
+        }
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Azure.Storage.Queues;
-using Funnel.Functions.Configuration;
 using Funnel.Standalone.Hosting;
 using Funnel.Storage.Queues;
 using Microsoft.Azure.Functions.Worker;
@@ -39,7 +38,7 @@ public static class QueueFunctionPollers
                     queues.GetQueueClient(poison),
                     (message, ct) => InvokeAsync(sp, invoker, message, ct),
                     sp.GetRequiredService<QueueTriggerSettings>(),
-                    sp.GetRequiredService<IOptions<PipelineOptions>>(),
+                    sp.GetRequiredService<IOptions<StandaloneOptions>>(),
                     sp.GetRequiredService<ILogger<QueuePoller>>());
             });
             served.Add(new ServedFunction(function.Name, "queueTrigger", queue.QueueName));

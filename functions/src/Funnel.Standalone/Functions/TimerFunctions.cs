@@ -1,8 +1,10 @@
+using Funnel.Standalone.Hosting;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
 
 namespace Funnel.Standalone.Functions;
 
-/// <summary>Runs each timer-triggered function on its CRON schedule (UTC), as the Functions host does; <c>Pipeline__RunTimers=false</c> turns them off.</summary>
+/// <summary>Runs each timer-triggered function on its CRON schedule (UTC), as the Functions host does; <c>Standalone__RunTimers=false</c> turns them off.</summary>
 public static class TimerFunctions
 {
     public static IServiceCollection AddTimerFunctions(this IServiceCollection services, IEnumerable<AppFunction> functions, ServedFunctions served)
@@ -26,8 +28,7 @@ public static class TimerFunctions
     {
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
-            var configuration = services.GetRequiredService<IConfiguration>();
-            if (!configuration.GetValue("Pipeline:RunTimers", true))
+            if (!services.GetRequiredService<IOptions<StandaloneOptions>>().Value.RunTimers)
             {
                 return;
             }

@@ -1,6 +1,5 @@
 using Azure;
 using Azure.Storage.Queues;
-using Funnel.Functions.Configuration;
 using Funnel.Storage;
 using Funnel.Storage.Queues;
 using Microsoft.Extensions.Options;
@@ -13,7 +12,7 @@ namespace Funnel.Standalone.Hosting;
 /// <c>newBatchThreshold</c> or fewer of them still run, backs off up to <c>maxPollingInterval</c> while the
 /// queue is empty; deletes a message whose function succeeded, makes a failed one visible again after
 /// <c>visibilityTimeout</c>, and after <c>maxDequeueCount</c> failed deliveries moves it, body unchanged, to its
-/// poison queue. A message it works on stays hidden for <see cref="PipelineOptions.MessageLease"/>, renewed while
+/// poison queue. A message it works on stays hidden for <see cref="StandaloneOptions.MessageLease"/>, renewed while
 /// its function runs (the Functions host leases for 10 minutes), so one held by a killed process is back soon.
 /// No storage error ends the poller: a failed receive, renew, delete, release or poison move is logged and the
 /// message comes back when its lease ends.
@@ -23,7 +22,7 @@ public sealed class QueuePoller(
     QueueClient poisonQueue,
     Func<QueuedMessage, CancellationToken, Task> handler,
     QueueTriggerSettings trigger,
-    IOptions<PipelineOptions> options,
+    IOptions<StandaloneOptions> options,
     ILogger<QueuePoller> logger) : BackgroundService
 {
     /// <summary>The queue polled.</summary>
@@ -40,7 +39,7 @@ public sealed class QueuePoller(
         var settings = options.Value;
         if (!settings.RunQueuePollers)
         {
-            logger.LogInformation("Queue pollers are off (Pipeline:RunQueuePollers=false); {Queue} is not polled here", channel.Name);
+            logger.LogInformation("Queue pollers are off (Standalone__RunQueuePollers=false); {Queue} is not polled here", channel.Name);
             return;
         }
         logger.LogInformation(

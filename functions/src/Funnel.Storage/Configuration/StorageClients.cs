@@ -27,7 +27,7 @@ public sealed class StorageClients
             {
                 throw new InvalidOperationException("Storage: identity-based access needs all of Storage__blobServiceUri, Storage__queueServiceUri and Storage__tableServiceUri");
             }
-            TokenCredential credential = string.Equals(options.Credential, "managedidentity", StringComparison.OrdinalIgnoreCase)
+            TokenCredential credential = string.Equals(options.Credential, StorageOptions.ManagedIdentity, StringComparison.OrdinalIgnoreCase)
                 ? new ManagedIdentityCredential(options.ClientId is { Length: > 0 } id ? ManagedIdentityId.FromUserAssignedClientId(id) : ManagedIdentityId.SystemAssigned)
                 : new DefaultAzureCredential();
             Blobs = new BlobServiceClient(options.BlobServiceUri, credential, blobOptions);
