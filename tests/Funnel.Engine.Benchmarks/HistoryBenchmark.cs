@@ -6,6 +6,7 @@ using System.Text.Json;
 using DuckDB.NET.Data;
 using Funnel.Engine.Aggregation;
 using Funnel.Events;
+using Funnel.Events.Days;
 using Funnel.Metrics;
 using Funnel.Engine.Processing;
 using Funnel.Simulation;
@@ -131,7 +132,7 @@ public static class HistoryBenchmark
                 engineTimes[threads].Add(watch.Elapsed.TotalMilliseconds);
                 if (reportPath is null)
                 {
-                    reportPath = Path.Combine(root, "reports", RawBlobName.DayFolder(day), "report.json");
+                    reportPath = Path.Combine(root, "reports", ReportingDay.Format(day), "report.json");
                     Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
                     File.Copy(result.ReportPath, reportPath, overwrite: true);
                 }
@@ -287,7 +288,7 @@ public static class HistoryBenchmark
             Interlocked.Add(ref hotPersons, state.Persons.Count);
             phases?.Add(readState, readInbox, fold, write);
         });
-        var reportPath = Path.Combine(output, "reports", RawBlobName.DayFolder(day), "report.json");
+        var reportPath = Path.Combine(output, "reports", ReportingDay.Format(day), "report.json");
         var report = Phases.Time(() =>
         {
             var partials = new List<ReportFigures>(shards);
@@ -306,13 +307,13 @@ public static class HistoryBenchmark
     }
 
     private static string StatePath(string root, int shard, DateOnly day) =>
-        Path.Combine(root, "state", ShardRouter.FolderName(shard), $"{RawBlobName.DayFolder(day)}.bin");
+        Path.Combine(root, "state", ShardRouter.FolderName(shard), $"{ReportingDay.Format(day)}.bin");
 
     private static string InboxPath(string root, DateOnly day, int shard, int from) =>
-        Path.Combine(root, "partials", RawBlobName.DayFolder(day), "inbox", ShardRouter.FolderName(shard), $"{ShardRouter.FolderName(from)}.bin");
+        Path.Combine(root, "partials", ReportingDay.Format(day), "inbox", ShardRouter.FolderName(shard), $"{ShardRouter.FolderName(from)}.bin");
 
     private static string PartialPath(string root, DateOnly day, int shard) =>
-        Path.Combine(root, "partials", RawBlobName.DayFolder(day), $"{ShardRouter.FolderName(shard)}.bin");
+        Path.Combine(root, "partials", ReportingDay.Format(day), $"{ShardRouter.FolderName(shard)}.bin");
 
     private static void WriteFile(string path, MemoryStream content)
     {

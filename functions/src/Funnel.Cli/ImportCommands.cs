@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Funnel.Engine.Processing;
+using Funnel.Events.Days;
 
 namespace Funnel.Cli;
 
@@ -23,7 +23,7 @@ internal static class ImportCommands
         command.SetAction(async (parse, ct) =>
         {
             var first = parse.GetValue(from)!;
-            if (!RawBlobName.TryParseDay(first, out _))
+            if (!ReportingDay.TryParse(first, out _))
             {
                 await Console.Error.WriteLineAsync($"error: --from: '{first}' is not a day in the form yyyy-MM-dd");
                 return 2;
@@ -70,21 +70,21 @@ internal static class ImportCommands
             Console.WriteLine($"status: {answer.GetProperty("statusUrl").GetString()}");
             return 0;
         }
-        var day = DateOnly.ParseExact(first, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        var last = DateOnly.ParseExact(to, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var day = ReportingDay.Parse(first);
+        var last = ReportingDay.Parse(to);
         while (day <= last)
         {
-            using var response = await client.GetAsync(new Uri($"ops/aggregations/{RawBlobName.DayFolder(day)}", UriKind.Relative), ct);
+            using var response = await client.GetAsync(new Uri($"ops/aggregations/{ReportingDay.Format(day)}", UriKind.Relative), ct);
             var run = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>(ct) : default;
             var status = run.ValueKind == JsonValueKind.Object ? run.GetProperty("status").GetString() : null;
             if (status is "Failed" or "Interrupted")
             {
-                await Console.Error.WriteLineAsync($"error: {RawBlobName.DayFolder(day)} {status}: {run.GetProperty("reason")}");
+                await Console.Error.WriteLineAsync($"error: {ReportingDay.Format(day)} {status}: {run.GetProperty("reason")}");
                 return 1;
             }
             if (status == "Completed" && run.GetProperty("startedAt").GetDateTimeOffset() >= answer.GetProperty("asOf").GetDateTimeOffset())
             {
-                Console.WriteLine($"{RawBlobName.DayFolder(day)} done");
+                Console.WriteLine($"{ReportingDay.Format(day)} done");
                 day = day.AddDays(1);
                 continue;
             }

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Funnel.Engine.Aggregation;
 using Funnel.Events;
+using Funnel.Events.Days;
 using Funnel.Metrics;
 using Funnel.Engine.Processing;
 using Funnel.Reports;
@@ -122,7 +123,7 @@ internal static class OfflineCommands
                 var task = progress.AddTask("folding days", maxValue: last.DayNumber - first.DayNumber + 1);
                 for (var day = first; day <= last; day = day.AddDays(1))
                 {
-                    task.Description = $"folding {day:yyyy-MM-dd}";
+                    task.Description = $"folding {ReportingDay.Format(day)}";
                     var malformed = new List<MalformedLine>();
                     var events = ReadDay(rawRoot, day, malformed, engine.Fold.Definitions.KeptProperties);
                     foreach (var m in malformed.Take(Math.Max(0, 10 - malformedShown)))
@@ -133,12 +134,12 @@ internal static class OfflineCommands
                     var report = engine.FoldDay(day, events, malformed.Count);
                     folded += report.Events.Folded;
                     malformedTotal += malformed.Count;
-                    var dayFolder = Path.Combine(outRoot, RawBlobName.DayFolder(day));
+                    var dayFolder = Path.Combine(outRoot, ReportingDay.Format(day));
                     Directory.CreateDirectory(dayFolder);
                     await File.WriteAllBytesAsync(Path.Combine(dayFolder, "report.json"), ReportJson.Serialize(report), ct);
                     for (var s = 0; s < engine.Shards.Count; s++)
                     {
-                        var statePath = Path.Combine(outRoot, "state", ShardRouter.FolderName(s), $"{RawBlobName.DayFolder(day)}.bin");
+                        var statePath = Path.Combine(outRoot, "state", ShardRouter.FolderName(s), $"{ReportingDay.Format(day)}.bin");
                         Directory.CreateDirectory(Path.GetDirectoryName(statePath)!);
                         await using var file = File.Create(statePath);
                         engine.WriteSnapshot(s, file);
@@ -146,7 +147,7 @@ internal static class OfflineCommands
                     task.Increment(1);
                 }
             });
-            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"folded {folded} events ({malformedTotal} malformed lines skipped) into {last.DayNumber - first.DayNumber + 1} daily reports; last: {Path.Combine(outRoot, RawBlobName.DayFolder(last), "report.json")}");
+            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"folded {folded} events ({malformedTotal} malformed lines skipped) into {last.DayNumber - first.DayNumber + 1} daily reports; last: {Path.Combine(outRoot, ReportingDay.Format(last), "report.json")}");
             return 0;
         });
         return command;
@@ -171,7 +172,7 @@ internal static class OfflineCommands
 
     private static bool TryDay(string text, string option, out DateOnly day)
     {
-        if (RawBlobName.TryParseDay(text, out day))
+        if (ReportingDay.TryParse(text, out day))
         {
             return true;
         }

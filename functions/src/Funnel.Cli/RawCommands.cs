@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Funnel.Events;
-using Funnel.Engine.Processing;
+using Funnel.Events.Days;
 using Funnel.Storage.Raw;
 using Spectre.Console;
 
@@ -66,7 +66,7 @@ internal static class RawCommands
         {
             return true;
         }
-        if (!RawBlobName.TryParseDay(text, out var parsed))
+        if (!ReportingDay.TryParse(text, out var parsed))
         {
             Console.Error.WriteLine($"--day: '{text}' is not a date in the form yyyy-MM-dd");
             return false;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Azure;
-using Funnel.Engine.Processing;
+using Funnel.Events.Days;
 using Funnel.Storage;
 using Spectre.Console;
 
@@ -20,7 +20,7 @@ internal static class ReportCommands
         command.SetAction(async (parse, ct) =>
         {
             var name = parse.GetValue(day) is { } d ? $"{d}/report.json" : "latest/report.json";
-            if (parse.GetValue(day) is { } text && !RawBlobName.TryParseDay(text, out _))
+            if (parse.GetValue(day) is { } text && !ReportingDay.TryParse(text, out _))
             {
                 await Console.Error.WriteLineAsync($"error: --day: '{text}' is not a date in the form yyyy-MM-dd");
                 return 2;

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Funnel.Events.Days;
 
 namespace Funnel.Metrics;
 
@@ -18,7 +18,7 @@ public static class ReportNumbers
     public const decimal MoneyUnit = 10_000m;
 
     /// <summary>A day number as <c>yyyy-MM-dd</c>.</summary>
-    public static string Day(int dayNumber) => DateOnly.FromDayNumber(dayNumber).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    public static string Day(int dayNumber) => ReportingDay.Format(DateOnly.FromDayNumber(dayNumber));
 
     /// <summary>Exact nearest-rank percentiles: the smallest value with at least p of the values at or below it.</summary>
     public static ConversionTime? Percentiles(IReadOnlyCollection<double>? seconds)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Funnel.Events.Days;
 using Funnel.Events.Ingest;
 using Funnel.Metrics;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
+using Funnel.Events.Days;
 using Funnel.Metrics;
 
 namespace Funnel.Reports;
@@ -77,7 +78,7 @@ public sealed record ReportComparisons(
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(earlier);
-        var day = DateOnly.ParseExact(report.Day, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var day = ReportingDay.Parse(report.Day);
         double? Before(string name, int days) => earlier.TryGetValue(name, out var series) && series.TryGetValue(day.AddDays(-days), out var v) ? v : null;
         EarlierDays Earlier(string name) => new(Before(name, 1), Before(name, 7), Before(name, Days));
         static double? Change(double? now, double? then) => now is { } n && then is { } t ? ReportNumbers.Finite(n - t) : null;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Funnel.Events.Days;
 using Funnel.Metrics;
 
 namespace Funnel.Engine.Aggregation;

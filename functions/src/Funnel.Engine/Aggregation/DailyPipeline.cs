@@ -1,5 +1,6 @@
 using Funnel.Events;
 using Funnel.Engine.Identity;
+using Funnel.Events.Days;
 using Funnel.Metrics;
 using Funnel.Events.Privacy;
 
@@ -179,7 +180,7 @@ public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPer
         var ownIndex = inbox.ToList().FindIndex(f => f.From == step.Shard);
         if (ownIndex < 0)
         {
-            throw new InvalidOperationException($"shard {step.Shard} of {step.Day:yyyy-MM-dd} has not been linked in run {step.Run}: its link step must run before its fold");
+            throw new InvalidOperationException($"shard {step.Shard} of {ReportingDay.Format(step.Day)} has not been linked in run {step.Run}: its link step must run before its fold");
         }
         var figures = run.ReceiveShard(state, step.Day, handOvers, erased);
         await WriteShardAsync(step, state, figures, provisional, handOvers[ownIndex].RawSlices, cancellationToken);
@@ -221,9 +222,9 @@ public sealed class DailyPipeline(DayRun run, IAggregationStore store, ErasedPer
             return new ShardState();
         }
         var previous = step.Day.AddDays(-1);
-        var name = $"state/{ShardRouter.FolderName(step.Shard)}/{Processing.RawBlobName.DayFolder(previous)}.bin";
+        var name = $"state/{ShardRouter.FolderName(step.Shard)}/{ReportingDay.Format(previous)}.bin";
         var bytes = await store.ReadStateAsync(step.Shard, previous, cancellationToken)
-            ?? throw new InvalidOperationException($"{name} is missing: run {previous:yyyy-MM-dd} first");
+            ?? throw new InvalidOperationException($"{name} is missing: run {ReportingDay.Format(previous)} first");
         using var input = new MemoryStream(bytes);
         return run.ReadSnapshot(input, name, keepPerson);
     }

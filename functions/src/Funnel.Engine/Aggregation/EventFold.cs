@@ -1,4 +1,5 @@
 using Funnel.Events;
+using Funnel.Events.Days;
 using Funnel.Metrics;
 using Funnel.Engine.Processing;
 
@@ -30,7 +31,7 @@ public sealed class EventFold(MetricDefinitions definitions, ReportingClock cloc
         ArgumentNullException.ThrowIfNull(state);
         if (state.ThroughDay is { } through && processingDay <= through)
         {
-            throw new InvalidOperationException($"state already holds day {through:yyyy-MM-dd}; cannot fold {processingDay:yyyy-MM-dd} into it again");
+            throw new InvalidOperationException($"state already holds day {ReportingDay.Format(through)}; cannot fold {ReportingDay.Format(processingDay)} into it again");
         }
         var day = processingDay.DayNumber;
         long folded = 0, duplicates = 0, late = 0;

@@ -1,4 +1,5 @@
 using Funnel.Engine.Aggregation;
+using Funnel.Events.Days;
 using Funnel.Events.Privacy;
 using Funnel.Metrics;
 
@@ -66,7 +67,7 @@ public sealed class PersonEraser(DayRun run, IAggregationStore aggregation, IEra
             ShardState state;
             using (var input = new MemoryStream(bytes))
             {
-                state = run.ReadSnapshot(input, $"state of shard {shard} on {day:yyyy-MM-dd}");
+                state = run.ReadSnapshot(input, $"state of shard {shard} on {ReportingDay.Format(day)}");
             }
             var links = state.LinkedDevices.ToList();
             var gone = state.RemovePersons(key => erased.Contains(key));
@@ -108,7 +109,7 @@ public sealed class PersonEraser(DayRun run, IAggregationStore aggregation, IEra
         try
         {
             using var input = new MemoryStream(await aggregation.ReadPartialAsync(day, shard, cancellationToken));
-            old = ReportFiguresCodec.Read(input, $"partial of shard {shard} on {day:yyyy-MM-dd}");
+            old = ReportFiguresCodec.Read(input, $"partial of shard {shard} on {ReportingDay.Format(day)}");
         }
         catch (FileNotFoundException)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Funnel.Events.Days;
 
 namespace Funnel.Engine.Notifications;
 
@@ -20,7 +21,7 @@ public abstract record PipelineNotification([property: JsonPropertyName("day")] 
 
     /// <summary>Same notification, same id: a retried send is recognisably the same message.</summary>
     [JsonIgnore]
-    public virtual string Id => $"{Kind}-{Day:yyyy-MM-dd}";
+    public virtual string Id => $"{Kind}-{ReportingDay.Format(Day)}";
 
     /// <summary>Its name in the <c>notifications</c> log under the day's folder, without extension.</summary>
     [JsonIgnore]

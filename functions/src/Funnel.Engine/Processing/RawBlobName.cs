@@ -1,5 +1,6 @@
 using System.Globalization;
 using Funnel.Events;
+using Funnel.Events.Days;
 
 namespace Funnel.Engine.Processing;
 
@@ -14,11 +15,8 @@ public sealed record RawBlobName(DateOnly Day, int Shard, string BatchId)
 
     public string Path => $"{DayFolder(Day)}/{ShardRouter.FolderName(Shard)}/{BatchId}{Suffix}";
 
-    public static string DayFolder(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    /// <summary>Reads a day written as <see cref="DayFolder"/> writes it (yyyy-MM-dd), the one day format of blob names, table keys and URLs.</summary>
-    public static bool TryParseDay(string? text, out DateOnly day) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
+    /// <summary>The container's folder of one processing day: the day as <see cref="ReportingDay"/> writes it.</summary>
+    public static string DayFolder(DateOnly day) => ReportingDay.Format(day);
 
     public override string ToString() => Path;
 
@@ -28,7 +26,7 @@ public sealed record RawBlobName(DateOnly Day, int Shard, string BatchId)
         name = null!;
         var parts = path.Split('/');
         if (parts.Length != 3 || !parts[2].EndsWith(Suffix, StringComparison.Ordinal) || !parts[1].StartsWith("shard-", StringComparison.Ordinal)
-            || !TryParseDay(parts[0], out var day)
+            || !ReportingDay.TryParse(parts[0], out var day)
             || !int.TryParse(parts[1].AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var shard))
         {
             return false;

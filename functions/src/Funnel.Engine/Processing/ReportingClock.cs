@@ -1,3 +1,5 @@
+using Funnel.Events.Days;
+
 namespace Funnel.Engine.Processing;
 
 /// <summary>Turns instants into reporting days in the configured IANA time zone.</summary>
@@ -17,5 +19,5 @@ public sealed class ReportingClock
 
     public TimeZoneInfo Zone { get; }
 
-    public DateOnly DayOf(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Zone).DateTime);
+    public DateOnly DayOf(DateTimeOffset instant) => ZoneDays.DayIn(Zone, instant);
 }

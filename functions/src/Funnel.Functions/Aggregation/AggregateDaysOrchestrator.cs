@@ -1,4 +1,4 @@
-using Funnel.Engine.Processing;
+using Funnel.Events.Days;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 
@@ -15,7 +15,7 @@ public static class AggregateDaysOrchestrator
         var done = 0;
         foreach (var day in request.Days.Order())
         {
-            context.SetCustomStatus(new { daysDone = done, days = request.Days.Count, running = RawBlobName.DayFolder(day) });
+            context.SetCustomStatus(new { daysDone = done, days = request.Days.Count, running = ReportingDay.Format(day) });
             await context.CallSubOrchestratorAsync<PublishedReport>(
                 AggregationFunctionNames.DailyAggregation, new DayRunRequest(day), new SubOrchestrationOptions { InstanceId = AggregationInstances.ForDay(day) + "-in-" + context.InstanceId });
             done++;

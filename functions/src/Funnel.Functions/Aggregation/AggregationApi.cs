@@ -1,4 +1,5 @@
 using Funnel.Engine.Processing;
+using Funnel.Events.Days;
 using Funnel.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -34,17 +35,17 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(client);
-        if (!RawBlobName.TryParseDay(request.Query["from"], out var from))
+        if (!ReportingDay.TryParse(request.Query["from"], out var from))
         {
             return Problem(StatusCodes.Status400BadRequest, "from", "required: the first day to run, as yyyy-MM-dd");
         }
-        if (!RawBlobName.TryParseDay(request.Query["to"], out var to))
+        if (!ReportingDay.TryParse(request.Query["to"], out var to))
         {
             return Problem(StatusCodes.Status400BadRequest, "to", "required: the last day to run, as yyyy-MM-dd");
         }
         if (to < from)
         {
-            return Problem(StatusCodes.Status400BadRequest, "to", $"{RawBlobName.DayFolder(to)} is before from {RawBlobName.DayFolder(from)}");
+            return Problem(StatusCodes.Status400BadRequest, "to", $"{ReportingDay.Format(to)} is before from {ReportingDay.Format(from)}");
         }
         if (to.DayNumber - from.DayNumber + 1 > MaxRangeDays)
         {
@@ -53,7 +54,7 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
         var lastClosed = Schedule().LastClosedDay(time.GetUtcNow());
         if (to > lastClosed)
         {
-            return Problem(StatusCodes.Status400BadRequest, "to", $"{RawBlobName.DayFolder(to)} has not closed yet, grace period included (the last closed day is {RawBlobName.DayFolder(lastClosed)} in {clock.Zone.Id}); run it alone with POST /{RangeRoute}/{{day}} for a provisional report");
+            return Problem(StatusCodes.Status400BadRequest, "to", $"{ReportingDay.Format(to)} has not closed yet, grace period included (the last closed day is {ReportingDay.Format(lastClosed)} in {clock.Zone.Id}); run it alone with POST /{RangeRoute}/{{day}} for a provisional report");
         }
         var (days, instanceId) = Range(from, to);
         if (await IsRunningAsync(client, instanceId, cancellationToken))
@@ -77,7 +78,7 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(client);
-        if (!RawBlobName.TryParseDay(request.Query["from"], out var from))
+        if (!ReportingDay.TryParse(request.Query["from"], out var from))
         {
             return Problem(StatusCodes.Status400BadRequest, "from", "required: the first day the history covers, as yyyy-MM-dd");
         }
@@ -85,11 +86,11 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
         var to = Schedule().LastClosedDay(now);
         if (from > to)
         {
-            return Problem(StatusCodes.Status400BadRequest, "from", $"{RawBlobName.DayFolder(from)} has not closed yet (the last closed day is {RawBlobName.DayFolder(to)} in {clock.Zone.Id})");
+            return Problem(StatusCodes.Status400BadRequest, "from", $"{ReportingDay.Format(from)} has not closed yet (the last closed day is {ReportingDay.Format(to)} in {clock.Zone.Id})");
         }
         if (to.DayNumber - from.DayNumber + 1 > MaxImportDays)
         {
-            return Problem(StatusCodes.Status400BadRequest, "from", $"an import runs at most {MaxImportDays} days again (from {RawBlobName.DayFolder(from)} to {RawBlobName.DayFolder(to)} is {to.DayNumber - from.DayNumber + 1})");
+            return Problem(StatusCodes.Status400BadRequest, "from", $"an import runs at most {MaxImportDays} days again (from {ReportingDay.Format(from)} to {ReportingDay.Format(to)} is {to.DayNumber - from.DayNumber + 1})");
         }
         var (days, instanceId) = Range(from, to);
         if (await IsRunningAsync(client, instanceId, cancellationToken))
@@ -100,8 +101,8 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
         {
             await store.AddImportAsync(new Funnel.Engine.Aggregation.HistoryImport(from, now), token);
             await client.ScheduleNewOrchestrationInstanceAsync(AggregationFunctionNames.AggregateDays, new DaysRequest(days), new StartOrchestrationOptions(instanceId), cancellationToken);
-            var statusUrl = PublicLinks.To(request, $"{RangeRoute}/{RawBlobName.DayFolder(to)}");
-            return TypedResults.Json(new ImportStarted(instanceId, statusUrl, RawBlobName.DayFolder(from), RawBlobName.DayFolder(to), Funnel.Events.Ingest.Iso8601.Format(now)), statusCode: StatusCodes.Status202Accepted);
+            var statusUrl = PublicLinks.To(request, $"{RangeRoute}/{ReportingDay.Format(to)}");
+            return TypedResults.Json(new ImportStarted(instanceId, statusUrl, ReportingDay.Format(from), ReportingDay.Format(to), Funnel.Events.Ingest.Iso8601.Format(now)), statusCode: StatusCodes.Status202Accepted);
         }, cancellationToken);
     }
 
@@ -114,7 +115,7 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(client);
-        if (!RawBlobName.TryParseDay(day, out var date))
+        if (!ReportingDay.TryParse(day, out var date))
         {
             return Problem(StatusCodes.Status400BadRequest, "day", $"'{day}' is not a day in the form yyyy-MM-dd");
         }
@@ -122,7 +123,7 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
         var today = clock.DayOf(now);
         if (date > today)
         {
-            return Problem(StatusCodes.Status400BadRequest, "day", $"{day} is in the future (today is {RawBlobName.DayFolder(today)} in {clock.Zone.Id})");
+            return Problem(StatusCodes.Status400BadRequest, "day", $"{day} is in the future (today is {ReportingDay.Format(today)} in {clock.Zone.Id})");
         }
         var instanceId = AggregationInstances.ForDay(date);
         if (await IsRunningAsync(client, instanceId, cancellationToken))
@@ -143,7 +144,7 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        if (!RawBlobName.TryParseDay(day, out var date))
+        if (!ReportingDay.TryParse(day, out var date))
         {
             return Problem(StatusCodes.Status400BadRequest, "day", $"'{day}' is not a day in the form yyyy-MM-dd");
         }
@@ -152,7 +153,7 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
 
     private async Task<IResult> DayStatusAsync(DurableTaskClient client, DateOnly date, CancellationToken cancellationToken)
     {
-        var day = RawBlobName.DayFolder(date);
+        var day = ReportingDay.Format(date);
         var latest = await LatestRunAsync(client, date, cancellationToken);
         // A backfill started since the day's last run has not reached the day yet: the day is pending in it.
         if (await PendingRangeAsync(client, date, latest?.CreatedAt, cancellationToken) is { } range)
@@ -215,7 +216,7 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
         await foreach (var range in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
         {
             var parts = range.InstanceId["days-".Length..];
-            if (parts.Length == 21 && RawBlobName.TryParseDay(parts[..10], out var from) && RawBlobName.TryParseDay(parts[11..], out var to)
+            if (parts.Length == 21 && ReportingDay.TryParse(parts[..10], out var from) && ReportingDay.TryParse(parts[11..], out var to)
                 && from <= day && day <= to && (after is null || range.CreatedAt > after))
             {
                 return range;
@@ -249,7 +250,7 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
 
     private static JsonHttpResult<AggregationStarted> Accepted(HttpRequest request, string instanceId, DateOnly statusDay)
     {
-        var statusUrl = PublicLinks.To(request, $"{RangeRoute}/{RawBlobName.DayFolder(statusDay)}");
+        var statusUrl = PublicLinks.To(request, $"{RangeRoute}/{ReportingDay.Format(statusDay)}");
         return TypedResults.Json(new AggregationStarted(instanceId, statusUrl), statusCode: StatusCodes.Status202Accepted);
     }
 

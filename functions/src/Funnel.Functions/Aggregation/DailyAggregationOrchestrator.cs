@@ -1,4 +1,4 @@
-using Funnel.Engine.Processing;
+using Funnel.Events.Days;
 using Funnel.Functions.Configuration;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
@@ -26,17 +26,17 @@ public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> op
         {
             var plan = await context.CallActivityAsync<DayPlan>(AggregationFunctionNames.PlanDay, new PlanDayRequest(day, context.InstanceId, startedAt), retry);
             var firstRawDay = plan.FirstRawDay
-                ?? throw new AggregationRefusedException($"there are no raw events at all, so {RawBlobName.DayFolder(day)} has nothing to report");
+                ?? throw new AggregationRefusedException($"there are no raw events at all, so {ReportingDay.Format(day)} has nothing to report");
             if (day < firstRawDay)
             {
-                throw new AggregationRefusedException($"{RawBlobName.DayFolder(day)} is before the first raw day {RawBlobName.DayFolder(firstRawDay)}");
+                throw new AggregationRefusedException($"{ReportingDay.Format(day)} is before the first raw day {ReportingDay.Format(firstRawDay)}");
             }
             if (day > firstRawDay && !plan.PreviousDayReady)
             {
                 var previous = day.AddDays(-1);
                 // No retry policy here: the previous day's own activities retry already, and it announces its own failure.
                 await context.CallSubOrchestratorAsync<PublishedReport>(
-                    AggregationFunctionNames.DailyAggregation, new DayRunRequest(previous, PreviousDayProvisionalThrough(request, previous)), new SubOrchestrationOptions { InstanceId = AggregationInstances.ForDay(previous) + "-for-" + RawBlobName.DayFolder(day) });
+                    AggregationFunctionNames.DailyAggregation, new DayRunRequest(previous, PreviousDayProvisionalThrough(request, previous)), new SubOrchestrationOptions { InstanceId = AggregationInstances.ForDay(previous) + "-for-" + ReportingDay.Format(day) });
             }
 
             // Every shard links (and hands on what it read) before any shard folds. The run id keeps a shard's fold to
@@ -69,7 +69,7 @@ public sealed class DailyAggregationOrchestrator(IOptions<AggregationOptions> op
             // The custom status outlives the failure: the status API reads the reason from it.
             context.SetCustomStatus(new AggregationProgress(0, 0, AggregationProgress.FailedStep, reason));
             await context.CallActivityAsync(AggregationFunctionNames.Notify, new DayOutcome(day, null, reason, context.InstanceId, startedAt), retry);
-            throw new AggregationFailedException($"{RawBlobName.DayFolder(day)}: {reason}", ex);
+            throw new AggregationFailedException($"{ReportingDay.Format(day)}: {reason}", ex);
         }
         // Outside the try: the report is out, so a failed announcement must not turn into run.failed.
         await context.CallActivityAsync(AggregationFunctionNames.Notify, new DayOutcome(day, published, null, context.InstanceId, startedAt), retry);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Funnel.Engine.Aggregation;
+using Funnel.Events.Days;
 using Funnel.Metrics;
 using Funnel.Engine.Processing;
 using Funnel.Reports;
@@ -40,8 +41,8 @@ public sealed class ReportsApi(IReportArchive archive, IReadKeyDirectory readKey
         var days = await archive.ListDaysAsync(cancellationToken);
         var root = PublicLinks.To(request, "reports");
         return TypedResults.Ok(new ReportIndex(days.Select(d => new ReportEntry(
-            RawBlobName.DayFolder(d.Day), d.Provisional,
-            Files.ToDictionary(f => f[(f.IndexOf('.', StringComparison.Ordinal) + 1)..], f => $"{root}/{RawBlobName.DayFolder(d.Day)}/{f}"))).ToList()));
+            ReportingDay.Format(d.Day), d.Provisional,
+            Files.ToDictionary(f => f[(f.IndexOf('.', StringComparison.Ordinal) + 1)..], f => $"{root}/{ReportingDay.Format(d.Day)}/{f}"))).ToList()));
     }
 
     [Function("GetReport")]
@@ -85,7 +86,7 @@ public sealed class ReportsApi(IReportArchive archive, IReadKeyDirectory readKey
         DateOnly? date = null;
         if (day != "latest")
         {
-            if (!RawBlobName.TryParseDay(day, out var parsed))
+            if (!ReportingDay.TryParse(day, out var parsed))
             {
                 return Problem(StatusCodes.Status400BadRequest, "day", $"'{day}' is not a day in the form yyyy-MM-dd, nor 'latest'");
             }
@@ -128,31 +129,31 @@ public sealed class ReportsApi(IReportArchive archive, IReadKeyDirectory readKey
             return refusal;
         }
         var to = clock.DayOf(time.GetUtcNow());
-        if (request.Query["to"] is { Count: > 0 } toText && !RawBlobName.TryParseDay(toText, out to))
+        if (request.Query["to"] is { Count: > 0 } toText && !ReportingDay.TryParse(toText, out to))
         {
             return Problem(StatusCodes.Status400BadRequest, "to", $"'{toText}' is not a day in the form yyyy-MM-dd");
         }
         // The default range reaches 89 days back; a 'to' in the calendar's first days starts it on the calendar's first day.
         var from = DateOnly.FromDayNumber(Math.Max(DateOnly.MinValue.DayNumber, to.DayNumber - 89));
-        if (request.Query["from"] is { Count: > 0 } fromText && !RawBlobName.TryParseDay(fromText, out from))
+        if (request.Query["from"] is { Count: > 0 } fromText && !ReportingDay.TryParse(fromText, out from))
         {
             return Problem(StatusCodes.Status400BadRequest, "from", $"'{fromText}' is not a day in the form yyyy-MM-dd");
         }
         if (from > to)
         {
-            return Problem(StatusCodes.Status400BadRequest, "to", $"{RawBlobName.DayFolder(to)} is before from {RawBlobName.DayFolder(from)}: the range must run forwards");
+            return Problem(StatusCodes.Status400BadRequest, "to", $"{ReportingDay.Format(to)} is before from {ReportingDay.Format(from)}: the range must run forwards");
         }
         if (to.DayNumber - from.DayNumber >= MaxSeriesDays)
         {
-            return Problem(StatusCodes.Status400BadRequest, "from", $"the range from {RawBlobName.DayFolder(from)} to {RawBlobName.DayFolder(to)} covers {to.DayNumber - from.DayNumber + 1} days; at most {MaxSeriesDays}");
+            return Problem(StatusCodes.Status400BadRequest, "from", $"the range from {ReportingDay.Format(from)} to {ReportingDay.Format(to)} covers {to.DayNumber - from.DayNumber + 1} days; at most {MaxSeriesDays}");
         }
         if (!HeadlineFigures.Names.Contains(name, StringComparer.Ordinal))
         {
             return Problem(StatusCodes.Status404NotFound, "name", $"'{name}' is not a daily metric; known: {string.Join(", ", HeadlineFigures.Names)}");
         }
         var series = await dailyMetrics.ReadAsync(name, from, to, cancellationToken);
-        return TypedResults.Ok(new MetricSeries(name, RawBlobName.DayFolder(from), RawBlobName.DayFolder(to),
-            series.Select(p => new MetricPoint(RawBlobName.DayFolder(p.Key), p.Value)).ToList()));
+        return TypedResults.Ok(new MetricSeries(name, ReportingDay.Format(from), ReportingDay.Format(to),
+            series.Select(p => new MetricPoint(ReportingDay.Format(p.Key), p.Value)).ToList()));
     }
 
     /// <summary>Null when the request carries a known read key; otherwise the 401 to answer.</summary>

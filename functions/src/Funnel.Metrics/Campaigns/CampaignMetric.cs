@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Funnel.Events;
+using Funnel.Events.Days;
 
 namespace Funnel.Metrics;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Funnel.Events.Days;
 
 namespace Funnel.Metrics;
 
@@ -62,7 +63,7 @@ public static class SpendCsv
                 continue;
             }
             var before = problems.Count;
-            if (!DateOnly.TryParseExact(cells[0].Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            if (!ReportingDay.TryParse(cells[0].Trim(), out var day))
             {
                 problems.Add(new SpendProblem(row, "day", $"'{Shown(cells[0])}' is not a day in the form yyyy-MM-dd"));
             }
@@ -92,7 +93,7 @@ public static class SpendCsv
             if (seen.TryGetValue((day, channel, campaign), out var earlier))
             {
                 var what = campaign.Length == 0 ? $"channel '{channel}'" : $"channel '{channel}' with campaign '{Shown(campaign)}'";
-                problems.Add(new SpendProblem(row, "day", $"{day:yyyy-MM-dd} and {what} are already on row {earlier}"));
+                problems.Add(new SpendProblem(row, "day", $"{ReportingDay.Format(day)} and {what} are already on row {earlier}"));
                 continue;
             }
             seen[(day, channel, campaign)] = row;
@@ -120,7 +121,7 @@ public static class SpendCsv
         var text = new StringBuilder(string.Join(',', withCampaign ? ColumnsWithCampaign : Columns)).Append('\n');
         foreach (var r in list)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{r.Day:yyyy-MM-dd},{r.Channel},{r.Amount},{r.Currency}");
+            text.Append(CultureInfo.InvariantCulture, $"{ReportingDay.Format(r.Day)},{r.Channel},{r.Amount},{r.Currency}");
             text.Append(withCampaign ? $",{r.Campaign}\n" : "\n");
         }
         return text.ToString();

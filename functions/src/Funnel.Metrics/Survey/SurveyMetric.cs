@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Funnel.Events;
+using Funnel.Events.Days;
 
 namespace Funnel.Metrics;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Funnel.Events.Days;
 using Funnel.Events.Ingest;
 using Funnel.Metrics;
 
@@ -14,7 +15,7 @@ public sealed record ActivityPoint(DateOnly Day, double Dau, double Wau, double 
     {
         ArgumentNullException.ThrowIfNull(report);
         var a = report.Activity;
-        return new ActivityPoint(DateOnly.ParseExact(report.Day, "yyyy-MM-dd", CultureInfo.InvariantCulture), a.Dau, a.Wau, a.Mau, a.Stickiness);
+        return new ActivityPoint(ReportingDay.Parse(report.Day), a.Dau, a.Wau, a.Mau, a.Stickiness);
     }
 }
 

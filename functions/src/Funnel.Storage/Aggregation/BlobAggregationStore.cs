@@ -5,6 +5,7 @@ using Azure.Storage.Blobs.Models;
 using Funnel.Engine.Aggregation;
 using Funnel.Events;
 using Funnel.Engine.Processing;
+using Funnel.Events.Days;
 using Funnel.Reports;
 
 namespace Funnel.Storage.Aggregation;
@@ -26,9 +27,9 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
     private readonly BlobContainerClient _partials = blobs.GetBlobContainerClient(StorageNames.PartialsContainer);
     private readonly BlobContainerClient _reports = blobs.GetBlobContainerClient(StorageNames.ReportsContainer);
 
-    public static string StateBlob(int shard, DateOnly day) => $"{ShardRouter.FolderName(shard)}/{RawBlobName.DayFolder(day)}.bin";
+    public static string StateBlob(int shard, DateOnly day) => $"{ShardRouter.FolderName(shard)}/{ReportingDay.Format(day)}.bin";
 
-    public static string PartialBlob(DateOnly day, int shard) => $"{RawBlobName.DayFolder(day)}/{ShardRouter.FolderName(shard)}.bin";
+    public static string PartialBlob(DateOnly day, int shard) => $"{ReportingDay.Format(day)}/{ShardRouter.FolderName(shard)}.bin";
 
     public async Task<DateOnly?> FirstRawDayAsync(CancellationToken cancellationToken)
     {
@@ -45,7 +46,7 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
     {
         await foreach (var item in _raw.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", prefix: null, cancellationToken))
         {
-            if (item.IsPrefix && RawBlobName.TryParseDay(item.Prefix.TrimEnd('/'), out var day))
+            if (item.IsPrefix && ReportingDay.TryParse(item.Prefix.TrimEnd('/'), out var day))
             {
                 yield return day;
             }
@@ -201,7 +202,7 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
 
     private static string InboxPrefix(DateOnly day, string run, int to) => $"{InboxFolder(day)}{ShardRouter.FolderName(to)}/{run}/";
 
-    private static string InboxFolder(DateOnly day) => $"{RawBlobName.DayFolder(day)}/inbox/";
+    private static string InboxFolder(DateOnly day) => $"{ReportingDay.Format(day)}/inbox/";
 
     public async Task WriteHandOverAsync(HandOverName name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
         await UploadAsync(_partials.GetBlobClient(HandOverBlob(name)), content, "application/octet-stream", Metadata(name.Day, provisional: false), cancellationToken);
@@ -246,7 +247,7 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
     }
 
     public Task<byte[]> ReadPartialAsync(DateOnly day, int shard, CancellationToken cancellationToken) =>
-        ReadHandOverAsync(PartialBlob(day, shard), $"shard {shard} of {day:yyyy-MM-dd} has not been folded", cancellationToken);
+        ReadHandOverAsync(PartialBlob(day, shard), $"shard {shard} of {ReportingDay.Format(day)} has not been folded", cancellationToken);
 
     /// <summary>A blob of the <c>partials</c> container one step of a day's run left for the next; a missing one names the step that did not run.</summary>
     private async Task<byte[]> ReadHandOverAsync(string name, string whyMissing, CancellationToken cancellationToken)
@@ -269,7 +270,7 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
         var addresses = new SortedDictionary<string, Uri>(StringComparer.Ordinal);
         foreach (var (file, content) in files)
         {
-            var blob = _reports.GetBlobClient($"{RawBlobName.DayFolder(day)}/{file}");
+            var blob = _reports.GetBlobClient($"{ReportingDay.Format(day)}/{file}");
             await UploadAsync(blob, content, ContentTypeOf(file), Metadata(day, provisional), cancellationToken);
             addresses[file] = blob.Uri;
         }
@@ -363,7 +364,7 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
         {
             var slash = item.Name.IndexOf('/', StringComparison.Ordinal);
             if (slash > 0 && item.Name[(slash + 1)..] == "report.json"
-                && RawBlobName.TryParseDay(item.Name[..slash], out var day))
+                && ReportingDay.TryParse(item.Name[..slash], out var day))
             {
                 days.Add((day, IsProvisional(item.Metadata)));
             }
@@ -373,12 +374,12 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
 
     public async Task<ReportFile?> ReadAsync(DateOnly? day, string file, CancellationToken cancellationToken)
     {
-        var blob = _reports.GetBlobClient($"{(day is { } d ? RawBlobName.DayFolder(d) : LatestFolder)}/{file}");
+        var blob = _reports.GetBlobClient($"{(day is { } d ? ReportingDay.Format(d) : LatestFolder)}/{file}");
         try
         {
             var content = await blob.DownloadContentAsync(cancellationToken);
             var stored = content.Value.Details.Metadata.TryGetValue(DayKey, out var text)
-                && RawBlobName.TryParseDay(text, out var storedDay) ? storedDay : day ?? default;
+                && ReportingDay.TryParse(text, out var storedDay) ? storedDay : day ?? default;
             return new ReportFile(content.Value.Content.ToArray(), ContentTypeOf(file), content.Value.Details.ETag.ToString("H"), stored);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
@@ -393,7 +394,7 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
         {
             var properties = await _reports.GetBlobClient($"{LatestFolder}/{file}").GetPropertiesAsync(cancellationToken: cancellationToken);
             return properties.Value.Metadata.TryGetValue(DayKey, out var text)
-                && RawBlobName.TryParseDay(text, out var day) ? day : null;
+                && ReportingDay.TryParse(text, out var day) ? day : null;
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
@@ -419,7 +420,7 @@ public sealed class BlobAggregationStore(BlobServiceClient blobs) : IAggregation
 
     private static Dictionary<string, string> Metadata(DateOnly day, bool provisional) => new()
     {
-        [DayKey] = RawBlobName.DayFolder(day),
+        [DayKey] = ReportingDay.Format(day),
         [ProvisionalKey] = provisional ? "true" : "false",
     };
 

@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
 using Funnel.Engine.Aggregation;
-using Funnel.Engine.Processing;
+using Funnel.Events.Days;
 
 namespace Funnel.Storage.Aggregation;
 
@@ -15,7 +15,7 @@ public sealed class TableDailyMetrics(TableServiceClient tables) : IDailyMetrics
         // One upsert per row: every metric is its own partition, and a table transaction may not span partitions.
         foreach (var (metric, value) in metrics)
         {
-            var entity = new TableEntity(metric, RawBlobName.DayFolder(day)) { ["Value"] = value, ["Provisional"] = provisional };
+            var entity = new TableEntity(metric, ReportingDay.Format(day)) { ["Value"] = value, ["Provisional"] = provisional };
             await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
         }
     }
@@ -23,10 +23,10 @@ public sealed class TableDailyMetrics(TableServiceClient tables) : IDailyMetrics
     public async Task<IReadOnlyDictionary<DateOnly, double>> ReadAsync(string metric, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken)
     {
         var series = new SortedDictionary<DateOnly, double>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {metric} and RowKey ge {RawBlobName.DayFolder(firstDay)} and RowKey le {RawBlobName.DayFolder(lastDay)}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {metric} and RowKey ge {ReportingDay.Format(firstDay)} and RowKey le {ReportingDay.Format(lastDay)}");
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            if (RawBlobName.TryParseDay(row.RowKey, out var day)
+            if (ReportingDay.TryParse(row.RowKey, out var day)
                 && row.GetDouble("Value") is { } value)
             {
                 series[day] = value;

@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
 using Funnel.Engine.Aggregation;
-using Funnel.Engine.Processing;
+using Funnel.Events.Days;
 
 namespace Funnel.Storage.Aggregation;
 
@@ -12,7 +12,7 @@ public sealed class TableRunHistory(TableServiceClient tables) : IRunHistory
     public Task RecordAsync(RunRecord run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var entity = new TableEntity(RawBlobName.DayFolder(run.Day), run.InstanceId)
+        var entity = new TableEntity(ReportingDay.Format(run.Day), run.InstanceId)
         {
             ["Status"] = run.Status,
             ["StartedAt"] = run.StartedAt,
@@ -25,7 +25,7 @@ public sealed class TableRunHistory(TableServiceClient tables) : IRunHistory
     public async Task<RunRecord?> LatestAsync(DateOnly day, CancellationToken cancellationToken)
     {
         RunRecord? latest = null;
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {RawBlobName.DayFolder(day)}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ReportingDay.Format(day)}");
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             if (row.GetDateTimeOffset("StartedAt") is not { } started || row.GetString("Status") is not { } status)

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Azure.Data.Tables;
+using Funnel.Events.Days;
 using Funnel.Metrics;
-using Funnel.Engine.Processing;
 
 namespace Funnel.Storage.Aggregation;
 
@@ -33,10 +33,10 @@ public sealed class TableSpend(TableServiceClient tables) : ISpendTable
     public async Task<IReadOnlyList<SpendRow>> ReadAsync(DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
         var rows = new List<SpendRow>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {RawBlobName.DayFolder(first)} and PartitionKey le {RawBlobName.DayFolder(last)}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {ReportingDay.Format(first)} and PartitionKey le {ReportingDay.Format(last)}");
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            if (RawBlobName.TryParseDay(row.PartitionKey, out var day) && row.GetString("Channel") is { } channel
+            if (ReportingDay.TryParse(row.PartitionKey, out var day) && row.GetString("Channel") is { } channel
                 && decimal.TryParse(row.GetString("Amount"), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
             {
                 rows.Add(new SpendRow(day, channel, amount, row.GetString("Currency") ?? "", row.GetString("Campaign") is { Length: > 0 } campaign ? campaign : null));
@@ -47,7 +47,7 @@ public sealed class TableSpend(TableServiceClient tables) : ISpendTable
 
     private static TableEntity Entity(SpendRow r)
     {
-        var entity = new TableEntity(RawBlobName.DayFolder(r.Day), RowKey(r.Channel, r.Campaign))
+        var entity = new TableEntity(ReportingDay.Format(r.Day), RowKey(r.Channel, r.Campaign))
         {
             ["Channel"] = r.Channel,
             // Kept as text: a table's double would round the amount.

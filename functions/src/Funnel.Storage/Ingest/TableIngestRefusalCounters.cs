@@ -1,8 +1,8 @@
 using Azure;
 using Azure.Data.Tables;
+using Funnel.Events.Days;
 using Funnel.Events.Ingest;
 using Funnel.Metrics;
-using Funnel.Engine.Processing;
 using Funnel.Storage.Keys;
 
 namespace Funnel.Storage.Ingest;
@@ -21,7 +21,7 @@ public sealed class TableIngestRefusalCounters(TableServiceClient tables) : IIng
     public async Task AddAsync(DateOnly day, string reason, long count, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reason);
-        var (partition, row) = (RawBlobName.DayFolder(day), RowKeyOf(reason));
+        var (partition, row) = (ReportingDay.Format(day), RowKeyOf(reason));
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -49,7 +49,7 @@ public sealed class TableIngestRefusalCounters(TableServiceClient tables) : IIng
     public async Task<IReadOnlyList<RejectedAtIngest>> ReadAsync(DateOnly day, CancellationToken cancellationToken)
     {
         var counts = new List<RejectedAtIngest>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {RawBlobName.DayFolder(day)}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ReportingDay.Format(day)}");
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             if (row.GetString("Reason") is { } reason && row.GetInt64("Count") is { } count and > 0)

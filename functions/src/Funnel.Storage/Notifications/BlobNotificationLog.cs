@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Funnel.Engine.Notifications;
+using Funnel.Events.Days;
 
 namespace Funnel.Storage.Notifications;
 
@@ -24,7 +25,7 @@ public sealed class BlobNotificationLog(BlobServiceClient blobs) : IPipelineNoti
     public static string BlobName(PipelineNotification notification)
     {
         ArgumentNullException.ThrowIfNull(notification);
-        return $"{notification.Day:yyyy-MM-dd}/{notification.LogName}.json";
+        return $"{ReportingDay.Format(notification.Day)}/{notification.LogName}.json";
     }
 
     public async Task<bool> WasSentAsync(PipelineNotification notification, CancellationToken cancellationToken) =>

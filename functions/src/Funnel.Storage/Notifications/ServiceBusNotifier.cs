@@ -1,5 +1,6 @@
 using Azure.Messaging.ServiceBus;
 using Funnel.Engine.Notifications;
+using Funnel.Events.Days;
 
 namespace Funnel.Storage.Notifications;
 
@@ -15,7 +16,7 @@ public sealed class ServiceBusNotifier(ServiceBusSender sender) : IPipelineNotif
             Subject = notification.Kind,
             ContentType = "application/json",
         };
-        message.ApplicationProperties["day"] = notification.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        message.ApplicationProperties["day"] = ReportingDay.Format(notification.Day);
         await sender.SendMessageAsync(message, cancellationToken);
     }
 }

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Azure;
 using Funnel.Engine.Erasure;
 using Funnel.Engine.Processing;
+using Funnel.Events.Days;
 using Funnel.Events.Privacy;
 using Funnel.Events;
 
@@ -27,7 +28,7 @@ public sealed class BlobErasureStore(BlobServiceClient blobs) : IErasureStore
         var days = new List<string>();
         await foreach (var item in _raw.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", prefix: null, cancellationToken))
         {
-            if (item.IsPrefix && RawBlobName.TryParseDay(item.Prefix.TrimEnd('/'), out _))
+            if (item.IsPrefix && ReportingDay.TryParse(item.Prefix.TrimEnd('/'), out _))
             {
                 days.Add(item.Prefix);
             }
@@ -62,7 +63,7 @@ public sealed class BlobErasureStore(BlobServiceClient blobs) : IErasureStore
         await foreach (var item in _state.GetBlobsAsync(new GetBlobsOptions { Prefix = ShardRouter.FolderName(shard) + "/" }, cancellationToken))
         {
             var file = item.Name[(item.Name.IndexOf('/', StringComparison.Ordinal) + 1)..];
-            if (file.EndsWith(".bin", StringComparison.Ordinal) && RawBlobName.TryParseDay(file[..^4], out var day))
+            if (file.EndsWith(".bin", StringComparison.Ordinal) && ReportingDay.TryParse(file[..^4], out var day))
             {
                 days.Add(day);
             }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Funnel.Engine.Processing;
+using Funnel.Events.Days;
 
 namespace Funnel.Storage.Raw;
 
@@ -20,7 +21,7 @@ public sealed class TableRawBatchClaims(TableServiceClient tables) : IRawBatchCl
     public async Task<IReadOnlyDictionary<string, EarlierClaim>> ClaimAsync(DateOnly day, string group, IReadOnlyCollection<RawBatchClaim> batches, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batches);
-        var partition = RawBlobName.DayFolder(day);
+        var partition = ReportingDay.Format(day);
         var earlier = new Dictionary<string, EarlierClaim>(StringComparer.Ordinal);
         var toAdd = batches.ToList();
         while (toAdd.Count > 0)

@@ -1,4 +1,4 @@
-namespace Funnel.Metrics;
+namespace Funnel.Events.Days;
 
 /// <summary>Day numbers (<see cref="DateOnly.DayNumber"/>) of instants in the reporting zone, and where those days start.</summary>
 public sealed class ZoneDays(TimeZoneInfo zone)
@@ -28,10 +28,13 @@ public sealed class ZoneDays(TimeZoneInfo zone)
         }
         if (offsetMs == int.MinValue)
         {
-            return DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(unixMs), zone).DateTime).DayNumber;
+            return DayIn(zone, DateTimeOffset.FromUnixTimeMilliseconds(unixMs)).DayNumber;
         }
         return (int)Math.Floor((unixMs + offsetMs) / (double)DayMs) + UnixEpochDay;
     }
+
+    /// <summary>The day an instant falls on in a zone, converted directly (no cache).</summary>
+    public static DateOnly DayIn(TimeZoneInfo zone, DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, zone).DateTime);
 
     /// <summary>Unix ms of the UTC midnight that starts the day, shifted by whole days: a zone-free bound for "n days ago".</summary>
     public static long UtcStartOf(int dayNumber) => (long)(dayNumber - UnixEpochDay) * DayMs;
