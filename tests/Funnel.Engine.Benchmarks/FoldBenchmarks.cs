@@ -2,9 +2,9 @@ using System.IO.Compression;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Funnel.Engine.Aggregation;
+using Funnel.Engine.Processing;
 using Funnel.Events;
 using Funnel.Metrics;
-using Funnel.Engine.Processing;
 using Funnel.Simulation;
 
 namespace Funnel.Engine.Benchmarks;

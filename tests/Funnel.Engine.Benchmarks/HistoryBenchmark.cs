@@ -5,10 +5,10 @@ using System.Text;
 using System.Text.Json;
 using DuckDB.NET.Data;
 using Funnel.Engine.Aggregation;
+using Funnel.Engine.Processing;
 using Funnel.Events;
 using Funnel.Events.Days;
 using Funnel.Metrics;
-using Funnel.Engine.Processing;
 using Funnel.Simulation;
 
 namespace Funnel.Engine.Benchmarks;

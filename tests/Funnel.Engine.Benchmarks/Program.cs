@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Running;
 using Funnel.Engine.Aggregation;
-using Funnel.Metrics;
-using Funnel.Engine.Processing;
-using Funnel.Simulation;
 using Funnel.Engine.Benchmarks;
+using Funnel.Engine.Processing;
+using Funnel.Metrics;
+using Funnel.Simulation;
 
 // dotnet run -c Release --project tests/Funnel.Engine.Benchmarks -- [benchmarkdotnet args]   fold throughput
 // dotnet run -c Release --project tests/Funnel.Engine.Benchmarks -- --state-size [persons]   snapshot bytes/person and peak memory

@@ -1,14 +1,14 @@
 using System.Text;
 using Funnel.Engine.Identity;
 using Funnel.Engine.Processing;
-using Funnel.Events.Ingest;
 using Funnel.Events;
+using Funnel.Events.Ingest;
 using Funnel.Standalone;
 using Funnel.Storage.Queues;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Moq;
 

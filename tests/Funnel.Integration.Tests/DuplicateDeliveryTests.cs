@@ -2,8 +2,8 @@ using System.Net;
 using System.Text;
 using Funnel.Engine.Processing;
 using Funnel.Events;
-using Funnel.Storage.Queues;
 using Funnel.Storage;
+using Funnel.Storage.Queues;
 
 namespace Funnel.Integration.Tests;
 

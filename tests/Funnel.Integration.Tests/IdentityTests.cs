@@ -1,8 +1,8 @@
 using System.Net;
 using Funnel.Engine.Aggregation;
-using Funnel.Events;
 using Funnel.Engine.Identity;
 using Funnel.Engine.Processing;
+using Funnel.Events;
 using Funnel.Functions.Aggregation;
 using Funnel.Functions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

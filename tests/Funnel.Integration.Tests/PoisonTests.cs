@@ -1,8 +1,8 @@
 using System.Text;
 using Funnel.Engine.Processing;
 using Funnel.Events;
-using Funnel.Storage.Queues;
 using Funnel.Storage;
+using Funnel.Storage.Queues;
 
 namespace Funnel.Integration.Tests;
 

@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
-using Funnel.Events.Ingest;
 using Funnel.Engine.Processing;
+using Funnel.Events.Ingest;
 using Funnel.Storage.Ingest;
 using Microsoft.Extensions.DependencyInjection;
 

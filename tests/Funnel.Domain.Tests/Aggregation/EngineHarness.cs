@@ -4,9 +4,9 @@ using System.Text.Json.Nodes;
 using Funnel.Engine.Aggregation;
 using Funnel.Events;
 using Funnel.Metrics;
+using Funnel.Oracle;
 using Funnel.Reports;
 using Funnel.Simulation;
-using Funnel.Oracle;
 
 namespace Funnel.Domain.Tests.Aggregation;
 

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Text;
+using Funnel.Domain.Tests.Reports;
 using Funnel.Engine.Aggregation;
 using Funnel.Metrics;
+using Funnel.Oracle;
 using Funnel.Reports;
 using Funnel.Reports.Rendering;
-using Funnel.Domain.Tests.Reports;
-using Funnel.Oracle;
 
 namespace Funnel.Domain.Tests.Aggregation;
 

@@ -1,7 +1,7 @@
 using Funnel.Engine.Aggregation;
+using Funnel.Engine.Processing;
 using Funnel.Events;
 using Funnel.Metrics;
-using Funnel.Engine.Processing;
 using Funnel.Simulation;
 
 namespace Funnel.Domain.Tests.Aggregation;

@@ -1,7 +1,7 @@
 using Funnel.Engine.Aggregation;
 using Funnel.Events;
-using Funnel.Metrics;
 using Funnel.Events.Privacy;
+using Funnel.Metrics;
 
 namespace Funnel.Domain.Tests.Aggregation;
 

@@ -3,8 +3,8 @@ using System.Reflection.PortableExecutable;
 using Funnel.Engine.Aggregation;
 using Funnel.Events;
 using Funnel.Metrics;
-using Funnel.Reports;
 using Funnel.Oracle;
+using Funnel.Reports;
 
 namespace Funnel.Domain.Tests.Aggregation;
 
@@ -19,7 +19,10 @@ public class OracleIndependenceTests
         "Funnel.Events.MalformedLine",
     ];
 
-    /// <summary>The Funnel.* assemblies an assembly references, and every type it references from Funnel.Domain (nested types by their outermost type).</summary>
+    /// <summary>The domain's assemblies: whatever the oracle takes from them is checked against <see cref="Allowed"/>.</summary>
+    private static readonly string[] Domain = ["Funnel.Events", "Funnel.Metrics", "Funnel.Reports", "Funnel.Engine", "Funnel.Simulation"];
+
+    /// <summary>The Funnel.* assemblies an assembly references, and every type it references from the domain (nested types by their outermost type).</summary>
     private static (List<string> Assemblies, SortedSet<string> DomainTypes) References(string assemblyPath)
     {
         using var pe = new PEReader(File.OpenRead(assemblyPath));
@@ -37,7 +40,7 @@ public class OracleIndependenceTests
                 type = metadata.GetTypeReference((TypeReferenceHandle)type.ResolutionScope);
             }
             if (type.ResolutionScope.Kind == HandleKind.AssemblyReference
-                && metadata.GetString(metadata.GetAssemblyReference((AssemblyReferenceHandle)type.ResolutionScope).Name) == "Funnel.Domain")
+                && Domain.Contains(metadata.GetString(metadata.GetAssemblyReference((AssemblyReferenceHandle)type.ResolutionScope).Name)))
             {
                 types.Add($"{metadata.GetString(type.Namespace)}.{metadata.GetString(type.Name)}");
             }
@@ -49,7 +52,7 @@ public class OracleIndependenceTests
     public void The_oracle_references_no_engine_type_but_the_event_record_and_reader()
     {
         var (assemblies, types) = References(typeof(NaiveOracle).Assembly.Location);
-        Assert.Equal(["Funnel.Domain"], assemblies);
+        Assert.Equal(["Funnel.Events"], assemblies);
         Assert.Contains("Funnel.Events.ProductEvent", types);
         Assert.Empty(types.Except(Allowed));
     }
@@ -63,6 +66,7 @@ public class OracleIndependenceTests
         Assert.Contains(typeof(ReportAssembler).FullName!, outside);
         Assert.Contains(typeof(ReportJson).FullName!, outside);
         Assert.Contains(typeof(MetricDefinitions).FullName!, outside);
+        Assert.Contains(typeof(DayRun).FullName!, outside);
         Assert.DoesNotContain(typeof(ProductEvent).FullName!, outside);
     }
 }

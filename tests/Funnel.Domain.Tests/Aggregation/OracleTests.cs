@@ -1,8 +1,8 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using Funnel.Events;
 using Funnel.Metrics;
 using Funnel.Reports.Rendering;
-using System.Text.Json.Nodes;
 
 namespace Funnel.Domain.Tests.Aggregation;
 

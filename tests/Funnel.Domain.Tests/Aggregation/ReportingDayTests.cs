@@ -1,6 +1,6 @@
 using Funnel.Engine.Aggregation;
-using Funnel.Metrics;
 using Funnel.Engine.Processing;
+using Funnel.Metrics;
 
 namespace Funnel.Domain.Tests.Aggregation;
 

@@ -1,7 +1,7 @@
 using Funnel.Engine.Aggregation;
 using Funnel.Events;
-using Funnel.Metrics;
 using Funnel.Events.Privacy;
+using Funnel.Metrics;
 using Funnel.Reports;
 
 namespace Funnel.Domain.Tests.Identity;

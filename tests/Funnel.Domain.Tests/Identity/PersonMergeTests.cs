@@ -1,10 +1,10 @@
 using System.Text;
+using Funnel.Domain.Tests.Aggregation;
 using Funnel.Engine.Aggregation;
 using Funnel.Events;
 using Funnel.Metrics;
 using Funnel.Reports;
 using Funnel.Simulation;
-using Funnel.Domain.Tests.Aggregation;
 
 namespace Funnel.Domain.Tests.Identity;
 

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Funnel.Events.Privacy;
 using Funnel.Domain.Tests.Ingest;
+using Funnel.Events.Privacy;
 
 namespace Funnel.Domain.Tests.Privacy;
 

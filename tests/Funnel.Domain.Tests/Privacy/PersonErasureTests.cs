@@ -2,11 +2,11 @@ using System.IO.Compression;
 using System.Text;
 using Funnel.Engine.Aggregation;
 using Funnel.Engine.Erasure;
-using Funnel.Events.Privacy;
 using Funnel.Events;
+using Funnel.Events.Privacy;
 using Funnel.Metrics;
-using Funnel.Reports.Rendering;
 using Funnel.Reports;
+using Funnel.Reports.Rendering;
 using Funnel.Simulation;
 
 namespace Funnel.Domain.Tests.Privacy;

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
+using Funnel.Engine.Processing;
 using Funnel.Events;
 using Funnel.Events.Privacy;
-using Funnel.Engine.Processing;
 using Moq;
 
 namespace Funnel.Domain.Tests.Processing;

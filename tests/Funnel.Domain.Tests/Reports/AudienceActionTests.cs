@@ -1,8 +1,8 @@
 using System.Text;
+using Funnel.Domain.Tests.Aggregation;
 using Funnel.Events;
 using Funnel.Metrics;
 using Funnel.Reports.Rendering;
-using Funnel.Domain.Tests.Aggregation;
 
 namespace Funnel.Domain.Tests.Reports;
 

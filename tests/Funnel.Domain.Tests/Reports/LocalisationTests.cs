@@ -1,10 +1,10 @@
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
+using Funnel.Domain.Tests.Aggregation;
 using Funnel.Metrics;
 using Funnel.Reports;
 using Funnel.Reports.Rendering;
-using Funnel.Domain.Tests.Aggregation;
 using Funnel.Testing;
 
 namespace Funnel.Domain.Tests.Reports;

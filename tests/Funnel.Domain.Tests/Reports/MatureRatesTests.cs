@@ -1,8 +1,8 @@
+using Funnel.Domain.Tests.Aggregation;
 using Funnel.Engine.Aggregation;
 using Funnel.Events;
 using Funnel.Metrics;
 using Funnel.Reports;
-using Funnel.Domain.Tests.Aggregation;
 
 namespace Funnel.Domain.Tests.Reports;
 

@@ -1,7 +1,7 @@
+using Funnel.Domain.Tests.Aggregation;
 using Funnel.Events;
 using Funnel.Metrics;
 using Funnel.Reports;
-using Funnel.Domain.Tests.Aggregation;
 
 namespace Funnel.Domain.Tests.Reports;
 

@@ -1,8 +1,8 @@
+using Funnel.Domain.Tests.Aggregation;
 using Funnel.Metrics;
 using Funnel.Reports;
 using Funnel.Reports.Rendering;
 using Funnel.Simulation;
-using Funnel.Domain.Tests.Aggregation;
 
 namespace Funnel.Domain.Tests.Reports;
 

@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Funnel.Domain.Tests.Aggregation;
 using Funnel.Metrics;
 using Funnel.Reports;
 using Funnel.Reports.Rendering;
-using Funnel.Domain.Tests.Aggregation;
 
 namespace Funnel.Domain.Tests.Reports;
 

@@ -3,12 +3,12 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Funnel.Engine.Processing;
 using Funnel.Events;
 using Funnel.Metrics;
-using Funnel.Engine.Processing;
+using Funnel.Oracle;
 using Funnel.Reports;
 using Funnel.Simulation;
-using Funnel.Oracle;
 using Funnel.Storage;
 using Microsoft.AspNetCore.Builder;
 

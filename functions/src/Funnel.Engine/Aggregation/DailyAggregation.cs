@@ -1,5 +1,5 @@
-using Funnel.Events.Privacy;
 using Funnel.Events;
+using Funnel.Events.Privacy;
 using Funnel.Metrics;
 using Funnel.Reports;
 

@@ -1,8 +1,8 @@
-using Funnel.Events;
 using Funnel.Engine.Identity;
+using Funnel.Events;
 using Funnel.Events.Days;
-using Funnel.Metrics;
 using Funnel.Events.Privacy;
+using Funnel.Metrics;
 
 namespace Funnel.Engine.Aggregation;
 

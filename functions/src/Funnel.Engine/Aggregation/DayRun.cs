@@ -1,8 +1,8 @@
 using Funnel.Engine.Identity;
 using Funnel.Engine.Processing;
+using Funnel.Events;
 using Funnel.Events.Ingest;
 using Funnel.Events.Privacy;
-using Funnel.Events;
 using Funnel.Metrics;
 using Funnel.Reports;
 

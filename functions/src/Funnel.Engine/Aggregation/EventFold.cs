@@ -1,7 +1,7 @@
+using Funnel.Engine.Processing;
 using Funnel.Events;
 using Funnel.Events.Days;
 using Funnel.Metrics;
-using Funnel.Engine.Processing;
 
 namespace Funnel.Engine.Aggregation;
 

@@ -1,6 +1,6 @@
 using Funnel.Engine.Aggregation;
-using Funnel.Events.Privacy;
 using Funnel.Events;
+using Funnel.Events.Privacy;
 
 namespace Funnel.Engine.Aggregation;
 

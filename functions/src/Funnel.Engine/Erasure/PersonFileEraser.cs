@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using Funnel.Events.Privacy;
 
 namespace Funnel.Engine.Erasure;

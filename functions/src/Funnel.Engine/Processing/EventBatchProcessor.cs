@@ -1,5 +1,5 @@
-using Funnel.Events.Privacy;
 using Funnel.Events;
+using Funnel.Events.Privacy;
 
 namespace Funnel.Engine.Processing;
 

@@ -1,13 +1,13 @@
 using System.Text.Json;
 using Funnel.Engine.Aggregation;
-using Funnel.Events;
 using Funnel.Engine.Identity;
-using Funnel.Events.Ingest;
-using Funnel.Metrics;
 using Funnel.Engine.Notifications;
+using Funnel.Events;
+using Funnel.Events.Ingest;
+using Funnel.Functions.Configuration;
+using Funnel.Metrics;
 using Funnel.Reports;
 using Funnel.Reports.Rendering;
-using Funnel.Functions.Configuration;
 using Funnel.Storage.Aggregation;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;

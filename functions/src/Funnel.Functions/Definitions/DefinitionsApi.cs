@@ -1,6 +1,6 @@
 using System.Text;
-using Funnel.Metrics;
 using Funnel.Functions.Http;
+using Funnel.Metrics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Funnel.Engine.Aggregation;
-using Funnel.Metrics;
 using Funnel.Functions.Configuration;
+using Funnel.Metrics;
 using Microsoft.Extensions.Options;
 
 namespace Funnel.Functions.Definitions;

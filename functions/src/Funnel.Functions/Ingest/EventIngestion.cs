@@ -1,5 +1,5 @@
-using Funnel.Events.Ingest;
 using Funnel.Engine.Processing;
+using Funnel.Events.Ingest;
 using Funnel.Functions.Configuration;
 using Funnel.Functions.Telemetry;
 using Funnel.Storage;

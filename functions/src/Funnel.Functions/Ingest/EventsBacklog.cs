@@ -1,7 +1,7 @@
+using Azure.Storage.Queues;
 using Funnel.Functions.Telemetry;
 using Funnel.Storage;
 using Funnel.Storage.Queues;
-using Azure.Storage.Queues;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

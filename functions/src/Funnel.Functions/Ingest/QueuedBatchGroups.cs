@@ -1,8 +1,8 @@
 using Funnel.Engine.Processing;
 using Funnel.Events;
 using Funnel.Functions.Configuration;
-using Funnel.Storage.Queues;
 using Funnel.Storage;
+using Funnel.Storage.Queues;
 using Microsoft.Extensions.Options;
 
 namespace Funnel.Functions.Ingest;

@@ -1,8 +1,8 @@
 using Funnel.Engine.Processing;
 using Funnel.Events;
 using Funnel.Functions.Telemetry;
-using Funnel.Storage.Queues;
 using Funnel.Storage;
+using Funnel.Storage.Queues;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 

@@ -1,11 +1,11 @@
 using System.Globalization;
 using Funnel.Engine.Aggregation;
-using Funnel.Events.Days;
-using Funnel.Metrics;
 using Funnel.Engine.Processing;
+using Funnel.Events.Days;
+using Funnel.Functions.Http;
+using Funnel.Metrics;
 using Funnel.Reports;
 using Funnel.Reports.Rendering;
-using Funnel.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;

@@ -1,6 +1,6 @@
-using Funnel.Metrics;
 using Funnel.Functions.Definitions;
 using Funnel.Functions.Http;
+using Funnel.Metrics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
-using Funnel.Events.Ingest;
 using Funnel.Events;
+using Funnel.Events.Ingest;
 
 namespace Funnel.Metrics;
 

@@ -3,8 +3,8 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Funnel.Engine.Aggregation;
-using Funnel.Events;
 using Funnel.Engine.Processing;
+using Funnel.Events;
 using Funnel.Events.Days;
 using Funnel.Reports;
 

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
+using Funnel.Engine.Identity;
 using Funnel.Events.Ingest;
 using Funnel.Events.Privacy;
-using Funnel.Engine.Identity;
 
 namespace Funnel.Storage.Keys;
 

@@ -1,12 +1,12 @@
 using System.Runtime.CompilerServices;
-using Azure.Storage.Blobs.Models;
-using Azure.Storage.Blobs;
 using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Funnel.Engine.Erasure;
 using Funnel.Engine.Processing;
+using Funnel.Events;
 using Funnel.Events.Days;
 using Funnel.Events.Privacy;
-using Funnel.Events;
 
 namespace Funnel.Storage.Privacy;
 

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using Azure.Storage.Blobs;
 using Funnel.Engine.Processing;
 using Funnel.Events;

@@ -2,8 +2,8 @@ using System.Buffers;
 using System.IO.Compression;
 using System.Text.Json;
 using Funnel.Engine.Processing;
-using Funnel.Events.Ingest;
 using Funnel.Events;
+using Funnel.Events.Ingest;
 
 namespace Funnel.Storage.Queues;
 
