@@ -449,7 +449,7 @@ public sealed class ReportHtml
         string Cells(CampaignConversions first, CampaignConversions last, decimal? spend) =>
             $"<td class=\"num\">{Count(first.NewPersons)}</td><td class=\"num\">{Both(first.Signups, last.Signups)}</td><td class=\"num\">{Both(first.FirstPurchases, last.FirstPurchases)}</td>"
             + $"<td class=\"num\">{Money(first.Revenue, currency)}<br><small>/ {Money(last.Revenue, currency)}</small></td>"
-            + $"<td class=\"num\">{(spend is { } s ? Money(s, currency) : "–")}</td><td class=\"num\">{Roi(first.Roi)} <small>/ {Roi(last.Roi)}</small></td>";
+            + $"<td class=\"num\">{(spend is { } s ? Money(s, currency) : "–")}</td><td class=\"num\">{(first.Roi is null && last.Roi is null ? "–" : $"{Roi(first.Roi)} <small>/ {Roi(last.Roi)}</small>")}</td>";
         var head = $"<th>{E(l["newPersons"])}</th><th>{E(l["signups"])}</th><th>{E(l["firstPurchases"])}</th><th>{E(l["campaignRevenue"])}</th><th>{E(l["spend"])}</th><th>ROI</th></tr></thead><tbody>";
         Raw($"<div class=\"scroll\"><table class=\"campaigns\"><thead><tr><th>{E(l["campaign"])}</th>{head}");
         foreach (var c in shown)

@@ -5,7 +5,7 @@ using Funnel.Metrics;
 namespace Funnel.Domain.Tests.Aggregation;
 
 /// <summary>The fold's cached day lookup agrees with the zone's own conversion around midnights and DST transitions.</summary>
-public class ReportingDayTests
+public class ZoneDayLookupTests
 {
     [Theory]
     [InlineData("America/New_York", "2026-03-08T06:00:00Z")]
