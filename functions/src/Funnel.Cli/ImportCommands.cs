@@ -25,7 +25,7 @@ internal static class ImportCommands
             var first = parse.GetValue(from)!;
             if (!ReportingDay.TryParse(first, out _))
             {
-                await Console.Error.WriteLineAsync($"error: --from: '{first}' is not a day in the form yyyy-MM-dd");
+                await Console.Error.WriteLineAsync($"error: --from: {ReportingDay.NotADay(first)}");
                 return 2;
             }
             if (await OpsApi.KeyAsync(parse.GetValue(key)) is not { } opsKey)

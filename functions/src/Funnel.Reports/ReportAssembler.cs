@@ -73,7 +73,7 @@ public static class ReportAssembler
             FeatureMetric.Report(figures.Features, figures.Activity, definitions),
             SessionMetric.Report(figures.Sessions, definitions),
             TouchMetric.Report(figures.Touches, definitions),
-            CampaignMetric.Report(figures.Campaigns, MoneyMetric.ChannelCosts(definitions, context.Spend), context.CampaignSpend));
+            CampaignMetric.Report(figures.Campaigns, money.Channels.ToDictionary(c => c.Channel, c => c.Cost, StringComparer.Ordinal), context.CampaignSpend));
         return report with { Targets = ReportTargets.Evaluate(report, definitions.Targets) };
     }
 

@@ -19,5 +19,8 @@ public static class ReportingDay
 
     /// <summary>Reads a day as <see cref="TryParse"/> does; a <see cref="FormatException"/> names any other text.</summary>
     public static DateOnly Parse(string? text) =>
-        TryParse(text, out var day) ? day : throw new FormatException($"'{text}' is not a day in the form {Pattern}");
+        TryParse(text, out var day) ? day : throw new FormatException(NotADay(text));
+
+    /// <summary>Why <paramref name="text"/> was refused as a day, the words every API and upload answers with.</summary>
+    public static string NotADay(string? text) => $"'{text}' is not a day in the form {Pattern}";
 }

@@ -117,7 +117,7 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
         ArgumentNullException.ThrowIfNull(client);
         if (!ReportingDay.TryParse(day, out var date))
         {
-            return Problem(StatusCodes.Status400BadRequest, "day", $"'{day}' is not a day in the form yyyy-MM-dd");
+            return Problem(StatusCodes.Status400BadRequest, "day", ReportingDay.NotADay(day));
         }
         var now = time.GetUtcNow();
         var today = clock.DayOf(now);
@@ -146,7 +146,7 @@ public sealed class AggregationApi(ReportingClock clock, TimeProvider time, Micr
         ArgumentNullException.ThrowIfNull(client);
         if (!ReportingDay.TryParse(day, out var date))
         {
-            return Problem(StatusCodes.Status400BadRequest, "day", $"'{day}' is not a day in the form yyyy-MM-dd");
+            return Problem(StatusCodes.Status400BadRequest, "day", ReportingDay.NotADay(day));
         }
         return await deadline.AnswerAsync(request, token => DayStatusAsync(client, date, token), cancellationToken);
     }

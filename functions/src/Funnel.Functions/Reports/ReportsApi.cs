@@ -131,13 +131,13 @@ public sealed class ReportsApi(IReportArchive archive, IReadKeyDirectory readKey
         var to = clock.DayOf(time.GetUtcNow());
         if (request.Query["to"] is { Count: > 0 } toText && !ReportingDay.TryParse(toText, out to))
         {
-            return Problem(StatusCodes.Status400BadRequest, "to", $"'{toText}' is not a day in the form yyyy-MM-dd");
+            return Problem(StatusCodes.Status400BadRequest, "to", ReportingDay.NotADay(toText));
         }
         // The default range reaches 89 days back; a 'to' in the calendar's first days starts it on the calendar's first day.
         var from = DateOnly.FromDayNumber(Math.Max(DateOnly.MinValue.DayNumber, to.DayNumber - 89));
         if (request.Query["from"] is { Count: > 0 } fromText && !ReportingDay.TryParse(fromText, out from))
         {
-            return Problem(StatusCodes.Status400BadRequest, "from", $"'{fromText}' is not a day in the form yyyy-MM-dd");
+            return Problem(StatusCodes.Status400BadRequest, "from", ReportingDay.NotADay(fromText));
         }
         if (from > to)
         {

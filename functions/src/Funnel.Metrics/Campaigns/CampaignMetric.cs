@@ -122,9 +122,14 @@ public static class CampaignMetric
         {
             Credit(person, purchases[0].At, 2, 1, figures);
         }
-        for (var i = purchases.Count - 1; i >= 0 && day.DayOf(purchases[i].At) > d - WindowDays; i--)
+        for (var i = purchases.Count - 1; i >= 0; i--)
         {
-            if (day.DayOf(purchases[i].At) <= d)
+            var purchaseDay = day.DayOf(purchases[i].At);
+            if (purchaseDay <= d - WindowDays)
+            {
+                break;
+            }
+            if (purchaseDay <= d)
             {
                 Credit(person, purchases[i].At, 3, purchases[i].Revenue4, figures);
             }
@@ -177,17 +182,18 @@ public static class CampaignMetric
         ArgumentNullException.ThrowIfNull(figures);
         ArgumentNullException.ThrowIfNull(spend);
         ArgumentNullException.ThrowIfNull(campaignSpend);
-        var keys = figures.FirstTouch.Keys.Concat(figures.LastTouch.Keys).Where(k => k != NotAttributed).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var campaigns = keys.Select(key =>
+        var keys = figures.FirstTouch.Keys.Concat(figures.LastTouch.Keys).Where(k => k != NotAttributed).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+            .Select(key => (Key: key, Parts: CampaignKey.Parts(key))).ToList();
+        var campaigns = keys.Select(k =>
         {
-            var (source, medium, name) = CampaignKey.Parts(key);
+            var (key, (source, medium, name)) = k;
             decimal? spent = source is not null && name is not null && campaignSpend.TryGetValue((source, name), out var s) ? s : null;
             return new CampaignReport(source, medium, name, Credited(figures.FirstTouch.GetValueOrDefault(key), spent), Credited(figures.LastTouch.GetValueOrDefault(key), spent), spent);
         }).ToList();
         var bySource = new SortedDictionary<string, (long[] First, long[] Last)>(StringComparer.Ordinal);
-        foreach (var key in keys)
+        foreach (var (key, parts) in keys)
         {
-            if (CampaignKey.Parts(key).Source is { } source)
+            if (parts.Source is { } source)
             {
                 var (first, last) = bySource.GetOrAdd(source, static () => (new long[4], new long[4]));
                 FigureCounts.AddInto(first, figures.FirstTouch.GetValueOrDefault(key) ?? []);

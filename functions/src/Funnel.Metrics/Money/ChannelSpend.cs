@@ -65,7 +65,7 @@ public static class SpendCsv
             var before = problems.Count;
             if (!ReportingDay.TryParse(cells[0].Trim(), out var day))
             {
-                problems.Add(new SpendProblem(row, "day", $"'{Shown(cells[0])}' is not a day in the form yyyy-MM-dd"));
+                problems.Add(new SpendProblem(row, "day", ReportingDay.NotADay(Shown(cells[0]))));
             }
             var channel = cells[1].Trim();
             if (channel.Length == 0 || channel.Length > MaxChannelLength || channel.Any(char.IsControl))

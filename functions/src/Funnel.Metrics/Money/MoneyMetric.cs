@@ -78,9 +78,8 @@ public static class MoneyMetric
     }
 
     /// <summary>Each channel's cost over the acquisition window: its spend when the spend table has any for it, else 30 × its daily cost in the definitions.</summary>
-    public static SortedDictionary<string, decimal> ChannelCosts(MetricDefinitions definitions, IReadOnlyDictionary<string, decimal>? spend)
+    private static SortedDictionary<string, decimal> ChannelCosts(MetricDefinitions definitions, IReadOnlyDictionary<string, decimal>? spend)
     {
-        ArgumentNullException.ThrowIfNull(definitions);
         var costs = new SortedDictionary<string, decimal>(StringComparer.Ordinal);
         foreach (var (channel, daily) in definitions.ChannelDailyCosts ?? new Dictionary<string, decimal>())
         {

@@ -27,6 +27,9 @@ public sealed class FunctionKeys
     private readonly byte[][] _host;
     private readonly Dictionary<string, byte[][]> _functions;
 
+    /// <summary>No key of any kind is set: every keyed call is refused with the setting to add.</summary>
+    private readonly bool _none;
+
     public FunctionKeys(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -39,9 +42,8 @@ public sealed class FunctionKeys
         _master = Hash(section["Master"]);
         _host = Hashes(section.GetSection("Host"));
         _functions = section.GetSection("Functions").GetChildren().ToDictionary(f => f.Key, Hashes, StringComparer.OrdinalIgnoreCase);
+        _none = _master is null && _host.Length == 0 && _functions.Values.All(keys => keys.Length == 0);
     }
-
-    private bool None => _master is null && _host.Length == 0 && _functions.Values.All(keys => keys.Length == 0);
 
     /// <summary>Null when the request may call <paramref name="function"/>, whose trigger asks for <paramref name="level"/>; otherwise why not.</summary>
     public string? Refusal(HttpRequest request, string function, AuthorizationLevel level)
@@ -51,7 +53,7 @@ public sealed class FunctionKeys
         {
             return null;
         }
-        if (None)
+        if (_none)
         {
             return $"no function keys are configured on this host: set {DefaultHostKeySetting} (or FunctionKeys__Master) and send it as {Header}";
         }
